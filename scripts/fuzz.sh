@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (preset `fuzz`), seeds their corpora from the torture and bench
+# messages, then runs each target for a bounded time and prints one line per target.
+#
+# Usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]    (default: 30 s, every target)
+#
+# Corpora grow in build/fuzz/corpus/<target> from run to run; crash, timeout and out-of-memory
+# inputs go to build/fuzz/artifacts/<target>-*, full logs to build/fuzz/logs/<target>.log.
+# Reproduce a crash with: build/fuzz/fuzz/<target> build/fuzz/artifacts/<file>
+# Exits non-zero if any target crashed or could not be built.
+set -euo pipefail
+
+seconds=${1:-30}
+shift || true
+if ! [[ $seconds =~ ^[0-9]+$ ]] || ((seconds == 0)); then
+    echo "usage: $0 [SECONDS_PER_TARGET] [TARGET...]" >&2
+    exit 2
+fi
+targets=("$@")
+if ((${#targets[@]} == 0)); then
+    targets=(fuzz_message_datagram fuzz_message_stream fuzz_multipart fuzz_uri)
+fi
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$root/build/fuzz
+corpus=$build/corpus
+artifacts=$build/artifacts
+logs=$build/logs
+torture=$root/tests/data/torture
+bench=$root/bench/corpus
+
+cd "$root"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz --target "${targets[@]}"
+
+mkdir -p "$artifacts" "$logs"
+
+# seed DIR: stores stdin as one seed file named by its hash (so re-seeding is idempotent).
+seed() {
+    local tmp
+    tmp=$(mktemp)
+    cat >"$tmp"
+    mv "$tmp" "$1/$(sha1sum <"$tmp" | cut -c1-40)"
+}
+
+sip_files=("$torture"/*.sip "$bench"/*.sip)
+
+# --- message_datagram: each message as one datagram.
+dir=$corpus/fuzz_message_datagram
+mkdir -p "$dir"
+for f in "${sip_files[@]}"; do seed "$dir" <"$f"; done
+
+# --- message_stream: first byte = read size - 1; then the stream. Single messages read 16
+# bytes at a time, the bench messages back to back (with CRLF keep-alives) in several sizes.
+dir=$corpus/fuzz_message_stream
+mkdir -p "$dir"
+for f in "${sip_files[@]}"; do { printf '\x0f'; cat "$f"; } | seed "$dir"; done
+for size in '\x00' '\x06' '\x3f' '\xff'; do
+    {
+        printf "$size"
+        for f in "$bench"/*.sip; do cat "$f"; printf '\r\n\r\n'; done
+    } | seed "$dir"
+done
+
+# --- multipart: "boundary\n" then the body of each message whose Content-Type has a boundary.
+dir=$corpus/fuzz_multipart
+mkdir -p "$dir"
+for f in "${sip_files[@]}"; do
+    boundary=$({ grep -aioE '^(content-type|c)[[:space:]]*:.*boundary=("[^"]*"|[^;[:space:]]*)' "$f" || true; } |
+        head -n1 | sed -E 's/.*[bB][oO][uU][nN][dD][aA][rR][yY]=//; s/^"//; s/"$//' | tr -d '\r')
+    [[ -n $boundary ]] || continue
+    # Bytes up to and including the empty line that ends the header section.
+    head=$(LC_ALL=C awk '{ n += length($0) + 1 } $0 == "\r" { print n; exit }' "$f")
+    [[ -n $head ]] || continue
+    { printf '%s\n' "$boundary"; tail -c +$((head + 1)) "$f"; } | seed "$dir"
+done
+printf 'b\n--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b\r\n\r\nworld\r\n--b--\r\n' | seed "$dir"
+printf 'b\npreamble\r\n--b \t\r\nA : 1\r\n\tfolded\r\n\r\n\r\n--b\r\n\r\n--b--\r\nepilogue' | seed "$dir"
+printf '"a b"\n--a b\r\nContent-ID: <x@y>\r\n\r\n--a bx\r\n\r\n--a b--' | seed "$dir"
+
+# --- uri: Request-URIs, URIs in <...>, and a few of each shape the parser must know.
+dir=$corpus/fuzz_uri
+mkdir -p "$dir"
+for f in "${sip_files[@]}"; do
+    uri=$(awk 'NR == 1 && $1 != "SIP/2.0" && NF >= 3 { print $2 }' "$f")
+    [[ -z $uri ]] || printf '%s' "$uri" | seed "$dir"
+    { grep -aoE '<[^<>[:cntrl:]]+>' "$f" || true; } | tr -d '<>' | sort -u | while IFS= read -r uri; do
+        printf '%s' "$uri" | seed "$dir"
+    done
+done
+for uri in \
+    'sip:alice@example.com' \
+    'sips:bob:secret@example.com:5061;transport=tls;maddr=192.0.2.1?subject=hi&priority=urgent' \
+    'sip:[2001:db8::10]:5060;lr' \
+    'sip:user@[::ffff:192.0.2.128];transport=udp' \
+    'sip:%61lice;phone-context=example.com@example.com;user=phone' \
+    'tel:+1-201-555-0123;ext=1234' \
+    'tel:7042;phone-context=example.com' \
+    'TEL:+358-555-1234567;postd=pp22;isub=1411' \
+    'mailto:alice@example.com' \
+    'urn:service:sos'; do
+    printf '%s' "$uri" | seed "$dir"
+done
+
+# --- run
+failed=0
+for target in "${targets[@]}"; do
+    bin=$build/fuzz/$target
+    log=$logs/$target.log
+    if [[ ! -x $bin ]]; then
+        printf '%-22s NOT BUILT\n' "$target"
+        failed=1
+        continue
+    fi
+    mkdir -p "$corpus/$target"
+    status=0
+    "$bin" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$artifacts/$target-" "$corpus/$target" >"$log" 2>&1 || status=$?
+    runs=$(grep -aoE 'stat::number_of_executed_units: [0-9]+' "$log" | awk '{print $2}' | tail -n1)
+    [[ -n $runs ]] || runs=$(grep -aoE '^#[0-9]+' "$log" | tail -n1 | tr -d '#')
+    files=$(find "$corpus/$target" -type f | wc -l)
+    if ((status == 0)); then
+        printf '%-22s ok       %12s runs in %ss, corpus %s\n' "$target" "${runs:-?}" "$seconds" "$files"
+    else
+        what=$(grep -aE '^SUMMARY: |ERROR: libFuzzer: |invariant broken: ' "$log" | head -n1 | cut -c1-100)
+        artifact=$(grep -aoE "Test unit written to [^ ]+" "$log" | tail -n1 | sed 's/Test unit written to //')
+        printf '%-22s FAILED   %12s runs (exit %s): %s; input %s; log %s\n' "$target" "${runs:-?}" \
+            "$status" "${what:-see log}" "${artifact:-none}" "$log"
+        failed=1
+    fi
+done
+exit "$failed"

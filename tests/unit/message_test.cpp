@@ -1,0 +1,113 @@
+#include "sip/parser.h"
+
+#include <gtest/gtest.h>
+
+using namespace vphone::sip;
+
+TEST(MessageBuilder, BuildsACanonicalRequestWithComputedContentLength)
+{
+    auto m = Message::request(Method::Invite, "sip:bob@biloxi.example.com");
+    m.addHeader(HeaderId::Via, "SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds");
+    m.addHeader(HeaderId::MaxForwards, "70");
+    m.addHeader(HeaderId::To, "<sip:bob@biloxi.example.com>");
+    m.addHeader(HeaderId::From, "<sip:alice@atlanta.example.com>;tag=1928301774");
+    m.addHeader(HeaderId::CallId, "a84b4c76e66710@pc33.atlanta.example.com");
+    m.addHeader(HeaderId::CSeq, "314159 INVITE");
+    m.setBody("v=0\r\n", "application/sdp");
+    const std::string text = m.serialize();
+    EXPECT_EQ(text,
+              "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
+              "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n"
+              "Max-Forwards: 70\r\n"
+              "To: <sip:bob@biloxi.example.com>\r\n"
+              "From: <sip:alice@atlanta.example.com>;tag=1928301774\r\n"
+              "Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n"
+              "CSeq: 314159 INVITE\r\n"
+              "Content-Type: application/sdp\r\n"
+              "Content-Length: 5\r\n"
+              "\r\n"
+              "v=0\r\n");
+    auto back = parseMessage(text, Framing::Stream);
+    ASSERT_TRUE(back) << back.error().what;
+    EXPECT_EQ(back->serialize(), text);
+}
+
+TEST(MessageBuilder, BuildsAResponse)
+{
+    auto r = Message::response(486, "Busy Here");
+    r.addHeader(HeaderId::Via, "SIP/2.0/UDP h;branch=z9hG4bK1");
+    r.addHeader("X-Reason", "in a meeting");
+    EXPECT_EQ(r.serialize(), "SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+                             "X-Reason: in a meeting\r\nContent-Length: 0\r\n\r\n");
+}
+
+TEST(MessageBuilder, RefusesLineBreaksThatWouldInjectHeaders)
+{
+    auto m = Message::request(Method::Options, "sip:a@b");
+    m.addHeader("Subject", "hi\r\nVia: SIP/2.0/UDP evil");
+    m.addHeader("X-Ok", "fine");
+    EXPECT_EQ(m.headers().size(), 1u);
+    EXPECT_EQ(m.serialize().find("evil"), std::string::npos);
+}
+
+TEST(MessageModel, CompactFormsSerialiseAsLongNamesAndUnknownHeadersRoundTrip)
+{
+    auto m = parseMessage("OPTIONS sip:a@b SIP/2.0\r\nv: SIP/2.0/UDP h;branch=z9hG4bK1\r\ni: abc\r\n"
+                          "NewFangledHeader:   newfangled value\r\n continued newfangled value\r\n"
+                          "UnknownHeaderWithUnusualValue: ;;,,;;,;\r\nl: 0\r\n\r\n");
+    ASSERT_TRUE(m) << m.error().what;
+    const auto out = m->serialize();
+    EXPECT_NE(out.find("Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"), std::string::npos);
+    EXPECT_NE(out.find("Call-ID: abc\r\n"), std::string::npos);
+    EXPECT_NE(out.find("NewFangledHeader: newfangled value continued newfangled value\r\n"), std::string::npos);
+    EXPECT_NE(out.find("UnknownHeaderWithUnusualValue: ;;,,;;,;\r\n"), std::string::npos);
+    EXPECT_NE(out.find("Content-Length: 0\r\n\r\n"), std::string::npos);
+    EXPECT_EQ(m->get("newfangledheader"), "newfangled value\r\n continued newfangled value");
+}
+
+TEST(MessageModel, EditsKeepCopiesValid)
+{
+    auto m = parseMessage("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a;branch=1\r\nTo: <sip:a@b>\r\nl: 0\r\n\r\n");
+    ASSERT_TRUE(m);
+    Message copy = *m;
+    copy.prependHeader(HeaderId::RecordRoute, "<sip:proxy.example.com;lr>");
+    copy.setHeader(HeaderId::To, "<sip:a@b>;tag=xyz");
+    m = Result<Message>(Message::response(500, "gone"));  // the original goes away
+    EXPECT_EQ(copy.headers().front().id, HeaderId::RecordRoute);
+    EXPECT_EQ(copy.to()->tag(), "xyz");
+    EXPECT_EQ(copy.count(HeaderId::To), 1u);
+    EXPECT_EQ(copy.removeHeaders(HeaderId::Via), 1u);
+    EXPECT_FALSE(copy.topVia());
+    EXPECT_EQ(copy.status(), 200);
+}
+
+TEST(MessageModel, TypedAccessorsReportMissingHeaders)
+{
+    auto m = Message::request(Method::Options, "sip:a@b");
+    EXPECT_FALSE(m.topVia());
+    EXPECT_NE(m.from().error().what.find("From"), std::string::npos);
+    EXPECT_FALSE(m.cseq());
+    EXPECT_FALSE(m.maxForwards());
+    EXPECT_FALSE(m.contentType());
+    EXPECT_FALSE(m.expires());
+    EXPECT_TRUE(m.contacts());  // no Contact is an empty list
+    EXPECT_FALSE(m.callId());
+    EXPECT_EQ(m.raw(), "");
+}
+
+TEST(MessageModel, ReadsRouteSetsAndContentType)
+{
+    auto m = parseMessage("SIP/2.0 180 Ringing\r\nRecord-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>\r\n"
+                          "Record-Route: <sip:p3.example.com;lr>\r\nc: application/sdp\r\nExpires: 60\r\n"
+                          "Max-Forwards: 10\r\nl: 0\r\n\r\n");
+    ASSERT_TRUE(m);
+    auto rr = m->routes(HeaderId::RecordRoute);
+    ASSERT_TRUE(rr);
+    ASSERT_EQ(rr->size(), 3u);
+    EXPECT_EQ((*rr)[2].uri.host, "p3.example.com");
+    EXPECT_TRUE((*rr)[0].uri.hasParam("lr"));
+    EXPECT_TRUE(m->contentType()->is("application", "sdp"));
+    EXPECT_EQ(*m->expires(), 60u);
+    EXPECT_EQ(*m->maxForwards(), 10u);
+    EXPECT_EQ(m->contentLengthHeader(), 0u);
+}
