@@ -4,6 +4,7 @@
 # Arguments are passed to the benchmark (see --help), e.g. scripts/bench-parse.sh --min-ratio 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh --bench
 cmake --preset release >/dev/null
 cmake --build build/release --target vphone-bench-parse -j"$(nproc)"
 exec build/release/bench/vphone-bench-parse "$@"

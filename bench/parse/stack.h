@@ -12,16 +12,16 @@ namespace vphone::bench {
 /// after the first pass assigning to them does not allocate; the cost of the copies is the same
 /// for every stack and keeps the reads from being optimised away.
 struct Fields {
-    std::string branch;      ///< top Via branch parameter
-    std::string fromTag;     ///< From tag ("" when absent)
-    std::string toTag;       ///< To tag ("" when absent)
-    std::string callId;      ///< Call-ID value
-    std::uint32_t cseq = 0;  ///< CSeq number
-    std::string cseqMethod;  ///< CSeq method text
-    bool hasContact = false; ///< first Contact present
-    std::string contactUser; ///< first Contact URI user part
-    std::string contactHost; ///< first Contact URI host
-    std::uint32_t contactPort = 0;  ///< first Contact URI port, 0 when absent
+    std::string branch;            ///< top Via branch parameter
+    std::string fromTag;           ///< From tag ("" when absent)
+    std::string toTag;             ///< To tag ("" when absent)
+    std::string callId;            ///< Call-ID value
+    std::uint32_t cseq = 0;        ///< CSeq number
+    std::string cseqMethod;        ///< CSeq method text
+    bool hasContact = false;       ///< first Contact present
+    std::string contactUser;       ///< first Contact URI user part
+    std::string contactHost;       ///< first Contact URI host
+    std::uint32_t contactPort = 0; ///< first Contact URI port, 0 when absent
 
     void clear()
     {
@@ -63,7 +63,8 @@ struct Stack {
 inline std::uint32_t portFromText(const char* s, std::size_t n)
 {
     std::uint32_t v = 0;
-    for (std::size_t i = 0; i < n && s[i] >= '0' && s[i] <= '9'; ++i) v = v * 10 + std::uint32_t(s[i] - '0');
+    for (std::size_t i = 0; i < n && s[i] >= '0' && s[i] <= '9'; ++i)
+        v = v * 10 + std::uint32_t(s[i] - '0');
     return v;
 }
 
@@ -74,4 +75,4 @@ const Stack& sofiaStack();
 const Stack& belleStack();
 const Stack& libreStack();
 
-}  // namespace vphone::bench
+} // namespace vphone::bench

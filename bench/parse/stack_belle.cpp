@@ -9,8 +9,10 @@ namespace {
 
 void setOr(std::string& dst, const char* s)
 {
-    if (s) dst.assign(s);
-    else dst.clear();
+    if (s)
+        dst.assign(s);
+    else
+        dst.clear();
 }
 
 bool init()
@@ -60,7 +62,7 @@ bool parseAndRead(std::string_view text, Fields& f)
 
 void shutdown() {}
 
-}  // namespace
+} // namespace
 
 const Stack& belleStack()
 {
@@ -69,4 +71,4 @@ const Stack& belleStack()
     return s;
 }
 
-}  // namespace vphone::bench
+} // namespace vphone::bench

@@ -15,8 +15,10 @@ namespace {
 
 void setPl(std::string& dst, const pl& p)
 {
-    if (p.p) dst.assign(p.p, p.l);
-    else dst.clear();
+    if (p.p)
+        dst.assign(p.p, p.l);
+    else
+        dst.clear();
 }
 
 // One mbuf per distinct message text, filled once.
@@ -75,12 +77,13 @@ bool parseAndRead(std::string_view text, Fields& f)
 
 void shutdown()
 {
-    for (auto& [_, mb] : buffers) mem_deref(mb);
+    for (auto& [_, mb] : buffers)
+        mem_deref(mb);
     buffers.clear();
     libre_close();
 }
 
-}  // namespace
+} // namespace
 
 const Stack& libreStack()
 {
@@ -89,4 +92,4 @@ const Stack& libreStack()
     return s;
 }
 
-}  // namespace vphone::bench
+} // namespace vphone::bench

@@ -13,14 +13,21 @@ namespace {
 
 void setOr(std::string& dst, const char* s)
 {
-    if (s) dst.assign(s);
-    else dst.clear();
+    if (s)
+        dst.assign(s);
+    else
+        dst.clear();
 }
 
 bool init()
 {
     return parser_init() == 0;
 }
+
+// oSIP's lookup functions take a non-const char* name (its get_tag macros pass a literal, which
+// clang rejects in C++); these are never written to.
+char branchName[] = "branch";
+char tagName[] = "tag";
 
 bool parseAndRead(std::string_view text, Fields& f)
 {
@@ -32,17 +39,18 @@ bool parseAndRead(std::string_view text, Fields& f)
         osip_via_t* via = nullptr;
         if (osip_message_get_via(m, 0, &via) < 0 || !via) break;
         osip_generic_param_t* p = nullptr;
-        if (osip_via_param_get_byname(via, const_cast<char*>("branch"), &p) != 0 || !p) break;
+        if (osip_via_param_get_byname(via, branchName, &p) != 0 || !p) break;
         setOr(f.branch, p->gvalue);
         osip_from_t* from = osip_message_get_from(m);
         osip_to_t* to = osip_message_get_to(m);
         if (!from || !to) break;
         p = nullptr;
         f.fromTag.clear();
-        if (osip_from_get_tag(from, &p) == 0 && p) setOr(f.fromTag, p->gvalue);
+        if (osip_generic_param_get_byname(&from->gen_params, tagName, &p) == 0 && p)
+            setOr(f.fromTag, p->gvalue);
         p = nullptr;
         f.toTag.clear();
-        if (osip_to_get_tag(to, &p) == 0 && p) setOr(f.toTag, p->gvalue);
+        if (osip_generic_param_get_byname(&to->gen_params, tagName, &p) == 0 && p) setOr(f.toTag, p->gvalue);
         osip_call_id_t* cid = osip_message_get_call_id(m);
         if (!cid || !cid->number) break;
         // oSIP splits Call-ID at '@'; put it back together.
@@ -74,13 +82,13 @@ bool parseAndRead(std::string_view text, Fields& f)
 
 void shutdown() {}
 
-}  // namespace
+} // namespace
 
 const Stack& osipStack()
 {
-    static const Stack s{"libosip2", "osip_message_parse: all known headers parsed eagerly", init, parseAndRead,
-                         shutdown};
+    static const Stack s{"libosip2", "osip_message_parse: all known headers parsed eagerly", init,
+                         parseAndRead, shutdown};
     return s;
 }
 
-}  // namespace vphone::bench
+} // namespace vphone::bench

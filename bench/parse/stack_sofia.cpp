@@ -15,8 +15,10 @@ namespace {
 
 void setOr(std::string& dst, const char* s)
 {
-    if (s) dst.assign(s);
-    else dst.clear();
+    if (s)
+        dst.assign(s);
+    else
+        dst.clear();
 }
 
 msg_mclass_t const* mclass = nullptr;
@@ -62,7 +64,7 @@ bool parseAndRead(std::string_view text, Fields& f)
 
 void shutdown() {}
 
-}  // namespace
+} // namespace
 
 const Stack& sofiaStack()
 {
@@ -70,4 +72,4 @@ const Stack& sofiaStack()
     return s;
 }
 
-}  // namespace vphone::bench
+} // namespace vphone::bench

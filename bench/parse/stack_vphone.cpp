@@ -54,7 +54,7 @@ bool parseAndRead(std::string_view text, Fields& f)
 
 void shutdown() {}
 
-}  // namespace
+} // namespace
 
 const Stack& vphoneStack()
 {
@@ -63,4 +63,4 @@ const Stack& vphoneStack()
     return s;
 }
 
-}  // namespace vphone::bench
+} // namespace vphone::bench

@@ -10,43 +10,56 @@ namespace vphone::sip::charset {
 enum Class : std::uint16_t {
     kAlpha = 1 << 0,
     kDigit = 1 << 1,
-    kToken = 1 << 2,       ///< token: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"
-    kUnreserved = 1 << 3,  ///< alphanum / mark
-    kUserUnres = 1 << 4,   ///< user-unreserved: "&" / "=" / "+" / "$" / "," / ";" / "?" / "/"
-    kParamUnres = 1 << 5,  ///< param-unreserved: "[" / "]" / "/" / ":" / "&" / "+" / "$"
-    kHnvUnres = 1 << 6,    ///< hnv-unreserved: "[" / "]" / "/" / "?" / ":" / "+" / "$"
+    kToken = 1 << 2,      ///< token: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~"
+    kUnreserved = 1 << 3, ///< alphanum / mark
+    kUserUnres = 1 << 4,  ///< user-unreserved: "&" / "=" / "+" / "$" / "," / ";" / "?" / "/"
+    kParamUnres = 1 << 5, ///< param-unreserved: "[" / "]" / "/" / ":" / "&" / "+" / "$"
+    kHnvUnres = 1 << 6,   ///< hnv-unreserved: "[" / "]" / "/" / "?" / ":" / "+" / "$"
     kHex = 1 << 7,
-    kWord = 1 << 8,        ///< word: token chars plus ( ) < > : \ " / [ ] ? { }
-    kPasswordUnres = 1 << 9,  ///< "&" / "=" / "+" / "$" / ","
-    kHostname = 1 << 10,   ///< alphanum / "-" / "."
-    kWs = 1 << 11,         ///< SP / HTAB
+    kWord = 1 << 8,          ///< word: token chars plus ( ) < > : \ " / [ ] ? { }
+    kPasswordUnres = 1 << 9, ///< "&" / "=" / "+" / "$" / ","
+    kHostname = 1 << 10,     ///< alphanum / "-" / "."
+    kWs = 1 << 11,           ///< SP / HTAB
 };
 
 namespace detail {
 constexpr std::array<std::uint16_t, 256> makeTable()
 {
     std::array<std::uint16_t, 256> t{};
-    for (int c = 'a'; c <= 'z'; ++c) t[c] |= kAlpha;
-    for (int c = 'A'; c <= 'Z'; ++c) t[c] |= kAlpha;
-    for (int c = '0'; c <= '9'; ++c) t[c] |= kDigit | kHex;
-    for (int c = 'a'; c <= 'f'; ++c) t[c] |= kHex;
-    for (int c = 'A'; c <= 'F'; ++c) t[c] |= kHex;
+    for (int c = 'a'; c <= 'z'; ++c)
+        t[c] |= kAlpha;
+    for (int c = 'A'; c <= 'Z'; ++c)
+        t[c] |= kAlpha;
+    for (int c = '0'; c <= '9'; ++c)
+        t[c] |= kDigit | kHex;
+    for (int c = 'a'; c <= 'f'; ++c)
+        t[c] |= kHex;
+    for (int c = 'A'; c <= 'F'; ++c)
+        t[c] |= kHex;
     for (int c = 0; c < 256; ++c) {
         if (t[c] & (kAlpha | kDigit)) t[c] |= kToken | kUnreserved | kWord | kHostname;
     }
-    for (char c : std::string_view("-.!%*_+`'~")) t[static_cast<unsigned char>(c)] |= kToken | kWord;
-    for (char c : std::string_view("-_.!~*'()")) t[static_cast<unsigned char>(c)] |= kUnreserved;
-    for (char c : std::string_view("&=+$,;?/")) t[static_cast<unsigned char>(c)] |= kUserUnres;
-    for (char c : std::string_view("[]/:&+$")) t[static_cast<unsigned char>(c)] |= kParamUnres;
-    for (char c : std::string_view("[]/?:+$")) t[static_cast<unsigned char>(c)] |= kHnvUnres;
-    for (char c : std::string_view("()<>:\\\"/[]?{}")) t[static_cast<unsigned char>(c)] |= kWord;
-    for (char c : std::string_view("&=+$,")) t[static_cast<unsigned char>(c)] |= kPasswordUnres;
-    for (char c : std::string_view("-.")) t[static_cast<unsigned char>(c)] |= kHostname;
+    for (char c : std::string_view("-.!%*_+`'~"))
+        t[static_cast<unsigned char>(c)] |= kToken | kWord;
+    for (char c : std::string_view("-_.!~*'()"))
+        t[static_cast<unsigned char>(c)] |= kUnreserved;
+    for (char c : std::string_view("&=+$,;?/"))
+        t[static_cast<unsigned char>(c)] |= kUserUnres;
+    for (char c : std::string_view("[]/:&+$"))
+        t[static_cast<unsigned char>(c)] |= kParamUnres;
+    for (char c : std::string_view("[]/?:+$"))
+        t[static_cast<unsigned char>(c)] |= kHnvUnres;
+    for (char c : std::string_view("()<>:\\\"/[]?{}"))
+        t[static_cast<unsigned char>(c)] |= kWord;
+    for (char c : std::string_view("&=+$,"))
+        t[static_cast<unsigned char>(c)] |= kPasswordUnres;
+    for (char c : std::string_view("-."))
+        t[static_cast<unsigned char>(c)] |= kHostname;
     t[' '] |= kWs;
     t['\t'] |= kWs;
     return t;
 }
-}  // namespace detail
+} // namespace detail
 
 inline constexpr std::array<std::uint16_t, 256> kTable = detail::makeTable();
 
@@ -90,4 +103,4 @@ constexpr bool all(std::string_view s, std::uint16_t mask)
     return true;
 }
 
-}  // namespace vphone::sip::charset
+} // namespace vphone::sip::charset

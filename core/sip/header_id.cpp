@@ -9,7 +9,7 @@ namespace {
 
 struct Entry {
     std::string_view name;
-    char compact;  // RFC 3261 §7.3.3 and extensions; 0 when none
+    char compact; // RFC 3261 §7.3.3 and extensions; 0 when none
     HeaderShape shape;
 };
 
@@ -17,73 +17,74 @@ using S = HeaderShape;
 
 // Indexed by HeaderId.
 constexpr std::array<Entry, static_cast<std::size_t>(HeaderId::Count_)> kEntries{{
-    {"", 0, S::Invalid},                      // Invalid
-    {"", 0, S::Free},                         // Other
-    {"Accept", 0, S::List},                   //
-    {"Accept-Encoding", 0, S::List},          //
-    {"Accept-Language", 0, S::List},          //
-    {"Alert-Info", 0, S::List},               //
-    {"Allow", 0, S::List},                    //
-    {"Allow-Events", 'u', S::List},           // RFC 6665
-    {"Authentication-Info", 0, S::Free},      //
-    {"Authorization", 0, S::Free},            //
-    {"Call-ID", 'i', S::Single},              //
-    {"Call-Info", 0, S::List},                //
-    {"Contact", 'm', S::List},                //
-    {"Content-Disposition", 0, S::Single},    //
-    {"Content-Encoding", 'e', S::List},       //
-    {"Content-Language", 0, S::List},         //
-    {"Content-Length", 'l', S::Single},       //
-    {"Content-Type", 'c', S::Single},         //
-    {"CSeq", 0, S::Single},                   //
-    {"Date", 0, S::Single},                   //
-    {"Error-Info", 0, S::List},               //
-    {"Event", 'o', S::Single},                // RFC 6665
-    {"Expires", 0, S::Single},                //
-    {"From", 'f', S::Single},                 //
-    {"In-Reply-To", 0, S::List},              //
-    {"Max-Forwards", 0, S::Single},           //
-    {"MIME-Version", 0, S::Single},           //
-    {"Min-Expires", 0, S::Single},            //
-    {"Min-SE", 0, S::Single},                 // RFC 4028
-    {"Organization", 0, S::Single},           //
-    {"P-Asserted-Identity", 0, S::List},      // RFC 3325
-    {"P-Preferred-Identity", 0, S::List},     // RFC 3325
-    {"Priority", 0, S::Single},               //
-    {"Proxy-Authenticate", 0, S::Free},       //
-    {"Proxy-Authorization", 0, S::Free},      //
-    {"Proxy-Require", 0, S::List},            //
-    {"RAck", 0, S::Single},                   // RFC 3262
-    {"Reason", 0, S::List},                   // RFC 3326
-    {"Record-Route", 0, S::List},             //
-    {"Refer-To", 'r', S::Single},             // RFC 3515
-    {"Referred-By", 'b', S::Single},          // RFC 3892
-    {"Replaces", 0, S::Single},               // RFC 3891
-    {"Reply-To", 0, S::Single},               //
-    {"Require", 0, S::List},                  //
-    {"Retry-After", 0, S::Single},            //
-    {"Route", 0, S::List},                    //
-    {"RSeq", 0, S::Single},                   // RFC 3262
-    {"Server", 0, S::Single},                 //
-    {"Session-Expires", 'x', S::Single},      // RFC 4028
-    {"SIP-ETag", 0, S::Single},               // RFC 3903
-    {"SIP-If-Match", 0, S::Single},           // RFC 3903
-    {"Subject", 's', S::Single},              //
-    {"Subscription-State", 0, S::Single},     // RFC 6665
-    {"Supported", 'k', S::List},              //
-    {"Timestamp", 0, S::Single},              //
-    {"To", 't', S::Single},                   //
-    {"Unsupported", 0, S::List},              //
-    {"User-Agent", 0, S::Single},             //
-    {"Via", 'v', S::List},                    //
-    {"Warning", 0, S::List},                  //
-    {"WWW-Authenticate", 0, S::Free},         //
+    {"", 0, S::Invalid},                   // Invalid
+    {"", 0, S::Free},                      // Other
+    {"Accept", 0, S::List},                //
+    {"Accept-Encoding", 0, S::List},       //
+    {"Accept-Language", 0, S::List},       //
+    {"Alert-Info", 0, S::List},            //
+    {"Allow", 0, S::List},                 //
+    {"Allow-Events", 'u', S::List},        // RFC 6665
+    {"Authentication-Info", 0, S::Free},   //
+    {"Authorization", 0, S::Free},         //
+    {"Call-ID", 'i', S::Single},           //
+    {"Call-Info", 0, S::List},             //
+    {"Contact", 'm', S::List},             //
+    {"Content-Disposition", 0, S::Single}, //
+    {"Content-Encoding", 'e', S::List},    //
+    {"Content-Language", 0, S::List},      //
+    {"Content-Length", 'l', S::Single},    //
+    {"Content-Type", 'c', S::Single},      //
+    {"CSeq", 0, S::Single},                //
+    {"Date", 0, S::Single},                //
+    {"Error-Info", 0, S::List},            //
+    {"Event", 'o', S::Single},             // RFC 6665
+    {"Expires", 0, S::Single},             //
+    {"From", 'f', S::Single},              //
+    {"In-Reply-To", 0, S::List},           //
+    {"Max-Forwards", 0, S::Single},        //
+    {"MIME-Version", 0, S::Single},        //
+    {"Min-Expires", 0, S::Single},         //
+    {"Min-SE", 0, S::Single},              // RFC 4028
+    {"Organization", 0, S::Single},        //
+    {"P-Asserted-Identity", 0, S::List},   // RFC 3325
+    {"P-Preferred-Identity", 0, S::List},  // RFC 3325
+    {"Priority", 0, S::Single},            //
+    {"Proxy-Authenticate", 0, S::Free},    //
+    {"Proxy-Authorization", 0, S::Free},   //
+    {"Proxy-Require", 0, S::List},         //
+    {"RAck", 0, S::Single},                // RFC 3262
+    {"Reason", 0, S::List},                // RFC 3326
+    {"Record-Route", 0, S::List},          //
+    {"Refer-To", 'r', S::Single},          // RFC 3515
+    {"Referred-By", 'b', S::Single},       // RFC 3892
+    {"Replaces", 0, S::Single},            // RFC 3891
+    {"Reply-To", 0, S::Single},            //
+    {"Require", 0, S::List},               //
+    {"Retry-After", 0, S::Single},         //
+    {"Route", 0, S::List},                 //
+    {"RSeq", 0, S::Single},                // RFC 3262
+    {"Server", 0, S::Single},              //
+    {"Session-Expires", 'x', S::Single},   // RFC 4028
+    {"SIP-ETag", 0, S::Single},            // RFC 3903
+    {"SIP-If-Match", 0, S::Single},        // RFC 3903
+    {"Subject", 's', S::Single},           //
+    {"Subscription-State", 0, S::Single},  // RFC 6665
+    {"Supported", 'k', S::List},           //
+    {"Timestamp", 0, S::Single},           //
+    {"To", 't', S::Single},                //
+    {"Unsupported", 0, S::List},           //
+    {"User-Agent", 0, S::Single},          //
+    {"Via", 'v', S::List},                 //
+    {"Warning", 0, S::List},               //
+    {"WWW-Authenticate", 0, S::Free},      //
 }};
 
 constexpr std::array<HeaderId, 26> makeCompactTable()
 {
     std::array<HeaderId, 26> t{};
-    for (auto& e : t) e = HeaderId::Invalid;
+    for (auto& e : t)
+        e = HeaderId::Invalid;
     for (std::size_t i = 0; i < kEntries.size(); ++i) {
         if (kEntries[i].compact) t[kEntries[i].compact - 'a'] = static_cast<HeaderId>(i);
     }
@@ -103,19 +104,21 @@ constexpr std::array<std::array<Bucket, 26>, kMaxNameLength + 1> makeBuckets()
     std::array<std::array<Bucket, 26>, kMaxNameLength + 1> t{};
     for (auto& row : t)
         for (auto& b : row)
-            for (auto& slot : b) slot = HeaderId::Invalid;
+            for (auto& slot : b)
+                slot = HeaderId::Invalid;
     for (std::size_t i = 2; i < kEntries.size(); ++i) {
         const auto& name = kEntries[i].name;
         auto& bucket = t[name.size()][charset::toLower(name[0]) - 'a'];
         std::size_t s = 0;
-        while (bucket[s] != HeaderId::Invalid) ++s;  // overflow fails constant evaluation
+        while (bucket[s] != HeaderId::Invalid)
+            ++s; // overflow fails constant evaluation
         bucket[s] = static_cast<HeaderId>(i);
     }
     return t;
 }
 constexpr auto kBuckets = makeBuckets();
 
-}  // namespace
+} // namespace
 
 HeaderId headerIdFromName(std::string_view name)
 {
@@ -147,4 +150,4 @@ HeaderShape headerShape(HeaderId id)
     return i < kEntries.size() ? kEntries[i].shape : HeaderShape::Invalid;
 }
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

@@ -80,11 +80,11 @@ std::string_view headerName(HeaderId id);
 /// How a header's values may be written.
 enum class HeaderShape : std::uint8_t {
     Invalid,
-    Single,     ///< exactly one value per message (Call-ID, CSeq, From, To, Max-Forwards...)
-    List,       ///< comma-separated list; may also repeat on several lines (Via, Contact...)
-    Free,       ///< free text or auth params: commas do not separate values (Subject, Date, auth)
+    Single, ///< exactly one value per message (Call-ID, CSeq, From, To, Max-Forwards...)
+    List,   ///< comma-separated list; may also repeat on several lines (Via, Contact...)
+    Free,   ///< free text or auth params: commas do not separate values (Subject, Date, auth)
 };
 
 HeaderShape headerShape(HeaderId id);
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

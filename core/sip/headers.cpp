@@ -17,7 +17,7 @@ bool isParamValueChar(char c)
 {
     return charset::is(c, charset::kToken) || c == ':' || c == '[' || c == ']';
 }
-}  // namespace
+} // namespace
 
 Result<bool> parseGenericParams(Scanner& sc, std::vector<Param>& params, std::string_view header)
 {
@@ -34,7 +34,8 @@ Result<bool> parseGenericParams(Scanner& sc, std::vector<Param>& params, std::st
             if (sc.peek() == '"') {
                 if (!sc.quotedString()) return headerError(header, start, "unterminated quoted string");
             } else {
-                while (!sc.eof() && isParamValueChar(sc.peek())) sc.setPos(sc.pos() + 1);
+                while (!sc.eof() && isParamValueChar(sc.peek()))
+                    sc.setPos(sc.pos() + 1);
                 if (sc.pos() == start) return headerError(header, start, "empty parameter value");
             }
             p.value = std::string(sc.text().substr(start, sc.pos() - start));
@@ -42,7 +43,7 @@ Result<bool> parseGenericParams(Scanner& sc, std::vector<Param>& params, std::st
         params.push_back(std::move(p));
     }
 }
-}  // namespace detail
+} // namespace detail
 
 namespace {
 
@@ -100,12 +101,14 @@ bool parseHost(Scanner& sc, std::string& host, HostType& type)
     return true;
 }
 
-}  // namespace
-
+} // namespace
 
 // ---------------------------------------------------------------- Via (§20.42)
 
-std::optional<std::string_view> Via::param(std::string_view name) const { return paramValue(params, name); }
+std::optional<std::string_view> Via::param(std::string_view name) const
+{
+    return paramValue(params, name);
+}
 
 std::string Via::branch() const
 {
@@ -136,7 +139,10 @@ std::optional<std::uint8_t> Via::ttl() const
     return static_cast<std::uint8_t>(*n);
 }
 
-bool Via::hasRport() const { return findParam(params, "rport") != nullptr; }
+bool Via::hasRport() const
+{
+    return findParam(params, "rport") != nullptr;
+}
 
 std::optional<std::uint16_t> Via::rport() const
 {
@@ -190,7 +196,8 @@ Result<Via> parseVia(std::string_view value)
     via.protocolName.assign(name);
     via.protocolVersion.assign(version);
     via.transport.assign(transport);
-    for (char& c : via.transport) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    for (char& c : via.transport)
+        c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
     if (!sc.skipLws()) return headerError(kH, sc.pos(), "missing space before sent-by");
     if (!parseHost(sc, via.host, via.hostType)) return headerError(kH, sc.pos(), "bad sent-by host");
     if (sc.separator(':')) {
@@ -212,7 +219,10 @@ Result<Via> parseVia(std::string_view value)
 
 // ---------------------------------------------------------------- name-addr (§20.10, §20.20)
 
-std::optional<std::string_view> NameAddr::param(std::string_view name) const { return paramValue(params, name); }
+std::optional<std::string_view> NameAddr::param(std::string_view name) const
+{
+    return paramValue(params, name);
+}
 
 std::string NameAddr::tag() const
 {
@@ -258,7 +268,8 @@ Result<NameAddr> parseNameAddr(std::string_view value)
             names.setPos(sc.pos());
             while (!names.eof()) {
                 const auto tok = names.token();
-                if (tok.empty()) return headerError(kH, names.pos(), "display name is not a token or quoted string");
+                if (tok.empty())
+                    return headerError(kH, names.pos(), "display name is not a token or quoted string");
                 if (!dn.empty()) dn += ' ';
                 dn.append(tok);
                 names.skipLws();
@@ -387,7 +398,10 @@ Result<std::uint32_t> parseMaxForwards(std::string_view value)
 
 // ---------------------------------------------------------------- media types (§20.15)
 
-std::optional<std::string_view> MediaType::param(std::string_view name) const { return paramValue(params, name); }
+std::optional<std::string_view> MediaType::param(std::string_view name) const
+{
+    return paramValue(params, name);
+}
 
 bool MediaType::is(std::string_view t, std::string_view s) const
 {
@@ -414,8 +428,10 @@ Result<MediaType> parseMediaType(std::string_view value)
     if (sub.empty()) return headerError(kH, sc.pos(), "missing subtype");
     MediaType mt;
     mt.type.reserve(type.size());
-    for (char c : type) mt.type.push_back(charset::toLower(c));
-    for (char c : sub) mt.subtype.push_back(charset::toLower(c));
+    for (char c : type)
+        mt.type.push_back(charset::toLower(c));
+    for (char c : sub)
+        mt.subtype.push_back(charset::toLower(c));
     auto params = detail::parseGenericParams(sc, mt.params, kH);
     if (!params) return params.error();
     return mt;
@@ -423,7 +439,10 @@ Result<MediaType> parseMediaType(std::string_view value)
 
 // ---------------------------------------------------------------- token with params
 
-std::optional<std::string_view> TokenParams::param(std::string_view name) const { return paramValue(params, name); }
+std::optional<std::string_view> TokenParams::param(std::string_view name) const
+{
+    return paramValue(params, name);
+}
 
 Result<TokenParams> parseTokenParams(std::string_view value, std::string_view headerName)
 {
@@ -440,7 +459,10 @@ Result<TokenParams> parseTokenParams(std::string_view value, std::string_view he
 
 // ---------------------------------------------------------------- authentication (§25.1)
 
-std::optional<std::string_view> AuthParams::param(std::string_view name) const { return paramValue(params, name); }
+std::optional<std::string_view> AuthParams::param(std::string_view name) const
+{
+    return paramValue(params, name);
+}
 
 Result<AuthParams> parseAuth(std::string_view value, std::string_view headerName)
 {
@@ -559,7 +581,8 @@ Result<Replaces> parseReplaces(std::string_view value)
     Scanner sc(value);
     sc.skipLws();
     const std::size_t start = sc.pos();
-    while (!sc.eof() && sc.peek() != ';' && sc.peek() != ' ' && sc.peek() != '\t') sc.setPos(sc.pos() + 1);
+    while (!sc.eof() && sc.peek() != ';' && sc.peek() != ' ' && sc.peek() != '\t')
+        sc.setPos(sc.pos() + 1);
     if (sc.pos() == start) return headerError(kH, start, "missing call-id");
     Replaces r;
     r.callId.assign(value.substr(start, sc.pos() - start));
@@ -586,7 +609,8 @@ Result<Warning> parseWarning(std::string_view value)
     Warning w;
     w.code = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
     const std::size_t at = sc.pos();
-    while (!sc.eof() && sc.peek() != ' ' && sc.peek() != '\t') sc.setPos(sc.pos() + 1);
+    while (!sc.eof() && sc.peek() != ' ' && sc.peek() != '\t')
+        sc.setPos(sc.pos() + 1);
     w.agent.assign(value.substr(at, sc.pos() - at));
     if (w.agent.empty() || !sc.skipLws()) return headerError(kH, sc.pos(), "missing warn-text");
     auto text = sc.quotedString();
@@ -656,8 +680,10 @@ std::string_view firstOfList(std::string_view value)
 std::string_view trimLws(std::string_view s)
 {
     auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!s.empty() && ws(s.front())) s.remove_prefix(1);
-    while (!s.empty() && ws(s.back())) s.remove_suffix(1);
+    while (!s.empty() && ws(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && ws(s.back()))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -674,4 +700,4 @@ std::string quote(std::string_view s)
     return out;
 }
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

@@ -19,18 +19,18 @@ namespace vphone::sip {
 struct Via {
     std::string protocolName = "SIP";
     std::string protocolVersion = "2.0";
-    std::string transport;                ///< upper-case: UDP, TCP, TLS, SCTP, WS...
-    std::string host;                     ///< sent-by host (IPv6 without brackets)
+    std::string transport; ///< upper-case: UDP, TCP, TLS, SCTP, WS...
+    std::string host;      ///< sent-by host (IPv6 without brackets)
     HostType hostType = HostType::Invalid;
     std::optional<std::uint16_t> port;
     std::vector<Param> params;
     std::optional<std::string_view> param(std::string_view name) const;
-    std::string branch() const;           ///< empty when absent
+    std::string branch() const; ///< empty when absent
     std::optional<std::string> received() const;
     std::optional<std::string> maddr() const;
     std::optional<std::uint8_t> ttl() const;
     bool hasRport() const;
-    std::optional<std::uint16_t> rport() const;  ///< rport value when filled in
+    std::optional<std::uint16_t> rport() const; ///< rport value when filled in
     std::string toString() const;
 };
 Result<Via> parseVia(std::string_view value);
@@ -38,12 +38,12 @@ Result<Via> parseVia(std::string_view value);
 /// name-addr / addr-spec with header parameters: From, To, Contact, Route, Record-Route,
 /// Refer-To, Referred-By, Reply-To, P-Asserted-Identity.
 struct NameAddr {
-    std::optional<std::string> displayName;  ///< unquoted and unescaped
+    std::optional<std::string> displayName; ///< unquoted and unescaped
     Uri uri;
-    std::vector<Param> params;               ///< header params after the URI (tag, expires, q...)
-    bool angleBrackets = true;               ///< written as name-addr
+    std::vector<Param> params; ///< header params after the URI (tag, expires, q...)
+    bool angleBrackets = true; ///< written as name-addr
     std::optional<std::string_view> param(std::string_view name) const;
-    std::string tag() const;                 ///< empty when absent
+    std::string tag() const; ///< empty when absent
     std::string toString() const;
 };
 Result<NameAddr> parseNameAddr(std::string_view value);
@@ -73,11 +73,11 @@ Result<std::uint32_t> parseMaxForwards(std::string_view value);
 
 /// Content-Type / Accept element: type/subtype;params (RFC 3261 §20.15).
 struct MediaType {
-    std::string type;     ///< lower-case
-    std::string subtype;  ///< lower-case
+    std::string type;    ///< lower-case
+    std::string subtype; ///< lower-case
     std::vector<Param> params;
     std::optional<std::string_view> param(std::string_view name) const;
-    bool is(std::string_view t, std::string_view s) const;  ///< "*" matches anything
+    bool is(std::string_view t, std::string_view s) const; ///< "*" matches anything
     std::string toString() const;
 };
 Result<MediaType> parseMediaType(std::string_view value);
@@ -93,7 +93,7 @@ Result<TokenParams> parseTokenParams(std::string_view value, std::string_view he
 /// WWW-/Proxy-Authenticate and (Proxy-)Authorization (RFC 3261 §25.1, RFC 7616): a scheme and
 /// comma-separated auth-params. Quoted values are unquoted.
 struct AuthParams {
-    std::string scheme;  ///< "Digest"
+    std::string scheme; ///< "Digest"
     std::vector<Param> params;
     std::optional<std::string_view> param(std::string_view name) const;
 };
@@ -102,7 +102,7 @@ Result<AuthParams> parseAuth(std::string_view value, std::string_view headerName
 /// Session-Expires (RFC 4028): delta-seconds and refresher.
 struct SessionExpires {
     std::uint32_t seconds = 0;
-    std::optional<std::string> refresher;  ///< "uac" / "uas"
+    std::optional<std::string> refresher; ///< "uac" / "uas"
 };
 Result<SessionExpires> parseSessionExpires(std::string_view value);
 
@@ -154,4 +154,4 @@ std::string_view trimLws(std::string_view s);
 /// Quotes a string for a quoted-string, escaping '"' and '\\'.
 std::string quote(std::string_view s);
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

@@ -80,7 +80,8 @@ std::vector<std::string_view> Message::values(HeaderId id) const
     for (const auto& h : headers_) {
         if (h.id != id) continue;
         if (list) {
-            for (auto v : splitList(view(h.value))) out.push_back(v);
+            for (auto v : splitList(view(h.value)))
+                out.push_back(v);
         } else {
             out.push_back(view(h.value));
         }
@@ -95,12 +96,15 @@ std::size_t Message::count(HeaderId id) const
 }
 
 namespace {
-bool hasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
-}  // namespace
+bool hasLineBreak(std::string_view s)
+{
+    return s.find_first_of("\r\n") != std::string_view::npos;
+}
+} // namespace
 
 void Message::addHeader(std::string_view name, std::string_view value)
 {
-    if (hasLineBreak(name) || hasLineBreak(value)) return;  // would inject a header or a body
+    if (hasLineBreak(name) || hasLineBreak(value)) return; // would inject a header or a body
     HeaderField h;
     h.id = headerIdFromName(name);
     h.name = append(name);
@@ -128,7 +132,8 @@ std::size_t Message::removeHeaders(HeaderId id)
 void Message::setHeader(HeaderId id, std::string_view value)
 {
     if (hasLineBreak(value)) return;
-    auto it = std::find_if(headers_.begin(), headers_.end(), [id](const HeaderField& h) { return h.id == id; });
+    auto it =
+        std::find_if(headers_.begin(), headers_.end(), [id](const HeaderField& h) { return h.id == id; });
     if (it == headers_.end()) {
         addHeader(id, value);
         return;
@@ -171,10 +176,16 @@ Result<NameAddr> addressHeader(const Message& m, HeaderId id)
     }
     return na;
 }
-}  // namespace
+} // namespace
 
-Result<NameAddr> Message::from() const { return addressHeader(*this, HeaderId::From); }
-Result<NameAddr> Message::to() const { return addressHeader(*this, HeaderId::To); }
+Result<NameAddr> Message::from() const
+{
+    return addressHeader(*this, HeaderId::From);
+}
+Result<NameAddr> Message::to() const
+{
+    return addressHeader(*this, HeaderId::To);
+}
 
 Result<CSeq> Message::cseq() const
 {
@@ -190,7 +201,10 @@ Result<std::uint32_t> Message::maxForwards() const
     return parseMaxForwards(*v);
 }
 
-Result<ContactList> Message::contacts() const { return parseContacts(values(HeaderId::Contact)); }
+Result<ContactList> Message::contacts() const
+{
+    return parseContacts(values(HeaderId::Contact));
+}
 
 Result<std::vector<NameAddr>> Message::routes(HeaderId id) const
 {
@@ -258,17 +272,20 @@ void appendUnfolded(std::string& out, std::string_view v)
             return;
         }
         std::size_t k = nl;
-        while (k < v.size() && (v[k] == '\r' || v[k] == '\n')) ++k;
+        while (k < v.size() && (v[k] == '\r' || v[k] == '\n'))
+            ++k;
         std::size_t j = k;
-        while (j < v.size() && (v[j] == ' ' || v[j] == '\t')) ++j;
+        while (j < v.size() && (v[j] == ' ' || v[j] == '\t'))
+            ++j;
         std::size_t end = nl;
-        while (end > i && (v[end - 1] == ' ' || v[end - 1] == '\t')) --end;
+        while (end > i && (v[end - 1] == ' ' || v[end - 1] == '\t'))
+            --end;
         out.append(v.substr(i, end - i));
         out += ' ';
         i = j;
     }
 }
-}  // namespace
+} // namespace
 
 std::string Message::serialize() const
 {
@@ -313,4 +330,4 @@ std::string Message::serialize() const
     return out;
 }
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

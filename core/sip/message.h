@@ -131,4 +131,4 @@ private:
     std::vector<HeaderField> headers_;
 };
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

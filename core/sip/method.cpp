@@ -21,7 +21,7 @@ constexpr std::array<std::pair<std::string_view, Method>, 14> kMethods{{
     {"MESSAGE", Method::Message},
     {"UPDATE", Method::Update},
 }};
-}  // namespace
+} // namespace
 
 Method methodFromString(std::string_view text)
 {
@@ -40,4 +40,4 @@ std::string_view methodName(Method m)
     return {};
 }
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

@@ -30,4 +30,4 @@ Method methodFromString(std::string_view text);
 /// Canonical upper-case name; empty for Invalid/Extension.
 std::string_view methodName(Method m);
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

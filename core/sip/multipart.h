@@ -25,4 +25,4 @@ Result<std::vector<BodyPart>> parseMultipart(std::string_view body, std::string_
 /// Builds a multipart body with the given boundary; CRLF line ends.
 std::string serializeMultipart(const std::vector<BodyPart>& parts, std::string_view boundary);
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

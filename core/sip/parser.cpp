@@ -27,9 +27,9 @@ constexpr std::size_t kNotFound = std::string_view::npos;
 /// End of the line starting at pos: index of its LF (or size). `contentEnd` excludes the CR.
 struct Line {
     std::size_t begin = 0;
-    std::size_t contentEnd = 0;  // before CR LF
-    std::size_t next = 0;        // first byte of the following line
-    bool terminated = false;     // ended by LF
+    std::size_t contentEnd = 0; // before CR LF
+    std::size_t next = 0;       // first byte of the following line
+    bool terminated = false;    // ended by LF
 };
 
 inline Line lineAt(std::string_view s, std::size_t pos)
@@ -48,7 +48,10 @@ inline Line lineAt(std::string_view s, std::size_t pos)
     return l;
 }
 
-inline std::uint32_t u32(std::size_t v) { return static_cast<std::uint32_t>(v); }
+inline std::uint32_t u32(std::size_t v)
+{
+    return static_cast<std::uint32_t>(v);
+}
 
 bool isSipVersion(std::string_view v)
 {
@@ -56,17 +59,20 @@ bool isSipVersion(std::string_view v)
     if (v.size() < 7 || !charset::iequals(v.substr(0, 4), "SIP/")) return false;
     std::size_t i = 4;
     const std::size_t major = i;
-    while (i < v.size() && charset::is(v[i], charset::kDigit)) ++i;
+    while (i < v.size() && charset::is(v[i], charset::kDigit))
+        ++i;
     if (i == major || i >= v.size() || v[i] != '.') return false;
     const std::size_t minor = ++i;
-    while (i < v.size() && charset::is(v[i], charset::kDigit)) ++i;
+    while (i < v.size() && charset::is(v[i], charset::kDigit))
+        ++i;
     return i > minor && i == v.size();
 }
 
 /// Parses the decimal Content-Length value; nullopt when not 1*DIGIT or absurdly large.
 std::optional<std::size_t> contentLengthValue(std::string_view v)
 {
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+    while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
+        v.remove_suffix(1);
     if (v.empty() || v.size() > 9) return std::nullopt;
     std::size_t n = 0;
     for (char c : v) {
@@ -76,17 +82,22 @@ std::optional<std::size_t> contentLengthValue(std::string_view v)
     return n;
 }
 
-ParseError err(int status, std::size_t offset, std::string what) { return {status, offset, std::move(what)}; }
+ParseError err(int status, std::size_t offset, std::string what)
+{
+    return {status, offset, std::move(what)};
+}
 
-}  // namespace
+} // namespace
 
 Result<Message> MessageParser::parse(std::string_view bytes, Framing framing, const Limits& limits)
 {
     // RFC 3261 §7.5: ignore CRLFs before the start line.
     std::size_t pos = 0;
-    while (pos < bytes.size() && (bytes[pos] == '\r' || bytes[pos] == '\n')) ++pos;
+    while (pos < bytes.size() && (bytes[pos] == '\r' || bytes[pos] == '\n'))
+        ++pos;
     if (pos == bytes.size()) return err(400, pos, "empty message");
-    if (bytes.size() - pos > limits.maxMessageSize) return err(513, limits.maxMessageSize, "message larger than the limit");
+    if (bytes.size() - pos > limits.maxMessageSize)
+        return err(513, limits.maxMessageSize, "message larger than the limit");
 
     Message m;
     m.text_.assign(bytes.data() + pos, bytes.size() - pos);
@@ -108,10 +119,12 @@ Result<Message> MessageParser::parse(std::string_view bytes, Framing framing, co
         if (c + 3 > first.size()) return err(400, c, "missing status code");
         int code = 0;
         for (std::size_t i = c; i < c + 3; ++i) {
-            if (!charset::is(first[i], charset::kDigit)) return err(400, i, "status code is not three digits");
+            if (!charset::is(first[i], charset::kDigit))
+                return err(400, i, "status code is not three digits");
             code = code * 10 + (first[i] - '0');
         }
-        if (c + 3 < first.size() && first[c + 3] != ' ') return err(400, c + 3, "status code is not three digits");
+        if (c + 3 < first.size() && first[c + 3] != ' ')
+            return err(400, c + 3, "status code is not three digits");
         if (code < 100) return err(400, c, "status code below 100");
         m.status_ = code;
         const std::size_t r = c + 3 < first.size() ? c + 4 : first.size();
@@ -139,43 +152,50 @@ Result<Message> MessageParser::parse(std::string_view bytes, Framing framing, co
     std::optional<std::size_t> contentLength;
     while (p < s.size()) {
         const Line line = lineAt(s, p);
-        if (line.contentEnd == line.begin && line.terminated) {  // empty line ends the headers
+        if (line.contentEnd == line.begin && line.terminated) { // empty line ends the headers
             bodyStart = line.next;
             break;
         }
-        if (!line.terminated) break;  // header section never closed
+        if (!line.terminated) break; // header section never closed
         if (s[p] == ' ' || s[p] == '\t') {
             // Folded continuation (RFC 3261 §7.3.1): extends the previous header's value.
             if (m.headers_.empty()) return err(400, p, "continuation line before any header");
             HeaderField& h = m.headers_.back();
             std::size_t e = line.contentEnd;
-            while (e > p && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+            while (e > p && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+                --e;
             if (e > p) {
                 if (h.value.length == 0) {
                     std::size_t b = p;
-                    while (s[b] == ' ' || s[b] == '\t') ++b;
+                    while (s[b] == ' ' || s[b] == '\t')
+                        ++b;
                     h.value = {u32(b), u32(e - b)};
                 } else {
                     h.value.length = u32(e - h.value.offset);
                 }
-                if (h.value.length > limits.maxLineLength) return err(513, p, "header line longer than the limit");
+                if (h.value.length > limits.maxLineLength)
+                    return err(513, p, "header line longer than the limit");
             }
             p = line.next;
             continue;
         }
-        if (line.contentEnd - p > limits.maxLineLength) return err(513, p, "header line longer than the limit");
+        if (line.contentEnd - p > limits.maxLineLength)
+            return err(513, p, "header line longer than the limit");
         if (m.headers_.size() >= limits.maxHeaderCount) return err(513, p, "more headers than the limit");
         const void* colon = std::memchr(s.data() + p, ':', line.contentEnd - p);
         if (!colon) return err(400, p, "header line without ':'");
         const std::size_t c = static_cast<std::size_t>(static_cast<const char*>(colon) - s.data());
         std::size_t ne = c;
-        while (ne > p && (s[ne - 1] == ' ' || s[ne - 1] == '\t')) --ne;
+        while (ne > p && (s[ne - 1] == ' ' || s[ne - 1] == '\t'))
+            --ne;
         const std::string_view name = s.substr(p, ne - p);
         if (!charset::all(name, charset::kToken)) return err(400, p, "malformed header name");
         std::size_t vb = c + 1;
-        while (vb < line.contentEnd && (s[vb] == ' ' || s[vb] == '\t')) ++vb;
+        while (vb < line.contentEnd && (s[vb] == ' ' || s[vb] == '\t'))
+            ++vb;
         std::size_t ve = line.contentEnd;
-        while (ve > vb && (s[ve - 1] == ' ' || s[ve - 1] == '\t')) --ve;
+        while (ve > vb && (s[ve - 1] == ' ' || s[ve - 1] == '\t'))
+            --ve;
         HeaderField h;
         h.id = headerIdFromName(name);
         h.name = {u32(p), u32(name.size())};
@@ -196,14 +216,16 @@ Result<Message> MessageParser::parse(std::string_view bytes, Framing framing, co
     const std::size_t available = s.size() - bodyStart;
     std::size_t bodyLength = available;
     if (contentLength) {
-        if (*contentLength > limits.maxMessageSize) return err(413, bodyStart, "Content-Length larger than the limit");
-        if (*contentLength > available) return err(400, bodyStart, "Content-Length larger than the message body");
+        if (*contentLength > limits.maxMessageSize)
+            return err(413, bodyStart, "Content-Length larger than the limit");
+        if (*contentLength > available)
+            return err(400, bodyStart, "Content-Length larger than the message body");
         bodyLength = *contentLength;
     } else if (framing == Framing::Stream) {
         return err(400, bodyStart, "Content-Length: required on stream transports");
     }
     m.body_ = {u32(bodyStart), u32(bodyLength)};
-    m.text_.resize(bodyStart + bodyLength);  // bytes after Content-Length are not this message's
+    m.text_.resize(bodyStart + bodyLength); // bytes after Content-Length are not this message's
     m.rawLength_ = u32(m.text_.size());
     return m;
 }
@@ -251,10 +273,12 @@ StreamFramer::Found StreamFramer::findHeader(std::string_view s)
         const auto colon = head.find(':', p);
         if (colon != std::string_view::npos && colon < line.contentEnd) {
             std::string_view name = head.substr(p, colon - p);
-            while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+            while (!name.empty() && (name.back() == ' ' || name.back() == '\t'))
+                name.remove_suffix(1);
             if (headerIdFromName(name) == HeaderId::ContentLength) {
                 std::string_view v = head.substr(colon + 1, line.contentEnd - colon - 1);
-                while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+                while (!v.empty() && (v.front() == ' ' || v.front() == '\t'))
+                    v.remove_prefix(1);
                 length = contentLengthValue(v);
                 if (!length) {
                     error_ = ParseError{400, start_ + colon, "Content-Length: not a number"};
@@ -302,7 +326,7 @@ std::optional<Result<Message>> StreamFramer::next()
             ++keepAlives_;
             start_ += 4;
         } else if (s.size() - start_ < 4 && s.find_first_not_of("\r\n", start_) == std::string_view::npos) {
-            return std::nullopt;  // wait: the rest of a ping may follow
+            return std::nullopt; // wait: the rest of a ping may follow
         } else if (s.compare(start_, 2, "\r\n") == 0) {
             start_ += 2;
         } else {
@@ -328,4 +352,4 @@ std::optional<Result<Message>> StreamFramer::next()
     return msg;
 }
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

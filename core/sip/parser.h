@@ -14,9 +14,9 @@ namespace vphone::sip {
 
 /// Bounds that keep a hostile peer from making us allocate or loop without limit.
 struct Limits {
-    std::size_t maxMessageSize = 65535;  ///< whole message, headers and body (413/513 beyond)
-    std::size_t maxHeaderCount = 256;    ///< header fields (after unfolding)
-    std::size_t maxLineLength = 8192;    ///< one header line, folded continuations included
+    std::size_t maxMessageSize = 65535; ///< whole message, headers and body (413/513 beyond)
+    std::size_t maxHeaderCount = 256;   ///< header fields (after unfolding)
+    std::size_t maxLineLength = 8192;   ///< one header line, folded continuations included
 };
 
 enum class Framing { Invalid, Datagram, Stream };
@@ -53,12 +53,12 @@ private:
 
     Limits limits_;
     std::string buffer_;
-    std::size_t start_ = 0;  ///< first byte not yet handed out
-    std::size_t scan_ = 0;   ///< bytes before this were searched for the header end
+    std::size_t start_ = 0;      ///< first byte not yet handed out
+    std::size_t scan_ = 0;       ///< bytes before this were searched for the header end
     std::size_t headerEnd_ = 0;  ///< end of the current message's header section, 0 if not yet seen
     std::size_t bodyLength_ = 0; ///< its Content-Length, valid when headerEnd_ != 0
     std::size_t keepAlives_ = 0;
     std::optional<ParseError> error_;
 };
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

@@ -70,7 +70,8 @@ public:
     std::string_view run(std::uint16_t mask)
     {
         const std::size_t start = pos_;
-        while (pos_ < s_.size() && charset::is(s_[pos_], mask)) ++pos_;
+        while (pos_ < s_.size() && charset::is(s_[pos_], mask))
+            ++pos_;
         return s_.substr(start, pos_ - start);
     }
 
@@ -90,7 +91,8 @@ public:
                 return out;
             }
             if (c == '\\') {
-                if (pos_ + 1 >= s_.size() || s_[pos_ + 1] == '\r' || s_[pos_ + 1] == '\n') return std::nullopt;
+                if (pos_ + 1 >= s_.size() || s_[pos_ + 1] == '\r' || s_[pos_ + 1] == '\n')
+                    return std::nullopt;
                 out.push_back(s_[pos_ + 1]);
                 pos_ += 2;
                 continue;
@@ -128,4 +130,4 @@ inline ParseError headerError(std::string_view header, std::size_t offset, std::
     return ParseError{400, offset, std::move(text)};
 }
 
-}  // namespace vphone::sip::detail
+} // namespace vphone::sip::detail

@@ -23,11 +23,6 @@ constexpr std::uint16_t kPasswordChars = charset::kUnreserved | charset::kPasswo
 constexpr std::uint16_t kParamChars = charset::kUnreserved | charset::kParamUnres;
 constexpr std::uint16_t kHnvChars = charset::kUnreserved | charset::kHnvUnres;
 
-constexpr bool isDigit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 /// RFC 3966 §3: visual-separator = "-" / "." / "(" / ")".
 constexpr bool isVisualSeparator(char c)
 {
@@ -37,20 +32,14 @@ constexpr bool isVisualSeparator(char c)
 /// The 400 for the character at pos, naming the URI part it broke ("URI: space in host").
 ParseError badChar(std::string_view s, std::size_t pos, std::string_view part)
 {
+    const unsigned c = pos < s.size() ? static_cast<unsigned char>(s[pos]) : 0x100;
+    const std::string_view kind = c == 0x100              ? "unexpected end of "
+                                  : c == ' ' || c == '\t' ? "space in "
+                                  : c < 0x20 || c == 0x7f ? "control character in "
+                                  : c == '%'              ? "bad escape in "
+                                                          : "bad character in ";
     std::string what = "URI: ";
-    const auto c = pos < s.size() ? static_cast<unsigned char>(s[pos]) : 0;
-    if (pos >= s.size()) {
-        what += "unexpected end of ";
-    } else if (c == ' ' || c == '\t') {
-        what += "space in ";
-    } else if (c < 0x20 || c == 0x7f) {
-        what += "control character in ";
-    } else if (c == '%') {
-        what += "bad escape in ";
-    } else {
-        what += "bad character in ";
-    }
-    what += part;
+    what.append(kind).append(part);
     return parseError(400, pos, std::move(what));
 }
 
@@ -60,16 +49,20 @@ bool atDelimiter(std::string_view s, std::size_t pos, std::string_view delimiter
     return pos >= s.size() || delimiters.find(s[pos]) != std::string_view::npos;
 }
 
-/// End of the run of `mask` characters and well-formed %HH escapes (RFC 3261 §25 "escaped").
+/// True when s holds a well-formed escape at pos: "%" HEXDIG HEXDIG (RFC 3261 §25 "escaped").
+bool isEscape(std::string_view s, std::size_t pos)
+{
+    return s.size() - pos >= 3 && s[pos] == '%' && is(s[pos + 1], charset::kHex) &&
+           is(s[pos + 2], charset::kHex);
+}
+
+/// End of the run of `mask` characters and well-formed escapes starting at pos.
 std::size_t scan(std::string_view s, std::size_t pos, std::uint16_t mask)
 {
-    const std::size_t n = s.size();
-    while (pos < n) {
-        const char c = s[pos];
-        if (is(c, mask)) {
+    while (pos < s.size()) {
+        if (is(s[pos], mask)) {
             ++pos;
-        } else if (c == '%' && n - pos >= 3 && is(s[pos + 1], charset::kHex) &&
-                   is(s[pos + 2], charset::kHex)) {
+        } else if (isEscape(s, pos)) {
             pos += 3;
         } else {
             break;
@@ -78,42 +71,28 @@ std::size_t scan(std::string_view s, std::size_t pos, std::uint16_t mask)
     return pos;
 }
 
-/// Decodes %HH escapes one character at a time; a malformed '%' passes through literally.
-struct Decoder {
-    std::string_view s;
-    std::size_t i = 0;
-    bool done() const { return i >= s.size(); }
-    unsigned char next()
-    {
-        const char c = s[i];
-        if (c == '%' && s.size() - i >= 3) {
-            const int hi = charset::hexValue(s[i + 1]);
-            const int lo = charset::hexValue(s[i + 2]);
-            if (hi >= 0 && lo >= 0) {
-                i += 3;
-                return static_cast<unsigned char>(hi * 16 + lo);
-            }
-        }
-        ++i;
-        return static_cast<unsigned char>(c);
+/// The decoded character at i, advancing i; a malformed '%' passes through literally.
+unsigned char decodeNext(std::string_view s, std::size_t& i, bool foldCase)
+{
+    char c = s[i];
+    if (isEscape(s, i)) {
+        c = static_cast<char>(charset::hexValue(s[i + 1]) * 16 + charset::hexValue(s[i + 2]));
+        i += 2;
     }
-};
+    ++i;
+    return static_cast<unsigned char>(foldCase ? charset::toLower(c) : c);
+}
 
 /// Three-way comparison of two escaped strings by their decoded characters.
 int compareEscaped(std::string_view a, std::string_view b, bool foldCase)
 {
-    Decoder x{a}, y{b};
-    while (!x.done() && !y.done()) {
-        unsigned char ca = x.next();
-        unsigned char cb = y.next();
-        if (foldCase) {
-            ca = static_cast<unsigned char>(charset::toLower(static_cast<char>(ca)));
-            cb = static_cast<unsigned char>(charset::toLower(static_cast<char>(cb)));
-        }
-        if (ca != cb) return ca < cb ? -1 : 1;
+    std::size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        const unsigned char x = decodeNext(a, i, foldCase);
+        const unsigned char y = decodeNext(b, j, foldCase);
+        if (x != y) return x < y ? -1 : 1;
     }
-    if (x.done()) return y.done() ? 0 : -1;
-    return 1;
+    return i < a.size() ? 1 : j < b.size() ? -1 : 0;
 }
 
 /// Compares telephone digits ignoring visual separators and hex-digit case (RFC 3966 §4).
@@ -136,13 +115,10 @@ bool parseIPv4(std::string_view s, std::array<std::uint8_t, 4>& out)
 {
     std::size_t i = 0;
     for (std::size_t k = 0; k < 4; ++k) {
-        if (k > 0) {
-            if (i >= s.size() || s[i] != '.') return false;
-            ++i;
-        }
+        if (k > 0 && (i >= s.size() || s[i++] != '.')) return false;
         const std::size_t start = i;
         unsigned value = 0;
-        while (i < s.size() && isDigit(s[i]) && i - start < 3)
+        while (i < s.size() && is(s[i], charset::kDigit) && i - start < 3)
             value = value * 10 + unsigned(s[i++] - '0');
         if (i == start || value > 255) return false;
         out[k] = static_cast<std::uint8_t>(value);
@@ -190,19 +166,12 @@ bool parseIPv6(std::string_view s, std::array<std::uint8_t, 16>& out)
             ++i;
         }
     }
-    if (gap < 0 && count != 8) return false;
-    if (gap >= 0 && count > 7) return false;
-    std::array<std::uint16_t, 8> full{};
-    if (gap < 0) {
-        full = groups;
-    } else {
-        const auto g = static_cast<std::size_t>(gap);
-        std::copy(groups.begin(), groups.begin() + gap, full.begin());
-        std::copy(groups.begin() + gap, groups.begin() + count, full.end() - (count - g));
-    }
-    for (std::size_t k = 0; k < 8; ++k) {
-        out[2 * k] = static_cast<std::uint8_t>(full[k] >> 8);
-        out[2 * k + 1] = static_cast<std::uint8_t>(full[k] & 0xff);
+    if (gap < 0 ? count != 8 : count > 7) return false;
+    out.fill(0);
+    for (std::size_t g = 0, k = 0; g < count; ++g, ++k) {
+        if (static_cast<int>(g) == gap) k += 8 - count; // the zero groups "::" stands for
+        out[2 * k] = static_cast<std::uint8_t>(groups[g] >> 8);
+        out[2 * k + 1] = static_cast<std::uint8_t>(groups[g] & 0xff);
     }
     return true;
 }
@@ -224,7 +193,7 @@ HostType classifyHost(std::string_view h)
             topAllDigits = allDigits;
             labelStart = i + 1;
             allDigits = true;
-        } else if (!isDigit(h[i])) {
+        } else if (!is(h[i], charset::kDigit)) {
             allDigits = false;
         }
     }
@@ -237,9 +206,7 @@ enum class ParamSyntax { Invalid, Sip, Tel };
 Error parseParams(std::string_view s, std::size_t& pos, std::vector<Param>& out, ParamSyntax syntax)
 {
     const std::string_view part = syntax == ParamSyntax::Tel ? "tel parameter" : "parameter";
-    if (pos < s.size() && s[pos] == ';') {
-        out.reserve(static_cast<std::size_t>(std::count(s.begin() + pos, s.end(), ';')));
-    }
+    out.reserve(static_cast<std::size_t>(std::count(s.begin() + pos, s.end(), ';')));
     while (pos < s.size() && s[pos] == ';') {
         const std::size_t nameStart = ++pos;
         const std::size_t nameEnd = scan(s, nameStart, kParamChars);
@@ -336,7 +303,7 @@ Error parseSip(std::string_view s, std::size_t pos, Uri& uri)
     if (pos < n && s[pos] == ':') {
         const std::size_t start = ++pos;
         std::uint32_t port = 0;
-        while (pos < n && isDigit(s[pos])) {
+        while (pos < n && is(s[pos], charset::kDigit)) {
             port = port * 10 + std::uint32_t(s[pos++] - '0');
             if (port > 65535) return parseError(400, start, "URI: port out of range");
         }
@@ -360,7 +327,7 @@ Error parseTel(std::string_view s, std::size_t pos, Uri& uri)
     bool hasDigit = false;
     for (; pos < s.size(); ++pos) {
         const char c = s[pos];
-        if (global ? isDigit(c) : (is(c, charset::kHex) || c == '*' || c == '#')) {
+        if (global ? is(c, charset::kDigit) : (is(c, charset::kHex) || c == '*' || c == '#')) {
             hasDigit = true;
         } else if (!isVisualSeparator(c)) {
             break;
@@ -415,13 +382,19 @@ bool mustMatch(const Param& p, UriScheme scheme)
     return false;
 }
 
-/// The first parameter of each name, sorted by decoded case-folded name.
-std::vector<const Param*> sortedFirsts(const std::vector<Param>& params)
+std::vector<const Param*> pointers(const std::vector<Param>& params)
 {
     std::vector<const Param*> out;
     out.reserve(params.size());
     for (const Param& p : params)
         out.push_back(&p);
+    return out;
+}
+
+/// The first parameter of each name, sorted by decoded case-folded name.
+std::vector<const Param*> sortedFirsts(const std::vector<Param>& params)
+{
+    auto out = pointers(params);
     std::stable_sort(out.begin(), out.end(), [](const Param* a, const Param* b) {
         return compareEscaped(a->name, b->name, true) < 0;
     });
@@ -478,13 +451,8 @@ bool sameHeaders(const std::vector<Param>& a, const std::vector<Param>& b)
         if (p->value.has_value() != q->value.has_value()) return !p->value.has_value();
         return p->value && compareEscaped(*p->value, *q->value, false) < 0;
     };
-    std::vector<const Param*> x, y;
-    x.reserve(a.size());
-    y.reserve(b.size());
-    for (const Param& p : a)
-        x.push_back(&p);
-    for (const Param& p : b)
-        y.push_back(&p);
+    auto x = pointers(a);
+    auto y = pointers(b);
     std::sort(x.begin(), x.end(), less);
     std::sort(y.begin(), y.end(), less);
     for (std::size_t i = 0; i < x.size(); ++i) {
@@ -508,8 +476,10 @@ bool sameSip(const Uri& a, const Uri& b)
 {
     // RFC 3261 §19.1.4: userinfo is case-sensitive, everything else folds case; escapes decode.
     if (compareEscaped(a.user, b.user, false) != 0) return false;
-    if (a.password.has_value() != b.password.has_value()) return false;
-    if (a.password && compareEscaped(*a.password, *b.password, false) != 0) return false;
+    if (a.password.has_value() != b.password.has_value() ||
+        (a.password && compareEscaped(*a.password, *b.password, false) != 0)) {
+        return false;
+    }
     if (!sameHost(a, b) || a.port != b.port) return false;
     return sameParams(a.params, b.params, a.scheme) && sameHeaders(a.headers, b.headers);
 }
@@ -574,28 +544,21 @@ std::optional<std::string_view> Uri::param(std::string_view name) const
 std::string Uri::toString() const
 {
     std::string out;
-    switch (scheme) {
-    case UriScheme::Invalid: return out;
-    case UriScheme::Other:
+    if (scheme == UriScheme::Invalid) return out;
+    if (scheme == UriScheme::Other) {
         out.reserve(schemeText.size() + 1 + opaque.size());
         for (char c : schemeText)
             out += charset::toLower(c);
         out += ':';
         out += opaque;
         return out;
-    case UriScheme::Tel:
-        out.reserve(4 + user.size() + paramsSize(params));
-        out += "tel:";
-        out += user;
-        appendParams(out, params, ';', ';');
-        return out;
-    case UriScheme::Sip:
-    case UriScheme::Sips: break;
     }
     out.reserve(5 + user.size() + (password ? password->size() + 1 : 0) + 1 + host.size() + 8 +
                 paramsSize(params) + paramsSize(headers));
-    out += scheme == UriScheme::Sips ? "sips:" : "sip:";
-    if (!user.empty() || password) {
+    out += scheme == UriScheme::Sips ? "sips:" : scheme == UriScheme::Tel ? "tel:" : "sip:";
+    if (scheme == UriScheme::Tel) {
+        out += user; // RFC 3966 telephone-subscriber
+    } else if (!user.empty() || password) {
         out += user;
         if (password) {
             out += ':';
@@ -603,7 +566,7 @@ std::string Uri::toString() const
         }
         out += '@';
     }
-    appendHostPort(out, *this);
+    if (scheme != UriScheme::Tel) appendHostPort(out, *this);
     appendParams(out, params, ';', ';');
     appendParams(out, headers, '?', '&');
     return out;
@@ -655,40 +618,26 @@ Result<Uri> parseUri(std::string_view text)
     const std::string_view scheme = text.substr(0, pos);
     uri.schemeText.assign(scheme);
     ++pos;
-    Error error;
-    if (charset::iequals(scheme, "sip")) {
-        uri.scheme = UriScheme::Sip;
-        error = parseSip(text, pos, uri);
-    } else if (charset::iequals(scheme, "sips")) {
-        uri.scheme = UriScheme::Sips;
-        error = parseSip(text, pos, uri);
-    } else if (charset::iequals(scheme, "tel")) {
-        uri.scheme = UriScheme::Tel;
-        error = parseTel(text, pos, uri);
-    } else {
-        uri.scheme = UriScheme::Other;
-        error = parseOpaque(text, pos, uri);
-    }
+    uri.scheme = charset::iequals(scheme, "sip")    ? UriScheme::Sip
+                 : charset::iequals(scheme, "sips") ? UriScheme::Sips
+                 : charset::iequals(scheme, "tel")  ? UriScheme::Tel
+                                                    : UriScheme::Other;
+    Error error = uri.scheme == UriScheme::Tel     ? parseTel(text, pos, uri)
+                  : uri.scheme == UriScheme::Other ? parseOpaque(text, pos, uri)
+                                                   : parseSip(text, pos, uri);
     if (error) return std::move(*error);
     return uri;
 }
 
 std::optional<std::string> unescape(std::string_view text)
 {
+    for (std::size_t i = text.find('%'); i != std::string_view::npos; i = text.find('%', i + 3)) {
+        if (!isEscape(text, i)) return std::nullopt;
+    }
     std::string out;
     out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] != '%') {
-            out += text[i];
-            continue;
-        }
-        if (text.size() - i < 3) return std::nullopt;
-        const int hi = charset::hexValue(text[i + 1]);
-        const int lo = charset::hexValue(text[i + 2]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-    }
+    for (std::size_t i = 0; i < text.size();)
+        out += static_cast<char>(decodeNext(text, i, false));
     return out;
 }
 

@@ -15,7 +15,7 @@ namespace vphone::sip {
 /// included); comparisons decode escapes and fold case where the RFC says so.
 struct Param {
     std::string name;
-    std::optional<std::string> value;  ///< nullopt for a parameter written without '='
+    std::optional<std::string> value; ///< nullopt for a parameter written without '='
     bool operator==(const Param&) const = default;
 };
 
@@ -31,15 +31,15 @@ enum class HostType { Invalid, Name, IPv4, IPv6 };
 /// `schemeText` and `opaque` (everything after the colon) are set.
 struct Uri {
     UriScheme scheme = UriScheme::Invalid;
-    std::string schemeText;             ///< scheme as written (e.g. "SIP", "mailto")
-    std::string user;                   ///< userinfo user part, escapes kept as written
+    std::string schemeText; ///< scheme as written (e.g. "SIP", "mailto")
+    std::string user;       ///< userinfo user part, escapes kept as written
     std::optional<std::string> password;
-    std::string host;                   ///< for IPv6 without the brackets
+    std::string host; ///< for IPv6 without the brackets
     HostType hostType = HostType::Invalid;
     std::optional<std::uint16_t> port;
-    std::vector<Param> params;          ///< uri-parameters (sip/sips), or tel parameters
-    std::vector<Param> headers;         ///< ?h=v&... (sip/sips)
-    std::string opaque;                 ///< scheme-specific part of an Other URI
+    std::vector<Param> params;  ///< uri-parameters (sip/sips), or tel parameters
+    std::vector<Param> headers; ///< ?h=v&... (sip/sips)
+    std::string opaque;         ///< scheme-specific part of an Other URI
 
     /// Value of a URI parameter by case-insensitive name (empty string for a flag parameter).
     std::optional<std::string_view> param(std::string_view name) const;
@@ -67,4 +67,4 @@ bool isIPv4(std::string_view text);
 /// True for a valid IPv6 address (RFC 4291 text form, optional trailing IPv4), no brackets.
 bool isIPv6(std::string_view text);
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

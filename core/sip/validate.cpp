@@ -36,13 +36,14 @@ Verdict drop(std::string why)
 
 /// Headers every request and response needs (RFC 3261 §8.1.1); Max-Forwards is left out for
 /// RFC 2543 peers (§8.1.1.6 is a MUST for senders, not a reason to refuse).
-constexpr std::array kMandatory{HeaderId::To, HeaderId::From, HeaderId::CSeq, HeaderId::CallId, HeaderId::Via};
+constexpr std::array kMandatory{HeaderId::To, HeaderId::From, HeaderId::CSeq, HeaderId::CallId,
+                                HeaderId::Via};
 
 /// Headers that must not appear twice: framing or dialog identity depends on them.
-constexpr std::array kUnique{HeaderId::To,          HeaderId::From,          HeaderId::CSeq,
-                             HeaderId::CallId,      HeaderId::MaxForwards,   HeaderId::ContentLength,
-                             HeaderId::ContentType, HeaderId::Expires,       HeaderId::MinExpires,
-                             HeaderId::RSeq,        HeaderId::RAck,          HeaderId::SessionExpires};
+constexpr std::array kUnique{HeaderId::To,          HeaderId::From,        HeaderId::CSeq,
+                             HeaderId::CallId,      HeaderId::MaxForwards, HeaderId::ContentLength,
+                             HeaderId::ContentType, HeaderId::Expires,     HeaderId::MinExpires,
+                             HeaderId::RSeq,        HeaderId::RAck,        HeaderId::SessionExpires};
 
 std::string missingOrDuplicate(const Message& m)
 {
@@ -103,7 +104,7 @@ bool isAllowed(const UaCapabilities& caps, Method method)
     return std::find(caps.allowed.begin(), caps.allowed.end(), method) != caps.allowed.end();
 }
 
-}  // namespace
+} // namespace
 
 std::string UaCapabilities::allowHeader() const
 {
@@ -135,7 +136,8 @@ Verdict validateRequest(const Message& request, const UaCapabilities& caps)
         v.extraHeaders.push_back("Allow: " + caps.allowHeader());
         return v;
     }
-    if (cseq->methodText != request.methodText()) return reject(400, "CSeq method does not match the Request-Line");
+    if (cseq->methodText != request.methodText())
+        return reject(400, "CSeq method does not match the Request-Line");
     if (auto problem = headerSyntax(request); !problem.empty()) return reject(400, problem);
 
     // §8.2.2.1 Request-URI.
@@ -241,7 +243,8 @@ Verdict checkDatagram(std::string_view bytes, const UaCapabilities& caps)
     auto msg = parseMessage(bytes, Framing::Datagram);
     if (!msg) {
         std::size_t p = 0;
-        while (p < bytes.size() && (bytes[p] == '\r' || bytes[p] == '\n')) ++p;
+        while (p < bytes.size() && (bytes[p] == '\r' || bytes[p] == '\n'))
+            ++p;
         if (charset::iequals(bytes.substr(p, 4), "SIP/")) return drop(msg.error().what);
         return reject(msg.error().status, msg.error().what);
     }
@@ -262,7 +265,8 @@ std::string verdictLine(std::string_view bytes, Framing framing, const UaCapabil
     if (!msg) {
         if (why) *why = msg.error().what + " at byte " + std::to_string(msg.error().offset);
         std::size_t p = 0;
-        while (p < bytes.size() && (bytes[p] == '\r' || bytes[p] == '\n')) ++p;
+        while (p < bytes.size() && (bytes[p] == '\r' || bytes[p] == '\n'))
+            ++p;
         if (charset::iequals(bytes.substr(p, 4), "SIP/")) return "DROP";
         const Verdict v = reject(msg.error().status, msg.error().what);
         return "REJECT " + std::to_string(v.status) + " " + v.reason;
@@ -270,7 +274,8 @@ std::string verdictLine(std::string_view bytes, Framing framing, const UaCapabil
     const Verdict v = msg->isRequest() ? validateRequest(*msg, caps) : validateResponse(*msg);
     switch (v.action) {
     case Verdict::Action::Accept:
-        return msg->isRequest() ? "OK " + std::string(msg->methodText()) : "OK " + std::to_string(msg->status());
+        return msg->isRequest() ? "OK " + std::string(msg->methodText())
+                                : "OK " + std::to_string(msg->status());
     case Verdict::Action::Reject: return "REJECT " + std::to_string(v.status) + " " + v.reason;
     case Verdict::Action::Drop:
     case Verdict::Action::Invalid: break;
@@ -346,4 +351,4 @@ std::string_view reasonPhrase(int status)
     return "Global Failure";
 }
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

@@ -12,18 +12,23 @@ namespace vphone::sip {
 
 /// What this UA supports; drives 405/415/416/420/501 decisions.
 struct UaCapabilities {
-    std::vector<Method> allowed{Method::Invite, Method::Ack,       Method::Bye,    Method::Cancel,
-                                Method::Options, Method::Register, Method::Prack,  Method::Subscribe,
-                                Method::Notify,  Method::Publish,  Method::Info,   Method::Refer,
+    std::vector<Method> allowed{Method::Invite,  Method::Ack,      Method::Bye,   Method::Cancel,
+                                Method::Options, Method::Register, Method::Prack, Method::Subscribe,
+                                Method::Notify,  Method::Publish,  Method::Info,  Method::Refer,
                                 Method::Message, Method::Update};
-    std::vector<std::string> supportedOptions{"100rel", "replaces", "timer", "norefersub", "path",
-                                              "outbound", "gruu"};
+    std::vector<std::string> supportedOptions{"100rel", "replaces", "timer", "norefersub",
+                                              "path",   "outbound", "gruu"};
     /// Body types understood (type/subtype; "multipart/*" accepted for parsing).
-    std::vector<std::string> acceptedBodies{"application/sdp", "text/plain", "message/sipfrag",
-                                            "application/pidf+xml", "application/dialog-info+xml",
+    std::vector<std::string> acceptedBodies{"application/sdp",
+                                            "text/plain",
+                                            "message/sipfrag",
+                                            "application/pidf+xml",
+                                            "application/dialog-info+xml",
                                             "application/simple-message-summary",
-                                            "application/conference-info+xml", "multipart/mixed",
-                                            "multipart/alternative", "multipart/related",
+                                            "application/conference-info+xml",
+                                            "multipart/mixed",
+                                            "multipart/alternative",
+                                            "multipart/related",
                                             "multipart/signed"};
     /// Text for an Allow header.
     std::string allowHeader() const;
@@ -33,8 +38,8 @@ struct UaCapabilities {
 struct Verdict {
     enum class Action { Invalid, Accept, Reject, Drop };
     Action action = Action::Invalid;
-    int status = 0;       ///< response to send when Reject
-    std::string reason;   ///< reason phrase; for Drop, why
+    int status = 0;     ///< response to send when Reject
+    std::string reason; ///< reason phrase; for Drop, why
     /// Extra headers the response must carry (Unsupported, Allow, Accept), as "Name: value".
     std::vector<std::string> extraHeaders;
 
@@ -63,4 +68,4 @@ std::string verdictLine(std::string_view bytes, Framing framing = Framing::Datag
 /// The standard reason phrase of a status code ("Bad Request").
 std::string_view reasonPhrase(int status);
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

@@ -10,4 +10,4 @@ namespace vphone::media {
 /// (library, version) pairs read from the libraries at run time.
 std::vector<std::pair<std::string, std::string>> libraryVersions();
 
-}  // namespace vphone::media
+} // namespace vphone::media

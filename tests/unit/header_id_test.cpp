@@ -19,14 +19,25 @@ TEST(HeaderId, LongNamesAreCaseInsensitive)
 TEST(HeaderId, CompactFormsMapToTheirLongHeaders)
 {
     const std::pair<const char*, HeaderId> compact[] = {
-        {"i", HeaderId::CallId},        {"m", HeaderId::Contact},       {"f", HeaderId::From},
-        {"t", HeaderId::To},            {"v", HeaderId::Via},           {"l", HeaderId::ContentLength},
-        {"c", HeaderId::ContentType},   {"k", HeaderId::Supported},     {"s", HeaderId::Subject},
-        {"e", HeaderId::ContentEncoding}, {"o", HeaderId::Event},       {"r", HeaderId::ReferTo},
-        {"b", HeaderId::ReferredBy},    {"u", HeaderId::AllowEvents},   {"x", HeaderId::SessionExpires},
+        {"i", HeaderId::CallId},
+        {"m", HeaderId::Contact},
+        {"f", HeaderId::From},
+        {"t", HeaderId::To},
+        {"v", HeaderId::Via},
+        {"l", HeaderId::ContentLength},
+        {"c", HeaderId::ContentType},
+        {"k", HeaderId::Supported},
+        {"s", HeaderId::Subject},
+        {"e", HeaderId::ContentEncoding},
+        {"o", HeaderId::Event},
+        {"r", HeaderId::ReferTo},
+        {"b", HeaderId::ReferredBy},
+        {"u", HeaderId::AllowEvents},
+        {"x", HeaderId::SessionExpires},
         {"V", HeaderId::Via},
     };
-    for (const auto& [name, id] : compact) EXPECT_EQ(headerIdFromName(name), id) << name;
+    for (const auto& [name, id] : compact)
+        EXPECT_EQ(headerIdFromName(name), id) << name;
 }
 
 TEST(HeaderId, UnknownNamesAreOtherAndEmptyIsInvalid)

@@ -75,7 +75,8 @@ TEST(ViaParser, SerialisesCanonically)
 
 TEST(NameAddrParser, ReadsQuotedDisplayNameUriAndTag)
 {
-    auto a = parseNameAddr("\"J Rosenberg \\\\\\\"\"       <sip:jdrosen@example.com>\r\n  ;\r\n  tag = 98asjd8");
+    auto a =
+        parseNameAddr("\"J Rosenberg \\\\\\\"\"       <sip:jdrosen@example.com>\r\n  ;\r\n  tag = 98asjd8");
     ASSERT_TRUE(a) << a.error().what;
     EXPECT_EQ(a->displayName, "J Rosenberg \\\"");
     EXPECT_EQ(a->uri.user, "jdrosen");
@@ -178,7 +179,8 @@ TEST(ScalarParsers, EnforceRanges)
 
 TEST(MediaTypeParser, ReadsTypeSubtypeAndParams)
 {
-    auto m = parseMediaType("multipart/signed;protocol=\"application/pkcs7-signature\";micalg=sha1;boundary=boundary42");
+    auto m = parseMediaType(
+        "multipart/signed;protocol=\"application/pkcs7-signature\";micalg=sha1;boundary=boundary42");
     ASSERT_TRUE(m) << m.error().what;
     EXPECT_TRUE(m->is("multipart", "signed"));
     EXPECT_TRUE(m->is("multipart", "*"));
@@ -191,10 +193,10 @@ TEST(MediaTypeParser, ReadsTypeSubtypeAndParams)
 
 TEST(AuthParser, ReadsDigestChallengeWithQuotedCommas)
 {
-    auto a = parseAuth(
-        "Digest realm=\"atlanta.example.com\", qop=\"auth,auth-int\", nonce=\"ea9c8e88df84f1cec4341ae6cbe5a359\", "
-        "opaque=\"\", stale=FALSE, algorithm=SHA-256",
-        "WWW-Authenticate");
+    auto a = parseAuth("Digest realm=\"atlanta.example.com\", qop=\"auth,auth-int\", "
+                       "nonce=\"ea9c8e88df84f1cec4341ae6cbe5a359\", "
+                       "opaque=\"\", stale=FALSE, algorithm=SHA-256",
+                       "WWW-Authenticate");
     ASSERT_TRUE(a) << a.error().what;
     EXPECT_EQ(a->scheme, "Digest");
     EXPECT_EQ(a->param("realm"), "atlanta.example.com");

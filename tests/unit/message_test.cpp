@@ -15,18 +15,17 @@ TEST(MessageBuilder, BuildsACanonicalRequestWithComputedContentLength)
     m.addHeader(HeaderId::CSeq, "314159 INVITE");
     m.setBody("v=0\r\n", "application/sdp");
     const std::string text = m.serialize();
-    EXPECT_EQ(text,
-              "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
-              "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n"
-              "Max-Forwards: 70\r\n"
-              "To: <sip:bob@biloxi.example.com>\r\n"
-              "From: <sip:alice@atlanta.example.com>;tag=1928301774\r\n"
-              "Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n"
-              "CSeq: 314159 INVITE\r\n"
-              "Content-Type: application/sdp\r\n"
-              "Content-Length: 5\r\n"
-              "\r\n"
-              "v=0\r\n");
+    EXPECT_EQ(text, "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
+                    "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n"
+                    "Max-Forwards: 70\r\n"
+                    "To: <sip:bob@biloxi.example.com>\r\n"
+                    "From: <sip:alice@atlanta.example.com>;tag=1928301774\r\n"
+                    "Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n"
+                    "CSeq: 314159 INVITE\r\n"
+                    "Content-Type: application/sdp\r\n"
+                    "Content-Length: 5\r\n"
+                    "\r\n"
+                    "v=0\r\n");
     auto back = parseMessage(text, Framing::Stream);
     ASSERT_TRUE(back) << back.error().what;
     EXPECT_EQ(back->serialize(), text);
@@ -59,7 +58,8 @@ TEST(MessageModel, CompactFormsSerialiseAsLongNamesAndUnknownHeadersRoundTrip)
     const auto out = m->serialize();
     EXPECT_NE(out.find("Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"), std::string::npos);
     EXPECT_NE(out.find("Call-ID: abc\r\n"), std::string::npos);
-    EXPECT_NE(out.find("NewFangledHeader: newfangled value continued newfangled value\r\n"), std::string::npos);
+    EXPECT_NE(out.find("NewFangledHeader: newfangled value continued newfangled value\r\n"),
+              std::string::npos);
     EXPECT_NE(out.find("UnknownHeaderWithUnusualValue: ;;,,;;,;\r\n"), std::string::npos);
     EXPECT_NE(out.find("Content-Length: 0\r\n\r\n"), std::string::npos);
     EXPECT_EQ(m->get("newfangledheader"), "newfangled value\r\n continued newfangled value");
@@ -72,7 +72,7 @@ TEST(MessageModel, EditsKeepCopiesValid)
     Message copy = *m;
     copy.prependHeader(HeaderId::RecordRoute, "<sip:proxy.example.com;lr>");
     copy.setHeader(HeaderId::To, "<sip:a@b>;tag=xyz");
-    m = Result<Message>(Message::response(500, "gone"));  // the original goes away
+    m = Result<Message>(Message::response(500, "gone")); // the original goes away
     EXPECT_EQ(copy.headers().front().id, HeaderId::RecordRoute);
     EXPECT_EQ(copy.to()->tag(), "xyz");
     EXPECT_EQ(copy.count(HeaderId::To), 1u);
@@ -90,16 +90,17 @@ TEST(MessageModel, TypedAccessorsReportMissingHeaders)
     EXPECT_FALSE(m.maxForwards());
     EXPECT_FALSE(m.contentType());
     EXPECT_FALSE(m.expires());
-    EXPECT_TRUE(m.contacts());  // no Contact is an empty list
+    EXPECT_TRUE(m.contacts()); // no Contact is an empty list
     EXPECT_FALSE(m.callId());
     EXPECT_EQ(m.raw(), "");
 }
 
 TEST(MessageModel, ReadsRouteSetsAndContentType)
 {
-    auto m = parseMessage("SIP/2.0 180 Ringing\r\nRecord-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>\r\n"
-                          "Record-Route: <sip:p3.example.com;lr>\r\nc: application/sdp\r\nExpires: 60\r\n"
-                          "Max-Forwards: 10\r\nl: 0\r\n\r\n");
+    auto m = parseMessage(
+        "SIP/2.0 180 Ringing\r\nRecord-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>\r\n"
+        "Record-Route: <sip:p3.example.com;lr>\r\nc: application/sdp\r\nExpires: 60\r\n"
+        "Max-Forwards: 10\r\nl: 0\r\n\r\n");
     ASSERT_TRUE(m);
     auto rr = m->routes(HeaderId::RecordRoute);
     ASSERT_TRUE(rr);

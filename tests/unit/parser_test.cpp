@@ -9,27 +9,26 @@
 using namespace vphone::sip;
 
 namespace {
-const char* kInvite =
-    "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
-    "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8\r\n"
-    "Max-Forwards: 70\r\n"
-    "To: Bob <sip:bob@biloxi.example.com>\r\n"
-    "From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n"
-    "Call-ID: a84b4c76e66710\r\n"
-    "CSeq: 314159 INVITE\r\n"
-    "Contact: <sip:alice@pc33.atlanta.example.com>\r\n"
-    "X-Custom:   kept   as written \r\n"
-    "Content-Type: application/sdp\r\n"
-    "Content-Length: 4\r\n"
-    "\r\n"
-    "v=0\n";
+const char* kInvite = "INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
+                      "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bKnashds8\r\n"
+                      "Max-Forwards: 70\r\n"
+                      "To: Bob <sip:bob@biloxi.example.com>\r\n"
+                      "From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n"
+                      "Call-ID: a84b4c76e66710\r\n"
+                      "CSeq: 314159 INVITE\r\n"
+                      "Contact: <sip:alice@pc33.atlanta.example.com>\r\n"
+                      "X-Custom:   kept   as written \r\n"
+                      "Content-Type: application/sdp\r\n"
+                      "Content-Length: 4\r\n"
+                      "\r\n"
+                      "v=0\n";
 
 std::string readFile(const std::filesystem::path& p)
 {
     std::ifstream in(p, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
-}  // namespace
+} // namespace
 
 TEST(MessageParser, ParsesARequestWithItsHeadersInOrder)
 {
@@ -83,9 +82,9 @@ TEST(MessageParser, AnEmptyHeaderValueIsKept)
 
 TEST(MessageParser, ReadsSeveralValuesOnOneLineAndOnSeveralLines)
 {
-    auto m = parseMessage(
-        "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a;branch=1, SIP/2.0/UDP b;branch=2\r\nv: SIP/2.0/TCP c;branch=3\r\n"
-        "Supported: 100rel, timer\r\nk: replaces\r\nContent-Length: 0\r\n\r\n");
+    auto m = parseMessage("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a;branch=1, SIP/2.0/UDP b;branch=2\r\nv: "
+                          "SIP/2.0/TCP c;branch=3\r\n"
+                          "Supported: 100rel, timer\r\nk: replaces\r\nContent-Length: 0\r\n\r\n");
     ASSERT_TRUE(m);
     auto vias = m->vias();
     ASSERT_TRUE(vias);
@@ -103,7 +102,8 @@ TEST(MessageParser, DatagramWithoutContentLengthTakesTheRestAsBody)
 
 TEST(MessageParser, IgnoresBytesPastContentLengthInADatagram)
 {
-    auto m = parseMessage("OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 2\r\n\r\nokINVITE sip:x SIP/2.0\r\n\r\n");
+    auto m =
+        parseMessage("OPTIONS sip:a@b SIP/2.0\r\nContent-Length: 2\r\n\r\nokINVITE sip:x SIP/2.0\r\n\r\n");
     ASSERT_TRUE(m);
     EXPECT_EQ(m->body(), "ok");
     EXPECT_EQ(m->raw().size(), m->raw().find("ok") + 2);
@@ -161,14 +161,16 @@ TEST(MessageParser, EnforcesSizeHeaderCountAndLineLengthLimits)
 {
     Limits small;
     small.maxMessageSize = 64;
-    auto big = parseMessage(std::string("OPTIONS sip:a@b SIP/2.0\r\n") + std::string(100, 'x'), Framing::Datagram, small);
+    auto big = parseMessage(std::string("OPTIONS sip:a@b SIP/2.0\r\n") + std::string(100, 'x'),
+                            Framing::Datagram, small);
     ASSERT_FALSE(big);
     EXPECT_EQ(big.error().status, 513);
 
     Limits few;
     few.maxHeaderCount = 3;
     std::string many = "OPTIONS sip:a@b SIP/2.0\r\n";
-    for (int i = 0; i < 5; ++i) many += "X-H: " + std::to_string(i) + "\r\n";
+    for (int i = 0; i < 5; ++i)
+        many += "X-H: " + std::to_string(i) + "\r\n";
     many += "\r\n";
     auto m = parseMessage(many, Framing::Datagram, few);
     ASSERT_FALSE(m);
@@ -177,8 +179,8 @@ TEST(MessageParser, EnforcesSizeHeaderCountAndLineLengthLimits)
 
     Limits shortLines;
     shortLines.maxLineLength = 32;
-    auto l = parseMessage("OPTIONS sip:a@b SIP/2.0\r\nSubject: " + std::string(40, 'y') + "\r\n\r\n", Framing::Datagram,
-                          shortLines);
+    auto l = parseMessage("OPTIONS sip:a@b SIP/2.0\r\nSubject: " + std::string(40, 'y') + "\r\n\r\n",
+                          Framing::Datagram, shortLines);
     ASSERT_FALSE(l);
     EXPECT_EQ(l.error().status, 513);
 

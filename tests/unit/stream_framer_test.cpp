@@ -10,7 +10,7 @@ std::string options(int n, std::string_view body = "")
     return "OPTIONS sip:a@b SIP/2.0\r\nCall-ID: call-" + std::to_string(n) +
            "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
 }
-}  // namespace
+} // namespace
 
 TEST(StreamFramer, DeliversAMessageSplitAcrossManyReads)
 {

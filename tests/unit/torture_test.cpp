@@ -14,7 +14,7 @@ namespace {
 
 struct Case {
     std::string file;
-    std::vector<std::string> allowed;  // "OK INVITE", "REJECT 400", "DROP"
+    std::vector<std::string> allowed; // "OK INVITE", "REJECT 400", "DROP"
 };
 
 std::string readAll(const std::filesystem::path& p)
@@ -57,7 +57,8 @@ std::vector<Case> loadIndex()
         c.file = strip(cells[0]);
         std::istringstream verdicts(strip(cells[3]));
         std::string v;
-        while (std::getline(verdicts, v, '|')) c.allowed.push_back(v);
+        while (std::getline(verdicts, v, '|'))
+            c.allowed.push_back(v);
         cases.push_back(c);
     }
     return cases;
@@ -76,7 +77,8 @@ TEST(TortureMessages, IndexListsAllSixtyOneFiles)
     EXPECT_EQ(cases.size(), 61u);
     const auto dir = std::filesystem::path(VPHONE_TEST_DATA) / "torture";
     std::size_t onDisk = 0;
-    for (const auto& e : std::filesystem::directory_iterator(dir)) onDisk += e.path().extension() == ".sip";
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        onDisk += e.path().extension() == ".sip";
     EXPECT_EQ(onDisk, cases.size());
 }
 
@@ -90,9 +92,11 @@ TEST(TortureMessages, EveryMessageGetsAnAllowedVerdict)
         const std::string line = vphone::sip::verdictLine(bytes, vphone::sip::Framing::Datagram, {}, &why);
         const std::string key = verdictKey(line);
         bool ok = false;
-        for (const auto& a : c.allowed) ok = ok || a == key;
+        for (const auto& a : c.allowed)
+            ok = ok || a == key;
         std::string allowed;
-        for (const auto& a : c.allowed) allowed += "[" + a + "] ";
+        for (const auto& a : c.allowed)
+            allowed += "[" + a + "] ";
         EXPECT_TRUE(ok) << c.file << ": got '" << line << "' (" << why << "), allowed " << allowed;
     }
 }
@@ -111,4 +115,4 @@ TEST(TortureMessages, PreferredVerdictIsGivenWhereTheRfcPrefersOne)
     EXPECT_GE(preferred, total - 6) << "preferred verdicts: " << preferred << " of " << total;
 }
 
-}  // namespace
+} // namespace

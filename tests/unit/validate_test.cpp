@@ -12,16 +12,18 @@ std::string request(std::string_view method, std::string_view uri, std::string_v
     std::string s = m + " " + std::string(uri) + " SIP/2.0\r\n" +
                     "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK1\r\n"
                     "From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: c1@x\r\n"
-                    "CSeq: 1 " + m + "\r\nMax-Forwards: 70\r\n" + std::string(extra) +
+                    "CSeq: 1 " +
+                    m + "\r\nMax-Forwards: 70\r\n" + std::string(extra) +
                     "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
     return s;
 }
-}  // namespace
+} // namespace
 
 TEST(RequestValidation, AcceptsAWellFormedInvite)
 {
-    EXPECT_EQ(verdictLine(request("INVITE", "sip:b@example.com", "Content-Type: application/sdp\r\n", "v=0\r\n")),
-              "OK INVITE");
+    EXPECT_EQ(
+        verdictLine(request("INVITE", "sip:b@example.com", "Content-Type: application/sdp\r\n", "v=0\r\n")),
+        "OK INVITE");
 }
 
 TEST(RequestValidation, UnknownMethodGets501WithAllow)
@@ -87,11 +89,12 @@ TEST(RequestValidation, MissingMandatoryHeaderIsNamed)
 
 TEST(RequestValidation, BodyTypesAndEncodingsTheUaCannotReadGet415)
 {
-    auto v = validateRequest(*parseMessage(request("MESSAGE", "sip:b@example.com", "Content-Type: image/gif\r\n", "GIF89a")));
+    auto v = validateRequest(
+        *parseMessage(request("MESSAGE", "sip:b@example.com", "Content-Type: image/gif\r\n", "GIF89a")));
     EXPECT_EQ(v.status, 415);
     EXPECT_EQ(v.extraHeaders.at(0).rfind("Accept: application/sdp", 0), 0u);
-    auto e = validateRequest(*parseMessage(
-        request("MESSAGE", "sip:b@example.com", "Content-Type: text/plain\r\nContent-Encoding: gzip\r\n", "x")));
+    auto e = validateRequest(*parseMessage(request(
+        "MESSAGE", "sip:b@example.com", "Content-Type: text/plain\r\nContent-Encoding: gzip\r\n", "x")));
     EXPECT_EQ(e.status, 415);
     EXPECT_EQ(e.extraHeaders.at(0), "Accept-Encoding: identity");
 }
@@ -112,13 +115,16 @@ TEST(RequestValidation, WrongVersionGets505)
 
 TEST(ResponseValidation, DropsResponsesAUaMustNotAct)
 {
-    const std::string base = "Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\n"
-                             "Call-ID: x\r\nCSeq: 1 INVITE\r\n";
+    const std::string base =
+        "Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\n"
+        "Call-ID: x\r\nCSeq: 1 INVITE\r\n";
     EXPECT_EQ(verdictLine("SIP/2.0 200 OK\r\n" + base + "l: 0\r\n\r\n"), "OK 200");
-    EXPECT_EQ(verdictLine("SIP/2.0 200 OK\r\n" + base + "Via: SIP/2.0/UDP other;branch=z9hG4bK2\r\nl: 0\r\n\r\n"),
-              "DROP");
+    EXPECT_EQ(
+        verdictLine("SIP/2.0 200 OK\r\n" + base + "Via: SIP/2.0/UDP other;branch=z9hG4bK2\r\nl: 0\r\n\r\n"),
+        "DROP");
     EXPECT_EQ(verdictLine("SIP/2.0 700 Odd\r\n" + base + "l: 0\r\n\r\n"), "DROP");
-    EXPECT_EQ(verdictLine("SIP/2.0 503 Busy\r\n" + base + "Retry-After: 99999999999\r\nl: 0\r\n\r\n"), "DROP");
+    EXPECT_EQ(verdictLine("SIP/2.0 503 Busy\r\n" + base + "Retry-After: 99999999999\r\nl: 0\r\n\r\n"),
+              "DROP");
     EXPECT_EQ(verdictLine("SIP/2.0 200 OK\r\n" + base + "Warning: 1812 x \"y\"\r\nl: 0\r\n\r\n"), "DROP");
     EXPECT_EQ(verdictLine("SIP/2.0 200 OK\r\nl: 0\r\n\r\n"), "DROP");
     std::string why;

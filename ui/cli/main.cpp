@@ -21,7 +21,7 @@ void usage(std::ostream& out)
            "      print the versions of vphone and the libraries it uses\n";
 }
 
-}  // namespace
+} // namespace
 
 int main(int argc, char** argv)
 {
@@ -55,7 +55,8 @@ int main(int argc, char** argv)
     }
     if (command == "version" || command == "--version") {
         std::cout << "vphone-cli " << VPHONE_VERSION << "\n";
-        for (const auto& [lib, version] : vphone::media::libraryVersions()) std::cout << "  " << lib << " " << version << "\n";
+        for (const auto& [lib, version] : vphone::media::libraryVersions())
+            std::cout << "  " << lib << " " << version << "\n";
         return 0;
     }
     std::cerr << "vphone-cli: unknown command '" << command << "'\n";

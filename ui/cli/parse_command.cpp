@@ -18,7 +18,7 @@ bool readFile(const std::string& path, std::string& out)
     return !in.bad();
 }
 
-}  // namespace
+} // namespace
 
 int runParse(const std::vector<std::string>& files, bool stream, bool verbose)
 {
@@ -35,7 +35,8 @@ int runParse(const std::vector<std::string>& files, bool stream, bool verbose)
             continue;
         }
         std::string detail;
-        const std::string line = sip::verdictLine(bytes, stream ? sip::Framing::Stream : sip::Framing::Datagram, {}, &detail);
+        const std::string line =
+            sip::verdictLine(bytes, stream ? sip::Framing::Stream : sip::Framing::Datagram, {}, &detail);
         if (files.size() > 1) std::cout << path << ": ";
         std::cout << line << "\n";
         if (verbose && !detail.empty()) std::cout << "  why: " << detail << "\n";
@@ -43,4 +44,4 @@ int runParse(const std::vector<std::string>& files, bool stream, bool verbose)
     return status;
 }
 
-}  // namespace vphone::cli
+} // namespace vphone::cli

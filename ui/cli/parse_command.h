@@ -9,4 +9,4 @@ namespace vphone::cli {
 /// Prints one verdict line per file; returns the process exit code (0 when it ran).
 int runParse(const std::vector<std::string>& files, bool stream, bool verbose);
 
-}  // namespace vphone::cli
+} // namespace vphone::cli
