@@ -19,14 +19,15 @@ bool parseAndRead(std::string_view text, Fields& f)
     auto r = sip::parseMessage(text);
     if (!r) return false;
     const sip::Message& m = *r;
-    auto via = m.topVia();
+    // The views a transaction and dialog layer reads for every message: no allocation.
+    auto via = m.topViaView();
     if (!via) return false;
-    f.branch = via->branch();
-    auto from = m.from();
-    auto to = m.to();
+    f.branch.assign(via->branch);
+    auto from = m.fromView();
+    auto to = m.toView();
     if (!from || !to) return false;
-    f.fromTag = from->tag();
-    f.toTag = to->tag();
+    f.fromTag.assign(from->tag);
+    f.toTag.assign(to->tag);
     auto callId = m.callId();
     if (!callId) return false;
     f.callId.assign(*callId);
@@ -39,15 +40,12 @@ bool parseAndRead(std::string_view text, Fields& f)
     f.contactHost.clear();
     f.contactPort = 0;
     if (m.find(sip::HeaderId::Contact)) {
-        auto contacts = m.contacts();
-        if (!contacts) return false;
-        if (!contacts->star && !contacts->contacts.empty()) {
-            const sip::Uri& uri = contacts->contacts.front().uri;
-            f.hasContact = true;
-            f.contactUser = uri.user;
-            f.contactHost = uri.host;
-            f.contactPort = uri.port.value_or(0);
-        }
+        auto uri = m.contactUri();
+        if (!uri) return false;
+        f.hasContact = true;
+        f.contactUser = uri->user;
+        f.contactHost = uri->host;
+        f.contactPort = uri->port.value_or(0);
     }
     return true;
 }
@@ -58,8 +56,9 @@ void shutdown() {}
 
 const Stack& vphoneStack()
 {
-    static const Stack s{"vphone", "parseMessage: line index, typed headers on demand", init, parseAndRead,
-                         shutdown};
+    static const Stack s{"vphone",
+                         "parseMessage: line index; Via/From/To views, CSeq, Contact URI parsed on read",
+                         init, parseAndRead, shutdown};
     return s;
 }
 

@@ -3,6 +3,8 @@
 #include "charset.h"
 
 #include <array>
+#include <cstdint>
+#include <cstring>
 
 namespace vphone::sip {
 namespace {
@@ -118,6 +120,42 @@ constexpr std::array<std::array<Bucket, 26>, kMaxNameLength + 1> makeBuckets()
 }
 constexpr auto kBuckets = makeBuckets();
 
+// Lower-case copies of the names, padded with zeros, for an 8-bytes-at-a-time comparison.
+using LowerName = std::array<char, 24>;
+constexpr std::array<LowerName, kEntries.size()> makeLowerNames()
+{
+    std::array<LowerName, kEntries.size()> t{};
+    for (std::size_t i = 0; i < kEntries.size(); ++i) {
+        for (std::size_t k = 0; k < kEntries[i].name.size(); ++k)
+            t[i][k] = charset::toLower(kEntries[i].name[k]);
+    }
+    return t;
+}
+constexpr auto kLowerNames = makeLowerNames();
+
+inline std::uint64_t load8(const char* p)
+{
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/// Case-insensitive equality of a token against a lower-case name made of letters and '-'.
+/// OR-ing 0x20 lower-cases letters and leaves '-' alone; the only other byte it could map onto
+/// '-' is CR, which a token never holds.
+bool equalsLower(std::string_view in, const LowerName& lower)
+{
+    constexpr std::uint64_t kCase = 0x2020202020202020ULL;
+    std::size_t i = 0;
+    for (; i + 8 <= in.size(); i += 8) {
+        if ((load8(in.data() + i) | kCase) != load8(lower.data() + i)) return false;
+    }
+    for (; i < in.size(); ++i) {
+        if ((in[i] | 0x20) != lower[i]) return false;
+    }
+    return true;
+}
+
 } // namespace
 
 HeaderId headerIdFromName(std::string_view name)
@@ -133,7 +171,7 @@ HeaderId headerIdFromName(std::string_view name)
     if (first < 'a' || first > 'z') return HeaderId::Other;
     for (HeaderId id : kBuckets[name.size()][first - 'a']) {
         if (id == HeaderId::Invalid) break;
-        if (charset::iequals(kEntries[static_cast<std::size_t>(id)].name, name)) return id;
+        if (equalsLower(name, kLowerNames[static_cast<std::size_t>(id)])) return id;
     }
     return HeaderId::Other;
 }

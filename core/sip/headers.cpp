@@ -4,6 +4,7 @@
 #include "charset.h"
 #include "scanner.h"
 
+#include <cstring>
 #include <limits>
 
 namespace vphone::sip {
@@ -12,36 +13,13 @@ using detail::headerError;
 using detail::Scanner;
 
 namespace detail {
-namespace {
-bool isParamValueChar(char c)
-{
-    return charset::is(c, charset::kToken) || c == ':' || c == '[' || c == ']';
-}
-} // namespace
 
 Result<bool> parseGenericParams(Scanner& sc, std::vector<Param>& params, std::string_view header)
 {
-    while (true) {
-        sc.skipLws();
-        if (sc.eof()) return true;
-        if (!sc.consume(';')) return headerError(header, sc.pos(), "unexpected character after value");
-        sc.skipLws();
-        const std::string_view name = sc.token();
-        if (name.empty()) return headerError(header, sc.pos(), "empty parameter name");
-        Param p{std::string(name), std::nullopt};
-        if (sc.separator('=')) {
-            const std::size_t start = sc.pos();
-            if (sc.peek() == '"') {
-                if (!sc.quotedString()) return headerError(header, start, "unterminated quoted string");
-            } else {
-                while (!sc.eof() && isParamValueChar(sc.peek()))
-                    sc.setPos(sc.pos() + 1);
-                if (sc.pos() == start) return headerError(header, start, "empty parameter value");
-            }
-            p.value = std::string(sc.text().substr(start, sc.pos() - start));
-        }
-        params.push_back(std::move(p));
-    }
+    return walkParams(sc, header, [&](std::string_view name, std::optional<std::string_view> value) {
+        params.push_back(Param{std::string(name), value ? std::optional<std::string>(*value) : std::nullopt});
+        return true;
+    });
 }
 } // namespace detail
 
@@ -81,7 +59,7 @@ std::optional<std::uint64_t> parseDigits(std::string_view digits, std::uint64_t 
 }
 
 /// Host of a sent-by or a param: hostname, IPv4 or [IPv6].
-bool parseHost(Scanner& sc, std::string& host, HostType& type)
+bool parseHost(Scanner& sc, std::string_view& host, HostType& type)
 {
     if (sc.peek() == '[') {
         const std::size_t start = sc.pos() + 1;
@@ -89,14 +67,14 @@ bool parseHost(Scanner& sc, std::string& host, HostType& type)
         if (close == std::string_view::npos) return false;
         const auto inner = sc.text().substr(start, close - start);
         if (!isIPv6(inner)) return false;
-        host.assign(inner);
+        host = inner;
         type = HostType::IPv6;
         sc.setPos(close + 1);
         return true;
     }
     const std::string_view h = sc.run(charset::kHostname);
     if (h.empty()) return false;
-    host.assign(h);
+    host = h;
     type = isIPv4(h) ? HostType::IPv4 : HostType::Name;
     return true;
 }
@@ -178,26 +156,27 @@ std::string Via::toString() const
     return out;
 }
 
-Result<Via> parseVia(std::string_view value)
+std::optional<std::string_view> ViaView::param(std::string_view name) const
+{
+    return findParamIn(params, name);
+}
+
+Result<ViaView> parseViaView(std::string_view value)
 {
     constexpr std::string_view kH = "Via";
     Scanner sc(value);
-    Via via;
+    Result<ViaView> result{ViaView{}}; // filled in place: the view is returned without a copy
+    ViaView& via = *result;
     sc.skipLws();
     // sent-protocol = protocol-name SLASH protocol-version SLASH transport
-    const auto name = sc.token();
-    if (name.empty()) return headerError(kH, sc.pos(), "missing protocol name");
+    via.protocolName = sc.token();
+    if (via.protocolName.empty()) return headerError(kH, sc.pos(), "missing protocol name");
     if (!sc.separator('/')) return headerError(kH, sc.pos(), "missing '/' after protocol name");
-    const auto version = sc.token();
-    if (version.empty()) return headerError(kH, sc.pos(), "missing protocol version");
+    via.protocolVersion = sc.token();
+    if (via.protocolVersion.empty()) return headerError(kH, sc.pos(), "missing protocol version");
     if (!sc.separator('/')) return headerError(kH, sc.pos(), "missing '/' after protocol version");
-    const auto transport = sc.token();
-    if (transport.empty()) return headerError(kH, sc.pos(), "missing transport");
-    via.protocolName.assign(name);
-    via.protocolVersion.assign(version);
-    via.transport.assign(transport);
-    for (char& c : via.transport)
-        c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    via.transport = sc.token();
+    if (via.transport.empty()) return headerError(kH, sc.pos(), "missing transport");
     if (!sc.skipLws()) return headerError(kH, sc.pos(), "missing space before sent-by");
     if (!parseHost(sc, via.host, via.hostType)) return headerError(kH, sc.pos(), "bad sent-by host");
     if (sc.separator(':')) {
@@ -206,14 +185,41 @@ Result<Via> parseVia(std::string_view value)
         if (!port) return headerError(kH, at, "bad sent-by port");
         via.port = static_cast<std::uint16_t>(*port);
     }
-    auto params = detail::parseGenericParams(sc, via.params, kH);
+    const std::size_t paramsStart = sc.pos();
+    std::string_view problem;
+    auto ok = detail::walkParams(sc, kH, [&](std::string_view name, std::optional<std::string_view> v) {
+        // RFC 3261 §20.42 / RFC 3581: ttl is 0..255, rport and received have fixed forms.
+        if (name.size() == 6 && v && charset::iequals(name, "branch")) {
+            if (via.branch.empty()) via.branch = *v;
+        } else if (charset::iequals(name, "ttl") && (!v || !parseDigits(*v, 255))) {
+            problem = "ttl out of range";
+        } else if (charset::iequals(name, "rport") && v && !parseDigits(*v, 65535)) {
+            problem = "bad rport";
+        }
+        return problem.empty();
+    });
+    if (!ok) return ok.error();
+    if (!problem.empty()) return headerError(kH, paramsStart, problem);
+    via.params = trimLws(value.substr(paramsStart));
+    return result;
+}
+
+Result<Via> parseVia(std::string_view value)
+{
+    auto view = parseViaView(value);
+    if (!view) return view.error();
+    Via via;
+    via.protocolName.assign(view->protocolName);
+    via.protocolVersion.assign(view->protocolVersion);
+    via.transport.assign(view->transport);
+    for (char& c : via.transport)
+        c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+    via.host.assign(view->host);
+    via.hostType = view->hostType;
+    via.port = view->port;
+    Scanner sc(view->params);
+    auto params = detail::parseGenericParams(sc, via.params, "Via");
     if (!params) return params.error();
-    if (auto ttl = findParam(via.params, "ttl"); ttl && (!ttl->value || !parseDigits(*ttl->value, 255))) {
-        return headerError(kH, 0, "ttl out of range");
-    }
-    if (auto rp = findParam(via.params, "rport"); rp && rp->value && !parseDigits(*rp->value, 65535)) {
-        return headerError(kH, 0, "bad rport");
-    }
     return via;
 }
 
@@ -244,51 +250,48 @@ std::string NameAddr::toString() const
     return out;
 }
 
-Result<NameAddr> parseNameAddr(std::string_view value)
+std::optional<std::string_view> NameAddrView::param(std::string_view name) const
+{
+    return findParamIn(params, name);
+}
+
+Result<NameAddrView> parseNameAddrView(std::string_view value)
 {
     constexpr std::string_view kH = "address";
     Scanner sc(value);
-    NameAddr na;
+    Result<NameAddrView> result{NameAddrView{}}; // filled in place, returned without a copy
+    NameAddrView& na = *result;
     sc.skipLws();
-    bool nameAddr = false;
+    bool nameAddr = true;
     if (sc.peek() == '"') {
         const std::size_t at = sc.pos();
-        auto dn = sc.quotedString();
-        if (!dn) return headerError(kH, at, "unterminated quoted display name");
-        na.displayName = std::move(*dn);
+        if (!sc.skipQuotedString()) return headerError(kH, at, "unterminated quoted display name");
+        na.displayName = value.substr(at, sc.pos() - at);
         sc.skipLws();
         if (sc.peek() != '<') return headerError(kH, sc.pos(), "expected '<' after display name");
-        nameAddr = true;
     } else if (sc.peek() != '<') {
         // Either display-name = *(token LWS) followed by '<', or an addr-spec.
         const auto lt = value.find('<', sc.pos());
         if (lt != std::string_view::npos) {
-            std::string dn;
             Scanner names(value.substr(0, lt));
             names.setPos(sc.pos());
             while (!names.eof()) {
-                const auto tok = names.token();
-                if (tok.empty())
+                if (names.token().empty())
                     return headerError(kH, names.pos(), "display name is not a token or quoted string");
-                if (!dn.empty()) dn += ' ';
-                dn.append(tok);
                 names.skipLws();
             }
-            na.displayName = std::move(dn);
+            na.displayName = trimLws(value.substr(sc.pos(), lt - sc.pos()));
             sc.setPos(lt);
-            nameAddr = true;
+        } else {
+            nameAddr = false;
         }
-    } else {
-        nameAddr = true;
     }
 
     if (nameAddr) {
         sc.consume('<');
         const auto gt = value.find('>', sc.pos());
         if (gt == std::string_view::npos) return headerError(kH, sc.pos(), "missing '>'");
-        auto uri = parseUri(value.substr(sc.pos(), gt - sc.pos()));
-        if (!uri) return headerError(kH, sc.pos() + uri.error().offset, uri.error().what);
-        na.uri = std::move(*uri);
+        na.uri = value.substr(sc.pos(), gt - sc.pos());
         sc.setPos(gt + 1);
     } else {
         // addr-spec: RFC 3261 §20: no ',', ';' or '?' inside; parameters after it belong to the
@@ -302,15 +305,65 @@ Result<NameAddr> parseNameAddr(std::string_view value)
             }
             ++end;
         }
-        auto uri = parseUri(value.substr(start, end - start));
-        if (!uri) return headerError(kH, start + uri.error().offset, uri.error().what);
-        na.uri = std::move(*uri);
+        na.uri = value.substr(start, end - start);
         na.angleBrackets = false;
         sc.setPos(end);
     }
+    const std::size_t paramsStart = sc.pos();
+    auto ok = detail::walkParams(sc, kH, [&](std::string_view name, std::optional<std::string_view> v) {
+        if (v && na.tag.empty() && name.size() == 3 && charset::iequals(name, "tag")) na.tag = *v;
+        return true;
+    });
+    if (!ok) return ok.error();
+    na.params = trimLws(value.substr(paramsStart));
+    return result;
+}
+
+Result<NameAddr> parseNameAddr(std::string_view value)
+{
+    constexpr std::string_view kH = "address";
+    auto view = parseNameAddrView(value);
+    if (!view) return view.error();
+    NameAddr na;
+    if (!view->displayName.empty()) {
+        if (view->displayName.front() == '"') {
+            Scanner q(view->displayName);
+            na.displayName = q.quotedString();
+        } else {
+            // *(token LWS): the tokens joined by single spaces.
+            std::string dn;
+            Scanner names(view->displayName);
+            while (!names.eof()) {
+                if (!dn.empty()) dn += ' ';
+                dn.append(names.token());
+                names.skipLws();
+            }
+            na.displayName = std::move(dn);
+        }
+    }
+    auto uri = parseUri(view->uri);
+    if (!uri) {
+        const auto base = static_cast<std::size_t>(view->uri.data() - value.data());
+        return headerError(kH, base + uri.error().offset, uri.error().what);
+    }
+    na.uri = std::move(*uri);
+    na.angleBrackets = view->angleBrackets;
+    Scanner sc(view->params);
     auto params = detail::parseGenericParams(sc, na.params, kH);
     if (!params) return params.error();
     return na;
+}
+
+std::optional<std::string_view> findParamIn(std::string_view paramsText, std::string_view name)
+{
+    std::optional<std::string_view> found;
+    Scanner sc(paramsText);
+    (void)detail::walkParams(sc, "", [&](std::string_view n, std::optional<std::string_view> v) {
+        if (!charset::iequals(n, name)) return true;
+        found = v ? *v : std::string_view{};
+        return false;
+    });
+    return found;
 }
 
 // ---------------------------------------------------------------- Contact (§20.10)
@@ -654,6 +707,8 @@ std::vector<std::string_view> splitList(std::string_view value)
 
 std::string_view firstOfList(std::string_view value)
 {
+    // Most values are a single element: one memchr settles it.
+    if (!std::memchr(value.data(), ',', value.size())) return trimLws(value);
     bool inQuotes = false;
     bool inAngle = false;
     for (std::size_t i = 0; i < value.size(); ++i) {

@@ -35,6 +35,38 @@ struct Via {
 };
 Result<Via> parseVia(std::string_view value);
 
+/// Allocation-free view of a Via value, pointing into the text it was parsed from: what the
+/// transaction layer reads for every message (RFC 3261 §17.2.3 matching). The parameter text
+/// has been checked against the grammar.
+struct ViaView {
+    std::string_view protocolName;
+    std::string_view protocolVersion;
+    std::string_view transport; ///< as written (compare case-insensitively)
+    std::string_view host;      ///< IPv6 without brackets
+    HostType hostType = HostType::Invalid;
+    std::optional<std::uint16_t> port;
+    std::string_view params; ///< ";name=value..." text after sent-by
+    std::string_view branch; ///< the branch parameter, found while checking the parameters
+    /// Value of a parameter (empty for a flag), case-insensitive name.
+    std::optional<std::string_view> param(std::string_view name) const;
+};
+Result<ViaView> parseViaView(std::string_view value);
+
+/// Allocation-free view of a name-addr / addr-spec value (From, To, Contact...): the display
+/// name as written (quotes included), the URI text and the header-parameter text.
+struct NameAddrView {
+    std::string_view displayName;
+    std::string_view uri;
+    std::string_view params;
+    std::string_view tag; ///< the tag parameter (From/To), found while checking the parameters
+    bool angleBrackets = true;
+    std::optional<std::string_view> param(std::string_view name) const;
+};
+Result<NameAddrView> parseNameAddrView(std::string_view value);
+
+/// Looks a parameter up in ";a=b;c" text already checked by one of the parsers here.
+std::optional<std::string_view> findParamIn(std::string_view paramsText, std::string_view name);
+
 /// name-addr / addr-spec with header parameters: From, To, Contact, Route, Record-Route,
 /// Refer-To, Referred-By, Reply-To, P-Asserted-Identity.
 struct NameAddr {

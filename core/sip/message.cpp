@@ -151,6 +151,51 @@ Result<Via> Message::topVia() const
     return parseVia(firstOfList(*v));
 }
 
+Result<ViaView> Message::topViaView() const
+{
+    const auto v = get(HeaderId::Via);
+    if (!v) return ParseError{400, 0, "Via: missing"};
+    return parseViaView(firstOfList(*v));
+}
+
+namespace {
+Result<NameAddrView> addressView(const Message& m, HeaderId id)
+{
+    const auto v = m.get(id);
+    if (!v) return ParseError{400, 0, std::string(headerName(id)) + ": missing"};
+    auto na = parseNameAddrView(*v);
+    if (!na) {
+        auto e = na.error();
+        e.what = std::string(headerName(id)) + ": " + e.what;
+        return e;
+    }
+    return na;
+}
+} // namespace
+
+Result<NameAddrView> Message::fromView() const
+{
+    return addressView(*this, HeaderId::From);
+}
+
+Result<NameAddrView> Message::toView() const
+{
+    return addressView(*this, HeaderId::To);
+}
+
+Result<Uri> Message::contactUri() const
+{
+    const auto v = get(HeaderId::Contact);
+    if (!v) return ParseError{400, 0, "Contact: missing"};
+    const auto first = firstOfList(*v);
+    if (first == "*") return ParseError{400, 0, "Contact: '*' has no URI"};
+    auto na = parseNameAddrView(first);
+    if (!na) return ParseError{400, na.error().offset, "Contact: " + na.error().what};
+    auto uri = parseUri(na->uri);
+    if (!uri) return ParseError{400, uri.error().offset, "Contact: " + uri.error().what};
+    return uri;
+}
+
 Result<std::vector<Via>> Message::vias() const
 {
     std::vector<Via> out;

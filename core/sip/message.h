@@ -87,6 +87,15 @@ public:
     /// Replaces all headers of this id by one with the given value.
     void setHeader(HeaderId id, std::string_view value);
 
+    // --- hot-path views: no allocation, point into this message (valid while it lives) ---
+    /// The topmost Via value (first element of the first Via line).
+    Result<ViaView> topViaView() const;
+    /// From / To as views: tag() lookups for transaction and dialog matching.
+    Result<NameAddrView> fromView() const;
+    Result<NameAddrView> toView() const;
+    /// The URI of the first Contact (an error when there is none or it is '*').
+    Result<Uri> contactUri() const;
+
     // --- typed access (parsed on each call; nullopt/error when absent or malformed) ---
     Result<Via> topVia() const;
     Result<std::vector<Via>> vias() const;

@@ -61,8 +61,10 @@ bool isFtext(char c)
 
 std::string_view trimWsp(std::string_view s)
 {
-    while (!s.empty() && isWsp(s.front())) s.remove_prefix(1);
-    while (!s.empty() && isWsp(s.back())) s.remove_suffix(1);
+    while (!s.empty() && isWsp(s.front()))
+        s.remove_prefix(1);
+    while (!s.empty() && isWsp(s.back()))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -71,8 +73,8 @@ enum class DelimiterKind { Invalid, Open, Close };
 /// A recognised boundary line.
 struct Delimiter {
     DelimiterKind kind = DelimiterKind::Invalid;
-    std::size_t start = 0;  ///< offset of the delimiter (its leading CRLF, if any)
-    std::size_t next = 0;   ///< offset just past the delimiter line (Open only)
+    std::size_t start = 0; ///< offset of the delimiter (its leading CRLF, if any)
+    std::size_t next = 0;  ///< offset just past the delimiter line (Open only)
 };
 
 /// Decides whether the text at `after` (just past "--" boundary) completes a delimiter line.
@@ -82,7 +84,8 @@ Delimiter classify(std::string_view body, std::size_t start, std::size_t after)
 {
     if (body.substr(after, 2) == "--") return {DelimiterKind::Close, start, body.size()};
     std::size_t i = after;
-    while (i < body.size() && isWsp(body[i])) ++i;
+    while (i < body.size() && isWsp(body[i]))
+        ++i;
     if (body.substr(i, 2) == kCrlf) return {DelimiterKind::Open, start, i + 2};
     return {};
 }
@@ -124,10 +127,12 @@ Result<BodyPart> parsePart(std::string_view text, std::size_t base)
         const std::string_view field = text.substr(pos, fieldEnd - pos);
 
         std::size_t colon = 0;
-        while (colon < field.size() && isFtext(field[colon])) ++colon;
+        while (colon < field.size() && isFtext(field[colon]))
+            ++colon;
         const std::size_t nameEnd = colon;
         // RFC 5322 §4.5 (obsolete syntax): whitespace may precede the colon.
-        while (colon < field.size() && isWsp(field[colon])) ++colon;
+        while (colon < field.size() && isWsp(field[colon]))
+            ++colon;
         if (nameEnd == 0 || colon == field.size() || field[colon] != ':') {
             return parseError(400, base + pos, "multipart: malformed part header");
         }
@@ -149,7 +154,7 @@ Result<BodyPart> parsePart(std::string_view text, std::size_t base)
     return part;
 }
 
-}  // namespace
+} // namespace
 
 std::string_view BodyPart::header(std::string_view name) const
 {
@@ -202,7 +207,8 @@ std::string serializeMultipart(const std::vector<BodyPart>& parts, std::string_v
     std::size_t size = boundary.size() + 8;
     for (const auto& part : parts) {
         size += boundary.size() + 8 + part.body.size();
-        for (const auto& [name, value] : part.headers) size += name.size() + value.size() + 4;
+        for (const auto& [name, value] : part.headers)
+            size += name.size() + value.size() + 4;
     }
     std::string out;
     out.reserve(size);
@@ -219,4 +225,4 @@ std::string serializeMultipart(const std::vector<BodyPart>& parts, std::string_v
     return out;
 }
 
-}  // namespace vphone::sip
+} // namespace vphone::sip

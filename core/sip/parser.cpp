@@ -182,14 +182,19 @@ Result<Message> MessageParser::parse(std::string_view bytes, Framing framing, co
         if (line.contentEnd - p > limits.maxLineLength)
             return err(513, p, "header line longer than the limit");
         if (m.headers_.size() >= limits.maxHeaderCount) return err(513, p, "more headers than the limit");
-        const void* colon = std::memchr(s.data() + p, ':', line.contentEnd - p);
-        if (!colon) return err(400, p, "header line without ':'");
-        const std::size_t c = static_cast<std::size_t>(static_cast<const char*>(colon) - s.data());
-        std::size_t ne = c;
-        while (ne > p && (s[ne - 1] == ' ' || s[ne - 1] == '\t'))
-            --ne;
+        // header-name = token, then HCOLON = *( SP / HTAB ) ":" SWS, in one pass.
+        std::size_t ne = p;
+        while (ne < line.contentEnd && charset::is(s[ne], charset::kToken))
+            ++ne;
+        if (ne == p) return err(400, p, "malformed header name");
+        std::size_t c = ne;
+        while (c < line.contentEnd && (s[c] == ' ' || s[c] == '\t'))
+            ++c;
+        if (c >= line.contentEnd || s[c] != ':') {
+            const bool colon = std::memchr(s.data() + c, ':', line.contentEnd - c) != nullptr;
+            return err(400, p, colon ? "malformed header name" : "header line without ':'");
+        }
         const std::string_view name = s.substr(p, ne - p);
-        if (!charset::all(name, charset::kToken)) return err(400, p, "malformed header name");
         std::size_t vb = c + 1;
         while (vb < line.contentEnd && (s[vb] == ' ' || s[vb] == '\t'))
             ++vb;

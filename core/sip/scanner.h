@@ -27,6 +27,15 @@ public:
     /// Skips SP/HTAB and folded line ends (CRLF or LF followed by SP/HTAB). Returns true if any.
     bool skipLws()
     {
+        // Fast path, inlined: most positions are not whitespace.
+        if (pos_ >= s_.size()) return false;
+        const char c = s_[pos_];
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;
+        return skipLwsRun();
+    }
+
+    bool skipLwsRun()
+    {
         const std::size_t start = pos_;
         while (pos_ < s_.size()) {
             const char c = s_[pos_];
@@ -108,6 +117,32 @@ public:
         return std::nullopt;
     }
 
+    /// Skips a quoted-string starting at the current '"' without copying it. False (position
+    /// unchanged) if unterminated.
+    bool skipQuotedString()
+    {
+        const std::size_t save = pos_;
+        if (peek() != '"') return false;
+        ++pos_;
+        while (pos_ < s_.size()) {
+            const char c = s_[pos_];
+            if (c == '"') {
+                ++pos_;
+                return true;
+            }
+            if (c == '\\') {
+                if (pos_ + 1 >= s_.size() || s_[pos_ + 1] == '\r' || s_[pos_ + 1] == '\n') break;
+                pos_ += 2;
+            } else if (c == '\r' || c == '\n') {
+                if (!skipLws()) break;
+            } else {
+                ++pos_;
+            }
+        }
+        pos_ = save;
+        return false;
+    }
+
 private:
     std::string_view s_;
     std::size_t pos_ = 0;
@@ -117,10 +152,6 @@ private:
 /// host or IPv6 reference needs (':' '[' ']').
 inline constexpr std::uint16_t kParamValueChars = charset::kToken;
 
-/// Parses `*( SEMI generic-param )` from the scanner into params. `header` names the header for
-/// errors. Stops at end of text; anything else left over is an error.
-Result<bool> parseGenericParams(Scanner& sc, std::vector<Param>& params, std::string_view header);
-
 /// Makes an error whose text is "<header>: <what>".
 inline ParseError headerError(std::string_view header, std::size_t offset, std::string_view what)
 {
@@ -129,5 +160,42 @@ inline ParseError headerError(std::string_view header, std::size_t offset, std::
     text += what;
     return ParseError{400, offset, std::move(text)};
 }
+
+inline bool isParamValueChar(char c)
+{
+    return charset::is(c, charset::kToken) || c == ':' || c == '[' || c == ']';
+}
+
+/// Walks `*( SEMI generic-param )` (generic-param = token [ EQUAL gen-value ], gen-value =
+/// token / host / quoted-string) to the end of the text, calling onParam(name, value) for each;
+/// value is nullopt for a flag and keeps its quotes. onParam returns false to stop early.
+template <class OnParam> Result<bool> walkParams(Scanner& sc, std::string_view header, OnParam&& onParam)
+{
+    while (true) {
+        sc.skipLws();
+        if (sc.eof()) return true;
+        if (!sc.consume(';')) return headerError(header, sc.pos(), "unexpected character after value");
+        sc.skipLws();
+        const std::string_view name = sc.token();
+        if (name.empty()) return headerError(header, sc.pos(), "empty parameter name");
+        std::optional<std::string_view> value;
+        if (sc.separator('=')) {
+            const std::size_t start = sc.pos();
+            if (sc.peek() == '"') {
+                if (!sc.skipQuotedString()) return headerError(header, start, "unterminated quoted string");
+            } else {
+                while (!sc.eof() && isParamValueChar(sc.peek()))
+                    sc.setPos(sc.pos() + 1);
+                if (sc.pos() == start) return headerError(header, start, "empty parameter value");
+            }
+            value = sc.text().substr(start, sc.pos() - start);
+        }
+        if (!onParam(name, value)) return true;
+    }
+}
+
+/// Parses `*( SEMI generic-param )` from the scanner into params. `header` names the header for
+/// errors. Stops at end of text; anything else left over is an error.
+Result<bool> parseGenericParams(Scanner& sc, std::vector<Param>& params, std::string_view header);
 
 } // namespace vphone::sip::detail

@@ -253,3 +253,40 @@ TEST(ListSplitting, IgnoresCommasInsideQuotesAndAngleBrackets)
     EXPECT_EQ(firstOfList(" SIP/2.0/UDP a;branch=1 , SIP/2.0/UDP b"), "SIP/2.0/UDP a;branch=1");
     EXPECT_EQ(quote("a\"b\\c"), "\"a\\\"b\\\\c\"");
 }
+
+TEST(ViaView, PointsIntoTheTextAndFindsTheBranchWhileChecking)
+{
+    const std::string text = "SIP/2.0/udp [2001:db8::1]:5062 ; rport ; Branch=z9hG4bKabc ;received=192.0.2.9";
+    auto v = parseViaView(text);
+    ASSERT_TRUE(v) << v.error().what;
+    EXPECT_EQ(v->transport, "udp");
+    EXPECT_EQ(v->host, "2001:db8::1");
+    EXPECT_EQ(v->port, 5062);
+    EXPECT_EQ(v->branch, "z9hG4bKabc");
+    EXPECT_EQ(v->param("received"), "192.0.2.9");
+    EXPECT_EQ(v->param("rport"), "");
+    EXPECT_FALSE(v->param("maddr"));
+    EXPECT_GE(v->branch.data(), text.data());
+    EXPECT_LE(v->branch.data() + v->branch.size(), text.data() + text.size());
+    EXPECT_FALSE(parseViaView("SIP/2.0/UDP host;ttl=999"));
+    EXPECT_FALSE(parseViaView("SIP/2.0/UDP host;;branch=1"));
+}
+
+TEST(NameAddrView, SplitsDisplayNameUriAndParamsAndFindsTheTag)
+{
+    auto a = parseNameAddrView(
+        "\"Alice \\\"A\\\" Liddell\" <sip:alice@atlanta.example.com;transport=tcp>;tag=9fx;x=\"a;b\"");
+    ASSERT_TRUE(a) << a.error().what;
+    EXPECT_EQ(a->displayName, "\"Alice \\\"A\\\" Liddell\"");
+    EXPECT_EQ(a->uri, "sip:alice@atlanta.example.com;transport=tcp");
+    EXPECT_EQ(a->tag, "9fx");
+    EXPECT_EQ(a->param("x"), "\"a;b\"");
+    auto b = parseNameAddrView("sip:bob@biloxi.example.com;tag=77");
+    ASSERT_TRUE(b);
+    EXPECT_FALSE(b->angleBrackets);
+    EXPECT_EQ(b->uri, "sip:bob@biloxi.example.com");
+    EXPECT_EQ(b->tag, "77");
+    EXPECT_EQ(findParamIn(";a=1;TAG=x;b", "tag"), "x");
+    EXPECT_EQ(findParamIn(";a=1;b", "b"), "");
+    EXPECT_FALSE(findParamIn(";a=1", "b"));
+}

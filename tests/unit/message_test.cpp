@@ -112,3 +112,22 @@ TEST(MessageModel, ReadsRouteSetsAndContentType)
     EXPECT_EQ(*m->maxForwards(), 10u);
     EXPECT_EQ(m->contentLengthHeader(), 0u);
 }
+
+TEST(MessageModel, HotPathViewsAgreeWithTheOwningParsers)
+{
+    auto m = parseMessage(
+        "INVITE sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h:5060;branch=z9hG4bK9, SIP/2.0/UDP g\r\n"
+        "From: \"A\" <sip:a@example.com>;tag=ft\r\nTo: sip:b@example.com\r\n"
+        "Contact: <sip:a@192.0.2.1:5070;transport=tcp>;expires=60, <sip:x@y>\r\nl: 0\r\n\r\n");
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->topViaView()->branch, m->topVia()->branch());
+    EXPECT_EQ(m->fromView()->tag, m->from()->tag());
+    EXPECT_EQ(m->toView()->tag, "");
+    auto uri = m->contactUri();
+    ASSERT_TRUE(uri) << uri.error().what;
+    EXPECT_TRUE(uri->equivalent(m->contacts()->contacts.at(0).uri));
+    EXPECT_EQ(uri->port, 5070);
+    auto star = parseMessage("REGISTER sip:r SIP/2.0\r\nContact: *\r\nl: 0\r\n\r\n");
+    EXPECT_FALSE(star->contactUri());
+    EXPECT_FALSE(star->topViaView());
+}

@@ -49,7 +49,7 @@ std::string bodyOf(const std::string& message)
     return end == std::string::npos ? std::string() : message.substr(end + 4);
 }
 
-}  // namespace
+} // namespace
 
 TEST(Multipart, SplitsTwoPartsWithHeadersAndContent)
 {
@@ -62,7 +62,7 @@ TEST(Multipart, SplitsTwoPartsWithHeadersAndContent)
                       "Content-ID: <sdp@example.test>\r\n"
                       "\r\n"
                       "v=0\r\n"
-                      "\r\n"  // the last CRLF belongs to the delimiter, not the content
+                      "\r\n" // the last CRLF belongs to the delimiter, not the content
                       "--xyz--\r\n"sv;
     const auto parts = parseMultipart(body, "xyz");
     ASSERT_TRUE(parts.ok()) << parts.error().what;
@@ -89,7 +89,7 @@ TEST(Multipart, ParsesTheBinaryPartOfTortureMessageMpart01)
     EXPECT_EQ((*parts)[0].body, "Hello");
     EXPECT_EQ((*parts)[1].header("Content-Type"), "application/octet-stream");
     const std::string& der = (*parts)[1].body;
-    ASSERT_EQ(der.size(), 342u);  // DER SEQUENCE 30 82 01 52: 4 + 0x152 bytes
+    ASSERT_EQ(der.size(), 342u); // DER SEQUENCE 30 82 01 52: 4 + 0x152 bytes
     EXPECT_EQ(der.substr(0, 4), "\x30\x82\x01\x52"s);
     EXPECT_NE(der.find('\0'), std::string::npos);
     EXPECT_EQ(der.back(), '\x05');
@@ -101,7 +101,7 @@ TEST(Multipart, RoundTripsTortureMessageMpart01)
     const auto parts = parseMultipart(body, "7a9cbec02ceef655");
     ASSERT_TRUE(parts.ok());
     const std::string text = serializeMultipart(*parts, "7a9cbec02ceef655");
-    EXPECT_EQ(text, body);  // already canonical
+    EXPECT_EQ(text, body); // already canonical
     const auto again = parseMultipart(text, "7a9cbec02ceef655");
     ASSERT_TRUE(again.ok());
     EXPECT_TRUE(sameParts(*parts, *again));
@@ -169,7 +169,8 @@ TEST(Multipart, UnfoldsFoldedPartHeaders)
     ASSERT_EQ(parts->size(), 1u);
     ASSERT_EQ((*parts)[0].headers.size(), 2u);
     EXPECT_EQ((*parts)[0].headers[0].first, "Content-Type");
-    EXPECT_EQ((*parts)[0].headers[0].second, "multipart/related;\ttype=\"application/rlmi+xml\";  boundary=inner");
+    EXPECT_EQ((*parts)[0].headers[0].second,
+              "multipart/related;\ttype=\"application/rlmi+xml\";  boundary=inner");
     EXPECT_EQ((*parts)[0].headers[1].first, "Content-ID");
     EXPECT_EQ((*parts)[0].headers[1].second, "<x>");
 }
@@ -256,8 +257,8 @@ TEST(Multipart, RejectsInvalidBoundaries)
     const auto body = "--b\r\n\r\nx\r\n--b--"sv;
     EXPECT_FALSE(parseMultipart(body, "").ok());
     EXPECT_FALSE(parseMultipart(body, std::string(71, 'b')).ok());
-    EXPECT_FALSE(parseMultipart(body, "b ").ok());        // may not end in a space
-    EXPECT_FALSE(parseMultipart(body, "b;c").ok());       // ';' is not a bchar
+    EXPECT_FALSE(parseMultipart(body, "b ").ok());  // may not end in a space
+    EXPECT_FALSE(parseMultipart(body, "b;c").ok()); // ';' is not a bchar
     EXPECT_FALSE(parseMultipart(body, "b\r\nc").ok());
     EXPECT_EQ(parseMultipart(body, "\"\"").error().what, "multipart: invalid boundary");
     const std::string longest(70, 'z');
@@ -319,7 +320,8 @@ TEST(Multipart, StaysLinearOnManyDelimiterLookalikes)
 {
     // 200k near-delimiters inside one part: a re-scanning parser would take quadratic time.
     std::string body = "--b\r\n\r\n";
-    for (int i = 0; i < 200000; ++i) body += "\r\n--bx";
+    for (int i = 0; i < 200000; ++i)
+        body += "\r\n--bx";
     body += "\r\n--b--";
     const auto parts = parseMultipart(body, "b");
     ASSERT_TRUE(parts.ok());
