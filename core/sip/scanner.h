@@ -194,6 +194,39 @@ template <class OnParam> Result<bool> walkParams(Scanner& sc, std::string_view h
     }
 }
 
+inline std::optional<std::string_view> paramValue(const std::vector<Param>& params, std::string_view name)
+{
+    const Param* p = findParam(params, name);
+    if (!p) return std::nullopt;
+    return p->value ? std::string_view(*p->value) : std::string_view{};
+}
+
+inline void appendParams(std::string& out, const std::vector<Param>& params)
+{
+    for (const auto& p : params) {
+        out += ';';
+        out += p.name;
+        if (p.value) {
+            out += '=';
+            out += *p.value;
+        }
+    }
+}
+
+/// 1*DIGIT into a 64-bit accumulator with overflow detection.
+inline std::optional<std::uint64_t> parseDigits(std::string_view digits, std::uint64_t max)
+{
+    if (digits.empty() || digits.size() > 20) return std::nullopt;
+    std::uint64_t v = 0;
+    for (char c : digits) {
+        if (c < '0' || c > '9') return std::nullopt;
+        const std::uint64_t d = static_cast<std::uint64_t>(c - '0');
+        if (v > (max - d) / 10) return std::nullopt;
+        v = v * 10 + d;
+    }
+    return v;
+}
+
 /// Parses `*( SEMI generic-param )` from the scanner into params. `header` names the header for
 /// errors. Stops at end of text; anything else left over is an error.
 Result<bool> parseGenericParams(Scanner& sc, std::vector<Param>& params, std::string_view header);
