@@ -105,6 +105,8 @@ public:
     Result<CSeq> cseq() const;
     Result<std::uint32_t> maxForwards() const;
     Result<ContactList> contacts() const;
+    /// Every address of a name-addr list header, across its lines: Route (default),
+    /// Record-Route, P-Asserted-Identity, P-Preferred-Identity.
     Result<std::vector<NameAddr>> routes(HeaderId id = HeaderId::Route) const;
     Result<MediaType> contentType() const;
     Result<std::uint32_t> expires() const;

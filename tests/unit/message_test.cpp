@@ -131,3 +131,52 @@ TEST(MessageModel, HotPathViewsAgreeWithTheOwningParsers)
     EXPECT_FALSE(star->contactUri());
     EXPECT_FALSE(star->topViaView());
 }
+
+TEST(MessageModel, ReadsTheExtensionHeadersTheStackUses)
+{
+    auto m = parseMessage(
+        "NOTIFY sip:a@192.0.2.1 SIP/2.0\r\n"
+        "Event: dialog;id=42\r\nu: presence, message-summary\r\n"
+        "Subscription-State: terminated;reason=timeout\r\n"
+        "r: <sip:carol@example.com?Replaces=abc%40x%3Bto-tag%3D1%3Bfrom-tag%3D2>\r\n"
+        "b: \"Bob\" <sip:bob@example.com>\r\n"
+        "P-Asserted-Identity: \"Alice\" <sip:alice@example.com>, <tel:+15551234567>\r\n"
+        "Reason: SIP ;cause=200 ;text=\"Call completed elsewhere\"\r\n"
+        "Min-SE: 90\r\nRSeq: 988789\r\nContent-Disposition: session;handling=required\r\n"
+        "Proxy-Authenticate: Digest realm=\"example.com\", nonce=\"abc\", algorithm=MD5, qop=\"auth\"\r\n"
+        "Server: vphone/0.1 (Debian; x86_64)\r\nl: 0\r\n\r\n");
+    ASSERT_TRUE(m) << m.error().what;
+    auto ev = parseTokenParams(*m->get(HeaderId::Event), "Event");
+    ASSERT_TRUE(ev);
+    EXPECT_EQ(ev->token, "dialog");
+    EXPECT_EQ(ev->param("id"), "42");
+    EXPECT_EQ(m->tokens(HeaderId::AllowEvents),
+              (std::vector<std::string_view>{"presence", "message-summary"}));
+    EXPECT_EQ(parseTokenParams(*m->get(HeaderId::SubscriptionState), "Subscription-State")->param("reason"),
+              "timeout");
+    auto referTo = parseNameAddr(*m->get(HeaderId::ReferTo));
+    ASSERT_TRUE(referTo) << referTo.error().what;
+    ASSERT_EQ(referTo->uri.headers.size(), 1u);
+    auto replaces = parseReplaces(*unescape(*referTo->uri.headers[0].value));
+    ASSERT_TRUE(replaces) << replaces.error().what;
+    EXPECT_EQ(replaces->callId, "abc@x");
+    EXPECT_EQ(replaces->toTag, "1");
+    EXPECT_EQ(parseNameAddr(*m->get(HeaderId::ReferredBy))->displayName, "Bob");
+    auto pai = m->routes(HeaderId::PAssertedIdentity);
+    ASSERT_TRUE(pai) << pai.error().what;
+    ASSERT_EQ(pai->size(), 2u);
+    EXPECT_EQ((*pai)[1].uri.scheme, UriScheme::Tel);
+    auto reason = parseTokenParams(m->values(HeaderId::Reason).at(0), "Reason");
+    ASSERT_TRUE(reason);
+    EXPECT_EQ(reason->token, "SIP");
+    EXPECT_EQ(reason->param("cause"), "200");
+    EXPECT_EQ(*parseUint32(*m->get(HeaderId::MinSE), "Min-SE"), 90u);
+    EXPECT_EQ(*parseUint32(*m->get(HeaderId::RSeq), "RSeq"), 988789u);
+    EXPECT_EQ(
+        parseTokenParams(*m->get(HeaderId::ContentDisposition), "Content-Disposition")->param("handling"),
+        "required");
+    auto auth = parseAuth(*m->get(HeaderId::ProxyAuthenticate), "Proxy-Authenticate");
+    ASSERT_TRUE(auth);
+    EXPECT_EQ(auth->param("nonce"), "abc");
+    EXPECT_EQ(m->get(HeaderId::Server), "vphone/0.1 (Debian; x86_64)");
+}
