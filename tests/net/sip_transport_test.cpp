@@ -1,0 +1,210 @@
+// SipTransport over real loopback sockets: what goes in one side comes out the other.
+#include "net/sip_transport.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QUdpSocket>
+
+#include <gtest/gtest.h>
+
+using namespace vphone;
+
+namespace {
+
+/// Runs the event loop until pred() holds or 5 s pass (a bound, not a timing assertion).
+template <class Pred> bool waitFor(Pred pred)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!pred() && t.elapsed() < 5000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    return pred();
+}
+
+std::string options(const std::string& callId,
+                    const std::string& via = "SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1")
+{
+    return "OPTIONS sip:bob@127.0.0.1 SIP/2.0\r\nVia: " + via + "\r\nCall-ID: " + callId +
+           "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+}
+
+struct Received {
+    std::vector<sip::Message> messages;
+    std::vector<sip::Peer> from;
+    std::vector<std::string> errors;
+    std::vector<std::string> failures;
+
+    void attach(net::SipTransport& t)
+    {
+        QObject::connect(&t, &net::SipTransport::messageReceived,
+                         [this](const sip::Message& m, const sip::Peer& p) {
+                             messages.push_back(m);
+                             from.push_back(p);
+                         });
+        QObject::connect(&t, &net::SipTransport::malformedReceived,
+                         [this](const QByteArray&, const sip::ParseError& e, const sip::Peer&) {
+                             errors.push_back(e.what);
+                         });
+        QObject::connect(&t, &net::SipTransport::sendFailed,
+                         [this](sip::TransactionId, const sip::Peer&, const QString& why) {
+                             failures.push_back(why.toStdString());
+                         });
+    }
+};
+
+net::ListenSpec spec(const char* text)
+{
+    QString error;
+    auto s = net::ListenSpec::parse(QString::fromLatin1(text), &error);
+    EXPECT_TRUE(s) << error.toStdString();
+    return *s;
+}
+
+quint16 boundPort(const net::SipTransport& t, sip::Transport kind)
+{
+    for (const auto& b : t.boundAddresses()) {
+        if (b.transport == kind) return b.port;
+    }
+    return 0;
+}
+
+} // namespace
+
+TEST(ListenSpec, ParsesTransportHostAndPort)
+{
+    EXPECT_EQ(spec("udp:127.0.0.1:5060").port, 5060);
+    EXPECT_EQ(spec("TCP:[::1]:5070").address, QHostAddress(QStringLiteral("::1")));
+    EXPECT_EQ(spec("tls:127.0.0.1:5061").transport, sip::Transport::Tls);
+    QString error;
+    EXPECT_FALSE(net::ListenSpec::parse(QStringLiteral("sctp:127.0.0.1:1"), &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("unknown transport")));
+    EXPECT_FALSE(net::ListenSpec::parse(QStringLiteral("udp:example.com:5060"), &error));
+    EXPECT_FALSE(net::ListenSpec::parse(QStringLiteral("udp:127.0.0.1:70000"), &error));
+    EXPECT_FALSE(net::ListenSpec::parse(QStringLiteral("udp:127.0.0.1"), &error));
+}
+
+TEST(SipTransportUdp, DeliversADatagramWithItsRealSource)
+{
+    net::SipTransport a;
+    net::SipTransport b;
+    QString error;
+    ASSERT_TRUE(a.listen(spec("udp:127.0.0.1:0"), &error)) << error.toStdString();
+    ASSERT_TRUE(b.listen(spec("udp:127.0.0.1:0"), &error)) << error.toStdString();
+    Received got;
+    got.attach(b);
+    const std::string text = options("udp-1");
+    a.send(sip::Peer{sip::Transport::Udp, "127.0.0.1", boundPort(b, sip::Transport::Udp)},
+           QByteArray::fromStdString(text));
+    ASSERT_TRUE(waitFor([&] { return !got.messages.empty(); }));
+    EXPECT_EQ(got.messages[0].callId(), "udp-1");
+    EXPECT_EQ(got.from[0].host, "127.0.0.1");
+    EXPECT_EQ(got.from[0].port, boundPort(a, sip::Transport::Udp));
+    EXPECT_EQ(got.from[0].transport, sip::Transport::Udp);
+}
+
+TEST(SipTransportUdp, ReportsGarbageAndIgnoresKeepAlives)
+{
+    net::SipTransport b;
+    QString error;
+    ASSERT_TRUE(b.listen(spec("udp:127.0.0.1:0"), &error));
+    Received got;
+    got.attach(b);
+    QUdpSocket raw;
+    const quint16 port = boundPort(b, sip::Transport::Udp);
+    raw.writeDatagram("\r\n\r\n", QHostAddress::LocalHost, port);
+    raw.writeDatagram("INVITE sip:x SIP/2.0\r\nContent-Length: 99\r\n\r\nshort", QHostAddress::LocalHost,
+                      port);
+    raw.writeDatagram(QByteArray::fromStdString(options("after-garbage")), QHostAddress::LocalHost, port);
+    ASSERT_TRUE(waitFor([&] { return !got.messages.empty(); }));
+    ASSERT_EQ(got.errors.size(), 1u);
+    EXPECT_NE(got.errors[0].find("Content-Length"), std::string::npos);
+    EXPECT_EQ(got.messages[0].callId(), "after-garbage");
+}
+
+TEST(SipTransportTcp, FramesSplitAndBatchedMessagesAndAnswersOnTheSameConnection)
+{
+    net::SipTransport server;
+    QString error;
+    ASSERT_TRUE(server.listen(spec("tcp:127.0.0.1:0"), &error)) << error.toStdString();
+    Received got;
+    got.attach(server);
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, boundPort(server, sip::Transport::Tcp));
+    ASSERT_TRUE(client.waitForConnected(5000));
+    const std::string one = options("tcp-1");
+    const std::string two = options("tcp-2") + options("tcp-3");
+    client.write(QByteArray::fromStdString(one.substr(0, 20)));
+    client.flush();
+    ASSERT_TRUE(waitFor([&] { return server.connectionCount() == 1; }));
+    client.write(QByteArray::fromStdString(one.substr(20) + "\r\n\r\n" + two));
+    ASSERT_TRUE(waitFor([&] { return got.messages.size() == 3; }));
+    EXPECT_EQ(got.messages[2].callId(), "tcp-3");
+    EXPECT_EQ(got.from[0].transport, sip::Transport::Tcp);
+    EXPECT_EQ(got.from[0].port, client.localPort());
+
+    // The response to a request goes back over the connection it came on (RFC 3261 §18.2.2).
+    server.send(got.from[0], QByteArray("SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n"));
+    ASSERT_TRUE(waitFor([&] {
+        client.waitForReadyRead(10);
+        return client.bytesAvailable() > 0;
+    }));
+    EXPECT_TRUE(client.readAll().startsWith("SIP/2.0 200 OK"));
+    EXPECT_EQ(server.connectionCount(), 1);
+}
+
+TEST(SipTransportTcp, AFramingErrorClosesTheConnection)
+{
+    net::SipTransport server;
+    QString error;
+    ASSERT_TRUE(server.listen(spec("tcp:127.0.0.1:0"), &error));
+    Received got;
+    got.attach(server);
+    QTcpSocket client;
+    client.connectToHost(QHostAddress::LocalHost, boundPort(server, sip::Transport::Tcp));
+    ASSERT_TRUE(client.waitForConnected(5000));
+    client.write("OPTIONS sip:a@b SIP/2.0\r\nCall-ID: no-length\r\n\r\n");
+    ASSERT_TRUE(waitFor([&] { return !got.errors.empty(); }));
+    EXPECT_NE(got.errors[0].find("Content-Length"), std::string::npos);
+    EXPECT_TRUE(waitFor([&] { return server.connectionCount() == 0; }));
+}
+
+TEST(SipTransportTcp, OpensAndReusesAnOutgoingConnection)
+{
+    net::SipTransport a;
+    net::SipTransport b;
+    QString error;
+    ASSERT_TRUE(a.listen(spec("tcp:127.0.0.1:0"), &error));
+    ASSERT_TRUE(b.listen(spec("tcp:127.0.0.1:0"), &error));
+    Received got;
+    got.attach(b);
+    const sip::Peer to{sip::Transport::Tcp, "127.0.0.1", boundPort(b, sip::Transport::Tcp)};
+    a.send(to, QByteArray::fromStdString(options("out-1")), 7);
+    a.send(to, QByteArray::fromStdString(options("out-2")), 8);
+    ASSERT_TRUE(waitFor([&] { return got.messages.size() == 2; }));
+    EXPECT_EQ(a.connectionCount(), 1);
+    EXPECT_EQ(got.from[0], got.from[1]);
+}
+
+TEST(SipTransportTcp, ReportsAConnectionRefusedPerTransaction)
+{
+    net::SipTransport a;
+    Received got;
+    got.attach(a);
+    QTcpServer closed; // bind a port, then close it so nobody listens there
+    ASSERT_TRUE(closed.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = closed.serverPort();
+    closed.close();
+    a.send(sip::Peer{sip::Transport::Tcp, "127.0.0.1", port}, QByteArray::fromStdString(options("refused")),
+           42);
+    ASSERT_TRUE(waitFor([&] { return !got.failures.empty(); }));
+    EXPECT_EQ(a.connectionCount(), 0);
+}
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
