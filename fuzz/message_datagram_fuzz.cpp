@@ -30,7 +30,8 @@ volatile std::size_t gSink = 0;
 void touch(std::string_view s)
 {
     std::size_t h = s.size();
-    for (char c : s) h = h * 31 + static_cast<unsigned char>(c);
+    for (char c : s)
+        h = h * 31 + static_cast<unsigned char>(c);
     gSink = gSink + h;
 }
 
@@ -94,7 +95,8 @@ void exerciseHeaderValues(const Message& m)
         touch(trimLws(value));
         touch(firstOfList(value));
         gSink = gSink + static_cast<std::size_t>(headerShape(h.id));
-        if (h.id != HeaderId::Other && headerIdFromName(name) != h.id) fail("header id does not match its name", name);
+        if (h.id != HeaderId::Other && headerIdFromName(name) != h.id)
+            fail("header id does not match its name", name);
         switch (h.id) {
         case HeaderId::Via:
             for (auto v : splitList(value)) {
@@ -181,7 +183,8 @@ void exercise(const Message& m)
     }
     if (auto via = m.topVia(); via.ok()) exercise(*via);
     if (auto vias = m.vias(); vias.ok()) {
-        for (const auto& v : *vias) exercise(v);
+        for (const auto& v : *vias)
+            exercise(v);
     }
     if (auto from = m.from(); from.ok()) exercise(*from);
     if (auto to = m.to(); to.ok()) exercise(*to);
@@ -189,11 +192,13 @@ void exercise(const Message& m)
     if (auto cseq = m.cseq(); cseq.ok()) touch(cseq->methodText);
     if (auto mf = m.maxForwards(); mf.ok()) gSink = gSink + *mf;
     if (auto contacts = m.contacts(); contacts.ok()) {
-        for (const auto& c : contacts->contacts) exercise(c);
+        for (const auto& c : contacts->contacts)
+            exercise(c);
     }
     for (HeaderId id : {HeaderId::Route, HeaderId::RecordRoute}) {
         if (auto routes = m.routes(id); routes.ok()) {
-            for (const auto& r : *routes) exercise(r);
+            for (const auto& r : *routes)
+                exercise(r);
         }
     }
     if (auto ct = m.contentType(); ct.ok()) {
@@ -201,7 +206,8 @@ void exercise(const Message& m)
         // A multipart body goes through the multipart parser with its own boundary.
         if (auto boundary = ct->param("boundary"); boundary && ct->is("multipart", "*")) {
             if (auto parts = parseMultipart(m.body(), *boundary); parts.ok()) {
-                for (const auto& p : *parts) touch(p.header("Content-Type"));
+                for (const auto& p : *parts)
+                    touch(p.header("Content-Type"));
             }
         }
     }
@@ -212,7 +218,8 @@ void exercise(const Message& m)
         gSink = gSink + m.count(id);
         if (auto v = m.get(id)) touch(*v);
         if (headerShape(id) == HeaderShape::List) {
-            for (auto v : m.values(id)) touch(v);
+            for (auto v : m.values(id))
+                touch(v);
         }
     }
     for (const auto& h : m.headers()) {
@@ -229,8 +236,10 @@ std::string unfold(std::string_view v)
     bool inLws = false;
     for (char c : v) {
         const bool lws = c == ' ' || c == '\t' || c == '\r' || c == '\n';
-        if (!lws) out += c;
-        else if (!inLws) out += ' ';
+        if (!lws)
+            out += c;
+        else if (!inLws)
+            out += ' ';
         inLws = lws;
     }
     // Value spans exclude the whitespace around them, so after re-parsing a trailing LWS is gone.
@@ -267,8 +276,8 @@ void checkRoundTrip(const Message& m)
     for (Framing framing : {Framing::Datagram, Framing::Stream}) {
         auto again = parseMessage(text, framing, roomy);
         if (!again.ok()) {
-            std::fprintf(stderr, "re-parse error: %d at %zu: %s\n", again.error().status, again.error().offset,
-                         again.error().what.c_str());
+            std::fprintf(stderr, "re-parse error: %d at %zu: %s\n", again.error().status,
+                         again.error().offset, again.error().what.c_str());
             fail("serialize() output does not parse", text);
         }
         if (again->kind() != m.kind() || again->method() != m.method() || again->status() != m.status()) {
@@ -283,7 +292,7 @@ void checkRoundTrip(const Message& m)
     }
 }
 
-}  // namespace
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
@@ -304,7 +313,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const Verdict v = checkDatagram(bytes);
     touch(v.reason);
-    for (const auto& h : v.extraHeaders) touch(h);
+    for (const auto& h : v.extraHeaders)
+        touch(h);
     touch(reasonPhrase(v.status));
     std::string why;
     touch(verdictLine(bytes, Framing::Datagram, {}, &why));

@@ -25,7 +25,8 @@ volatile std::size_t gSink = 0;
 void touch(std::string_view s)
 {
     std::size_t h = s.size();
-    for (char c : s) h = h * 31 + static_cast<unsigned char>(c);
+    for (char c : s)
+        h = h * 31 + static_cast<unsigned char>(c);
     gSink = gSink + h;
 }
 
@@ -50,14 +51,17 @@ void exercise(const Message& m)
     if (auto cseq = m.cseq(); cseq.ok()) gSink = gSink + cseq->sequence;
     if (auto mf = m.maxForwards(); mf.ok()) gSink = gSink + *mf;
     if (auto contacts = m.contacts(); contacts.ok()) {
-        for (const auto& c : contacts->contacts) touch(c.toString());
+        for (const auto& c : contacts->contacts)
+            touch(c.toString());
     }
     if (auto routes = m.routes(HeaderId::RecordRoute); routes.ok()) gSink = gSink + routes->size();
     if (auto routes = m.routes(); routes.ok()) gSink = gSink + routes->size();
     if (auto ct = m.contentType(); ct.ok()) touch(ct->toString());
     if (auto ex = m.expires(); ex.ok()) gSink = gSink + *ex;
-    for (HeaderId id : {HeaderId::Via, HeaderId::Contact, HeaderId::Supported, HeaderId::Require, HeaderId::Allow}) {
-        for (auto v : m.values(id)) touch(v);
+    for (HeaderId id :
+         {HeaderId::Via, HeaderId::Contact, HeaderId::Supported, HeaderId::Require, HeaderId::Allow}) {
+        for (auto v : m.values(id))
+            touch(v);
     }
     touch(m.body());
 }
@@ -101,7 +105,7 @@ Outcome frame(std::string_view stream, std::size_t readSize, bool exerciseMessag
     return out;
 }
 
-}  // namespace
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
@@ -126,7 +130,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     // Serialised messages, back to back, frame into the same messages again.
     std::string again;
-    for (const auto& m : pieces.messages) again += m;
+    for (const auto& m : pieces.messages)
+        again += m;
     Limits roomy;
     roomy.maxMessageSize = again.size() + 1;
     roomy.maxLineLength = again.size() + 1;

@@ -38,7 +38,7 @@ bool sameParts(const std::vector<BodyPart>& a, const std::vector<BodyPart>& b)
     return true;
 }
 
-}  // namespace
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {

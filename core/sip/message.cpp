@@ -306,29 +306,33 @@ std::optional<std::size_t> Message::contentLengthHeader() const
 }
 
 namespace {
-/// Appends a header value with folded line ends replaced by one SP (RFC 3261 §7.3.1).
+/// Appends a header value as one line (RFC 3261 §7.3.1): a fold (CRLF or LF, then whitespace)
+/// becomes one SP, a CR or LF that is not part of a fold is dropped, so no bare line break from
+/// the wire ever reaches a peer, and whitespace at either end is trimmed. Applying it to its own
+/// output changes nothing, which keeps serialize() idempotent.
 void appendUnfolded(std::string& out, std::string_view v)
 {
-    std::size_t i = 0;
-    while (i < v.size()) {
-        const auto nl = v.find_first_of("\r\n", i);
-        if (nl == std::string_view::npos) {
-            out.append(v.substr(i));
-            return;
+    const std::size_t start = out.size();
+    const auto ws = [](char c) { return c == ' ' || c == '\t'; };
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        const char c = v[i];
+        if (c == '\n' || (c == '\r' && i + 1 < v.size() && v[i + 1] == '\n')) {
+            if (c == '\r') ++i;
+            while (out.size() > start && ws(out.back()))
+                out.pop_back();
+            while (i + 1 < v.size() && ws(v[i + 1]))
+                ++i;
+            if (out.size() > start) out += ' ';
+        } else if (c == '\r') {
+            continue;
+        } else if (ws(c) && out.size() == start) {
+            continue;
+        } else {
+            out += c;
         }
-        std::size_t k = nl;
-        while (k < v.size() && (v[k] == '\r' || v[k] == '\n'))
-            ++k;
-        std::size_t j = k;
-        while (j < v.size() && (v[j] == ' ' || v[j] == '\t'))
-            ++j;
-        std::size_t end = nl;
-        while (end > i && (v[end - 1] == ' ' || v[end - 1] == '\t'))
-            --end;
-        out.append(v.substr(i, end - i));
-        out += ' ';
-        i = j;
     }
+    while (out.size() > start && ws(out.back()))
+        out.pop_back();
 }
 } // namespace
 

@@ -108,6 +108,8 @@ Result<Message> MessageParser::parse(std::string_view bytes, Framing framing, co
     if (!start.terminated) return err(400, 0, "start line not terminated");
     if (start.contentEnd > limits.maxLineLength) return err(513, 0, "start line longer than the limit");
     const std::string_view first = s.substr(0, start.contentEnd);
+    if (first.find('\r') != std::string_view::npos)
+        return err(400, first.find('\r'), "bare CR in the start line");
     const auto sp1 = first.find(' ');
     if (sp1 == kNotFound) return err(400, 0, "malformed start line");
     if (charset::iequals(first.substr(0, 4), "SIP/")) {
@@ -157,6 +159,10 @@ Result<Message> MessageParser::parse(std::string_view bytes, Framing framing, co
             break;
         }
         if (!line.terminated) break; // header section never closed
+        // RFC 3261 §25.1: a CR inside a header line that does not end it is no valid text, and
+        // a peer that treats a bare CR as a line end would read a different message.
+        if (std::memchr(s.data() + p, '\r', line.contentEnd - p))
+            return err(400, p, "bare CR in a header line");
         if (s[p] == ' ' || s[p] == '\t') {
             // Folded continuation (RFC 3261 §7.3.1): extends the previous header's value.
             if (m.headers_.empty()) return err(400, p, "continuation line before any header");
@@ -313,7 +319,7 @@ bool StreamFramer::feed(std::string_view bytes)
     // Compact the buffer once consumed bytes dominate, so memory stays bounded by one message.
     if (start_ > 0 && start_ * 2 >= buffer_.size()) {
         buffer_.erase(0, start_);
-        scan_ -= start_;
+        scan_ = scan_ > start_ ? scan_ - start_ : 0;
         if (headerEnd_ != 0) headerEnd_ -= start_;
         start_ = 0;
     }

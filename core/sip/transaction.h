@@ -59,7 +59,16 @@ struct Outgoing {
 enum class TransactionKind { Invalid, InviteClient, NonInviteClient, InviteServer, NonInviteServer };
 
 /// Transaction states, named as in RFC 3261 Figures 5-8 and RFC 6026 (Accepted).
-enum class TransactionState { Invalid, Calling, Trying, Proceeding, Completed, Confirmed, Accepted, Terminated };
+enum class TransactionState {
+    Invalid,
+    Calling,
+    Trying,
+    Proceeding,
+    Completed,
+    Confirmed,
+    Accepted,
+    Terminated
+};
 
 /// A request that created a new server transaction: the TU must answer it with sendResponse().
 /// A CANCEL arrives this way too, on its own transaction (see TransactionLayer::findInviteFor).

@@ -180,3 +180,17 @@ TEST(MessageModel, ReadsTheExtensionHeadersTheStackUses)
     EXPECT_EQ(auth->param("nonce"), "abc");
     EXPECT_EQ(m->get(HeaderId::Server), "vphone/0.1 (Debian; x86_64)");
 }
+
+TEST(MessageModel, SerialiseUnfoldsAndIsIdempotent)
+{
+    auto m =
+        parseMessage("OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nExpires:\r\n 5\r\n"
+                     "Subject: x \r\n\t y \r\nContent-Length: 0\r\n\r\n");
+    ASSERT_TRUE(m) << m.error().what;
+    const std::string once = m->serialize();
+    EXPECT_NE(once.find("Expires: 5\r\n"), std::string::npos) << once;
+    EXPECT_NE(once.find("Subject: x y\r\n"), std::string::npos) << once;
+    auto again = parseMessage(once);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->serialize(), once);
+}

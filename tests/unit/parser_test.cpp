@@ -148,6 +148,10 @@ TEST(MessageParser, RejectsBadFramingWithTheRightStatus)
         {"SIP/2.0 4294967301 Huge\r\n\r\n", 400, "three digits"},
         {"SIP/2.0 20 OK\r\n\r\n", 400, "three digits"},
         {"SIP/2.0 099 Low\r\n\r\n", 400, "below 100"},
+        // Found by fuzz_message_datagram: a CR that does not end a line.
+        {"OPTIONS sip:a@b SIP/2.0\r\nExpires:\r5\r\n\r\n", 400, "bare CR"},
+        {"OPTIONS sip:a@b SIP/2.0\r\nSubject: x\r\r\n\r\n", 400, "bare CR"},
+        {"SIP/2.0 200 O\rK\r\n\r\n", 400, "bare CR"},
     };
     for (const auto& c : cases) {
         auto m = parseMessage(c.text);

@@ -103,3 +103,22 @@ TEST(StreamFramer, MemoryStaysBoundedOverALongStream)
     }
     EXPECT_EQ(f.buffered(), 0u);
 }
+
+TEST(StreamFramer, KeepAlivesAfterAMessageDoNotLoseTheNextOneWhenTheBufferIsCompacted)
+{
+    // Found by fuzz_message_stream: skipping line ends after a message moved the read position
+    // past the scan position, and compacting the buffer then wrapped the scan position around.
+    const std::string stream = options(1, std::string(150, 'b')) + std::string(60, '\n') + options(2);
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{16}, stream.size()}) {
+        StreamFramer f;
+        std::vector<std::string> ids;
+        for (std::size_t i = 0; i < stream.size(); i += chunk) {
+            f.feed(std::string_view(stream).substr(i, chunk));
+            while (auto m = f.next()) {
+                ASSERT_TRUE(*m) << m->error().what;
+                ids.emplace_back(*(*m)->callId());
+            }
+        }
+        EXPECT_EQ(ids, (std::vector<std::string>{"call-1", "call-2"})) << "chunk " << chunk;
+    }
+}
