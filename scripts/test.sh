@@ -16,7 +16,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 step() { printf '\n== %s ==\n' "$*"; }
 
 step "dependencies"
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --peers
 
 step "source checks"
 bash scripts/check-source.sh

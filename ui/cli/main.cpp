@@ -1,6 +1,12 @@
-// vphone-cli: the headless phone. Today: `parse` (SIP message checker) and `version`.
+// vphone-cli: the headless phone (options only: phone mode), `parse` (SIP message checker) and
+// `version`.
 #include "info/library_versions.h"
 #include "parse_command.h"
+#include "phone.h"
+#include "phone_options.h"
+
+#include <QCoreApplication>
+#include <QStringList>
 
 #include <iostream>
 #include <string>
@@ -10,7 +16,8 @@ namespace {
 
 void usage(std::ostream& out)
 {
-    out << "usage: vphone-cli COMMAND [ARGS]\n"
+    out << "usage: vphone-cli [PHONE OPTIONS]   (see below)\n"
+           "       vphone-cli COMMAND [ARGS]\n"
            "commands:\n"
            "  parse [--stream] [--verbose] FILE...\n"
            "      read one raw SIP message per file and print what a UA does with it:\n"
@@ -18,7 +25,8 @@ void usage(std::ostream& out)
            "      --stream   frame as TCP/TLS (Content-Length required) instead of UDP\n"
            "      --verbose  say why a message was dropped\n"
            "  version\n"
-           "      print the versions of vphone and the libraries it uses\n";
+           "      print the versions of vphone and the libraries it uses\n\n"
+        << vphone::cli::phoneUsage().toStdString();
 }
 
 } // namespace
@@ -29,6 +37,12 @@ int main(int argc, char** argv)
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         usage(args.empty() ? std::cerr : std::cout);
         return args.empty() ? 2 : 0;
+    }
+    if (args[0].rfind("--", 0) == 0 && args[0] != "--version") {
+        QCoreApplication app(argc, argv);
+        QStringList phoneArgs = QCoreApplication::arguments();
+        phoneArgs.removeFirst();
+        return vphone::cli::runPhone(phoneArgs);
     }
     const std::string command = args[0];
     if (command == "parse") {

@@ -1,0 +1,550 @@
+// The user agent core: the public facade, request and response building, digest retries and
+// the requests handled outside dialogs (OPTIONS, MESSAGE). Theory of operation:
+// user_agent_impl.h. Calls live in call_uac.cpp / call_uas.cpp, registration in registration.cpp.
+//
+// Call termination convention (CallStateChanged::code): the SIP status that ended the call when
+// one did (final response to our INVITE, 487 after CANCEL, the status we rejected with, 408 for
+// a timeout or a 2xx never ACKed); 0 for a call ended by BYE, with reason "BYE received" or
+// "BYE sent".
+#include "user_agent_impl.h"
+
+#include "charset.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace vphone::sip {
+
+using namespace std::chrono_literals;
+
+std::string hex64(std::uint64_t value)
+{
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+    return text;
+}
+
+namespace {
+
+std::string_view transportName(Transport t)
+{
+    switch (t) {
+    case Transport::Tcp: return "TCP";
+    case Transport::Tls: return "TLS";
+    default: return "UDP";
+    }
+}
+
+std::string hostPort(std::string_view host, std::uint16_t port)
+{
+    std::string out;
+    if (host.find(':') != std::string_view::npos) {
+        out = "[" + std::string(host) + "]";
+    } else {
+        out = std::string(host);
+    }
+    return out + ":" + std::to_string(port);
+}
+
+UaCapabilities uaCapabilities()
+{
+    UaCapabilities caps;
+    caps.allowed = {Method::Invite, Method::Ack,     Method::Bye,
+                    Method::Cancel, Method::Options, Method::Message};
+    caps.supportedOptions = {"replaces"};
+    caps.acceptedBodies.push_back("message/cpim");
+    caps.acceptedBodies.push_back("text/html");
+    return caps;
+}
+
+} // namespace
+
+UserAgent::Impl::Impl(UaConfig c) : config(std::move(c)), layer(config.timers), caps(uaCapabilities())
+{
+    reg.callId = newCallId();
+    reg.fromTag = token();
+}
+
+// ---------------------------------------------------------------- building
+
+std::string UserAgent::Impl::token()
+{
+    if (config.random) return hex64(config.random());
+    // No random source given (tests that do not care): a counter, unique but predictable.
+    return hex64(0x5eed000000000000ULL + ++fallbackRandom);
+}
+
+Peer UserAgent::Impl::local(Transport transport) const
+{
+    for (const auto& a : config.localAddresses) {
+        if (a.transport == transport) return a;
+    }
+    if (!config.localAddresses.empty()) {
+        Peer p = config.localAddresses.front();
+        p.transport = transport;
+        return p;
+    }
+    return Peer{transport, "127.0.0.1", 5060};
+}
+
+std::string UserAgent::Impl::contactUser() const
+{
+    if (config.account && !config.account->user.empty()) return config.account->user;
+    return "vphone";
+}
+
+std::string UserAgent::Impl::contact(Transport transport) const
+{
+    const Peer me = local(transport);
+    std::string t(transportName(transport));
+    for (char& ch : t) {
+        ch = charset::toLower(ch);
+    }
+    return "<sip:" + contactUser() + "@" + hostPort(me.host, me.port) + ";transport=" + t + ">";
+}
+
+std::string UserAgent::Impl::via(Transport transport)
+{
+    const Peer me = local(transport);
+    return "SIP/2.0/" + std::string(transportName(transport)) + " " + hostPort(me.host, me.port) +
+           ";branch=" + TransactionLayer::newBranch(token()) + ";rport";
+}
+
+std::string UserAgent::Impl::identity() const
+{
+    if (config.account) {
+        std::string out;
+        if (!config.displayName.empty()) out = quote(config.displayName) + " ";
+        Uri aor = *config.account;
+        aor.password.reset();
+        aor.headers.clear();
+        return out + "<" + aor.toString() + ">";
+    }
+    const Peer me = local(Transport::Udp);
+    std::string host = me.host.find(':') != std::string::npos ? "[" + me.host + "]" : me.host;
+    return "<sip:" + contactUser() + "@" + host + ">";
+}
+
+std::string UserAgent::Impl::newCallId()
+{
+    const Peer me = local(Transport::Udp);
+    return token() + "@" + (me.host.find(':') != std::string::npos ? "[" + me.host + "]" : me.host);
+}
+
+Message UserAgent::Impl::newRequest(Method method, const NextHop& hop, std::string_view from,
+                                    std::string_view to, std::string_view callId, std::uint32_t cseq,
+                                    bool withContact)
+{
+    Message m = Message::request(method, hop.requestUri);
+    m.addHeader(HeaderId::Via, via(hop.peer.transport));
+    m.addHeader(HeaderId::MaxForwards, "70");
+    for (const auto& r : hop.routes) {
+        m.addHeader(HeaderId::Route, r);
+    }
+    m.addHeader(HeaderId::From, from);
+    m.addHeader(HeaderId::To, to);
+    m.addHeader(HeaderId::CallId, callId);
+    m.addHeader(HeaderId::CSeq, std::to_string(cseq) + " " + std::string(methodName(method)));
+    if (withContact) m.addHeader(HeaderId::Contact, contact(hop.peer.transport));
+    m.addHeader(HeaderId::UserAgent, config.userAgent);
+    if (method != Method::Ack) {
+        m.addHeader(HeaderId::Allow, caps.allowHeader());
+        m.addHeader(HeaderId::Supported, "replaces");
+    }
+    return m;
+}
+
+Message UserAgent::Impl::dialogRequest(Dialog& dialog, Method method, Peer& peer)
+{
+    const NextHop hop = nextHop(dialog.remoteTarget, dialog.routeSet, config.outboundProxy);
+    peer = hop.peer;
+    // §12.2.1.1: the local sequence number increments by one for each new request.
+    return newRequest(method, hop, dialog.localParty, dialog.remoteParty, dialog.callId, ++dialog.localSeq,
+                      method == Method::Invite);
+}
+
+Message UserAgent::Impl::newResponse(const Message& request, int status, std::string_view toTag)
+{
+    Message r = TransactionLayer::buildResponse(request, status, toTag);
+    const bool invite = request.method() == Method::Invite;
+    if (invite && status > 100 && status < 300) {
+        // §12.1.1: a dialog-creating response copies Record-Route and carries our Contact.
+        for (const auto& h : request.headers()) {
+            if (h.id == HeaderId::RecordRoute) r.addHeader(HeaderId::RecordRoute, request.value(h));
+        }
+        const auto via = request.topViaView();
+        Transport t = Transport::Udp;
+        if (via && charset::iequals(via->transport, "TCP")) t = Transport::Tcp;
+        if (via && charset::iequals(via->transport, "TLS")) t = Transport::Tls;
+        r.addHeader(HeaderId::Contact, contact(t));
+    }
+    if (status >= 200 && status < 300 && (invite || request.method() == Method::Options)) {
+        r.addHeader(HeaderId::Allow, caps.allowHeader());
+        r.addHeader(HeaderId::Supported, "replaces");
+    }
+    if (status > 100) r.addHeader(HeaderId::Server, config.userAgent);
+    return r;
+}
+
+void UserAgent::Impl::reply(TransactionId tx, const Message& request, int status, TimePoint now,
+                            std::string_view toTag)
+{
+    std::string tag(toTag);
+    if (tag.empty() && status > 100) {
+        const auto to = request.toView();
+        if (to && to->tag.empty()) tag = token();
+    }
+    layer.sendResponse(tx, newResponse(request, status, tag), now);
+}
+
+// ---------------------------------------------------------------- client transactions
+
+TransactionId UserAgent::Impl::sendClient(ClientRequest request, TimePoint now)
+{
+    auto id = layer.sendRequest(request.request, request.peer, now);
+    if (!id) return 0;
+    clients[*id] = std::move(request);
+    return *id;
+}
+
+TransactionId UserAgent::Impl::retryWithAuth(ClientRequest cr, const Message& response, TimePoint now)
+{
+    if (!config.credentials) return 0;
+    const bool proxy = response.status() == 407;
+    const HeaderId challengeHeader = proxy ? HeaderId::ProxyAuthenticate : HeaderId::WwwAuthenticate;
+    std::vector<DigestChallenge> offered;
+    for (const auto& h : response.headers()) {
+        if (h.id != challengeHeader) continue;
+        auto auth = parseAuth(response.value(h), headerName(challengeHeader));
+        if (!auth) continue;
+        auto challenge = parseDigestChallenge(*auth, headerName(challengeHeader));
+        if (challenge) offered.push_back(std::move(*challenge));
+    }
+    const auto chosen = chooseChallenges(offered);
+    if (chosen.empty()) return 0;
+    // Give up on a loop of stale nonces too, not only on wrong passwords.
+    if (++cr.authRetries > 5) return 0;
+    for (const auto& challenge : chosen) {
+        auto it = std::find_if(cr.auth.begin(), cr.auth.end(), [&](const AuthState& a) {
+            return a.proxy == proxy && a.session.challenge().realm == challenge.realm;
+        });
+        if (it != cr.auth.end()) {
+            // We answered this realm and it challenges again: only a stale nonce is worth a retry
+            // (RFC 7616 §3.3); anything else means the credentials are wrong.
+            if (cr.answeredChallenge && !challenge.stale) return 0;
+            it->session.update(challenge);
+        } else {
+            cr.auth.push_back(AuthState{proxy, DigestSession(challenge)});
+        }
+    }
+    Message& request = cr.request;
+    const auto cseq = request.cseq();
+    if (!cseq) return 0;
+    request.removeHeaders(HeaderId::Authorization);
+    request.removeHeaders(HeaderId::ProxyAuthorization);
+    // §22.2: the retry is a new request: CSeq + 1, a new branch, same Call-ID, From and To.
+    request.setHeader(HeaderId::Via, via(cr.peer.transport));
+    request.setHeader(HeaderId::CSeq, std::to_string(cseq->sequence + 1) + " " + cseq->methodText);
+    if (!authorize(cr)) return 0;
+    cr.answeredChallenge = true;
+    return sendClient(std::move(cr), now);
+}
+
+bool UserAgent::Impl::authorize(ClientRequest& cr)
+{
+    if (!config.credentials) return false;
+    Message& request = cr.request;
+    for (auto& a : cr.auth) {
+        auto value = a.session.authorize(*config.credentials, request.methodText(), request.requestUriText(),
+                                         request.body(), token());
+        if (!value) return false;
+        request.addHeader(a.proxy ? HeaderId::ProxyAuthorization : HeaderId::Authorization, *value);
+    }
+    return true;
+}
+
+// ---------------------------------------------------------------- event pump
+
+void UserAgent::Impl::pump(TimePoint now)
+{
+    while (auto ev = layer.pollEvent()) {
+        dispatch(std::move(*ev), now);
+    }
+}
+
+void UserAgent::Impl::dispatch(TransactionEvent event, TimePoint now)
+{
+    if (auto* rq = std::get_if<RequestReceived>(&event)) {
+        onRequest(*rq, now);
+    } else if (auto* rs = std::get_if<ResponseReceived>(&event)) {
+        onResponse(*rs, now);
+    } else if (auto* ack = std::get_if<AckReceived>(&event)) {
+        onAck(ack->ack, now);
+    } else if (auto* stray = std::get_if<StrayResponse>(&event)) {
+        onStrayResponse(stray->response, stray->from, now);
+    } else if (auto* timeout = std::get_if<TransactionTimeout>(&event)) {
+        onClientTimeout(timeout->id, now);
+    } else if (auto* done = std::get_if<TransactionTerminated>(&event)) {
+        clients.erase(done->id);
+    }
+}
+
+void UserAgent::Impl::onResponse(ResponseReceived& in, TimePoint now)
+{
+    auto it = clients.find(in.id);
+    if (it == clients.end()) return; // CANCEL responses and the like: nothing to do
+    const int status = in.response.status();
+    if (status >= 200) {
+        ClientRequest cr = std::move(it->second);
+        clients.erase(it);
+        switch (cr.purpose) {
+        case Purpose::Register: onRegisterResponse(cr, in.response, now); break;
+        case Purpose::Invite: onInviteResponse(cr, in.response, now); break;
+        case Purpose::Bye:
+        case Purpose::OrphanBye: onByeResponse(cr, &in.response, now); break;
+        case Purpose::Message: onMessageResponse(cr, in.response, now); break;
+        default: break;
+        }
+        return;
+    }
+    if (it->second.purpose == Purpose::Invite) onInviteResponse(it->second, in.response, now);
+}
+
+void UserAgent::Impl::onClientTimeout(TransactionId id, TimePoint now)
+{
+    auto it = clients.find(id);
+    if (it == clients.end()) return; // server transactions (no ACK to our error): nothing to do
+    ClientRequest cr = std::move(it->second);
+    clients.erase(it);
+    switch (cr.purpose) {
+    case Purpose::Register: onRegisterTimeout(id, now); break;
+    case Purpose::Invite:
+        if (calls.contains(cr.call)) finish(cr.call, 408, "Request Timeout");
+        break;
+    case Purpose::Bye:
+    case Purpose::OrphanBye: onByeResponse(cr, nullptr, now); break;
+    case Purpose::Message: events.emplace_back(MessageResult{cr.message, 408, "Request Timeout"}); break;
+    default: break;
+    }
+}
+
+// ---------------------------------------------------------------- incoming requests
+
+bool UserAgent::Impl::addressedToUs(const Message& request) const
+{
+    if (!config.account) return true; // direct IP calling: any user at our address
+    const auto uri = request.requestUri();
+    if (uri && (uri->user == config.account->user || uri->user == contactUser())) return true;
+    const auto to = request.to();
+    return to && to->uri.user == config.account->user;
+}
+
+void UserAgent::Impl::onRequest(RequestReceived& in, TimePoint now)
+{
+    const Message& request = in.request;
+    const Verdict verdict = validateRequest(request, caps);
+    if (verdict.action == Verdict::Action::Drop) return;
+    if (verdict.action == Verdict::Action::Reject) {
+        // The verdict's reason phrase may say more than the standard one ("... (why)").
+        Message r = Message::response(verdict.status, verdict.reason);
+        Message built = TransactionLayer::buildResponse(request, verdict.status, token());
+        for (const auto& h : built.headers()) {
+            r.addHeader(built.name(h), built.value(h));
+        }
+        for (const auto& extra : verdict.extraHeaders) {
+            const auto colon = extra.find(':');
+            if (colon == std::string::npos) continue;
+            r.addHeader(trimLws(std::string_view(extra).substr(0, colon)),
+                        trimLws(std::string_view(extra).substr(colon + 1)));
+        }
+        layer.sendResponse(in.id, std::move(r), now);
+        return;
+    }
+    if (request.method() == Method::Cancel) {
+        onCancel(in, now);
+        return;
+    }
+    const auto to = request.toView();
+    if (to && !to->tag.empty()) {
+        onInDialogRequest(in, now);
+        return;
+    }
+    switch (request.method()) {
+    case Method::Invite: onInvite(in, now); return;
+    case Method::Options: onOptionsRequest(in, {}, now); return;
+    case Method::Message: onMessageRequest(in, now); return;
+    default: reply(in.id, request, 481, now); return; // BYE and friends need a dialog
+    }
+}
+
+void UserAgent::Impl::onOptionsRequest(RequestReceived& in, std::string_view toTag, TimePoint now)
+{
+    Message r = newResponse(in.request, 200, toTag.empty() ? std::string_view(token()) : toTag);
+    r.addHeader(HeaderId::Accept, "application/sdp, text/plain");
+    layer.sendResponse(in.id, std::move(r), now);
+}
+
+void UserAgent::Impl::onMessageRequest(RequestReceived& in, TimePoint now)
+{
+    if (!addressedToUs(in.request)) {
+        reply(in.id, in.request, 404, now);
+        return;
+    }
+    reply(in.id, in.request, 200, now);
+    MessageReceived m;
+    m.from = std::string(in.request.get(HeaderId::From).value_or(""));
+    m.to = std::string(in.request.get(HeaderId::To).value_or(""));
+    m.contentType = std::string(in.request.get(HeaderId::ContentType).value_or(""));
+    m.body = std::string(in.request.body());
+    events.emplace_back(std::move(m));
+}
+
+// ---------------------------------------------------------------- MESSAGE (RFC 3428)
+
+MessageHandle UserAgent::Impl::sendMessage(const Uri& to, std::string contentType, std::string body,
+                                           TimePoint now)
+{
+    const MessageHandle handle = nextMessage++;
+    const NextHop hop = nextHop(to, {}, config.outboundProxy);
+    Uri toUri = to;
+    toUri.headers.clear();
+    ClientRequest cr;
+    cr.purpose = Purpose::Message;
+    cr.message = handle;
+    cr.peer = hop.peer;
+    cr.request = newRequest(Method::Message, hop, identity() + ";tag=" + token(),
+                            "<" + toUri.toString() + ">", newCallId(), 1, false);
+    cr.request.setBody(body, contentType);
+    if (!sendClient(std::move(cr), now)) {
+        events.emplace_back(MessageResult{handle, 503, "cannot send to this address"});
+    }
+    return handle;
+}
+
+void UserAgent::Impl::onMessageResponse(const ClientRequest& cr, const Message& response, TimePoint now)
+{
+    const int status = response.status();
+    if ((status == 401 || status == 407) && retryWithAuth(cr, response, now)) return;
+    events.emplace_back(MessageResult{cr.message, status, std::string(response.reason())});
+}
+
+// ---------------------------------------------------------------- timers
+
+void UserAgent::Impl::onTimers(TimePoint now)
+{
+    retransmitOks(now);
+    registrationTimers(now);
+}
+
+std::optional<TimePoint> UserAgent::Impl::nextTimeout() const
+{
+    std::optional<TimePoint> next = layer.nextTimeout();
+    auto consider = [&next](std::optional<TimePoint> at) {
+        if (at && (!next || *at < *next)) next = at;
+    };
+    for (const auto& [handle, c] : calls) {
+        if (c.pendingOk) consider(c.pendingOk->nextAt);
+    }
+    consider(reg.refreshAt);
+    consider(reg.retryAt);
+    return next;
+}
+
+// ---------------------------------------------------------------- facade
+
+UserAgent::UserAgent(UaConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+UserAgent::~UserAgent() = default;
+
+void UserAgent::receive(Message message, const Peer& from, TimePoint now)
+{
+    impl_->layer.receive(std::move(message), from, now);
+    impl_->pump(now);
+}
+
+void UserAgent::transportError(TransactionId id, TimePoint now)
+{
+    impl_->layer.transportError(id, now);
+    impl_->pump(now);
+}
+
+void UserAgent::onTimeout(TimePoint now)
+{
+    impl_->layer.onTimeout(now);
+    impl_->pump(now);
+    impl_->onTimers(now);
+    impl_->pump(now);
+}
+
+std::optional<TimePoint> UserAgent::nextTimeout() const
+{
+    return impl_->nextTimeout();
+}
+std::optional<Outgoing> UserAgent::pollTransmit()
+{
+    return impl_->layer.pollTransmit();
+}
+
+std::optional<UaEvent> UserAgent::pollEvent()
+{
+    if (impl_->events.empty()) return std::nullopt;
+    UaEvent ev = std::move(impl_->events.front());
+    impl_->events.pop_front();
+    return ev;
+}
+
+void UserAgent::registerAccount(TimePoint now)
+{
+    impl_->registerAccount(now);
+    impl_->pump(now);
+}
+
+void UserAgent::unregister(TimePoint now)
+{
+    impl_->unregister(now);
+    impl_->pump(now);
+}
+
+CallHandle UserAgent::call(const Uri& target, std::string sdpOffer, TimePoint now)
+{
+    const CallHandle h = impl_->call(target, std::move(sdpOffer), now);
+    impl_->pump(now);
+    return h;
+}
+
+void UserAgent::ringing(CallHandle call, TimePoint now)
+{
+    impl_->ringing(call, now);
+    impl_->pump(now);
+}
+
+void UserAgent::answer(CallHandle call, std::string sdpAnswer, TimePoint now)
+{
+    impl_->answer(call, std::move(sdpAnswer), now);
+    impl_->pump(now);
+}
+
+void UserAgent::reject(CallHandle call, int code, TimePoint now)
+{
+    impl_->reject(call, code, now);
+    impl_->pump(now);
+}
+
+void UserAgent::hangUp(CallHandle call, TimePoint now)
+{
+    impl_->hangUp(call, now);
+    impl_->pump(now);
+}
+
+MessageHandle UserAgent::sendMessage(const Uri& to, std::string contentType, std::string body, TimePoint now)
+{
+    const MessageHandle h = impl_->sendMessage(to, std::move(contentType), std::move(body), now);
+    impl_->pump(now);
+    return h;
+}
+
+std::size_t UserAgent::activeCalls() const
+{
+    return impl_->calls.size();
+}
+
+} // namespace vphone::sip

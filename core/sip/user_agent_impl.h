@@ -1,0 +1,200 @@
+// Private to the user agent: UserAgent::Impl, shared by user_agent.cpp (plumbing, request
+// building, digest retries, requests outside dialogs), call_uac.cpp / call_uas.cpp (INVITE
+// dialogs) and registration.cpp. Not part of the public API.
+//
+// Theory of operation: every input (a received message, a command, a timer) goes to the
+// TransactionLayer first or straight to a handler here; pump() then drains the layer's events
+// and routes them: responses to the ClientRequest that sent the request (by transaction id),
+// new requests through validateRequest() to the dialog they belong to (§12.2.2) or to the
+// out-of-dialog handlers, ACKs for 2xx to the call waiting for them. The UA's own timers (2xx
+// retransmission of §13.3.1.4, registration refresh and retry) are deadlines kept in the calls
+// and the registration; nextTimeout() is the earliest of those and the layer's.
+#pragma once
+
+#include "dialog.h"
+#include "transaction_layer.h"
+#include "user_agent.h"
+#include "validate.h"
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <unordered_map>
+
+namespace vphone::sip {
+
+/// What a client transaction was started for.
+enum class Purpose { Invalid, Register, Invite, Bye, Message, Options, OrphanBye };
+
+/// One digest session answering a realm's challenges across retries of one request.
+struct AuthState {
+    bool proxy = false; ///< Proxy-Authorization (407) rather than Authorization (401)
+    DigestSession session;
+};
+
+/// A request we sent on a client transaction, kept to match its responses and to resend it.
+struct ClientRequest {
+    Purpose purpose = Purpose::Invalid;
+    Message request;
+    Peer peer;
+    CallHandle call = 0;
+    MessageHandle message = 0;
+    std::vector<AuthState> auth;
+    bool answeredChallenge = false; ///< this request carried credentials answering a challenge
+    int authRetries = 0;
+};
+
+/// §13.3.1.4: a 2xx to INVITE the UAS retransmits until the ACK comes.
+struct PendingOk {
+    TransactionId tx = 0;
+    Message ok;
+    Peer peer;
+    std::uint32_t cseq = 0;
+    bool initial = true; ///< the 2xx to the dialog-creating INVITE (false: re-INVITE)
+    std::chrono::milliseconds interval{0};
+    TimePoint nextAt{};
+    TimePoint giveUpAt{};
+};
+
+/// One call: an outgoing or incoming INVITE and the dialog it makes.
+struct Call {
+    CallHandle handle = 0;
+    bool outgoing = false;
+    CallState state = CallState::Invalid;
+    std::optional<Dialog> dialog; ///< confirmed dialog (UAS: from answer(); UAC: from the 2xx)
+    std::vector<Dialog> early;    ///< UAC early dialogs (forking: one per To tag)
+    std::string localSdp;
+    bool ending = false; ///< BYE sent (or to send once the ACK is in); Terminated follows
+
+    // UAC
+    TransactionId inviteTx = 0;
+    Message invite; ///< the INVITE last sent (its CSeq/branch change on digest retries)
+    bool cancelRequested = false;
+    std::optional<Message> ack; ///< the ACK for the 2xx, re-sent for its retransmissions
+    Peer ackPeer;
+
+    // UAS
+    TransactionId serverTx = 0;
+    Message request; ///< the INVITE received
+    Peer from;
+    std::string localTag;
+    std::optional<PendingOk> pendingOk;
+};
+
+/// RFC 3261 §10 client state.
+struct Registration {
+    RegistrationState state = RegistrationState::Unregistered;
+    TransactionId tx = 0; ///< current REGISTER; responses to older ones are ignored
+    std::string callId;
+    std::string fromTag;
+    std::uint32_t cseq = 0;
+    std::uint32_t requested = 0;
+    bool unregistering = false;
+    std::optional<TimePoint> refreshAt;
+    std::optional<TimePoint> retryAt;
+    std::chrono::seconds backoff{30};
+    /// Digest sessions of the last answered REGISTER: refreshes and 423 retries answer
+    /// pre-emptively with the next nc instead of waiting for a new challenge.
+    std::vector<AuthState> auth;
+};
+
+struct UserAgent::Impl {
+    explicit Impl(UaConfig c);
+
+    UaConfig config;
+    TransactionLayer layer;
+    UaCapabilities caps;
+    std::deque<UaEvent> events;
+    std::unordered_map<TransactionId, ClientRequest> clients;
+    std::map<CallHandle, Call> calls;
+    Registration reg;
+    CallHandle nextCall = 1;
+    MessageHandle nextMessage = 1;
+    std::uint64_t fallbackRandom = 0;
+
+    /// Bound on live calls; further INVITEs get 486, further call() Terminated(503).
+    static constexpr std::size_t kMaxCalls = 256;
+
+    // --- user_agent.cpp: plumbing and building ---
+    std::string token();
+    Peer local(Transport transport) const;
+    std::string contactUser() const;
+    std::string contact(Transport transport) const;
+    std::string via(Transport transport);
+    /// Our identity for From: the account (with display name), else sip:vphone@<local host>.
+    std::string identity() const;
+    std::string newCallId();
+    /// A request with Via, Max-Forwards, From, To, Call-ID, CSeq, Route, Contact (when
+    /// `withContact`), User-Agent, Allow, Supported.
+    Message newRequest(Method method, const NextHop& hop, std::string_view from, std::string_view to,
+                       std::string_view callId, std::uint32_t cseq, bool withContact);
+    /// An in-dialog request (§12.2.1.1), local CSeq incremented; `peer` gets the next hop.
+    Message dialogRequest(Dialog& dialog, Method method, Peer& peer);
+    /// A response from us (To tag, Contact and Record-Route for dialog-creating INVITE answers).
+    Message newResponse(const Message& request, int status, std::string_view toTag);
+    /// Starts a client transaction; 0 when the layer refused (no route, table full).
+    TransactionId sendClient(ClientRequest request, TimePoint now);
+    /// Answers a 401/407 by resending with credentials (§22.2, RFC 7616): the new transaction,
+    /// or 0 when the challenge cannot or should not be answered (no credentials, wrong password).
+    TransactionId retryWithAuth(ClientRequest request, const Message& response, TimePoint now);
+    /// Adds (Proxy-)Authorization headers for every session in `request.auth`; false on failure.
+    bool authorize(ClientRequest& request);
+    void pump(TimePoint now);
+    void dispatch(TransactionEvent event, TimePoint now);
+    void onRequest(RequestReceived& in, TimePoint now);
+    void onResponse(ResponseReceived& in, TimePoint now);
+    void onClientTimeout(TransactionId id, TimePoint now);
+    void reply(TransactionId tx, const Message& request, int status, TimePoint now,
+               std::string_view toTag = {});
+    /// The request is for us: no account, or the Request-URI / To user is ours.
+    bool addressedToUs(const Message& request) const;
+    void onMessageRequest(RequestReceived& in, TimePoint now);
+    void onOptionsRequest(RequestReceived& in, std::string_view toTag, TimePoint now);
+    void onMessageResponse(const ClientRequest& cr, const Message& response, TimePoint now);
+    MessageHandle sendMessage(const Uri& to, std::string contentType, std::string body, TimePoint now);
+    void onTimers(TimePoint now);
+    std::optional<TimePoint> nextTimeout() const;
+
+    // --- call_uac.cpp ---
+    CallHandle call(const Uri& target, std::string sdpOffer, TimePoint now);
+    void onInviteResponse(ClientRequest& cr, const Message& response, TimePoint now);
+    void onStrayResponse(const Message& response, const Peer& from, TimePoint now);
+    /// ACK for a 2xx (§13.2.2.4): new branch, the dialog's route set, sent statelessly.
+    Message ackFor(Dialog& dialog, std::uint32_t cseq, Peer& peer);
+    void sendBye(Call& call, TimePoint now);
+    /// BYE on a dialog that has no call any more (a second fork's 2xx, an unACKed 2xx).
+    void sendOrphanBye(Dialog dialog, TimePoint now);
+    void onByeResponse(const ClientRequest& cr, const Message* response, TimePoint now);
+    void hangUp(CallHandle handle, TimePoint now);
+
+    // --- call_uas.cpp ---
+    void onInvite(RequestReceived& in, TimePoint now);
+    void ringing(CallHandle handle, TimePoint now);
+    void answer(CallHandle handle, std::string sdp, TimePoint now);
+    void reject(CallHandle handle, int code, TimePoint now);
+    void onCancel(RequestReceived& in, TimePoint now);
+    void onAck(const Message& ack, TimePoint now);
+    /// A request with a To tag: find its dialog (§12.2.2) or answer 481.
+    void onInDialogRequest(RequestReceived& in, TimePoint now);
+    void onReInvite(Call& call, RequestReceived& in, TimePoint now);
+    void retransmitOks(TimePoint now);
+    Call* findCall(std::string_view callId, std::string_view localTag, std::string_view remoteTag);
+    void setState(Call& call, CallState state, int code = 0, std::string reason = {}, std::string sdp = {});
+    /// Reports Terminated and forgets the call.
+    void finish(CallHandle handle, int code, std::string reason);
+
+    // --- registration.cpp ---
+    void registerAccount(TimePoint now);
+    void unregister(TimePoint now);
+    void sendRegister(TimePoint now);
+    void onRegisterResponse(const ClientRequest& cr, const Message& response, TimePoint now);
+    void onRegisterTimeout(TransactionId id, TimePoint now);
+    void registrationChanged(RegistrationState state, int code, std::string reason,
+                             std::uint32_t expires = 0);
+    void registrationTimers(TimePoint now);
+};
+
+/// Hex text of a number (16 digits): tags, branches, cnonces.
+std::string hex64(std::uint64_t value);
+
+} // namespace vphone::sip

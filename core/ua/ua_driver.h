@@ -1,0 +1,76 @@
+// UaDriver: runs a sans-I/O sip::UserAgent on the Qt event loop.
+//
+// Theory of operation (STYLE.md "pump"): every input — a datagram or stream message from
+// SipTransport, a command, the timer — is handed to the UserAgent with the current monotonic
+// time, then pump() drains what it wants to send (resolving host names first, RFC 3263 A/AAAA
+// through QHostInfo; SRV with issue #4's DNS work), emits its events and re-arms the single
+// timer for its next deadline.
+#pragma once
+
+#include "net/sip_transport.h"
+#include "sip/user_agent.h"
+
+#include <QFile>
+#include <QHash>
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace vphone::ua {
+
+class UaDriver : public QObject {
+    Q_OBJECT
+public:
+    explicit UaDriver(QObject* parent = nullptr);
+    ~UaDriver() override;
+
+    /// Opens the listening sockets. Call before start().
+    bool listen(const QList<net::ListenSpec>& addresses, QString* error);
+    /// Creates the user agent (its local addresses are the bound sockets).
+    void start(sip::UaConfig config);
+    /// Writes every message sent and received, with time and peer, to this file.
+    bool setTraceFile(const QString& path, QString* error);
+
+    // Commands, forwarded to the UserAgent with the current time.
+    void registerAccount();
+    void unregister();
+    sip::CallHandle call(const sip::Uri& target, const std::string& sdpOffer);
+    void ringing(sip::CallHandle call);
+    void answer(sip::CallHandle call, const std::string& sdpAnswer);
+    void reject(sip::CallHandle call, int code);
+    void hangUp(sip::CallHandle call);
+    sip::MessageHandle sendMessage(const sip::Uri& to, const std::string& contentType,
+                                   const std::string& body);
+
+    const QList<net::ListenSpec>& boundAddresses() const { return bound_; }
+    std::size_t activeCalls() const { return ua_ ? ua_->activeCalls() : 0; }
+
+signals:
+    void registrationChanged(const vphone::sip::RegistrationChanged& e);
+    void incomingCall(const vphone::sip::IncomingCall& e);
+    void callStateChanged(const vphone::sip::CallStateChanged& e);
+    void messageReceived(const vphone::sip::MessageReceived& e);
+    void messageResult(const vphone::sip::MessageResult& e);
+    /// Something went wrong that is not a SIP answer: DNS failure, a malformed packet.
+    void problem(const QString& what);
+
+private:
+    static sip::TimePoint now();
+    void pump();
+    void send(const sip::Outgoing& out);
+    void trace(const char* direction, const sip::Peer& peer, const QByteArray& bytes);
+
+    net::SipTransport transport_;
+    std::unique_ptr<sip::UserAgent> ua_;
+    QTimer timer_;
+    QList<net::ListenSpec> bound_;
+    QHash<QString, QHostAddress> resolved_;
+    QHash<QString, QList<sip::Outgoing>> waitingForDns_;
+    std::unique_ptr<QFile> trace_;
+    bool pumping_ = false;
+};
+
+} // namespace vphone::ua

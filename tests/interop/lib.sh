@@ -1,0 +1,58 @@
+# Shared helpers for the interop tests: a private work directory, background processes started
+# on 127.0.0.1 only, and a cleanup that stops exactly the PIDs we started (TERM, grace, KILL).
+# Source it; then use `start NAME CMD...`, `wait_for FILE PATTERN [SECONDS]`, `pass`/`fail`.
+set -uo pipefail
+WORK=$(mktemp -d -t vphone-interop.XXXXXX)
+PIDS=()
+FAILS=0
+CHECKS=0
+
+cleanup() {
+  local i p
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+    p=${PIDS[i]}
+    kill "$p" 2>/dev/null || continue
+    for _ in $(seq 30); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null
+    wait "$p" 2>/dev/null
+  done
+  PIDS=()
+}
+trap cleanup EXIT
+
+# start NAME CMD... : runs CMD in the background, output in $WORK/NAME.log, PID recorded.
+start() {
+  local name=$1
+  shift
+  "$@" >"$WORK/$name.log" 2>&1 </dev/null &
+  PIDS+=($!)
+  eval "PID_${name//-/_}=$!"
+}
+
+# wait_for FILE PATTERN [SECONDS]: polls until the file holds the pattern (bounded).
+wait_for() {
+  local file=$1 pattern=$2 limit=${3:-10}
+  for _ in $(seq $((limit * 10))); do
+    grep -q -- "$pattern" "$file" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+check() { # check DESCRIPTION COMMAND...
+  local what=$1
+  shift
+  CHECKS=$((CHECKS + 1))
+  if "$@"; then
+    echo "  ok   $what"
+  else
+    echo "  FAIL $what (logs in $WORK)"
+    FAILS=$((FAILS + 1))
+  fi
+}
+
+finish() {
+  cleanup
+  echo "$((CHECKS - FAILS)) passed, $FAILS failed"
+  [ "$FAILS" -eq 0 ]
+}

@@ -1,0 +1,734 @@
+// UserAgent tests: UAs and scripted peers joined by an in-memory network on a virtual clock.
+// Scripted peers are lambdas that see every message sent to their address and answer with
+// messages built from text or from TransactionLayer::buildResponse().
+#include "sip/parser.h"
+#include "sip/transaction_layer.h"
+#include "sip/user_agent.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <functional>
+#include <memory>
+
+using namespace vphone::sip;
+using namespace std::chrono_literals;
+using std::chrono::milliseconds;
+
+namespace {
+
+const Peer kAlice{Transport::Udp, "192.0.2.1", 5060};
+const Peer kBob{Transport::Udp, "192.0.2.2", 5060};
+const Peer kServer{Transport::Udp, "192.0.2.10", 5060};
+
+Uri uri(std::string_view text)
+{
+    auto u = parseUri(text);
+    EXPECT_TRUE(u) << text;
+    return *u;
+}
+
+Message parse(std::string_view text)
+{
+    auto m = parseMessage(text);
+    EXPECT_TRUE(m) << text;
+    return *m;
+}
+
+struct Wire {
+    Peer from;
+    Peer to;
+    std::string bytes;
+    Message message;
+};
+
+/// A UA or a scripted peer at one address.
+struct Node {
+    Peer addr;
+    std::unique_ptr<UserAgent> ua;
+    std::function<void(const Message&, const Peer&)> script;
+    std::vector<UaEvent> events;
+
+    template <class T> std::vector<T> seen() const
+    {
+        std::vector<T> out;
+        for (const auto& e : events) {
+            if (const T* t = std::get_if<T>(&e)) out.push_back(*t);
+        }
+        return out;
+    }
+    std::vector<CallStateChanged> callEvents(CallHandle h) const
+    {
+        std::vector<CallStateChanged> out;
+        for (const auto& e : seen<CallStateChanged>()) {
+            if (e.call == h) out.push_back(e);
+        }
+        return out;
+    }
+    std::optional<CallStateChanged> lastCallEvent(CallHandle h) const
+    {
+        auto all = callEvents(h);
+        if (all.empty()) return std::nullopt;
+        return all.back();
+    }
+    bool sawState(CallHandle h, CallState s) const
+    {
+        for (const auto& e : callEvents(h)) {
+            if (e.state == s) return true;
+        }
+        return false;
+    }
+};
+
+/// Moves messages between nodes; time moves only in runFor().
+class Net {
+public:
+    TimePoint now{};
+    std::vector<Wire> log; ///< everything delivered or dropped, in order
+    std::function<bool(const Wire&)> drop;
+
+    Node& addUa(Peer addr, UaConfig config)
+    {
+        config.localAddresses = {addr};
+        auto seed = std::make_shared<std::uint64_t>(std::hash<std::string>{}(addr.host));
+        config.random = [seed] {
+            // splitmix64: deterministic per node
+            std::uint64_t z = (*seed += 0x9e3779b97f4a7c15ULL);
+            z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+            z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+            return z ^ (z >> 31);
+        };
+        auto node = std::make_unique<Node>();
+        node->addr = addr;
+        node->ua = std::make_unique<UserAgent>(std::move(config));
+        nodes_.push_back(std::move(node));
+        return *nodes_.back();
+    }
+    Node& addScript(Peer addr, std::function<void(const Message&, const Peer&)> script)
+    {
+        auto node = std::make_unique<Node>();
+        node->addr = addr;
+        node->script = std::move(script);
+        nodes_.push_back(std::move(node));
+        return *nodes_.back();
+    }
+    /// A scripted peer sends.
+    void send(const Peer& from, const Peer& to, const Message& m)
+    {
+        wire_.push_back(Wire{from, to, m.serialize(), m});
+    }
+    /// Delivers everything in flight, to quiescence, without moving time.
+    void flush()
+    {
+        for (;;) {
+            collect();
+            if (wire_.empty()) return;
+            Wire w = std::move(wire_.front());
+            wire_.pop_front();
+            auto parsed = parseMessage(w.bytes);
+            EXPECT_TRUE(parsed) << w.bytes;
+            if (!parsed) continue;
+            w.message = *parsed;
+            log.push_back(w);
+            if (drop && drop(w)) continue;
+            for (auto& n : nodes_) {
+                if (n->addr.host != w.to.host || n->addr.port != w.to.port) continue;
+                if (n->ua) n->ua->receive(*parsed, w.from, now);
+                if (n->script) n->script(*parsed, w.from);
+            }
+        }
+    }
+    /// Fires timers deadline by deadline for `duration`.
+    void runFor(milliseconds duration)
+    {
+        const TimePoint end = now + duration;
+        flush();
+        for (;;) {
+            std::optional<TimePoint> next;
+            for (auto& n : nodes_) {
+                if (!n->ua) continue;
+                auto at = n->ua->nextTimeout();
+                if (at && (!next || *at < *next)) next = at;
+            }
+            if (!next || *next > end) break;
+            now = std::max(now, *next);
+            for (auto& n : nodes_) {
+                if (!n->ua) continue;
+                auto at = n->ua->nextTimeout();
+                if (at && *at <= now) n->ua->onTimeout(now);
+            }
+            flush();
+        }
+        now = end;
+    }
+    /// Messages delivered from `from` (requests of `method`, or responses with `status`).
+    std::vector<Message> sent(const Peer& from, Method method) const
+    {
+        std::vector<Message> out;
+        for (const auto& w : log) {
+            if (w.from.host == from.host && w.message.isRequest() && w.message.method() == method) {
+                out.push_back(w.message);
+            }
+        }
+        return out;
+    }
+    std::vector<Wire> responses(const Peer& from, int status) const
+    {
+        std::vector<Wire> out;
+        for (const auto& w : log) {
+            if (w.from.host == from.host && w.message.isResponse() && w.message.status() == status) {
+                out.push_back(w);
+            }
+        }
+        return out;
+    }
+
+private:
+    void collect()
+    {
+        for (auto& n : nodes_) {
+            if (!n->ua) continue;
+            while (auto out = n->ua->pollTransmit()) {
+                Peer from = n->addr;
+                from.transport = out->to.transport;
+                wire_.push_back(Wire{from, out->to, out->bytes, {}});
+            }
+            while (auto ev = n->ua->pollEvent()) {
+                n->events.push_back(std::move(*ev));
+            }
+        }
+    }
+
+    std::vector<std::unique_ptr<Node>> nodes_;
+    std::deque<Wire> wire_;
+};
+
+UaConfig directConfig()
+{
+    return UaConfig{};
+}
+
+UaConfig accountConfig(std::string_view aor, std::string_view password = "secret")
+{
+    UaConfig c;
+    c.account = uri(aor);
+    c.credentials = DigestCredentials{c.account->user, std::string(password)};
+    return c;
+}
+
+/// Alice and Bob calling each other directly by IP.
+struct DirectCall : ::testing::Test {
+    Net net;
+    Node& alice = net.addUa(kAlice, directConfig());
+    Node& bob = net.addUa(kBob, accountConfig("sip:bob@example.test"));
+
+    CallHandle dial()
+    {
+        const CallHandle h = alice.ua->call(uri("sip:bob@192.0.2.2"), "v=0 offer", net.now);
+        net.flush();
+        return h;
+    }
+    CallHandle incoming()
+    {
+        const auto calls = bob.seen<IncomingCall>();
+        EXPECT_EQ(calls.size(), 1u);
+        return calls.empty() ? 0 : calls.back().call;
+    }
+};
+
+} // namespace
+
+TEST_F(DirectCall, AnsweredCallIsConfirmedOnBothSidesAndEndsWithCallersBye)
+{
+    const CallHandle out = dial();
+    const CallHandle in = incoming();
+    EXPECT_EQ(bob.seen<IncomingCall>()[0].sdp, "v=0 offer");
+    bob.ua->ringing(in, net.now);
+    net.flush();
+    EXPECT_TRUE(alice.sawState(out, CallState::Ringing));
+    bob.ua->answer(in, "v=0 answer", net.now);
+    net.flush();
+    ASSERT_TRUE(alice.lastCallEvent(out));
+    EXPECT_EQ(alice.lastCallEvent(out)->state, CallState::Confirmed);
+    EXPECT_EQ(alice.lastCallEvent(out)->sdp, "v=0 answer");
+    EXPECT_EQ(bob.lastCallEvent(in)->state, CallState::Confirmed);
+    EXPECT_EQ(bob.lastCallEvent(in)->sdp, "v=0 offer");
+
+    const Message invite = net.sent(kAlice, Method::Invite).at(0);
+    EXPECT_EQ(invite.get(HeaderId::ContentType), "application/sdp");
+    EXPECT_EQ(invite.get(HeaderId::MaxForwards), "70");
+    EXPECT_TRUE(invite.topVia()->hasRport());
+    EXPECT_FALSE(invite.fromView()->tag.empty());
+    EXPECT_EQ(invite.contactUri()->host, "192.0.2.1");
+
+    alice.ua->hangUp(out, net.now);
+    net.flush();
+    EXPECT_EQ(bob.lastCallEvent(in)->state, CallState::Terminated);
+    EXPECT_EQ(bob.lastCallEvent(in)->reason, "BYE received");
+    EXPECT_EQ(alice.lastCallEvent(out)->state, CallState::Terminated);
+    EXPECT_EQ(alice.ua->activeCalls(), 0u);
+    EXPECT_EQ(bob.ua->activeCalls(), 0u);
+    EXPECT_EQ(net.sent(kAlice, Method::Ack).size(), 1u);
+}
+
+TEST_F(DirectCall, CalleeCanEndTheCallWithBye)
+{
+    const CallHandle out = dial();
+    const CallHandle in = incoming();
+    bob.ua->answer(in, "v=0 answer", net.now);
+    net.flush();
+    bob.ua->hangUp(in, net.now);
+    net.flush();
+    EXPECT_EQ(net.sent(kBob, Method::Bye).size(), 1u);
+    EXPECT_EQ(alice.lastCallEvent(out)->state, CallState::Terminated);
+    EXPECT_EQ(alice.lastCallEvent(out)->reason, "BYE received");
+    EXPECT_EQ(bob.lastCallEvent(in)->state, CallState::Terminated);
+}
+
+TEST_F(DirectCall, RejectedCallEndsWithTheRejectCode)
+{
+    const CallHandle out = dial();
+    bob.ua->reject(incoming(), 486, net.now);
+    net.flush();
+    EXPECT_EQ(alice.lastCallEvent(out)->state, CallState::Terminated);
+    EXPECT_EQ(alice.lastCallEvent(out)->code, 486);
+    EXPECT_EQ(bob.ua->activeCalls(), 0u);
+}
+
+TEST_F(DirectCall, CancelWhileRingingGives487OnBothSides)
+{
+    const CallHandle out = dial();
+    const CallHandle in = incoming();
+    bob.ua->ringing(in, net.now);
+    net.flush();
+    alice.ua->hangUp(out, net.now);
+    net.flush();
+    EXPECT_EQ(net.sent(kAlice, Method::Cancel).size(), 1u);
+    EXPECT_EQ(alice.lastCallEvent(out)->state, CallState::Terminated);
+    EXPECT_EQ(alice.lastCallEvent(out)->code, 487);
+    EXPECT_EQ(bob.lastCallEvent(in)->state, CallState::Terminated);
+    EXPECT_EQ(bob.lastCallEvent(in)->code, 487);
+    EXPECT_EQ(alice.ua->activeCalls(), 0u);
+}
+
+TEST_F(DirectCall, CallToAnotherUserIsRejectedWith404)
+{
+    const CallHandle out = alice.ua->call(uri("sip:carol@192.0.2.2"), "", net.now);
+    net.flush();
+    EXPECT_TRUE(bob.seen<IncomingCall>().empty());
+    EXPECT_EQ(alice.lastCallEvent(out)->code, 404);
+}
+
+TEST_F(DirectCall, MessagesAreDeliveredBothWays)
+{
+    const MessageHandle m1 = alice.ua->sendMessage(uri("sip:bob@192.0.2.2"), "text/plain", "hi bob", net.now);
+    net.flush();
+    ASSERT_EQ(bob.seen<MessageReceived>().size(), 1u);
+    EXPECT_EQ(bob.seen<MessageReceived>()[0].body, "hi bob");
+    EXPECT_EQ(bob.seen<MessageReceived>()[0].contentType, "text/plain");
+    ASSERT_EQ(alice.seen<MessageResult>().size(), 1u);
+    EXPECT_EQ(alice.seen<MessageResult>()[0].message, m1);
+    EXPECT_EQ(alice.seen<MessageResult>()[0].code, 200);
+
+    bob.ua->sendMessage(uri("sip:anyone@192.0.2.1"), "text/plain", "hi alice", net.now);
+    net.flush();
+    ASSERT_EQ(alice.seen<MessageReceived>().size(), 1u);
+    EXPECT_EQ(alice.seen<MessageReceived>()[0].body, "hi alice");
+    EXPECT_EQ(bob.seen<MessageResult>().at(0).code, 200);
+
+    alice.ua->sendMessage(uri("sip:carol@192.0.2.2"), "text/plain", "wrong", net.now);
+    net.flush();
+    EXPECT_EQ(alice.seen<MessageResult>().at(1).code, 404);
+}
+
+TEST_F(DirectCall, UnackedOkIsRetransmittedUntilTheAckArrives)
+{
+    int acksDropped = 0;
+    net.drop = [&](const Wire& w) {
+        return w.message.isRequest() && w.message.method() == Method::Ack && acksDropped++ < 2;
+    };
+    const CallHandle out = dial();
+    const CallHandle in = incoming();
+    bob.ua->answer(in, "v=0 answer", net.now);
+    net.flush();
+    EXPECT_EQ(alice.lastCallEvent(out)->state, CallState::Confirmed);
+    EXPECT_FALSE(bob.sawState(in, CallState::Confirmed));
+    net.runFor(2s); // retransmissions at 0.5 s and 1.5 s, each re-ACKed; the second ACK gets through
+    EXPECT_EQ(net.responses(kBob, 200).size(), 3u);
+    EXPECT_TRUE(bob.sawState(in, CallState::Confirmed));
+    net.runFor(10s);
+    EXPECT_EQ(net.responses(kBob, 200).size(), 3u);
+}
+
+TEST_F(DirectCall, OkNeverAckedEndsWithByeAnd408)
+{
+    net.drop = [](const Wire& w) { return w.message.isRequest() && w.message.method() == Method::Ack; };
+    dial();
+    const CallHandle in = incoming();
+    bob.ua->answer(in, "v=0 answer", net.now);
+    net.runFor(40s);
+    EXPECT_GT(net.responses(kBob, 200).size(), 6u);
+    EXPECT_EQ(net.sent(kBob, Method::Bye).size(), 1u);
+    ASSERT_TRUE(bob.lastCallEvent(in));
+    EXPECT_EQ(bob.lastCallEvent(in)->state, CallState::Terminated);
+    EXPECT_EQ(bob.lastCallEvent(in)->code, 408);
+}
+
+TEST(UserAgent, AnswersOptionsWithAllow)
+{
+    Net net;
+    net.addUa(kBob, directConfig());
+    std::vector<Message> got;
+    net.addScript(kServer, [&](const Message& m, const Peer&) { got.push_back(m); });
+    net.send(kServer, kBob,
+             parse("OPTIONS sip:bob@192.0.2.2 SIP/2.0\r\n"
+                   "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKopt1\r\n"
+                   "Max-Forwards: 70\r\n"
+                   "From: <sip:probe@192.0.2.10>;tag=p1\r\n"
+                   "To: <sip:bob@192.0.2.2>\r\n"
+                   "Call-ID: opt1\r\n"
+                   "CSeq: 1 OPTIONS\r\n"
+                   "Content-Length: 0\r\n\r\n"));
+    net.flush();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].status(), 200);
+    const std::string allow(got[0].get(HeaderId::Allow).value_or(""));
+    EXPECT_NE(allow.find("INVITE"), std::string::npos);
+    EXPECT_NE(allow.find("MESSAGE"), std::string::npos);
+    EXPECT_TRUE(got[0].get(HeaderId::Accept));
+}
+
+TEST(UserAgent, ByeForAnUnknownDialogGets481)
+{
+    Net net;
+    net.addUa(kBob, directConfig());
+    std::vector<Message> got;
+    net.addScript(kServer, [&](const Message& m, const Peer&) { got.push_back(m); });
+    net.send(kServer, kBob,
+             parse("BYE sip:bob@192.0.2.2 SIP/2.0\r\n"
+                   "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKbye1\r\n"
+                   "Max-Forwards: 70\r\n"
+                   "From: <sip:probe@192.0.2.10>;tag=p1\r\n"
+                   "To: <sip:bob@192.0.2.2>;tag=nosuch\r\n"
+                   "Call-ID: bye1\r\n"
+                   "CSeq: 2 BYE\r\n"
+                   "Content-Length: 0\r\n\r\n"));
+    net.flush();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].status(), 481);
+}
+
+namespace {
+
+/// A registrar for alice@example.test at kServer: challenges with Digest (`algorithm`), checks
+/// the answer with verifyDigest(), and grants `grant` seconds via the Contact's expires param.
+struct Registrar {
+    explicit Registrar(Net& n) : net(n) {}
+    Net& net;
+    std::string algorithm = "MD5";
+    std::string password = "secret";
+    std::uint32_t minExpires = 0;
+    std::uint32_t grant = 120;
+    bool staleOnce = false;
+    std::vector<Message> requests;
+    int verified = 0;
+
+    void operator()(const Message& m, const Peer& from)
+    {
+        requests.push_back(m);
+        const auto authz = m.get(HeaderId::Authorization);
+        const std::string nonce = staleOnce ? "n1" : "n2";
+        bool ok = false;
+        if (authz) {
+            auto params = parseAuth(*authz, "Authorization");
+            ok = params && verifyDigest(*params, "alice", password, "REGISTER", m.body());
+            if (ok) ++verified;
+            if (ok && staleOnce) {
+                staleOnce = false;
+                challenge(m, from, ", stale=true", "n2");
+                return;
+            }
+        }
+        if (!ok) {
+            challenge(m, from, "", nonce);
+            return;
+        }
+        const std::uint32_t asked = m.expires() ? *m.expires() : 3600;
+        if (asked != 0 && asked < minExpires) {
+            Message r = TransactionLayer::buildResponse(m, 423, "r1");
+            r.addHeader(HeaderId::MinExpires, std::to_string(minExpires));
+            net.send(kServer, from, r);
+            return;
+        }
+        Message r = TransactionLayer::buildResponse(m, 200, "r1");
+        if (asked != 0) {
+            const std::uint32_t granted = minExpires ? asked : grant;
+            r.addHeader(HeaderId::Contact,
+                        std::string(*m.get(HeaderId::Contact)) + ";expires=" + std::to_string(granted));
+        }
+        net.send(kServer, from, r);
+    }
+    void challenge(const Message& m, const Peer& from, std::string_view extra, std::string_view nonce)
+    {
+        Message r = TransactionLayer::buildResponse(m, 401, "r1");
+        r.addHeader(HeaderId::WwwAuthenticate, "Digest realm=\"example.test\", nonce=\"" +
+                                                   std::string(nonce) + "\", algorithm=" + algorithm +
+                                                   ", qop=\"auth\"" + std::string(extra));
+        net.send(kServer, from, r);
+    }
+};
+
+UaConfig registrarConfig(std::string_view password = "secret")
+{
+    UaConfig c = accountConfig("sip:alice@example.test", password);
+    c.registrar = uri("sip:192.0.2.10");
+    c.registerExpires = 600;
+    return c;
+}
+
+std::vector<RegistrationState> states(const Node& n)
+{
+    std::vector<RegistrationState> out;
+    for (const auto& e : n.seen<RegistrationChanged>()) {
+        out.push_back(e.state);
+    }
+    return out;
+}
+
+} // namespace
+
+class Registration : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(Registration, AnswersTheDigestChallengeAndRefreshesBeforeExpiry)
+{
+    Net net;
+    Registrar registrar{net};
+    registrar.algorithm = GetParam();
+    net.addScript(kServer, std::ref(registrar));
+    Node& alice = net.addUa(kAlice, registrarConfig());
+    alice.ua->registerAccount(net.now);
+    net.flush();
+    ASSERT_EQ(registrar.requests.size(), 2u);
+    EXPECT_EQ(registrar.verified, 1);
+    const Message first = registrar.requests[0];
+    const Message second = registrar.requests[1];
+    EXPECT_EQ(first.requestUriText(), "sip:192.0.2.10");
+    EXPECT_EQ(first.get(HeaderId::Expires), "600");
+    EXPECT_EQ(second.callId(), first.callId());
+    EXPECT_EQ(second.cseq()->sequence, first.cseq()->sequence + 1);
+    EXPECT_NE(second.topVia()->branch(), first.topVia()->branch());
+    EXPECT_NE(second.get(HeaderId::Authorization)->find(GetParam()), std::string_view::npos);
+    ASSERT_EQ(alice.seen<RegistrationChanged>().back().state, RegistrationState::Registered);
+    EXPECT_EQ(alice.seen<RegistrationChanged>().back().expires, 120u);
+
+    net.runFor(100s); // refresh at max(60 s, 120 s - 32 s) = 88 s, answering the nonce pre-emptively
+    ASSERT_EQ(registrar.requests.size(), 3u);
+    EXPECT_TRUE(registrar.requests[2].get(HeaderId::Authorization));
+    EXPECT_EQ(registrar.verified, 2);
+    EXPECT_EQ(registrar.requests[2].callId(), first.callId());
+    EXPECT_EQ(alice.seen<RegistrationChanged>().back().state, RegistrationState::Registered);
+
+    alice.ua->unregister(net.now);
+    net.flush();
+    EXPECT_EQ(registrar.requests.back().get(HeaderId::Expires), "0");
+    EXPECT_EQ(alice.seen<RegistrationChanged>().back().state, RegistrationState::Unregistered);
+}
+
+INSTANTIATE_TEST_SUITE_P(Digest, Registration, ::testing::Values("MD5", "SHA-256"));
+
+TEST(RegistrationFlow, RetriesWithMinExpiresAfter423)
+{
+    Net net;
+    Registrar registrar{net};
+    registrar.minExpires = 1800;
+    net.addScript(kServer, std::ref(registrar));
+    Node& alice = net.addUa(kAlice, registrarConfig());
+    alice.ua->registerAccount(net.now);
+    net.flush();
+    ASSERT_EQ(registrar.requests.size(), 3u); // 401, 423, 200
+    EXPECT_EQ(registrar.requests[2].get(HeaderId::Expires), "1800");
+    EXPECT_EQ(alice.seen<RegistrationChanged>().back().state, RegistrationState::Registered);
+    EXPECT_EQ(alice.seen<RegistrationChanged>().back().expires, 1800u);
+}
+
+TEST(RegistrationFlow, WrongPasswordFailsAfterTheSecondChallenge)
+{
+    Net net;
+    Registrar registrar{net};
+    net.addScript(kServer, std::ref(registrar));
+    Node& alice = net.addUa(kAlice, registrarConfig("wrong"));
+    alice.ua->registerAccount(net.now);
+    net.flush();
+    EXPECT_EQ(registrar.requests.size(), 2u);
+    EXPECT_EQ(registrar.verified, 0);
+    const auto last = alice.seen<RegistrationChanged>().back();
+    EXPECT_EQ(last.state, RegistrationState::Failed);
+    EXPECT_EQ(last.code, 401);
+    EXPECT_EQ(states(alice), (std::vector{RegistrationState::Registering, RegistrationState::Failed}));
+}
+
+TEST(RegistrationFlow, StaleNonceIsAnsweredSilently)
+{
+    Net net;
+    Registrar registrar{net};
+    registrar.staleOnce = true;
+    net.addScript(kServer, std::ref(registrar));
+    Node& alice = net.addUa(kAlice, registrarConfig());
+    alice.ua->registerAccount(net.now);
+    net.flush();
+    EXPECT_EQ(registrar.requests.size(), 3u);
+    EXPECT_EQ(alice.seen<RegistrationChanged>().back().state, RegistrationState::Registered);
+}
+
+TEST(RegistrationFlow, TimeoutFailsAndRetriesLater)
+{
+    Net net;
+    int seen = 0;
+    net.addScript(kServer, [&](const Message&, const Peer&) { ++seen; });
+    Node& alice = net.addUa(kAlice, registrarConfig());
+    alice.ua->registerAccount(net.now);
+    net.runFor(33s);
+    EXPECT_EQ(alice.seen<RegistrationChanged>().back().state, RegistrationState::Failed);
+    EXPECT_EQ(alice.seen<RegistrationChanged>().back().code, 0);
+    const int firstAttempt = seen;
+    net.runFor(31s); // retry 30 s after the timeout
+    EXPECT_GT(seen, firstAttempt);
+}
+
+namespace {
+
+/// A UAS at kServer answering INVITEs itself: 407 first (when `challenge`), then 200 with
+/// `recordRoute`; answers BYE with 200. Keeps what it received.
+struct ScriptedCallee {
+    explicit ScriptedCallee(Net& n) : net(n) {}
+    Net& net;
+    bool challenge = false;
+    std::vector<std::string> recordRoute;
+    std::vector<Message> requests;
+    int verified = 0;
+
+    void operator()(const Message& m, const Peer& from)
+    {
+        requests.push_back(m);
+        if (!m.isRequest()) return;
+        if (m.method() == Method::Invite) {
+            const auto pa = m.get(HeaderId::ProxyAuthorization);
+            if (challenge && !pa) {
+                Message r = TransactionLayer::buildResponse(m, 407, "c1");
+                r.addHeader(HeaderId::ProxyAuthenticate,
+                            "Digest realm=\"proxy.test\", nonce=\"pn\", algorithm=SHA-256, qop=\"auth\"");
+                net.send(kServer, from, r);
+                return;
+            }
+            if (pa) {
+                auto params = parseAuth(*pa, "Proxy-Authorization");
+                if (params && verifyDigest(*params, "alice", "secret", "INVITE", m.body())) ++verified;
+            }
+            Message r = TransactionLayer::buildResponse(m, 200, "c1");
+            for (const auto& rr : recordRoute) {
+                r.addHeader(HeaderId::RecordRoute, rr);
+            }
+            r.addHeader(HeaderId::Contact, "<sip:callee@192.0.2.10>");
+            r.setBody("v=0 answer", "application/sdp");
+            net.send(kServer, from, r);
+        } else if (m.method() == Method::Bye) {
+            net.send(kServer, from, TransactionLayer::buildResponse(m, 200));
+        }
+    }
+};
+
+} // namespace
+
+TEST(OutgoingCall, ChallengedInviteIsResentWithProxyAuthorizationThroughTheOutboundProxy)
+{
+    Net net;
+    ScriptedCallee proxy{net};
+    proxy.challenge = true;
+    net.addScript(kServer, std::ref(proxy));
+    UaConfig config = accountConfig("sip:alice@example.test");
+    config.outboundProxy = uri("sip:192.0.2.10");
+    Node& alice = net.addUa(kAlice, config);
+    const CallHandle h = alice.ua->call(uri("sip:bob@example.test"), "v=0 offer", net.now);
+    net.flush();
+    EXPECT_EQ(proxy.verified, 1);
+    const auto invites = net.sent(kAlice, Method::Invite);
+    ASSERT_EQ(invites.size(), 2u);
+    EXPECT_EQ(invites[0].requestUriText(), "sip:bob@example.test");
+    EXPECT_EQ(invites[0].get(HeaderId::Route), "<sip:192.0.2.10;lr>");
+    EXPECT_EQ(invites[1].cseq()->sequence, invites[0].cseq()->sequence + 1);
+    EXPECT_EQ(invites[1].callId(), invites[0].callId());
+    EXPECT_EQ(invites[1].fromView()->tag, invites[0].fromView()->tag);
+    EXPECT_EQ(alice.lastCallEvent(h)->state, CallState::Confirmed);
+    EXPECT_EQ(alice.lastCallEvent(h)->sdp, "v=0 answer");
+    // Two ACKs: the transaction's for the 407, ours for the 200; both went to the proxy.
+    EXPECT_EQ(net.sent(kAlice, Method::Ack).size(), 2u);
+}
+
+TEST(OutgoingCall, InDialogRequestsFollowTheRecordRoute)
+{
+    Net net;
+    ScriptedCallee callee{net};
+    callee.recordRoute = {"<sip:192.0.2.10;lr>", "<sip:192.0.2.11;lr>"};
+    net.addScript(kServer, std::ref(callee));
+    std::vector<Message> atEdge;
+    const Peer kEdge{Transport::Udp, "192.0.2.11", 5060};
+    net.addScript(kEdge, [&](const Message& m, const Peer& from) {
+        atEdge.push_back(m);
+        if (m.isRequest() && m.method() == Method::Bye)
+            net.send(kEdge, from, TransactionLayer::buildResponse(m, 200));
+    });
+    Node& alice = net.addUa(kAlice, directConfig());
+    const CallHandle h = alice.ua->call(uri("sip:callee@192.0.2.10"), "v=0 offer", net.now);
+    net.flush();
+    alice.ua->hangUp(h, net.now);
+    net.flush();
+    // §12.1.2: the route set is the Record-Route reversed, so 192.0.2.11 is the first hop.
+    ASSERT_EQ(atEdge.size(), 2u);
+    EXPECT_EQ(atEdge[0].method(), Method::Ack);
+    EXPECT_EQ(atEdge[1].method(), Method::Bye);
+    EXPECT_EQ(atEdge[1].requestUriText(), "sip:callee@192.0.2.10");
+    const auto routes = atEdge[1].routes();
+    ASSERT_TRUE(routes);
+    ASSERT_EQ(routes->size(), 2u);
+    EXPECT_EQ((*routes)[0].uri.host, "192.0.2.11");
+    EXPECT_EQ(alice.lastCallEvent(h)->state, CallState::Terminated);
+    EXPECT_EQ(alice.ua->activeCalls(), 0u);
+}
+
+TEST(OutgoingCall, SecondForkOkIsAckedAndEndedWithBye)
+{
+    Net net;
+    std::vector<Message> fork2;
+    const Peer kFork2{Transport::Udp, "192.0.2.12", 5060};
+    net.addScript(kFork2, [&](const Message& m, const Peer& from) {
+        fork2.push_back(m);
+        if (m.isRequest() && m.method() == Method::Bye)
+            net.send(kFork2, from, TransactionLayer::buildResponse(m, 200));
+    });
+    net.addScript(kServer, [&](const Message& m, const Peer& from) {
+        if (!m.isRequest() || m.method() != Method::Invite) return;
+        Message a = TransactionLayer::buildResponse(m, 200, "fork1");
+        a.addHeader(HeaderId::Contact, "<sip:b@192.0.2.10>");
+        Message b = TransactionLayer::buildResponse(m, 200, "fork2");
+        b.addHeader(HeaderId::Contact, "<sip:b@192.0.2.12>");
+        net.send(kServer, from, a);
+        net.send(kServer, from, b);
+        net.send(kServer, from, a); // a retransmission of the first: re-ACKed
+    });
+    Node& alice = net.addUa(kAlice, directConfig());
+    const CallHandle h = alice.ua->call(uri("sip:b@192.0.2.10"), "v=0 offer", net.now);
+    net.flush();
+    ASSERT_EQ(fork2.size(), 2u); // the ACK, then the BYE
+    EXPECT_EQ(fork2[0].method(), Method::Ack);
+    EXPECT_EQ(fork2[1].method(), Method::Bye);
+    EXPECT_EQ(fork2[1].toView()->tag, "fork2");
+    EXPECT_EQ(alice.lastCallEvent(h)->state, CallState::Confirmed);
+    EXPECT_EQ(alice.callEvents(h).size(), 2u); // Calling, Confirmed
+    EXPECT_EQ(alice.ua->activeCalls(), 1u);
+    int acksToFork1 = 0;
+    for (const auto& w : net.log) {
+        if (w.to.host == "192.0.2.10" && w.message.isRequest() && w.message.method() == Method::Ack)
+            ++acksToFork1;
+    }
+    EXPECT_EQ(acksToFork1, 2);
+}

@@ -1,0 +1,354 @@
+// The phone mode's run loop: sets up the UaDriver from the options, performs the requested
+// actions, prints events, and decides the exit code.
+#include "phone.h"
+
+#include "phone_options.h"
+#include "ua/ua_driver.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+
+#include <csignal>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace vphone::cli {
+
+namespace {
+
+volatile std::sig_atomic_t gStopRequested = 0;
+
+void onSignal(int)
+{
+    gStopRequested = 1;
+}
+
+QString stateName(sip::RegistrationState s)
+{
+    switch (s) {
+    case sip::RegistrationState::Unregistered: return QStringLiteral("unregistered");
+    case sip::RegistrationState::Registering: return QStringLiteral("registering");
+    case sip::RegistrationState::Registered: return QStringLiteral("registered");
+    case sip::RegistrationState::Unregistering: return QStringLiteral("unregistering");
+    case sip::RegistrationState::Failed: return QStringLiteral("failed");
+    case sip::RegistrationState::Invalid: break;
+    }
+    return QStringLiteral("invalid");
+}
+
+QString stateName(sip::CallState s)
+{
+    switch (s) {
+    case sip::CallState::Calling: return QStringLiteral("calling");
+    case sip::CallState::Proceeding: return QStringLiteral("proceeding");
+    case sip::CallState::Ringing: return QStringLiteral("ringing");
+    case sip::CallState::EarlyMedia: return QStringLiteral("early");
+    case sip::CallState::Incoming: return QStringLiteral("incoming");
+    case sip::CallState::Confirmed: return QStringLiteral("confirmed");
+    case sip::CallState::Terminated: return QStringLiteral("terminated");
+    case sip::CallState::Invalid: break;
+    }
+    return QStringLiteral("invalid");
+}
+
+/// A session description for calls without media (the media engine arrives with issue #5):
+/// audio PCMU offered on a port nobody sends to, so peers accept the call.
+std::string placeholderSdp(const QString& host)
+{
+    const QString ip = host.contains(QLatin1Char(':')) ? QStringLiteral("IP6") : QStringLiteral("IP4");
+    const qint64 id = QDateTime::currentSecsSinceEpoch();
+    return QStringLiteral("v=0\r\no=vphone %1 %1 IN %2 %3\r\ns=vphone\r\nc=IN %2 %3\r\nt=0 0\r\n"
+                          "m=audio 40000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
+                          "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=sendrecv\r\n")
+        .arg(id)
+        .arg(ip, host)
+        .toStdString();
+}
+
+class Phone : public QObject {
+public:
+    explicit Phone(PhoneOptions o) : o_(std::move(o)) {}
+
+    /// Sets everything up; false (with the message printed) when the options cannot work.
+    bool start();
+    int exitCode() const { return failed_ ? 1 : 0; }
+
+private:
+    void emitEvent(QJsonObject o);
+    void maybeFinish();
+    void shutdown();
+    void placeCall();
+
+    PhoneOptions o_;
+    ua::UaDriver driver_;
+    QString contactHost_;
+    bool registered_ = false;
+    bool needRegistration_ = false;
+    bool failed_ = false;
+    bool stopping_ = false;
+    bool callPlaced_ = false;
+    sip::CallHandle outgoing_ = 0;
+    bool outgoingDone_ = false;
+    bool outgoingAnswered_ = false;
+    sip::MessageHandle message_ = 0;
+    bool messageDone_ = false;
+    std::map<sip::CallHandle, bool> calls_; // handle -> confirmed
+    std::set<sip::CallHandle> incoming_;
+};
+
+void Phone::emitEvent(QJsonObject o)
+{
+    if (!o_.events) return;
+    o.insert(QStringLiteral("ts"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    const QByteArray line = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    std::fwrite(line.constData(), 1, static_cast<std::size_t>(line.size()), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+
+bool Phone::start()
+{
+    if (o_.listen.isEmpty()) {
+        QString error;
+        o_.listen.append(*net::ListenSpec::parse(QStringLiteral("udp:0.0.0.0:5060"), &error));
+    }
+    QString error;
+    if (!driver_.listen(o_.listen, &error)) {
+        std::fprintf(stderr, "vphone-cli: %s\n", qPrintable(error));
+        return false;
+    }
+    if (!o_.trace.isEmpty() && !driver_.setTraceFile(o_.trace, &error)) {
+        std::fprintf(stderr, "vphone-cli: %s\n", qPrintable(error));
+        return false;
+    }
+    sip::UaConfig config;
+    config.userAgent = "vphone-cli/" VPHONE_VERSION;
+    const auto parseUriFlag = [](const QString& text, const char* flag) -> std::optional<sip::Uri> {
+        auto uri = sip::parseUri(text.toStdString());
+        if (!uri || (uri->scheme != sip::UriScheme::Sip && uri->scheme != sip::UriScheme::Sips)) {
+            std::fprintf(stderr, "vphone-cli: %s '%s' is not a sip: or sips: URI%s%s\n", flag,
+                         qPrintable(text), uri ? "" : ": ", uri ? "" : uri.error().what.c_str());
+            return std::nullopt;
+        }
+        return *uri;
+    };
+    if (!o_.account.isEmpty()) {
+        auto aor = parseUriFlag(o_.account, "--account");
+        if (!aor) return false;
+        config.account = *aor;
+        if (o_.password) config.credentials = sip::DigestCredentials{aor->user, o_.password->toStdString()};
+        needRegistration_ = true;
+    }
+    if (!o_.proxy.isEmpty()) {
+        auto proxy = parseUriFlag(o_.proxy, "--proxy");
+        if (!proxy) return false;
+        config.outboundProxy = *proxy;
+    }
+    contactHost_ = QStringLiteral("127.0.0.1");
+    for (const auto& b : driver_.boundAddresses()) {
+        if (!b.address.isNull() && b.address != QHostAddress::Any && b.address != QHostAddress::AnyIPv4) {
+            contactHost_ = b.address.toString();
+            break;
+        }
+    }
+
+    connect(&driver_, &ua::UaDriver::problem, this,
+            [](const QString& what) { std::fprintf(stderr, "vphone-cli: %s\n", qPrintable(what)); });
+    connect(&driver_, &ua::UaDriver::registrationChanged, this, [this](const sip::RegistrationChanged& e) {
+        emitEvent({{QStringLiteral("event"), QStringLiteral("registration")},
+                   {QStringLiteral("state"), stateName(e.state)},
+                   {QStringLiteral("code"), e.code},
+                   {QStringLiteral("reason"), QString::fromStdString(e.reason)},
+                   {QStringLiteral("expires"), static_cast<qint64>(e.expires)}});
+        if (e.state == sip::RegistrationState::Registered && !registered_) {
+            registered_ = true;
+            placeCall();
+        }
+        if (e.state == sip::RegistrationState::Failed && !registered_) {
+            std::fprintf(stderr, "vphone-cli: registration failed: %d %s\n", e.code, e.reason.c_str());
+            failed_ = true;
+            shutdown();
+        }
+        if (e.state == sip::RegistrationState::Unregistered && stopping_) QCoreApplication::exit(exitCode());
+    });
+    connect(&driver_, &ua::UaDriver::incomingCall, this, [this](const sip::IncomingCall& e) {
+        calls_[e.call] = false;
+        incoming_.insert(e.call);
+        emitEvent({{QStringLiteral("event"), QStringLiteral("call")},
+                   {QStringLiteral("state"), QStringLiteral("incoming")},
+                   {QStringLiteral("call"), static_cast<qint64>(e.call)},
+                   {QStringLiteral("direction"), QStringLiteral("in")},
+                   {QStringLiteral("from"), QString::fromStdString(e.from)},
+                   {QStringLiteral("to"), QString::fromStdString(e.to)}});
+        if (!o_.autoAnswer || stopping_) return;
+        driver_.ringing(e.call);
+        const auto handle = e.call;
+        QTimer::singleShot(static_cast<int>(*o_.autoAnswer * 1000), this, [this, handle] {
+            if (calls_.count(handle)) driver_.answer(handle, placeholderSdp(contactHost_));
+        });
+    });
+    connect(&driver_, &ua::UaDriver::callStateChanged, this, [this](const sip::CallStateChanged& e) {
+        emitEvent({{QStringLiteral("event"), QStringLiteral("call")},
+                   {QStringLiteral("state"), stateName(e.state)},
+                   {QStringLiteral("call"), static_cast<qint64>(e.call)},
+                   {QStringLiteral("direction"),
+                    incoming_.count(e.call) ? QStringLiteral("in") : QStringLiteral("out")},
+                   {QStringLiteral("code"), e.code},
+                   {QStringLiteral("reason"), QString::fromStdString(e.reason)}});
+        if (e.state == sip::CallState::Confirmed) {
+            calls_[e.call] = true;
+            if (e.call == outgoing_) outgoingAnswered_ = true;
+            if (o_.hangupAfter) {
+                const auto handle = e.call;
+                QTimer::singleShot(static_cast<int>(*o_.hangupAfter * 1000), this,
+                                   [this, handle] { driver_.hangUp(handle); });
+            }
+        }
+        if (e.state == sip::CallState::Terminated) {
+            calls_.erase(e.call);
+            incoming_.erase(e.call);
+            if (e.call == outgoing_) {
+                outgoingDone_ = true;
+                if (!outgoingAnswered_) {
+                    std::fprintf(stderr, "vphone-cli: call to %s failed: %d %s\n", qPrintable(o_.call),
+                                 e.code, e.reason.c_str());
+                    failed_ = true;
+                }
+            }
+            maybeFinish();
+        }
+    });
+    connect(&driver_, &ua::UaDriver::messageReceived, this, [this](const sip::MessageReceived& e) {
+        emitEvent({{QStringLiteral("event"), QStringLiteral("message")},
+                   {QStringLiteral("direction"), QStringLiteral("in")},
+                   {QStringLiteral("from"), QString::fromStdString(e.from)},
+                   {QStringLiteral("content_type"), QString::fromStdString(e.contentType)},
+                   {QStringLiteral("text"), QString::fromStdString(e.body)}});
+    });
+    connect(&driver_, &ua::UaDriver::messageResult, this, [this](const sip::MessageResult& e) {
+        const bool ok = e.code >= 200 && e.code < 300;
+        emitEvent({{QStringLiteral("event"), QStringLiteral("message")},
+                   {QStringLiteral("direction"), QStringLiteral("out")},
+                   {QStringLiteral("state"), ok ? QStringLiteral("delivered") : QStringLiteral("failed")},
+                   {QStringLiteral("code"), e.code},
+                   {QStringLiteral("reason"), QString::fromStdString(e.reason)}});
+        if (e.message == message_) {
+            messageDone_ = true;
+            if (!ok) {
+                std::fprintf(stderr, "vphone-cli: message to %s failed: %d %s\n", qPrintable(o_.messageTo),
+                             e.code, e.reason.c_str());
+                failed_ = true;
+            }
+        }
+        maybeFinish();
+    });
+
+    driver_.start(std::move(config));
+    if (needRegistration_) {
+        driver_.registerAccount();
+    } else {
+        placeCall();
+    }
+    if (o_.duration) QTimer::singleShot(static_cast<int>(*o_.duration * 1000), this, [this] { shutdown(); });
+    auto* signalPoll = new QTimer(this);
+    connect(signalPoll, &QTimer::timeout, this, [this] {
+        if (gStopRequested) shutdown();
+    });
+    signalPoll->start(100);
+    return true;
+}
+
+void Phone::placeCall()
+{
+    if (callPlaced_) return;
+    callPlaced_ = true;
+    if (!o_.call.isEmpty()) {
+        auto target = sip::parseUri(o_.call.toStdString());
+        if (!target || target->scheme == sip::UriScheme::Other) {
+            std::fprintf(stderr, "vphone-cli: --call '%s' is not a sip:, sips: or tel: URI\n",
+                         qPrintable(o_.call));
+            failed_ = true;
+            outgoingDone_ = true;
+        } else {
+            outgoing_ = driver_.call(*target, placeholderSdp(contactHost_));
+            if (!outgoingDone_) calls_.emplace(outgoing_, false); // so a shutdown cancels it
+        }
+    }
+    if (!o_.messageTo.isEmpty()) {
+        auto to = sip::parseUri(o_.messageTo.toStdString());
+        if (!to || to->scheme == sip::UriScheme::Other) {
+            std::fprintf(stderr, "vphone-cli: --message '%s' is not a sip:, sips: or tel: URI\n",
+                         qPrintable(o_.messageTo));
+            failed_ = true;
+            messageDone_ = true;
+        } else {
+            message_ = driver_.sendMessage(*to, "text/plain;charset=utf-8", o_.messageText.toStdString());
+        }
+    }
+    maybeFinish();
+}
+
+void Phone::maybeFinish()
+{
+    // `--call URI --hangup-after S` exits when the call has ended; a lone --message exits once
+    // delivered (or not); everything else stays up for --duration or until a signal.
+    if (o_.duration || stopping_) return;
+    const bool callAction = !o_.call.isEmpty();
+    const bool messageAction = !o_.messageTo.isEmpty();
+    if (!callAction && !messageAction) return;
+    if (callAction && !(o_.hangupAfter || failed_)) return;
+    if (callAction && !outgoingDone_) return;
+    if (messageAction && !messageDone_) return;
+    if (o_.autoAnswer) return;
+    shutdown();
+}
+
+void Phone::shutdown()
+{
+    if (stopping_) return;
+    stopping_ = true;
+    for (const auto& [handle, confirmed] : calls_)
+        driver_.hangUp(handle);
+    if (!o_.call.isEmpty() && !outgoingAnswered_ && !failed_) {
+        std::fprintf(stderr, "vphone-cli: the call to %s was not answered\n", qPrintable(o_.call));
+        failed_ = true;
+    }
+    if (!o_.messageTo.isEmpty() && !messageDone_) {
+        std::fprintf(stderr, "vphone-cli: no answer to the message to %s\n", qPrintable(o_.messageTo));
+        failed_ = true;
+    }
+    if (needRegistration_ && !registered_ && !failed_) {
+        std::fprintf(stderr, "vphone-cli: not registered (server unreachable or not answering)\n");
+        failed_ = true;
+    }
+    if (registered_) {
+        driver_.unregister(); // exits on Unregistered, or after the grace period below
+        QTimer::singleShot(3000, this, [this] { QCoreApplication::exit(exitCode()); });
+    } else {
+        // Let BYE/CANCEL go out and be answered.
+        QTimer::singleShot(calls_.empty() ? 0 : 1000, this, [this] { QCoreApplication::exit(exitCode()); });
+    }
+}
+
+} // namespace
+
+int runPhone(const QStringList& args)
+{
+    QString error;
+    auto options = parsePhoneOptions(args, &error);
+    if (!options) {
+        std::fprintf(stderr, "vphone-cli: %s\n%s", qPrintable(error), qPrintable(phoneUsage()));
+        return 2;
+    }
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    Phone phone(std::move(*options));
+    if (!phone.start()) return 1;
+    return QCoreApplication::exec();
+}
+
+} // namespace vphone::cli

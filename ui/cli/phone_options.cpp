@@ -1,0 +1,130 @@
+#include "phone_options.h"
+
+#include <QFile>
+
+namespace vphone::cli {
+
+namespace {
+
+std::optional<double> seconds(const QString& text)
+{
+    bool ok = false;
+    const double v = text.toDouble(&ok);
+    if (!ok || v < 0 || v > 365.0 * 24 * 3600) return std::nullopt;
+    return v;
+}
+
+} // namespace
+
+QString phoneUsage()
+{
+    return QStringLiteral(
+        "phone mode: vphone-cli [OPTIONS]\n"
+        "  --account URI          address of record to register (sip:alice@example.test);\n"
+        "                         without it, calls to any user at --listen are taken (direct IP)\n"
+        "  --password-file FILE   password for the account (trailing newline ignored)\n"
+        "  --password-env VAR     password from an environment variable\n"
+        "  --proxy URI            outbound proxy for every request (;transport=udp|tcp)\n"
+        "  --listen PROTO:HOST:PORT  local address, repeatable (udp:127.0.0.1:5060, tcp:[::1]:5070)\n"
+        "  --call URI             call URI\n"
+        "  --auto-answer[=DELAY]  answer incoming calls at once, or after DELAY seconds\n"
+        "  --message URI TEXT     send an instant message\n"
+        "  --duration S           stay up S seconds, then unregister and exit\n"
+        "  --hangup-after S       hang up S seconds after the call is answered\n"
+        "  --trace FILE           write every SIP message sent and received to FILE\n"
+        "  --events               print every event as one JSON object per line\n");
+}
+
+std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* error)
+{
+    PhoneOptions o;
+    const auto fail = [&](const QString& why) -> std::optional<PhoneOptions> {
+        *error = why;
+        return std::nullopt;
+    };
+    for (int i = 0; i < args.size(); ++i) {
+        QString flag = args[i];
+        QString inlineValue;
+        bool hasInline = false;
+        if (flag.startsWith(QLatin1String("--")) && flag.contains(QLatin1Char('='))) {
+            inlineValue = flag.section(QLatin1Char('='), 1);
+            flag = flag.section(QLatin1Char('='), 0, 0);
+            hasInline = true;
+        }
+        const auto value = [&](QString* out) -> bool {
+            if (hasInline) {
+                *out = inlineValue;
+                return true;
+            }
+            if (i + 1 >= args.size()) return false;
+            *out = args[++i];
+            return true;
+        };
+        QString v;
+        if (flag == QLatin1String("--account")) {
+            if (!value(&o.account)) return fail(QStringLiteral("--account needs a SIP URI"));
+        } else if (flag == QLatin1String("--password-file")) {
+            if (!value(&v)) return fail(QStringLiteral("--password-file needs a file name"));
+            QFile f(v);
+            if (!f.open(QIODevice::ReadOnly)) {
+                return fail(QStringLiteral("cannot read password file %1: %2").arg(v, f.errorString()));
+            }
+            QString pw = QString::fromUtf8(f.readAll());
+            while (pw.endsWith(QLatin1Char('\n')) || pw.endsWith(QLatin1Char('\r')))
+                pw.chop(1);
+            o.password = pw;
+        } else if (flag == QLatin1String("--password-env")) {
+            if (!value(&v)) return fail(QStringLiteral("--password-env needs a variable name"));
+            if (!qEnvironmentVariableIsSet(v.toLocal8Bit().constData())) {
+                return fail(QStringLiteral("environment variable %1 is not set").arg(v));
+            }
+            o.password = qEnvironmentVariable(v.toLocal8Bit().constData());
+        } else if (flag == QLatin1String("--proxy")) {
+            if (!value(&o.proxy)) return fail(QStringLiteral("--proxy needs a SIP URI"));
+        } else if (flag == QLatin1String("--listen")) {
+            if (!value(&v)) return fail(QStringLiteral("--listen needs PROTO:HOST:PORT"));
+            QString why;
+            auto spec = net::ListenSpec::parse(v, &why);
+            if (!spec) return fail(why);
+            o.listen.append(*spec);
+        } else if (flag == QLatin1String("--call")) {
+            if (!value(&o.call)) return fail(QStringLiteral("--call needs a URI"));
+        } else if (flag == QLatin1String("--auto-answer")) {
+            o.autoAnswer = 0;
+            if (hasInline) {
+                o.autoAnswer = seconds(inlineValue);
+                if (!o.autoAnswer)
+                    return fail(
+                        QStringLiteral("--auto-answer=DELAY needs seconds, got '%1'").arg(inlineValue));
+            } else if (i + 1 < args.size() && seconds(args[i + 1])) {
+                o.autoAnswer = seconds(args[++i]);
+            }
+        } else if (flag == QLatin1String("--message")) {
+            if (hasInline || i + 2 >= args.size())
+                return fail(QStringLiteral("--message needs a URI and a TEXT"));
+            o.messageTo = args[++i];
+            o.messageText = args[++i];
+        } else if (flag == QLatin1String("--duration") || flag == QLatin1String("--hangup-after")) {
+            if (!value(&v)) return fail(QStringLiteral("%1 needs seconds").arg(flag));
+            auto s = seconds(v);
+            if (!s) return fail(QStringLiteral("%1 needs seconds, got '%2'").arg(flag, v));
+            (flag == QLatin1String("--duration") ? o.duration : o.hangupAfter) = s;
+        } else if (flag == QLatin1String("--trace")) {
+            if (!value(&o.trace)) return fail(QStringLiteral("--trace needs a file name"));
+        } else if (flag == QLatin1String("--events")) {
+            o.events = true;
+        } else if (flag == QLatin1String("--password")) {
+            return fail(
+                QStringLiteral("--password is not accepted: a password on the command line is visible to "
+                               "every user; use --password-file or --password-env"));
+        } else {
+            return fail(QStringLiteral("unknown option '%1'").arg(args[i]));
+        }
+    }
+    if (o.hangupAfter && o.call.isEmpty() && !o.autoAnswer) {
+        return fail(QStringLiteral("--hangup-after needs --call or --auto-answer"));
+    }
+    return o;
+}
+
+} // namespace vphone::cli

@@ -1,0 +1,35 @@
+// Command-line options of vphone-cli's phone mode, spelled as issue #4 defines them.
+#pragma once
+
+#include "net/sip_transport.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace vphone::cli {
+
+struct PhoneOptions {
+    QString account;                  ///< --account sip:alice@example.test
+    std::optional<QString> password;  ///< from --password-file (trailing newline dropped) or --password-env
+    QString proxy;                    ///< --proxy URI (;transport= honoured)
+    QList<net::ListenSpec> listen;    ///< --listen (repeatable)
+    QString call;                     ///< --call URI
+    std::optional<double> autoAnswer; ///< --auto-answer[=DELAY] (seconds)
+    QString messageTo;                ///< --message URI TEXT
+    QString messageText;
+    std::optional<double> duration;    ///< --duration S
+    std::optional<double> hangupAfter; ///< --hangup-after S (from the answer)
+    QString trace;                     ///< --trace FILE
+    bool events = false;               ///< --events: one JSON object per line on stdout
+};
+
+/// Parses the phone options; on a bad flag returns nullopt and sets *error to a clear message.
+std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* error);
+
+/// The usage text of the phone mode.
+QString phoneUsage();
+
+} // namespace vphone::cli
