@@ -3,9 +3,10 @@
 #  1. vphone-cli --auto-answer as UAS, SIPp `uac` places 3 calls (UDP), then 2 over TCP;
 #  2. vphone-cli --call as UAC against SIPp `uas`, hanging up after 1 s.
 # usage: sipp_calls.sh VPHONE_CLI
-CLI=$1
+CLI=$(realpath "$1")
 . "$(dirname "$0")/lib.sh"
 command -v sipp >/dev/null || { echo "sipp missing: scripts/install-deps.sh --peers"; exit 1; }
+cd "$WORK" # SIPp writes its logs into the current directory
 
 echo "== vphone-cli as UAS, SIPp uac calls it (UDP and TCP)"
 start uas "$CLI" --listen udp:127.0.0.1:5160 --listen tcp:127.0.0.1:5160 --auto-answer --events --duration 60

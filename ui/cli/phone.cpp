@@ -141,7 +141,7 @@ bool Phone::start()
         if (!aor) return false;
         config.account = *aor;
         if (o_.password) config.credentials = sip::DigestCredentials{aor->user, o_.password->toStdString()};
-        needRegistration_ = true;
+        needRegistration_ = !o_.noRegister;
     }
     if (!o_.proxy.isEmpty()) {
         auto proxy = parseUriFlag(o_.proxy, "--proxy");

@@ -32,7 +32,8 @@ QString phoneUsage()
         "  --duration S           stay up S seconds, then unregister and exit\n"
         "  --hangup-after S       hang up S seconds after the call is answered\n"
         "  --trace FILE           write every SIP message sent and received to FILE\n"
-        "  --events               print every event as one JSON object per line\n");
+        "  --events               print every event as one JSON object per line\n"
+        "  --no-register          use the account's address and password without registering\n");
 }
 
 std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* error)
@@ -113,6 +114,8 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* 
             if (!value(&o.trace)) return fail(QStringLiteral("--trace needs a file name"));
         } else if (flag == QLatin1String("--events")) {
             o.events = true;
+        } else if (flag == QLatin1String("--no-register")) {
+            o.noRegister = true;
         } else if (flag == QLatin1String("--password")) {
             return fail(
                 QStringLiteral("--password is not accepted: a password on the command line is visible to "
@@ -121,6 +124,7 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* 
             return fail(QStringLiteral("unknown option '%1'").arg(args[i]));
         }
     }
+    if (o.noRegister && o.account.isEmpty()) return fail(QStringLiteral("--no-register needs --account"));
     if (o.hangupAfter && o.call.isEmpty() && !o.autoAnswer) {
         return fail(QStringLiteral("--hangup-after needs --call or --auto-answer"));
     }

@@ -24,6 +24,7 @@ struct PhoneOptions {
     std::optional<double> hangupAfter; ///< --hangup-after S (from the answer)
     QString trace;                     ///< --trace FILE
     bool events = false;               ///< --events: one JSON object per line on stdout
+    bool noRegister = false;           ///< --no-register: use the account's identity without REGISTER
 };
 
 /// Parses the phone options; on a bad flag returns nullopt and sets *error to a clear message.
