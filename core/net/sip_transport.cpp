@@ -1,8 +1,10 @@
 #include "net/sip_transport.h"
 
 #include <QNetworkDatagram>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QUdpSocket>
 
 namespace vphone::net {
@@ -35,6 +37,53 @@ QString transportName(sip::Transport t)
     }
     return QStringLiteral("invalid");
 }
+
+/// A QTcpServer whose connections are QSslSockets in server mode (Qt 6.4 has no QSslServer).
+class TlsServer : public QTcpServer {
+public:
+    TlsServer(QSslConfiguration configuration, QObject* parent)
+        : QTcpServer(parent), configuration_(std::move(configuration))
+    {}
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto* socket = new QSslSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
+        socket->setSslConfiguration(configuration_);
+        addPendingConnection(socket);
+        socket->startServerEncryption();
+    }
+
+private:
+    QSslConfiguration configuration_;
+};
+
+/// The reason a certificate check failed, in words a user can act on: an untrusted chain first
+/// (fixing the name alone would not help), then a name that does not match.
+QString verificationFailure(const QList<QSslError>& errors)
+{
+    QStringList chain;
+    QString name;
+    for (const auto& e : errors) {
+        if (e.error() == QSslError::HostNameMismatch) {
+            name = e.errorString();
+        } else {
+            chain.append(e.errorString());
+        }
+    }
+    if (chain.isEmpty()) return QStringLiteral("host name mismatch: %1").arg(name);
+    QString reason = QStringLiteral("certificate not trusted: %1").arg(chain.join(QStringLiteral("; ")));
+    if (!name.isEmpty()) reason += QStringLiteral(" (and host name mismatch)");
+    return reason;
+}
+
+/// RFC 5626 §3.5.1: a double CRLF is a ping, a single CRLF its pong.
+constexpr char kPing[] = "\r\n\r\n";
+constexpr char kPong[] = "\r\n";
 
 } // namespace
 
@@ -88,18 +137,40 @@ QString ListenSpec::toString() const
     return QStringLiteral("%1:%2:%3").arg(transportName(transport), host).arg(port);
 }
 
-/// One TCP connection, inbound or outbound.
+/// One TCP or TLS connection, inbound or outbound.
 struct SipTransport::Connection {
-    QTcpSocket* socket = nullptr;
+    QTcpSocket* socket = nullptr; ///< a QSslSocket for TLS
     sip::Peer remote;
     sip::StreamFramer framer;
-    QList<QPair<QByteArray, sip::TransactionId>> pending; ///< queued until connected
+    QList<QPair<QByteArray, sip::TransactionId>> pending; ///< queued until connected (and encrypted)
     bool connected = false;
+    bool inbound = false;
+    QTimer* keepAlive = nullptr; ///< child of socket; only on outbound connections
+    QString failure;             ///< why the TLS handshake is being refused, reported on close
 
     explicit Connection(sip::Limits limits) : framer(limits) {}
 };
 
 SipTransport::SipTransport(sip::Limits limits, QObject* parent) : QObject(parent), limits_(limits) {}
+
+void SipTransport::setTlsConfig(TlsConfig config)
+{
+    tlsConfig_ = std::move(config);
+    clientTls_.reset();
+}
+
+QSslConfiguration SipTransport::clientTlsConfiguration()
+{
+    if (clientTls_) return *clientTls_;
+    QSslConfiguration c = QSslConfiguration::defaultConfiguration();
+    c.setProtocol(QSsl::TlsV1_2OrLater);
+    c.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    // Setting CA certificates ends Qt's on-demand loading of the system store: list it explicitly.
+    if (!tlsConfig_.caCertificates.isEmpty())
+        c.setCaCertificates(QSslConfiguration::systemCaCertificates() + tlsConfig_.caCertificates);
+    clientTls_ = c;
+    return c;
+}
 
 SipTransport::~SipTransport()
 {
@@ -131,11 +202,38 @@ bool SipTransport::listen(const ListenSpec& spec, QString* error)
             delete server;
             return false;
         }
-        connect(server, &QTcpServer::newConnection, this, [this, server] { acceptConnections(server); });
+        connect(server, &QTcpServer::newConnection, this,
+                [this, server] { acceptConnections(server, sip::Transport::Tcp); });
         tcp_.append(server);
         return true;
     }
-    if (error) *error = QStringLiteral("%1: TLS transport is not available yet").arg(spec.toString());
+    if (spec.transport == sip::Transport::Tls) {
+        if (!tlsConfig_.hasIdentity()) {
+            if (error)
+                *error = QStringLiteral("cannot listen on %1: a TLS listener needs a certificate and a "
+                                        "private key (--tls-cert and --tls-key)")
+                             .arg(spec.toString());
+            return false;
+        }
+        QSslConfiguration c = QSslConfiguration::defaultConfiguration();
+        c.setProtocol(QSsl::TlsV1_2OrLater);
+        c.setLocalCertificateChain(QList<QSslCertificate>{tlsConfig_.certificate} + tlsConfig_.chain);
+        c.setPrivateKey(tlsConfig_.privateKey);
+        c.setPeerVerifyMode(QSslSocket::VerifyNone); // no client certificates (mutual TLS) yet
+        auto* server = new TlsServer(c, this);
+        if (!server->listen(spec.address, spec.port)) {
+            if (error)
+                *error =
+                    QStringLiteral("cannot listen on %1: %2").arg(spec.toString(), server->errorString());
+            delete server;
+            return false;
+        }
+        connect(server, &QTcpServer::newConnection, this,
+                [this, server] { acceptConnections(server, sip::Transport::Tls); });
+        tls_.append(server);
+        return true;
+    }
+    if (error) *error = QStringLiteral("%1: unknown transport").arg(spec.toString());
     return false;
 }
 
@@ -146,6 +244,8 @@ QList<ListenSpec> SipTransport::boundAddresses() const
         out.append(ListenSpec{sip::Transport::Udp, s->localAddress(), s->localPort()});
     for (auto* s : tcp_)
         out.append(ListenSpec{sip::Transport::Tcp, s->serverAddress(), s->serverPort()});
+    for (auto* s : tls_)
+        out.append(ListenSpec{sip::Transport::Tls, s->serverAddress(), s->serverPort()});
     return out;
 }
 
@@ -154,7 +254,8 @@ QString SipTransport::keyOf(const sip::Peer& p)
     return QStringLiteral("%1|%2|%3").arg(int(p.transport)).arg(QString::fromStdString(p.host)).arg(p.port);
 }
 
-void SipTransport::send(const sip::Peer& to, const QByteArray& bytes, sip::TransactionId id)
+void SipTransport::send(const sip::Peer& to, const QByteArray& bytes, sip::TransactionId id,
+                        const QString& serverName)
 {
     if (to.transport == sip::Transport::Udp) {
         QHostAddress address(QString::fromStdString(to.host));
@@ -181,17 +282,17 @@ void SipTransport::send(const sip::Peer& to, const QByteArray& bytes, sip::Trans
         }
         return;
     }
-    if (to.transport != sip::Transport::Tcp) {
+    if (to.transport != sip::Transport::Tcp && to.transport != sip::Transport::Tls) {
         emit sendFailed(id, to, QStringLiteral("transport not available"));
         return;
     }
-    Connection* c = openConnection(to);
+    Connection* c = openConnection(to, serverName);
     if (!c) {
         emit sendFailed(id, to, QStringLiteral("too many connections"));
         return;
     }
     if (c->connected) {
-        c->socket->write(bytes);
+        write(*c, bytes);
     } else {
         c->pending.append({bytes, id});
     }
@@ -217,39 +318,91 @@ void SipTransport::readDatagrams(QUdpSocket* socket)
     }
 }
 
-void SipTransport::acceptConnections(QTcpServer* server)
+void SipTransport::acceptConnections(QTcpServer* server, sip::Transport transport)
 {
     while (QTcpSocket* socket = server->nextPendingConnection()) {
-        const sip::Peer remote = peerOf(sip::Transport::Tcp, socket->peerAddress(), socket->peerPort());
+        const sip::Peer remote = peerOf(transport, socket->peerAddress(), socket->peerPort());
         if (connections_.size() >= maxConnections_) {
             socket->abort();
             socket->deleteLater();
             continue;
         }
         adopt(socket, remote);
-        connections_[keyOf(remote)]->connected = true;
+        const QString key = keyOf(remote);
+        connections_[key]->inbound = true;
+        auto* ssl = qobject_cast<QSslSocket*>(socket);
+        if (!ssl || ssl->isEncrypted()) {
+            connections_[key]->connected = true;
+        } else {
+            // Nothing can arrive before the handshake ends; a response could only be queued.
+            connect(ssl, &QSslSocket::encrypted, this, [this, key] { onConnected(key); });
+        }
     }
 }
 
-SipTransport::Connection* SipTransport::openConnection(const sip::Peer& to)
+SipTransport::Connection* SipTransport::openConnection(const sip::Peer& to, const QString& serverName)
 {
     const QString key = keyOf(to);
     if (auto it = connections_.find(key); it != connections_.end()) return it->get();
     if (connections_.size() >= maxConnections_) return nullptr;
+    const QString host = QString::fromStdString(to.host);
+    if (to.transport == sip::Transport::Tls) {
+        auto* socket = new QSslSocket(this);
+        socket->setSslConfiguration(clientTlsConfiguration());
+        adopt(socket, to);
+        connect(socket, &QSslSocket::encrypted, this, [this, key] { onConnected(key); });
+        connect(socket, &QSslSocket::sslErrors, this,
+                [this, key, socket](const QList<QSslError>& errors) { onSslErrors(key, socket, errors); });
+        // The verify name is also sent as SNI when it is not an IP address.
+        socket->connectToHostEncrypted(host, to.port, serverName.isEmpty() ? host : serverName);
+        return connections_[key].get();
+    }
     auto* socket = new QTcpSocket(this);
     adopt(socket, to);
-    Connection* c = connections_[key].get();
-    connect(socket, &QTcpSocket::connected, this, [this, key] {
-        auto it = connections_.find(key);
-        if (it == connections_.end()) return;
-        Connection* conn = it->get();
-        conn->connected = true;
-        for (const auto& [bytes, id] : conn->pending)
-            conn->socket->write(bytes);
-        conn->pending.clear();
-    });
-    socket->connectToHost(QString::fromStdString(to.host), to.port);
-    return c;
+    connect(socket, &QTcpSocket::connected, this, [this, key] { onConnected(key); });
+    socket->connectToHost(host, to.port);
+    return connections_[key].get();
+}
+
+void SipTransport::onConnected(const QString& key)
+{
+    auto it = connections_.find(key);
+    if (it == connections_.end()) return;
+    Connection& c = **it;
+    c.connected = true;
+    if (!c.inbound) startKeepAlive(c);
+    for (const auto& [bytes, id] : c.pending)
+        write(c, bytes);
+    c.pending.clear();
+}
+
+void SipTransport::onSslErrors(const QString& key, QSslSocket* socket, const QList<QSslError>& errors)
+{
+    auto it = connections_.find(key);
+    if (it == connections_.end()) return;
+    // --trust-cert: exactly this certificate is accepted, whatever its issuer and names.
+    if (tlsConfig_.pinnedCertificate && socket->peerCertificate() == *tlsConfig_.pinnedCertificate) {
+        socket->ignoreSslErrors(errors);
+        return;
+    }
+    // Qt now fails the handshake and closes the socket; the close reports this reason.
+    (*it)->failure = verificationFailure(errors);
+}
+
+void SipTransport::write(Connection& c, const QByteArray& bytes)
+{
+    c.socket->write(bytes);
+    if (c.keepAlive) c.keepAlive->start(); // the ping is for idle connections
+}
+
+void SipTransport::startKeepAlive(Connection& c)
+{
+    if (keepAliveInterval_ <= std::chrono::milliseconds::zero() || c.keepAlive) return;
+    c.keepAlive = new QTimer(c.socket);
+    c.keepAlive->setInterval(keepAliveInterval_);
+    QTcpSocket* socket = c.socket;
+    connect(c.keepAlive, &QTimer::timeout, socket, [socket] { socket->write(kPing); });
+    c.keepAlive->start();
 }
 
 void SipTransport::adopt(QTcpSocket* socket, const sip::Peer& remote)
@@ -273,6 +426,8 @@ void SipTransport::readStream(const QString& key)
     const std::shared_ptr<Connection> c = connections_.value(key);
     if (!c) return;
     const QByteArray data = c->socket->readAll();
+    if (c->keepAlive) c->keepAlive->start();
+    const std::size_t pingsBefore = c->framer.keepAlivesSeen();
     c->framer.feed(std::string_view(data.constData(), static_cast<std::size_t>(data.size())));
     while (auto next = c->framer.next()) {
         if (!*next) {
@@ -284,6 +439,12 @@ void SipTransport::readStream(const QString& key)
         emit messageReceived(**next, c->remote);
         if (!connections_.contains(key)) return;
     }
+    // RFC 5626 §3.5.1: answer each ping on a connection the peer opened with a pong. Outbound
+    // connections send pings and never answer them, so two vphones cannot ping-pong forever.
+    if (c->inbound) {
+        for (auto n = c->framer.keepAlivesSeen() - pingsBefore; n > 0; --n)
+            c->socket->write(kPong);
+    }
 }
 
 void SipTransport::dropConnection(const QString& key, const QString& reason)
@@ -292,9 +453,11 @@ void SipTransport::dropConnection(const QString& key, const QString& reason)
     if (it == connections_.end()) return;
     std::shared_ptr<Connection> c = *it;
     connections_.erase(it);
+    const QString why = c->failure.isEmpty() ? reason : c->failure;
     for (const auto& [bytes, id] : c->pending)
-        emit sendFailed(id, c->remote, reason);
+        emit sendFailed(id, c->remote, why);
     c->pending.clear();
+    if (c->keepAlive) c->keepAlive->stop();
     c->socket->disconnect(this);
     c->socket->abort();
     c->socket->deleteLater();

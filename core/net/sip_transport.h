@@ -1,13 +1,25 @@
-// SIP over UDP and TCP sockets on the Qt event loop: the thin I/O shell around the sans-I/O core.
+// SIP over UDP, TCP and TLS sockets on the Qt event loop: the thin I/O shell around the sans-I/O
+// core.
 //
-// Theory of operation: each listen address owns a QUdpSocket or a QTcpServer. A datagram is
-// parsed as one message (RFC 3261 §18.3 datagram framing); a TCP byte stream goes through a
+// Theory of operation: each listen address owns a QUdpSocket or a QTcpServer (for TLS one that
+// wraps each accepted socket in a QSslSocket and starts the server handshake). A datagram is
+// parsed as one message (RFC 3261 §18.3 datagram framing); a TCP or TLS byte stream goes through a
 // StreamFramer per connection. Connections are kept in one table keyed by the remote address,
 // whoever opened them, so a response goes back over the connection its request came on
 // (§18.2.2) and requests to the same peer reuse it (§18.1.1). Outgoing bytes for a connection
-// still being opened wait in its queue; a failure is reported per transaction id.
+// still being opened (or, for TLS, still in its handshake) wait in its queue; a failure is
+// reported per transaction id.
+//
+// TLS (RFC 3261 §26.3.1, RFC 5922 §7.2): outgoing connections verify the server's certificate
+// against the system CA store plus TlsConfig::caCertificates and its name against the host we
+// meant to reach, TLS 1.2 or later; see TlsConfig for the pinned-certificate exception.
+//
+// Keep-alives (RFC 5626 §4.4.1): on connections we opened, a "\r\n\r\n" ping goes out after
+// keepAliveInterval without traffic; on connections we accepted, each ping is answered with a
+// "\r\n" pong (§3.5.1). A connection's timer dies with it.
 #pragma once
 
+#include "net/tls_config.h"
 #include "sip/parser.h"
 #include "sip/transaction.h"
 
@@ -15,11 +27,15 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QString>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
+class QSslError;
+class QSslSocket;
 class QTcpServer;
 class QTcpSocket;
 class QUdpSocket;
@@ -38,26 +54,40 @@ struct ListenSpec {
     QString toString() const;
 };
 
-/// Sends and receives SIP messages over UDP and TCP.
+/// Sends and receives SIP messages over UDP, TCP and TLS.
 class SipTransport : public QObject {
     Q_OBJECT
 public:
     explicit SipTransport(sip::Limits limits = {}, QObject* parent = nullptr);
     ~SipTransport() override;
 
-    /// Opens a listening socket. False with *error set when the address cannot be bound.
+    /// Certificates for TLS: our identity for tls: listeners, trust anchors and the pinned
+    /// certificate for outgoing connections. Applies to connections opened afterwards.
+    void setTlsConfig(TlsConfig config);
+    const TlsConfig& tlsConfig() const { return tlsConfig_; }
+
+    /// RFC 5626 §4.4.1 CRLF keep-alive: a ping after this long without traffic on each TCP/TLS
+    /// connection we opened. Zero (the default) sends none. Applies to connections opened afterwards.
+    void setKeepAliveInterval(std::chrono::milliseconds interval) { keepAliveInterval_ = interval; }
+
+    /// Opens a listening socket. False with *error set when the address cannot be bound, or for
+    /// tls: when no certificate and key are configured.
     bool listen(const ListenSpec& spec, QString* error);
     /// The addresses actually bound (with the port chosen for port 0).
     QList<ListenSpec> boundAddresses() const;
 
     /// Sends one serialised message to `to`. UDP goes out from the first UDP listen socket of the
-    /// same address family; TCP reuses or opens a connection. Failures come back as sendFailed.
-    void send(const sip::Peer& to, const QByteArray& bytes, sip::TransactionId id = 0);
+    /// same address family; TCP and TLS reuse or open a connection. Failures come back as
+    /// sendFailed. `serverName` is the name a new TLS connection verifies the server's certificate
+    /// against (RFC 5922 §7.2: the host part of the URI, not the address it resolved to); when
+    /// empty, `to.host` itself is used. An existing connection to `to` is reused as it is.
+    void send(const sip::Peer& to, const QByteArray& bytes, sip::TransactionId id = 0,
+              const QString& serverName = {});
 
-    /// Open TCP connections (both directions).
+    /// Open TCP and TLS connections (both directions).
     int connectionCount() const { return static_cast<int>(connections_.size()); }
 
-    /// Upper bound on TCP connections; accepting or opening more fails.
+    /// Upper bound on TCP and TLS connections; accepting or opening more fails.
     void setMaxConnections(int max) { maxConnections_ = max; }
 
 signals:
@@ -73,9 +103,14 @@ private:
     struct Connection;
 
     void readDatagrams(QUdpSocket* socket);
-    void acceptConnections(QTcpServer* server);
-    Connection* openConnection(const sip::Peer& to);
+    void acceptConnections(QTcpServer* server, sip::Transport transport);
+    Connection* openConnection(const sip::Peer& to, const QString& serverName);
     void adopt(QTcpSocket* socket, const sip::Peer& remote);
+    void onConnected(const QString& key);
+    void onSslErrors(const QString& key, QSslSocket* socket, const QList<QSslError>& errors);
+    void write(Connection& c, const QByteArray& bytes);
+    void startKeepAlive(Connection& c);
+    QSslConfiguration clientTlsConfiguration();
     void readStream(const QString& key);
     void dropConnection(const QString& key, const QString& reason);
     static QString keyOf(const sip::Peer& p);
@@ -83,6 +118,10 @@ private:
     sip::Limits limits_;
     QList<QUdpSocket*> udp_;
     QList<QTcpServer*> tcp_;
+    QList<QTcpServer*> tls_;
+    TlsConfig tlsConfig_;
+    std::optional<QSslConfiguration> clientTls_; ///< built from tlsConfig_ on first use
+    std::chrono::milliseconds keepAliveInterval_{0};
     QHash<QString, std::shared_ptr<Connection>> connections_;
     int maxConnections_ = 1024;
 };

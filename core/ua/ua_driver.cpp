@@ -1,7 +1,6 @@
 #include "ua/ua_driver.h"
 
 #include <QDateTime>
-#include <QHostInfo>
 #include <QRandomGenerator>
 
 #include <chrono>
@@ -34,6 +33,7 @@ UaDriver::UaDriver(QObject* parent) : QObject(parent)
     connect(&transport_, &net::SipTransport::sendFailed, this,
             [this](sip::TransactionId id, const sip::Peer&, const QString& why) {
                 emit problem(QStringLiteral("send failed: %1").arg(why));
+                if (failOver(id)) return;
                 if (!ua_ || id == 0) return;
                 ua_->transportError(id, now());
                 pump();
@@ -157,6 +157,33 @@ sip::MessageHandle UaDriver::sendMessage(const sip::Uri& to, const std::string& 
     return h;
 }
 
+void UaDriver::sendTo(const sip::Outgoing& out, const SipTarget& target)
+{
+    sip::Outgoing copy = out;
+    bool mapped = false;
+    const quint32 v4 = target.address.toIPv4Address(&mapped);
+    copy.to.host = (mapped ? QHostAddress(v4) : target.address).toString().toStdString();
+    copy.to.port = target.port;
+    trace("send", copy.to, QByteArray::fromStdString(copy.bytes));
+    // RFC 5922 §7.2: a TLS server is verified against the name, not the address it resolved to.
+    transport_.send(copy.to, QByteArray::fromStdString(copy.bytes), copy.id,
+                    QString::fromStdString(out.to.host));
+}
+
+bool UaDriver::failOver(sip::TransactionId id)
+{
+    if (id == 0) return false;
+    for (qsizetype i = 0; i < failover_.size(); ++i) {
+        if (failover_[i].id != id || failover_[i].rest.isEmpty()) continue;
+        const SipTarget next = failover_[i].rest.takeFirst();
+        emit problem(
+            QStringLiteral("trying the next server %1:%2").arg(next.address.toString()).arg(next.port));
+        sendTo(failover_[i].out, next);
+        return true;
+    }
+    return false;
+}
+
 void UaDriver::send(const sip::Outgoing& out)
 {
     const QString host = QString::fromStdString(out.to.host);
@@ -166,31 +193,25 @@ void UaDriver::send(const sip::Outgoing& out)
         transport_.send(out.to, QByteArray::fromStdString(out.bytes), out.id);
         return;
     }
-    if (auto it = resolved_.find(host); it != resolved_.end()) {
-        sip::Outgoing copy = out;
-        copy.to.host = it->toString().toStdString();
-        trace("send", copy.to, QByteArray::fromStdString(copy.bytes));
-        transport_.send(copy.to, QByteArray::fromStdString(copy.bytes), copy.id);
-        return;
-    }
-    // RFC 3263 §4.2 A/AAAA lookup; SRV and failover come with the DNS work of issue #4.
-    auto& queue = waitingForDns_[host];
-    queue.append(out);
-    if (queue.size() > 1) return;
-    QHostInfo::lookupHost(host, this, [this, host](const QHostInfo& info) {
-        const auto pending = waitingForDns_.take(host);
-        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
-            emit problem(QStringLiteral("cannot resolve %1: %2").arg(host, info.errorString()));
-            for (const auto& o : pending) {
-                if (ua_ && o.id != 0) ua_->transportError(o.id, now());
-            }
-            pump();
-            return;
-        }
-        resolved_.insert(host, info.addresses().first());
-        for (const auto& o : pending)
-            send(o);
-    });
+    // RFC 3263: a name is located by SRV then A/AAAA. The user agent gives the default port
+    // (5060, or 5061 for TLS) when the URI named none, so only other ports count as explicit.
+    const quint16 defaultPort = out.to.transport == sip::Transport::Tls ? 5061 : 5060;
+    const bool explicitPort = out.to.port != defaultPort;
+    resolver_.resolve(host, out.to.transport, out.to.port, explicitPort,
+                      [this, out](const QList<SipTarget>& targets, const QString& error) {
+                          if (targets.isEmpty()) {
+                              emit problem(error);
+                              if (ua_ && out.id != 0) ua_->transportError(out.id, now());
+                              pump();
+                              return;
+                          }
+                          if (targets.size() > 1 && out.id != 0) {
+                              constexpr qsizetype kRemembered = 64;
+                              if (failover_.size() >= kRemembered) failover_.removeFirst();
+                              failover_.append(Failover{out.id, out, targets.mid(1)});
+                          }
+                          sendTo(out, targets.first());
+                      });
 }
 
 void UaDriver::pump()

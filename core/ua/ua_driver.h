@@ -9,6 +9,7 @@
 
 #include "net/sip_transport.h"
 #include "sip/user_agent.h"
+#include "ua/sip_resolver.h"
 
 #include <QFile>
 #include <QHash>
@@ -27,6 +28,13 @@ public:
     explicit UaDriver(QObject* parent = nullptr);
     ~UaDriver() override;
 
+    /// TLS certificates and trust (see net::TlsConfig). Call before listen() when listening on tls:.
+    void setTlsConfig(net::TlsConfig config) { transport_.setTlsConfig(std::move(config)); }
+    /// RFC 5626 §4.4.1 CRLF keep-alive interval on connections we open; zero sends none.
+    void setKeepAliveInterval(std::chrono::milliseconds interval)
+    {
+        transport_.setKeepAliveInterval(interval);
+    }
     /// Opens the listening sockets. Call before start().
     bool listen(const QList<net::ListenSpec>& addresses, QString* error);
     /// Creates the user agent (its local addresses are the bound sockets).
@@ -44,6 +52,9 @@ public:
     void hangUp(sip::CallHandle call);
     sip::MessageHandle sendMessage(const sip::Uri& to, const std::string& contentType,
                                    const std::string& body);
+
+    /// Sends DNS queries (SRV, A, AAAA) to this server instead of the system's.
+    void setNameserver(const QHostAddress& server) { resolver_.setNameserver(server); }
 
     const QList<net::ListenSpec>& boundAddresses() const { return bound_; }
     std::size_t activeCalls() const { return ua_ ? ua_->activeCalls() : 0; }
@@ -67,8 +78,18 @@ private:
     std::unique_ptr<sip::UserAgent> ua_;
     QTimer timer_;
     QList<net::ListenSpec> bound_;
-    QHash<QString, QHostAddress> resolved_;
-    QHash<QString, QList<sip::Outgoing>> waitingForDns_;
+    /// The other targets of a request sent to a resolved name, tried in order when sending to
+    /// the current one fails (RFC 3263 §4.3); the most recent requests only.
+    struct Failover {
+        sip::TransactionId id = 0;
+        sip::Outgoing out;
+        QList<SipTarget> rest;
+    };
+    void sendTo(const sip::Outgoing& out, const SipTarget& target);
+    bool failOver(sip::TransactionId id);
+
+    SipResolver resolver_;
+    QList<Failover> failover_;
     std::unique_ptr<QFile> trace_;
     bool pumping_ = false;
 };

@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <vector>
 
 namespace vphone::cli {
 
@@ -81,6 +82,7 @@ private:
     void emitEvent(QJsonObject o);
     void maybeFinish();
     void shutdown();
+    void exitWhenIdle();
     void placeCall();
 
     PhoneOptions o_;
@@ -90,6 +92,7 @@ private:
     bool needRegistration_ = false;
     bool failed_ = false;
     bool stopping_ = false;
+    bool unregistered_ = false; ///< stopping: the un-REGISTER was answered (or failed)
     bool callPlaced_ = false;
     sip::CallHandle outgoing_ = 0;
     bool outgoingDone_ = false;
@@ -117,10 +120,13 @@ bool Phone::start()
         o_.listen.append(*net::ListenSpec::parse(QStringLiteral("udp:0.0.0.0:5060"), &error));
     }
     QString error;
+    driver_.setTlsConfig(o_.tls);
+    driver_.setKeepAliveInterval(o_.keepAlive);
     if (!driver_.listen(o_.listen, &error)) {
         std::fprintf(stderr, "vphone-cli: %s\n", qPrintable(error));
         return false;
     }
+    if (!o_.dnsServer.isEmpty()) driver_.setNameserver(QHostAddress(o_.dnsServer));
     if (!o_.trace.isEmpty() && !driver_.setTraceFile(o_.trace, &error)) {
         std::fprintf(stderr, "vphone-cli: %s\n", qPrintable(error));
         return false;
@@ -173,7 +179,11 @@ bool Phone::start()
             failed_ = true;
             shutdown();
         }
-        if (e.state == sip::RegistrationState::Unregistered && stopping_) QCoreApplication::exit(exitCode());
+        if (stopping_ && registered_ &&
+            (e.state == sip::RegistrationState::Unregistered || e.state == sip::RegistrationState::Failed)) {
+            unregistered_ = true;
+            exitWhenIdle();
+        }
     });
     connect(&driver_, &ua::UaDriver::incomingCall, this, [this](const sip::IncomingCall& e) {
         calls_[e.call] = false;
@@ -220,6 +230,7 @@ bool Phone::start()
                 }
             }
             maybeFinish();
+            exitWhenIdle();
         }
     });
     connect(&driver_, &ua::UaDriver::messageReceived, this, [this](const sip::MessageReceived& e) {
@@ -311,7 +322,12 @@ void Phone::shutdown()
 {
     if (stopping_) return;
     stopping_ = true;
+    // hangUp() may end a call at once (an unanswered incoming one is declined), and its
+    // Terminated event erases it from calls_: iterate over a copy.
+    std::vector<sip::CallHandle> handles;
     for (const auto& [handle, confirmed] : calls_)
+        handles.push_back(handle);
+    for (const auto handle : handles)
         driver_.hangUp(handle);
     if (!o_.call.isEmpty() && !outgoingAnswered_ && !failed_) {
         std::fprintf(stderr, "vphone-cli: the call to %s was not answered\n", qPrintable(o_.call));
@@ -325,13 +341,18 @@ void Phone::shutdown()
         std::fprintf(stderr, "vphone-cli: not registered (server unreachable or not answering)\n");
         failed_ = true;
     }
-    if (registered_) {
-        driver_.unregister(); // exits on Unregistered, or after the grace period below
-        QTimer::singleShot(3000, this, [this] { QCoreApplication::exit(exitCode()); });
-    } else {
-        // Let BYE/CANCEL go out and be answered.
-        QTimer::singleShot(calls_.empty() ? 0 : 1000, this, [this] { QCoreApplication::exit(exitCode()); });
-    }
+    // Exit once unregistered and every call has ended (BYE answered, CANCEL's 487 in), or after
+    // a grace period when the registrar or a peer does not answer.
+    if (registered_) driver_.unregister();
+    if (registered_ || !calls_.empty())
+        QTimer::singleShot(registered_ ? 3000 : 1000, this, [this] { QCoreApplication::exit(exitCode()); });
+    exitWhenIdle();
+}
+
+void Phone::exitWhenIdle()
+{
+    if (!stopping_ || !calls_.empty() || (registered_ && !unregistered_)) return;
+    QCoreApplication::exit(exitCode());
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "phone_options.h"
 
 #include <QFile>
+#include <QHostAddress>
 
 namespace vphone::cli {
 
@@ -24,8 +25,16 @@ QString phoneUsage()
         "                         without it, calls to any user at --listen are taken (direct IP)\n"
         "  --password-file FILE   password for the account (trailing newline ignored)\n"
         "  --password-env VAR     password from an environment variable\n"
-        "  --proxy URI            outbound proxy for every request (;transport=udp|tcp)\n"
-        "  --listen PROTO:HOST:PORT  local address, repeatable (udp:127.0.0.1:5060, tcp:[::1]:5070)\n"
+        "  --proxy URI            outbound proxy for every request (;transport=udp|tcp|tls)\n"
+        "  --listen PROTO:HOST:PORT  local address, repeatable (udp:127.0.0.1:5060, tcp:[::1]:5070,\n"
+        "                         tls:0.0.0.0:5061 with --tls-cert and --tls-key)\n"
+        "  --tls-cert PEM         certificate (and chain) presented by tls: listeners\n"
+        "  --tls-key PEM          its private key (unencrypted)\n"
+        "  --ca-file PEM          CA certificates trusted for TLS servers besides the system store\n"
+        "  --trust-cert PEM       accept a TLS server presenting exactly this certificate, even\n"
+        "                         self-signed or issued for another name (certificate pinning)\n"
+        "  --keepalive S          CRLF keep-alive every S seconds on idle TCP/TLS connections we\n"
+        "                         opened (RFC 5626; default 30, 0 = off)\n"
         "  --call URI             call URI\n"
         "  --auto-answer[=DELAY]  answer incoming calls at once, or after DELAY seconds\n"
         "  --message URI TEXT     send an instant message\n"
@@ -33,12 +42,15 @@ QString phoneUsage()
         "  --hangup-after S       hang up S seconds after the call is answered\n"
         "  --trace FILE           write every SIP message sent and received to FILE\n"
         "  --events               print every event as one JSON object per line\n"
-        "  --no-register          use the account's address and password without registering\n");
+        "  --no-register          use the account's address and password without registering\n"
+        "  --dns-server IP        ask this name server (port 53) for SRV and A/AAAA records\n");
 }
 
 std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* error)
 {
     PhoneOptions o;
+    QString tlsCert;
+    QString tlsKey;
     const auto fail = [&](const QString& why) -> std::optional<PhoneOptions> {
         *error = why;
         return std::nullopt;
@@ -114,8 +126,32 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* 
             if (!value(&o.trace)) return fail(QStringLiteral("--trace needs a file name"));
         } else if (flag == QLatin1String("--events")) {
             o.events = true;
+        } else if (flag == QLatin1String("--dns-server")) {
+            if (!value(&o.dnsServer) || QHostAddress(o.dnsServer).isNull()) {
+                return fail(QStringLiteral("--dns-server needs an IP address"));
+            }
         } else if (flag == QLatin1String("--no-register")) {
             o.noRegister = true;
+        } else if (flag == QLatin1String("--tls-cert")) {
+            if (!value(&tlsCert)) return fail(QStringLiteral("--tls-cert needs a PEM file"));
+        } else if (flag == QLatin1String("--tls-key")) {
+            if (!value(&tlsKey)) return fail(QStringLiteral("--tls-key needs a PEM file"));
+        } else if (flag == QLatin1String("--ca-file")) {
+            if (!value(&v)) return fail(QStringLiteral("--ca-file needs a PEM file"));
+            QString why;
+            if (!o.tls.addCaFile(v, &why)) return fail(QStringLiteral("--ca-file: %1").arg(why));
+        } else if (flag == QLatin1String("--trust-cert")) {
+            if (!value(&v)) return fail(QStringLiteral("--trust-cert needs a PEM file"));
+            QString why;
+            if (!o.tls.loadPinnedCertificate(v, &why))
+                return fail(QStringLiteral("--trust-cert: %1").arg(why));
+        } else if (flag == QLatin1String("--keepalive")) {
+            if (!value(&v)) return fail(QStringLiteral("--keepalive needs seconds"));
+            auto s = seconds(v);
+            if (!s || (*s > 0 && *s < 1))
+                return fail(
+                    QStringLiteral("--keepalive needs 0 (off) or at least 1 second, got '%1'").arg(v));
+            o.keepAlive = std::chrono::milliseconds(static_cast<long long>(*s * 1000));
         } else if (flag == QLatin1String("--password")) {
             return fail(
                 QStringLiteral("--password is not accepted: a password on the command line is visible to "
@@ -123,6 +159,19 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* 
         } else {
             return fail(QStringLiteral("unknown option '%1'").arg(args[i]));
         }
+    }
+    if (tlsCert.isEmpty() != tlsKey.isEmpty())
+        return fail(QStringLiteral("--tls-cert and --tls-key go together: give both"));
+    if (!tlsCert.isEmpty()) {
+        QString why;
+        if (!o.tls.loadIdentity(tlsCert, tlsKey, &why))
+            return fail(QStringLiteral("TLS identity: %1").arg(why));
+    }
+    for (const auto& l : o.listen) {
+        if (l.transport == sip::Transport::Tls && !o.tls.hasIdentity())
+            return fail(QStringLiteral("--listen %1 needs a certificate and key: add --tls-cert PEM and "
+                                       "--tls-key PEM")
+                            .arg(l.toString()));
     }
     if (o.noRegister && o.account.isEmpty()) return fail(QStringLiteral("--no-register needs --account"));
     if (o.hangupAfter && o.call.isEmpty() && !o.autoAnswer) {

@@ -2,11 +2,13 @@
 #pragma once
 
 #include "net/sip_transport.h"
+#include "net/tls_config.h"
 
 #include <QList>
 #include <QString>
 #include <QStringList>
 
+#include <chrono>
 #include <optional>
 
 namespace vphone::cli {
@@ -24,7 +26,10 @@ struct PhoneOptions {
     std::optional<double> hangupAfter; ///< --hangup-after S (from the answer)
     QString trace;                     ///< --trace FILE
     bool events = false;               ///< --events: one JSON object per line on stdout
+    QString dnsServer;                 ///< --dns-server IP: name server for SRV/A/AAAA lookups
     bool noRegister = false;           ///< --no-register: use the account's identity without REGISTER
+    net::TlsConfig tls;                ///< --tls-cert/--tls-key, --ca-file, --trust-cert (files loaded)
+    std::chrono::milliseconds keepAlive{30000}; ///< --keepalive S: CRLF pings on our TCP/TLS connections
 };
 
 /// Parses the phone options; on a bad flag returns nullopt and sets *error to a clear message.
