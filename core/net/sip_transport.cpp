@@ -179,6 +179,22 @@ SipTransport::~SipTransport()
     }
 }
 
+bool SipTransport::serve(QTcpServer* server, const ListenSpec& spec, QList<QTcpServer*>& servers,
+                         QString* error)
+{
+    if (!server->listen(spec.address, spec.port)) {
+        if (error)
+            *error = QStringLiteral("cannot listen on %1: %2").arg(spec.toString(), server->errorString());
+        delete server;
+        return false;
+    }
+    const sip::Transport kind = spec.transport;
+    connect(server, &QTcpServer::newConnection, this,
+            [this, server, kind] { acceptConnections(server, kind); });
+    servers.append(server);
+    return true;
+}
+
 bool SipTransport::listen(const ListenSpec& spec, QString* error)
 {
     if (spec.transport == sip::Transport::Udp) {
@@ -194,18 +210,7 @@ bool SipTransport::listen(const ListenSpec& spec, QString* error)
         return true;
     }
     if (spec.transport == sip::Transport::Tcp) {
-        auto* server = new QTcpServer(this);
-        if (!server->listen(spec.address, spec.port)) {
-            if (error)
-                *error =
-                    QStringLiteral("cannot listen on %1: %2").arg(spec.toString(), server->errorString());
-            delete server;
-            return false;
-        }
-        connect(server, &QTcpServer::newConnection, this,
-                [this, server] { acceptConnections(server, sip::Transport::Tcp); });
-        tcp_.append(server);
-        return true;
+        return serve(new QTcpServer(this), spec, tcp_, error);
     }
     if (spec.transport == sip::Transport::Tls) {
         if (!tlsConfig_.hasIdentity()) {
@@ -220,18 +225,7 @@ bool SipTransport::listen(const ListenSpec& spec, QString* error)
         c.setLocalCertificateChain(QList<QSslCertificate>{tlsConfig_.certificate} + tlsConfig_.chain);
         c.setPrivateKey(tlsConfig_.privateKey);
         c.setPeerVerifyMode(QSslSocket::VerifyNone); // no client certificates (mutual TLS) yet
-        auto* server = new TlsServer(c, this);
-        if (!server->listen(spec.address, spec.port)) {
-            if (error)
-                *error =
-                    QStringLiteral("cannot listen on %1: %2").arg(spec.toString(), server->errorString());
-            delete server;
-            return false;
-        }
-        connect(server, &QTcpServer::newConnection, this,
-                [this, server] { acceptConnections(server, sip::Transport::Tls); });
-        tls_.append(server);
-        return true;
+        return serve(new TlsServer(c, this), spec, tls_, error);
     }
     if (error) *error = QStringLiteral("%1: unknown transport").arg(spec.toString());
     return false;

@@ -102,6 +102,8 @@ signals:
 private:
     struct Connection;
 
+    /// Starts a TCP or TLS listener and keeps it in `servers`; deletes it on failure.
+    bool serve(QTcpServer* server, const ListenSpec& spec, QList<QTcpServer*>& servers, QString* error);
     void readDatagrams(QUdpSocket* socket);
     void acceptConnections(QTcpServer* server, sip::Transport transport);
     Connection* openConnection(const sip::Peer& to, const QString& serverName);

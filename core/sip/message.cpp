@@ -159,28 +159,31 @@ Result<ViaView> Message::topViaView() const
 }
 
 namespace {
-Result<NameAddrView> addressView(const Message& m, HeaderId id)
+/// Parses the first header of this id with `parse`; a missing header and a parse error both
+/// come back with the header's name in front of the reason.
+template <class Parse>
+auto parsedHeader(const Message& m, HeaderId id, Parse parse) -> decltype(parse(std::string_view{}))
 {
     const auto v = m.get(id);
     if (!v) return ParseError{400, 0, std::string(headerName(id)) + ": missing"};
-    auto na = parseNameAddrView(*v);
-    if (!na) {
-        auto e = na.error();
+    auto parsed = parse(*v);
+    if (!parsed) {
+        auto e = parsed.error();
         e.what = std::string(headerName(id)) + ": " + e.what;
         return e;
     }
-    return na;
+    return parsed;
 }
 } // namespace
 
 Result<NameAddrView> Message::fromView() const
 {
-    return addressView(*this, HeaderId::From);
+    return parsedHeader(*this, HeaderId::From, parseNameAddrView);
 }
 
 Result<NameAddrView> Message::toView() const
 {
-    return addressView(*this, HeaderId::To);
+    return parsedHeader(*this, HeaderId::To, parseNameAddrView);
 }
 
 Result<Uri> Message::contactUri() const
@@ -208,28 +211,13 @@ Result<std::vector<Via>> Message::vias() const
     return out;
 }
 
-namespace {
-Result<NameAddr> addressHeader(const Message& m, HeaderId id)
-{
-    const auto v = m.get(id);
-    if (!v) return ParseError{400, 0, std::string(headerName(id)) + ": missing"};
-    auto na = parseNameAddr(*v);
-    if (!na) {
-        auto e = na.error();
-        e.what = std::string(headerName(id)) + ": " + e.what;
-        return e;
-    }
-    return na;
-}
-} // namespace
-
 Result<NameAddr> Message::from() const
 {
-    return addressHeader(*this, HeaderId::From);
+    return parsedHeader(*this, HeaderId::From, parseNameAddr);
 }
 Result<NameAddr> Message::to() const
 {
-    return addressHeader(*this, HeaderId::To);
+    return parsedHeader(*this, HeaderId::To, parseNameAddr);
 }
 
 Result<CSeq> Message::cseq() const
