@@ -1,6 +1,7 @@
 // Incoming calls (RFC 3261 §13.3) and requests inside dialogs (§12.2.2): answering, the 2xx
 // retransmission until the ACK (§13.3.1.4), CANCEL (§9.2), BYE (§15.1.2), re-INVITE (§14.2),
-// and the bookkeeping every call shares (state events, Terminated).
+// INVITE with Replaces (RFC 3891 §3), and the bookkeeping every call shares (state events,
+// Terminated).
 //
 // Theory of operation: an INVITE outside any dialog becomes a Call in state Incoming holding its
 // server transaction; ringing()/answer()/reject() answer on it with our To tag. answer() builds
@@ -48,6 +49,25 @@ void UserAgent::Impl::onInvite(RequestReceived& in, TimePoint now)
     if (!addressedToUs(in.request)) {
         reply(in.id, in.request, 404, now);
         return;
+    }
+    if (auto replaces = in.request.get(HeaderId::Replaces)) {
+        // RFC 3891 §3: the dialog to replace must exist here (to-tag is our tag, from-tag the
+        // peer's, as in §12.2.2) and not be an early dialog someone else initiated, else 481;
+        // early-only names a dialog that must not be confirmed yet, else 486.
+        const auto r = parseReplaces(*replaces);
+        if (!r) {
+            reply(in.id, in.request, 400, now);
+            return;
+        }
+        const Call* target = findCall(r->callId, r->toTag, r->fromTag);
+        if (!target || (!target->outgoing && !target->dialog)) {
+            reply(in.id, in.request, 481, now);
+            return;
+        }
+        if (r->earlyOnly && target->dialog && target->dialog->confirmed) {
+            reply(in.id, in.request, 486, now);
+            return;
+        }
     }
     if (calls.size() >= kMaxCalls) {
         reply(in.id, in.request, 486, now);

@@ -283,7 +283,7 @@ void UserAgent::Impl::dispatch(TransactionEvent event, TimePoint now)
     } else if (auto* stray = std::get_if<StrayResponse>(&event)) {
         onStrayResponse(stray->response, stray->from, now);
     } else if (auto* timeout = std::get_if<TransactionTimeout>(&event)) {
-        onClientTimeout(timeout->id, now);
+        onClientTimeout(timeout->id, timeout->cause, now);
     } else if (auto* done = std::get_if<TransactionTerminated>(&event)) {
         clients.erase(done->id);
     }
@@ -310,8 +310,13 @@ void UserAgent::Impl::onResponse(ResponseReceived& in, TimePoint now)
     if (it->second.purpose == Purpose::Invite) onInviteResponse(it->second, in.response, now);
 }
 
-void UserAgent::Impl::onClientTimeout(TransactionId id, TimePoint now)
+void UserAgent::Impl::onClientTimeout(TransactionId id, TimeoutCause cause, TimePoint now)
 {
+    // RFC 3261 §8.1.3.1: a timeout is a 408; a transport failure (connection refused, TLS
+    // certificate refused, name not resolved) is treated as a 503.
+    const int code = cause == TimeoutCause::Transport ? 503 : 408;
+    const char* reason =
+        cause == TimeoutCause::Transport ? "Service Unavailable (transport error)" : "Request Timeout";
     auto it = clients.find(id);
     if (it == clients.end()) return; // server transactions (no ACK to our error): nothing to do
     ClientRequest cr = std::move(it->second);
@@ -319,11 +324,11 @@ void UserAgent::Impl::onClientTimeout(TransactionId id, TimePoint now)
     switch (cr.purpose) {
     case Purpose::Register: onRegisterTimeout(id, now); break;
     case Purpose::Invite:
-        if (calls.contains(cr.call)) finish(cr.call, 408, "Request Timeout");
+        if (calls.contains(cr.call)) finish(cr.call, code, reason);
         break;
     case Purpose::Bye:
     case Purpose::OrphanBye: onByeResponse(cr, nullptr, now); break;
-    case Purpose::Message: events.emplace_back(MessageResult{cr.message, 408, "Request Timeout"}); break;
+    case Purpose::Message: events.emplace_back(MessageResult{cr.message, code, reason}); break;
     default: break;
     }
 }

@@ -143,7 +143,7 @@ struct UserAgent::Impl {
     void dispatch(TransactionEvent event, TimePoint now);
     void onRequest(RequestReceived& in, TimePoint now);
     void onResponse(ResponseReceived& in, TimePoint now);
-    void onClientTimeout(TransactionId id, TimePoint now);
+    void onClientTimeout(TransactionId id, TimeoutCause cause, TimePoint now);
     void reply(TransactionId tx, const Message& request, int status, TimePoint now,
                std::string_view toTag = {});
     /// The request is for us: no account, or the Request-URI / To user is ours.

@@ -418,6 +418,55 @@ TEST(UserAgent, ByeForAnUnknownDialogGets481)
     EXPECT_EQ(got[0].status(), 481);
 }
 
+// RFC 3891 §3: an INVITE whose Replaces names no dialog of ours is refused with 481 and never
+// becomes a call; one naming a confirmed dialog (to-tag = our tag) is offered as a new call.
+TEST_F(DirectCall, InviteReplacingAnUnknownDialogGets481)
+{
+    std::vector<Message> got;
+    net.addScript(kServer, [&](const Message& m, const Peer&) { got.push_back(m); });
+    const CallHandle out = dial();
+    bob.ua->answer(incoming(), "v=0 answer", net.now);
+    net.flush();
+    ASSERT_EQ(alice.lastCallEvent(out)->state, CallState::Confirmed);
+    const Message ok = net.responses(kBob, 200).at(0).message;
+    const std::string callId(*ok.callId());
+    const std::string bobTag(ok.toView()->tag);
+    const std::string aliceTag(ok.fromView()->tag);
+    auto invite = [&](int n, const std::string& replaces) {
+        const std::string id = std::to_string(n);
+        net.send(kServer, kBob,
+                 parse("INVITE sip:bob@192.0.2.2 SIP/2.0\r\n"
+                       "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKrep" +
+                       id +
+                       "\r\n"
+                       "Max-Forwards: 70\r\n"
+                       "From: <sip:carol@192.0.2.10>;tag=c" +
+                       id +
+                       "\r\n"
+                       "To: <sip:bob@192.0.2.2>\r\n"
+                       "Call-ID: rep" +
+                       id +
+                       "\r\n"
+                       "CSeq: 1 INVITE\r\n"
+                       "Contact: <sip:carol@192.0.2.10>\r\n"
+                       "Replaces: " +
+                       replaces +
+                       "\r\n"
+                       "Content-Length: 0\r\n\r\n"));
+        net.flush();
+    };
+    invite(1, "nosuchcall@x;to-tag=1;from-tag=2");
+    invite(2, callId + ";to-tag=" + aliceTag + ";from-tag=" + bobTag); // tags swapped: not ours
+    invite(3, callId + ";to-tag=" + bobTag + ";from-tag=" + aliceTag + ";early-only");
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_EQ(got[0].status(), 481);
+    EXPECT_EQ(got[1].status(), 481);
+    EXPECT_EQ(got[2].status(), 486); // early-only, but the dialog is confirmed
+    EXPECT_EQ(bob.seen<IncomingCall>().size(), 1u);
+    invite(4, callId + ";to-tag=" + bobTag + ";from-tag=" + aliceTag);
+    EXPECT_EQ(bob.seen<IncomingCall>().size(), 2u);
+}
+
 namespace {
 
 /// A registrar for alice@example.test at kServer: challenges with Digest (`algorithm`), checks
@@ -731,4 +780,28 @@ TEST(OutgoingCall, SecondForkOkIsAckedAndEndedWithBye)
             ++acksToFork1;
     }
     EXPECT_EQ(acksToFork1, 2);
+}
+
+TEST(CallFailures, ATransportErrorEndsTheCallWith503NotATimeout)
+{
+    // RFC 3261 §8.1.3.1: a transport failure (refused connection, certificate refused) is
+    // treated as a 503 response; only a timer expiring is a 408.
+    UaConfig config;
+    config.localAddresses = {Peer{Transport::Tcp, "192.0.2.1", 5060}};
+    std::uint64_t n = 1;
+    config.random = [&n] { return n *= 6364136223846793005ULL; };
+    UserAgent ua(std::move(config));
+    const TimePoint now{};
+    const CallHandle call = ua.call(uri("sip:bob@192.0.2.2;transport=tcp"), "v=0", now);
+    auto out = ua.pollTransmit();
+    ASSERT_TRUE(out);
+    ua.transportError(out->id, now);
+    std::optional<CallStateChanged> last;
+    while (auto ev = ua.pollEvent()) {
+        if (auto* c = std::get_if<CallStateChanged>(&*ev); c && c->call == call) last = *c;
+    }
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->state, CallState::Terminated);
+    EXPECT_EQ(last->code, 503);
+    EXPECT_EQ(ua.activeCalls(), 0u);
 }
