@@ -16,7 +16,7 @@ cd "$WORK"
 SECONDS_PER_RATE=5
 
 run_rates() { # NAME TARGET_PORT SIPP_PORT
-  local name=$1 port=$2 sport=$3 rate calls rc ok failed median elapsed
+  local name=$1 port=$2 sport=$3 rate calls rc ok failed median
   for rate in "${RATES[@]}"; do
     calls=$((rate * SECONDS_PER_RATE))
     rm -f uac_*_rtt.csv uac_*_.csv
@@ -26,7 +26,6 @@ run_rates() { # NAME TARGET_PORT SIPP_PORT
     rc=$?
     ok=$(grep -E "^ +Successful call" "$WORK/sipp-$name-$rate.log" | awk -F'|' '{gsub(/ /,"",$3); print $3}')
     failed=$(grep -E "^ +Failed call" "$WORK/sipp-$name-$rate.log" | awk -F'|' '{gsub(/ /,"",$3); print $3}')
-    elapsed=$(grep -E "^ +Elapsed Time" "$WORK/sipp-$name-$rate.log" | awk -F'|' '{print $3}' | awk '{print $1}')
     median=$(python3 - "$WORK" <<'PY'
 import csv, glob, statistics, sys
 vals = []
@@ -39,8 +38,8 @@ for f in glob.glob(sys.argv[1] + "/uac_*_rtt.csv"):
 print(f"{statistics.median(vals):.2f}" if vals else "n/a")
 PY
 )
-    printf '%-10s %6s cps  calls %5s  ok %5s  failed %4s  elapsed %-16s  median INVITE->200 %s ms  (sipp rc %s)\n' \
-      "$name" "$rate" "$calls" "${ok:-?}" "${failed:-?}" "${elapsed:-?}" "$median" "$rc"
+    printf '%-10s %6s cps for %ss  calls %5s  ok %5s  failed %4s  median INVITE->200 %s ms (SIPp resolution 1 ms)  (sipp rc %s)\n' \
+      "$name" "$rate" "$SECONDS_PER_RATE" "$calls" "${ok:-?}" "${failed:-?}" "$median" "$rc"
   done
 }
 

@@ -37,6 +37,10 @@ struct UaConfig {
     /// Where the UA receives: the first one of the request's transport goes into Contact and Via.
     std::vector<Peer> localAddresses;
     TimerConfig timers;
+    /// Live transactions at most (each holds a request and its last response, a few kB); past
+    /// it new requests get a stateless 503. Completed transactions linger 32 s (Timers J, L),
+    /// so this bounds the sustained request rate to about maxTransactions / 64 calls per second.
+    std::size_t maxTransactions = 16384;
     /// Random bits for tags, branches, Call-IDs and cnonces (the driver passes a CSPRNG).
     std::function<std::uint64_t()> random;
 };
