@@ -59,7 +59,8 @@ UaCapabilities uaCapabilities()
 
 } // namespace
 
-UserAgent::Impl::Impl(UaConfig c) : config(std::move(c)), layer(config.timers, config.maxTransactions), caps(uaCapabilities())
+UserAgent::Impl::Impl(UaConfig c)
+    : config(std::move(c)), layer(config.timers, config.maxTransactions), caps(uaCapabilities())
 {
     reg.callId = newCallId();
     reg.fromTag = token();
