@@ -2,7 +2,8 @@
 # Installs what is missing, builds, and starts vphone.
 # Until the desktop app exists (issue #7), what runs is the headless vphone-cli: with no
 # arguments it prints its version and the libraries it uses, then checks the sample SIP messages
-# in bench/corpus/ the way a UA would; with arguments it runs `vphone-cli ARGS...`.
+# in bench/corpus/ the way a UA would (the 180 there, as seen by a proxy, carries three Vias,
+# so a UA drops it); with arguments it runs `vphone-cli ARGS...`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -14,4 +15,4 @@ if [ $# -gt 0 ]; then
 fi
 "$cli" version
 echo
-"$cli" parse bench/corpus/*.sip
+"$cli" parse --verbose bench/corpus/*.sip
