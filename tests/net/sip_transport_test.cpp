@@ -1,5 +1,6 @@
 // SipTransport over real loopback sockets: what goes in one side comes out the other.
 #include "net/sip_transport.h"
+#include "net_test_support.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -13,61 +14,16 @@ using namespace vphone;
 
 namespace {
 
-/// Runs the event loop until pred() holds or 5 s pass (a bound, not a timing assertion).
-template <class Pred> bool waitFor(Pred pred)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!pred() && t.elapsed() < 5000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    return pred();
-}
+using test::boundPort;
+using test::Received;
+using test::spec;
+using test::waitFor;
 
 std::string options(const std::string& callId,
                     const std::string& via = "SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1")
 {
     return "OPTIONS sip:bob@127.0.0.1 SIP/2.0\r\nVia: " + via + "\r\nCall-ID: " + callId +
            "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
-}
-
-struct Received {
-    std::vector<sip::Message> messages;
-    std::vector<sip::Peer> from;
-    std::vector<std::string> errors;
-    std::vector<std::string> failures;
-
-    void attach(net::SipTransport& t)
-    {
-        QObject::connect(&t, &net::SipTransport::messageReceived,
-                         [this](const sip::Message& m, const sip::Peer& p) {
-                             messages.push_back(m);
-                             from.push_back(p);
-                         });
-        QObject::connect(&t, &net::SipTransport::malformedReceived,
-                         [this](const QByteArray&, const sip::ParseError& e, const sip::Peer&) {
-                             errors.push_back(e.what);
-                         });
-        QObject::connect(&t, &net::SipTransport::sendFailed,
-                         [this](sip::TransactionId, const sip::Peer&, const QString& why) {
-                             failures.push_back(why.toStdString());
-                         });
-    }
-};
-
-net::ListenSpec spec(const char* text)
-{
-    QString error;
-    auto s = net::ListenSpec::parse(QString::fromLatin1(text), &error);
-    EXPECT_TRUE(s) << error.toStdString();
-    return *s;
-}
-
-quint16 boundPort(const net::SipTransport& t, sip::Transport kind)
-{
-    for (const auto& b : t.boundAddresses()) {
-        if (b.transport == kind) return b.port;
-    }
-    return 0;
 }
 
 } // namespace

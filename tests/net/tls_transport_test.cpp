@@ -1,6 +1,7 @@
 // SIP over TLS and CRLF keep-alives over real loopback sockets, with a PKI generated at start-up.
 #include "net/sip_transport.h"
 #include "net/tls_config.h"
+#include "net_test_support.h"
 #include "test_pki.h"
 
 #include <QCoreApplication>
@@ -14,57 +15,17 @@ using namespace vphone;
 
 namespace {
 
-std::unique_ptr<test::TestPki> gPki;
+using test::boundPort;
+using test::Received;
+using test::spec;
+using test::waitFor;
 
-/// Runs the event loop until pred() holds or 5 s pass (a bound, not a timing assertion).
-template <class Pred> bool waitFor(Pred pred)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!pred() && t.elapsed() < 5000)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    return pred();
-}
+std::unique_ptr<test::TestPki> gPki;
 
 std::string options(const std::string& callId)
 {
     return "OPTIONS sip:bob@localhost SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1;branch=z9hG4bK" + callId +
            "\r\nCall-ID: " + callId + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
-}
-
-struct Received {
-    std::vector<sip::Message> messages;
-    std::vector<sip::Peer> from;
-    std::vector<std::pair<sip::TransactionId, std::string>> failures;
-
-    void attach(net::SipTransport& t)
-    {
-        QObject::connect(&t, &net::SipTransport::messageReceived,
-                         [this](const sip::Message& m, const sip::Peer& p) {
-                             messages.push_back(m);
-                             from.push_back(p);
-                         });
-        QObject::connect(&t, &net::SipTransport::sendFailed,
-                         [this](sip::TransactionId id, const sip::Peer&, const QString& why) {
-                             failures.emplace_back(id, why.toStdString());
-                         });
-    }
-};
-
-net::ListenSpec spec(const char* text)
-{
-    QString error;
-    auto s = net::ListenSpec::parse(QString::fromLatin1(text), &error);
-    EXPECT_TRUE(s) << error.toStdString();
-    return *s;
-}
-
-quint16 boundPort(const net::SipTransport& t, sip::Transport kind)
-{
-    for (const auto& b : t.boundAddresses()) {
-        if (b.transport == kind) return b.port;
-    }
-    return 0;
 }
 
 /// A TLS server on 127.0.0.1 presenting the CA-issued certificate (or the self-signed one).
