@@ -108,7 +108,7 @@ std::string UserAgent::Impl::via(Transport transport)
 {
     const Peer me = local(transport);
     return "SIP/2.0/" + std::string(transportName(transport)) + " " + hostPort(me.host, me.port) +
-           ";branch=" + TransactionLayer::newBranch(token()) + ";rport";
+           ";branch=" + TransactionLayer::newBranch(config.branchTag + token()) + ";rport";
 }
 
 std::string UserAgent::Impl::identity() const

@@ -43,6 +43,10 @@ struct UaConfig {
     std::size_t maxTransactions = 16384;
     /// Random bits for tags, branches, Call-IDs and cnonces (the driver passes a CSPRNG).
     std::function<std::uint64_t()> random;
+    /// Put right after the z9hG4bK cookie of every branch this UA makes, so a driver running
+    /// several user agents (accounts) on one socket can route each response to its owner.
+    /// Letters and digits only; empty for a single UA.
+    std::string branchTag;
 };
 
 enum class RegistrationState { Invalid, Unregistered, Registering, Registered, Unregistering, Failed };
