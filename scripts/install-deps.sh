@@ -15,7 +15,7 @@ build_pkgs=(
   libsrtp2-dev libssl-dev libopus-dev libgtest-dev googletest libbenchmark-dev
 )
 bench_pkgs=(libosip2-dev libsofia-sip-ua-dev libbellesip-dev libre-dev)
-peer_pkgs=(sip-tester baresip-core kamailio sipsak dnsmasq)
+peer_pkgs=(sip-tester baresip-core kamailio kamailio-tls-modules sipsak dnsmasq)
 
 want=("${build_pkgs[@]}")
 for arg in "$@"; do
