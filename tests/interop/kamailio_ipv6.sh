@@ -8,15 +8,15 @@
 CLI=$(realpath "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/kamailio-tls/setup.sh"
 command -v kamailio >/dev/null || { echo "kamailio missing: scripts/install-deps.sh --peers"; exit 1; }
 ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/128' || { echo "no ::1 on lo: IPv6 is disabled here"; exit 1; }
 KP=5230
 DOMAIN="[::1]:$KP"
 
 cp -r "$HERE/kamailio/db" "$WORK/db"
-printf 'listen=udp:[::1]:%s\nlisten=tcp:[::1]:%s\nalias="[::1]:%s"\n' $KP $KP $KP >"$WORK/listen.cfg"
-sed -e "/@LISTEN@/r $WORK/listen.cfg" -e "/@LISTEN@/d" -e "s|@DBDIR@|$WORK/db|g" \
-  "$HERE/kamailio-tls/kamailio.cfg" >"$WORK/kamailio.cfg"
+kamailio_config "$HERE/kamailio-tls/kamailio.cfg" "$WORK/kamailio.cfg" "$WORK/db" "$WORK" \
+  "listen=udp:[::1]:$KP" "listen=tcp:[::1]:$KP" "alias=\"[::1]:$KP\""
 for u in alice bob; do printf '%s-secret\n' "$u" >"$WORK/$u.pw"; done
 kamailio -c -f "$WORK/kamailio.cfg" >"$WORK/kamailio-check.log" 2>&1 ||
   { cat "$WORK/kamailio-check.log"; echo "kamailio config check failed (logs in $WORK)"; exit 1; }

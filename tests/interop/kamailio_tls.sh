@@ -13,6 +13,7 @@
 CLI=$(realpath "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/kamailio-tls/setup.sh"
 command -v kamailio >/dev/null || { echo "kamailio missing: scripts/install-deps.sh --peers"; exit 1; }
 command -v openssl >/dev/null || { echo "openssl missing"; exit 1; }
 compgen -G "/usr/lib/*/kamailio/modules/tls.so" >/dev/null ||
@@ -22,25 +23,11 @@ PROXY="sip:127.0.0.1:$KP;transport=tls"
 cd "$WORK"
 
 echo "== a throwaway CA and Kamailio's certificate (127.0.0.1, sip.example.test)"
-make_pki() {
-  {
-    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=vphone interop CA" \
-      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" &&
-      openssl req -newkey rsa:2048 -nodes -keyout kamailio.key -out kamailio.csr -subj "/CN=127.0.0.1" &&
-      printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
-        "extendedKeyUsage=serverAuth" "subjectAltName=IP:127.0.0.1,DNS:sip.example.test" >kamailio.ext &&
-      openssl x509 -req -in kamailio.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
-        -extfile kamailio.ext -out kamailio.pem &&
-      openssl verify -CAfile ca.pem kamailio.pem
-  } >"$WORK/openssl.log" 2>&1
-}
-check "openssl made the CA and the server certificate, which verifies" make_pki
+check "openssl made the CA and the server certificate, which verifies" make_pki "$WORK"
 
 cp -r "$HERE/kamailio/db" "$WORK/db"
-printf 'listen=tls:127.0.0.1:%s\nalias="127.0.0.1:%s"\n' $KP $KP >"$WORK/listen.cfg"
-sed -e "/@LISTEN@/r $WORK/listen.cfg" -e "/@LISTEN@/d" -e "s|@DBDIR@|$WORK/db|g" \
-  -e "s|@CERT@|$WORK/kamailio.pem|g" -e "s|@KEY@|$WORK/kamailio.key|g" \
-  "$HERE/kamailio-tls/kamailio.cfg" >"$WORK/kamailio.cfg"
+kamailio_config "$HERE/kamailio-tls/kamailio.cfg" "$WORK/kamailio.cfg" "$WORK/db" "$WORK" \
+  "listen=tls:127.0.0.1:$KP" "alias=\"127.0.0.1:$KP\""
 for u in alice bob; do printf '%s-secret\n' "$u" >"$WORK/$u.pw"; done
 printf 'not-the-password\n' >"$WORK/wrong.pw"
 kamailio -A WITH_TLS -c -f "$WORK/kamailio.cfg" >"$WORK/kamailio-check.log" 2>&1 ||
