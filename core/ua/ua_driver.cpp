@@ -12,14 +12,20 @@ UaDriver::UaDriver(QObject* parent) : QObject(parent)
     timer_.setSingleShot(true);
     timer_.setTimerType(Qt::PreciseTimer);
     connect(&timer_, &QTimer::timeout, this, [this] {
-        if (ua_) ua_->onTimeout(now());
+        const auto t = now();
+        for (auto& a : accounts_)
+            a.ua->onTimeout(t);
         pump();
     });
     connect(&transport_, &net::SipTransport::messageReceived, this,
             [this](const sip::Message& m, const sip::Peer& from) {
                 trace("recv", from, QByteArray::fromStdString(std::string(m.raw())));
-                if (!ua_) return;
-                ua_->receive(m, from, now());
+                if (accounts_.empty()) return;
+                std::vector<AccountKey> keys;
+                keys.reserve(accounts_.size());
+                for (const auto& a : accounts_)
+                    keys.push_back(a.key);
+                accounts_[routeToAccount(m, keys)].ua->receive(m, from, now());
                 pump();
             });
     connect(&transport_, &net::SipTransport::malformedReceived, this,
@@ -34,9 +40,7 @@ UaDriver::UaDriver(QObject* parent) : QObject(parent)
             [this](sip::TransactionId id, const sip::Peer&, const QString& why) {
                 emit problem(QStringLiteral("send failed: %1").arg(why));
                 if (failOver(id)) return;
-                if (!ua_ || id == 0) return;
-                ua_->transportError(id, now());
-                pump();
+                transportError(id);
             });
 }
 
@@ -58,18 +62,63 @@ bool UaDriver::listen(const QList<net::ListenSpec>& addresses, QString* error)
 
 void UaDriver::start(sip::UaConfig config)
 {
-    config.localAddresses.clear();
+    std::vector<sip::UaConfig> one;
+    one.push_back(std::move(config));
+    start(std::move(one));
+}
+
+void UaDriver::start(std::vector<sip::UaConfig> configs)
+{
+    std::vector<sip::Peer> locals;
     for (const auto& b : bound_) {
         bool mapped = false;
         const quint32 v4 = b.address.toIPv4Address(&mapped);
         QString host = mapped ? QHostAddress(v4).toString() : b.address.toString();
         if (b.address == QHostAddress::Any || b.address == QHostAddress::AnyIPv4)
             host = QStringLiteral("127.0.0.1");
-        config.localAddresses.push_back(sip::Peer{b.transport, host.toStdString(), b.port});
+        locals.push_back(sip::Peer{b.transport, host.toStdString(), b.port});
     }
-    if (!config.random) config.random = [] { return QRandomGenerator::system()->generate64(); };
-    ua_ = std::make_unique<sip::UserAgent>(std::move(config));
+    accounts_.clear();
+    const bool several = configs.size() > 1;
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+        sip::UaConfig& config = configs[i];
+        config.localAddresses = locals;
+        if (several) config.branchTag = branchTagFor(i);
+        if (!config.random) config.random = [] { return QRandomGenerator::system()->generate64(); };
+        Account a;
+        a.key.branchTag = config.branchTag;
+        if (config.account) {
+            a.key.user = config.account->user;
+            a.key.host = config.account->host;
+            sip::Uri aor = *config.account;
+            aor.password.reset();
+            aor.headers.clear();
+            a.aor = QString::fromStdString(aor.toString());
+        }
+        a.ua = std::make_unique<sip::UserAgent>(std::move(config));
+        accounts_.push_back(std::move(a));
+    }
     pump();
+}
+
+QString UaDriver::accountUri(AccountId account) const
+{
+    if (account < 0 || account >= accountCount()) return {};
+    return accounts_[static_cast<std::size_t>(account)].aor;
+}
+
+sip::UserAgent* UaDriver::uaOf(AccountId account) const
+{
+    if (account < 0 || account >= accountCount()) return nullptr;
+    return accounts_[static_cast<std::size_t>(account)].ua.get();
+}
+
+std::size_t UaDriver::activeCalls() const
+{
+    std::size_t n = 0;
+    for (const auto& a : accounts_)
+        n += a.ua->activeCalls();
+    return n;
 }
 
 bool UaDriver::setTraceFile(const QString& path, QString* error)
@@ -100,61 +149,91 @@ void UaDriver::trace(const char* direction, const sip::Peer& peer, const QByteAr
 
 void UaDriver::registerAccount()
 {
-    if (!ua_) return;
-    ua_->registerAccount(now());
+    for (int i = 0; i < accountCount(); ++i) {
+        if (!accounts_[static_cast<std::size_t>(i)].aor.isEmpty()) registerAccount(i);
+    }
+}
+
+void UaDriver::registerAccount(AccountId account)
+{
+    auto* ua = uaOf(account);
+    if (!ua) return;
+    ua->registerAccount(now());
     pump();
 }
 
 void UaDriver::unregister()
 {
-    if (!ua_) return;
-    ua_->unregister(now());
+    for (int i = 0; i < accountCount(); ++i) {
+        if (!accounts_[static_cast<std::size_t>(i)].aor.isEmpty()) unregister(i);
+    }
+}
+
+void UaDriver::unregister(AccountId account)
+{
+    auto* ua = uaOf(account);
+    if (!ua) return;
+    ua->unregister(now());
     pump();
 }
 
-sip::CallHandle UaDriver::call(const sip::Uri& target, const std::string& sdpOffer)
+sip::CallHandle UaDriver::call(const sip::Uri& target, const std::string& sdpOffer, AccountId account)
 {
-    if (!ua_) return 0;
-    const auto h = ua_->call(target, sdpOffer, now());
+    auto* ua = uaOf(account);
+    if (!ua) return 0;
+    const auto h = global(account, ua->call(target, sdpOffer, now()));
     pump();
     return h;
 }
 
 void UaDriver::ringing(sip::CallHandle call)
 {
-    if (!ua_) return;
-    ua_->ringing(call, now());
+    auto* ua = uaOf(accountOf(call));
+    if (!ua) return;
+    ua->ringing(local(call), now());
     pump();
 }
 
 void UaDriver::answer(sip::CallHandle call, const std::string& sdpAnswer)
 {
-    if (!ua_) return;
-    ua_->answer(call, sdpAnswer, now());
+    auto* ua = uaOf(accountOf(call));
+    if (!ua) return;
+    ua->answer(local(call), sdpAnswer, now());
     pump();
 }
 
 void UaDriver::reject(sip::CallHandle call, int code)
 {
-    if (!ua_) return;
-    ua_->reject(call, code, now());
+    auto* ua = uaOf(accountOf(call));
+    if (!ua) return;
+    ua->reject(local(call), code, now());
     pump();
 }
 
 void UaDriver::hangUp(sip::CallHandle call)
 {
-    if (!ua_) return;
-    ua_->hangUp(call, now());
+    auto* ua = uaOf(accountOf(call));
+    if (!ua) return;
+    ua->hangUp(local(call), now());
     pump();
 }
 
 sip::MessageHandle UaDriver::sendMessage(const sip::Uri& to, const std::string& contentType,
-                                         const std::string& body)
+                                         const std::string& body, AccountId account)
 {
-    if (!ua_) return 0;
-    const auto h = ua_->sendMessage(to, contentType, body, now());
+    auto* ua = uaOf(account);
+    if (!ua) return 0;
+    const auto h = global(account, ua->sendMessage(to, contentType, body, now()));
     pump();
     return h;
+}
+
+void UaDriver::transportError(std::uint64_t globalTx)
+{
+    auto* ua = uaOf(accountOf(globalTx));
+    if (!ua || local(globalTx) == 0) return;
+    ua->transportError(local(globalTx), now());
+    pump();
 }
 
 void UaDriver::sendTo(const sip::Outgoing& out, const SipTarget& target)
@@ -170,11 +249,11 @@ void UaDriver::sendTo(const sip::Outgoing& out, const SipTarget& target)
                     QString::fromStdString(out.to.host));
 }
 
-bool UaDriver::failOver(sip::TransactionId id)
+bool UaDriver::failOver(std::uint64_t globalTx)
 {
-    if (id == 0) return false;
+    if (local(globalTx) == 0) return false;
     for (qsizetype i = 0; i < failover_.size(); ++i) {
-        if (failover_[i].id != id || failover_[i].rest.isEmpty()) continue;
+        if (failover_[i].id != globalTx || failover_[i].rest.isEmpty()) continue;
         const SipTarget next = failover_[i].rest.takeFirst();
         emit problem(
             QStringLiteral("trying the next server %1:%2").arg(next.address.toString()).arg(next.port));
@@ -184,8 +263,10 @@ bool UaDriver::failOver(sip::TransactionId id)
     return false;
 }
 
-void UaDriver::send(const sip::Outgoing& out)
+void UaDriver::send(AccountId account, const sip::Outgoing& original)
 {
+    sip::Outgoing out = original;
+    out.id = global(account, original.id);
     const QString host = QString::fromStdString(out.to.host);
     QHostAddress literal;
     if (literal.setAddress(host)) {
@@ -201,11 +282,10 @@ void UaDriver::send(const sip::Outgoing& out)
                       [this, out](const QList<SipTarget>& targets, const QString& error) {
                           if (targets.isEmpty()) {
                               emit problem(error);
-                              if (ua_ && out.id != 0) ua_->transportError(out.id, now());
-                              pump();
+                              transportError(out.id);
                               return;
                           }
-                          if (targets.size() > 1 && out.id != 0) {
+                          if (targets.size() > 1 && local(out.id) != 0) {
                               constexpr qsizetype kRemembered = 64;
                               if (failover_.size() >= kRemembered) failover_.removeFirst();
                               failover_.append(Failover{out.id, out, targets.mid(1)});
@@ -214,31 +294,53 @@ void UaDriver::send(const sip::Outgoing& out)
                       });
 }
 
+void UaDriver::pumpAccount(AccountId account, bool& again)
+{
+    sip::UserAgent& ua = *accounts_[static_cast<std::size_t>(account)].ua;
+    while (auto out = ua.pollTransmit())
+        send(account, *out);
+    while (auto ev = ua.pollEvent()) {
+        again = true;
+        std::visit(
+            [this, account](auto& e) {
+                using T = std::decay_t<decltype(e)>;
+                if constexpr (std::is_same_v<T, sip::RegistrationChanged>)
+                    emit registrationChanged(account, e);
+                if constexpr (std::is_same_v<T, sip::IncomingCall>) {
+                    e.call = global(account, e.call);
+                    emit incomingCall(account, e);
+                }
+                if constexpr (std::is_same_v<T, sip::CallStateChanged>) {
+                    e.call = global(account, e.call);
+                    emit callStateChanged(account, e);
+                }
+                if constexpr (std::is_same_v<T, sip::MessageReceived>) emit messageReceived(account, e);
+                if constexpr (std::is_same_v<T, sip::MessageResult>) {
+                    e.message = global(account, e.message);
+                    emit messageResult(account, e);
+                }
+            },
+            *ev);
+    }
+}
+
 void UaDriver::pump()
 {
-    if (!ua_ || pumping_) return;
+    if (accounts_.empty() || pumping_) return;
     pumping_ = true; // a slot may call a command: it pumps once we return
     for (bool again = true; again;) {
         again = false;
-        while (auto out = ua_->pollTransmit())
-            send(*out);
-        while (auto ev = ua_->pollEvent()) {
-            again = true;
-            std::visit(
-                [this](const auto& e) {
-                    using T = std::decay_t<decltype(e)>;
-                    if constexpr (std::is_same_v<T, sip::RegistrationChanged>) emit registrationChanged(e);
-                    if constexpr (std::is_same_v<T, sip::IncomingCall>) emit incomingCall(e);
-                    if constexpr (std::is_same_v<T, sip::CallStateChanged>) emit callStateChanged(e);
-                    if constexpr (std::is_same_v<T, sip::MessageReceived>) emit messageReceived(e);
-                    if constexpr (std::is_same_v<T, sip::MessageResult>) emit messageResult(e);
-                },
-                *ev);
-        }
+        for (int i = 0; i < accountCount(); ++i)
+            pumpAccount(i, again);
     }
     pumping_ = false;
-    if (auto at = ua_->nextTimeout()) {
-        const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*at - now()).count();
+    std::optional<sip::TimePoint> next;
+    for (const auto& a : accounts_) {
+        const auto at = a.ua->nextTimeout();
+        if (at && (!next || *at < *next)) next = at;
+    }
+    if (next) {
+        const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*next - now()).count();
         timer_.start(static_cast<int>(std::clamp<long long>(wait, 0, 24LL * 3600 * 1000)));
     } else {
         timer_.stop();

@@ -1,14 +1,23 @@
-// UaDriver: runs a sans-I/O sip::UserAgent on the Qt event loop.
+// UaDriver: runs sans-I/O sip::UserAgents (one per account) on the Qt event loop.
 //
 // Theory of operation (STYLE.md "pump"): every input — a datagram or stream message from
-// SipTransport, a command, the timer — is handed to the UserAgent with the current monotonic
-// time, then pump() drains what it wants to send (resolving host names first, RFC 3263 A/AAAA
-// through QHostInfo; SRV with issue #4's DNS work), emits its events and re-arms the single
-// timer for its next deadline.
+// SipTransport, a command, the timer — is handed to the UserAgent it belongs to with the current
+// monotonic time, then pump() drains what each UA wants to send (resolving host names first,
+// RFC 3263 SRV then A/AAAA through SipResolver), emits their events and re-arms the single timer
+// for the earliest deadline.
+//
+// Several accounts share the sockets: each account's UA gets its own UaConfig::branchTag, and
+// account_router.h picks the owner of each received message (responses by the tag in their top
+// Via branch, requests by the Request-URI user, then the To user/host, then the first account).
+// Call and message handles are made unique across accounts by putting the account index in
+// their top bits (account 0's handles are the UA's own), so commands find their UA again; the
+// same is done for the transaction ids handed to the transport, so a send failure reaches the UA
+// that sent.
 #pragma once
 
 #include "net/sip_transport.h"
 #include "sip/user_agent.h"
+#include "ua/account_router.h"
 #include "ua/sip_resolver.h"
 
 #include <QFile>
@@ -19,8 +28,12 @@
 #include <QTimer>
 
 #include <memory>
+#include <vector>
 
 namespace vphone::ua {
+
+/// Index of an account in the order given to UaDriver::start() (0 is the first).
+using AccountId = int;
 
 class UaDriver : public QObject {
     Q_OBJECT
@@ -37,56 +50,92 @@ public:
     }
     /// Opens the listening sockets. Call before start().
     bool listen(const QList<net::ListenSpec>& addresses, QString* error);
-    /// Creates the user agent (its local addresses are the bound sockets).
+    /// Creates one user agent (its local addresses are the bound sockets).
     void start(sip::UaConfig config);
+    /// Creates one user agent per config (account), all on the same sockets; with more than
+    /// one, each gets its own branch tag (any branchTag given is replaced).
+    void start(std::vector<sip::UaConfig> configs);
+    /// Accounts started (1 for a lone UA, with or without an account).
+    int accountCount() const { return static_cast<int>(accounts_.size()); }
+    /// The address of record of an account ("sip:alice@example.test"), empty when it has none.
+    QString accountUri(AccountId account) const;
+    /// The account a call or message handle belongs to.
+    static AccountId accountOf(std::uint64_t handle)
+    {
+        return static_cast<AccountId>(handle >> kAccountShift);
+    }
     /// Writes every message sent and received, with time and peer, to this file.
     bool setTraceFile(const QString& path, QString* error);
 
     // Commands, forwarded to the UserAgent with the current time.
+    /// Registers every account that has an address of record.
     void registerAccount();
+    void registerAccount(AccountId account);
+    /// Unregisters every account that has an address of record.
     void unregister();
-    sip::CallHandle call(const sip::Uri& target, const std::string& sdpOffer);
+    void unregister(AccountId account);
+    sip::CallHandle call(const sip::Uri& target, const std::string& sdpOffer, AccountId account = 0);
     void ringing(sip::CallHandle call);
     void answer(sip::CallHandle call, const std::string& sdpAnswer);
     void reject(sip::CallHandle call, int code);
     void hangUp(sip::CallHandle call);
     sip::MessageHandle sendMessage(const sip::Uri& to, const std::string& contentType,
-                                   const std::string& body);
+                                   const std::string& body, AccountId account = 0);
 
     /// Sends DNS queries (SRV, A, AAAA) to this server instead of the system's.
     void setNameserver(const QHostAddress& server) { resolver_.setNameserver(server); }
 
     const QList<net::ListenSpec>& boundAddresses() const { return bound_; }
-    std::size_t activeCalls() const { return ua_ ? ua_->activeCalls() : 0; }
+    std::size_t activeCalls() const;
 
 signals:
-    void registrationChanged(const vphone::sip::RegistrationChanged& e);
-    void incomingCall(const vphone::sip::IncomingCall& e);
-    void callStateChanged(const vphone::sip::CallStateChanged& e);
-    void messageReceived(const vphone::sip::MessageReceived& e);
-    void messageResult(const vphone::sip::MessageResult& e);
+    // Every event names the account it happened on; handles are the driver's (see above).
+    void registrationChanged(vphone::ua::AccountId account, const vphone::sip::RegistrationChanged& e);
+    void incomingCall(vphone::ua::AccountId account, const vphone::sip::IncomingCall& e);
+    void callStateChanged(vphone::ua::AccountId account, const vphone::sip::CallStateChanged& e);
+    void messageReceived(vphone::ua::AccountId account, const vphone::sip::MessageReceived& e);
+    void messageResult(vphone::ua::AccountId account, const vphone::sip::MessageResult& e);
     /// Something went wrong that is not a SIP answer: DNS failure, a malformed packet.
     void problem(const QString& what);
 
 private:
+    /// Bits of a driver handle / transaction id below the account index.
+    static constexpr int kAccountShift = 40;
+    static constexpr std::uint64_t kLocalMask = (std::uint64_t{1} << kAccountShift) - 1;
+    static std::uint64_t global(AccountId account, std::uint64_t local)
+    {
+        return local == 0 ? 0 : (static_cast<std::uint64_t>(account) << kAccountShift) | local;
+    }
+    static std::uint64_t local(std::uint64_t handle) { return handle & kLocalMask; }
+
+    struct Account {
+        std::unique_ptr<sip::UserAgent> ua;
+        AccountKey key;
+        QString aor;
+    };
+    /// The UA of an account, or nullptr for an unknown index.
+    sip::UserAgent* uaOf(AccountId account) const;
+
     static sip::TimePoint now();
     void pump();
-    void send(const sip::Outgoing& out);
+    void pumpAccount(AccountId account, bool& again);
+    void send(AccountId account, const sip::Outgoing& out);
+    void transportError(std::uint64_t globalTx);
     void trace(const char* direction, const sip::Peer& peer, const QByteArray& bytes);
 
     net::SipTransport transport_;
-    std::unique_ptr<sip::UserAgent> ua_;
+    std::vector<Account> accounts_;
     QTimer timer_;
     QList<net::ListenSpec> bound_;
     /// The other targets of a request sent to a resolved name, tried in order when sending to
     /// the current one fails (RFC 3263 §4.3); the most recent requests only.
     struct Failover {
-        sip::TransactionId id = 0;
+        std::uint64_t id = 0; ///< global transaction id
         sip::Outgoing out;
         QList<SipTarget> rest;
     };
     void sendTo(const sip::Outgoing& out, const SipTarget& target);
-    bool failOver(sip::TransactionId id);
+    bool failOver(std::uint64_t globalTx);
 
     SipResolver resolver_;
     QList<Failover> failover_;

@@ -79,7 +79,10 @@ public:
     int exitCode() const { return failed_ ? 1 : 0; }
 
 private:
-    void emitEvent(QJsonObject o);
+    void emitEvent(QJsonObject o, ua::AccountId account);
+    void onRegistration(ua::AccountId account, const sip::RegistrationChanged& e);
+    bool allRegistered() const;
+    bool allUnregistered() const;
     void maybeFinish();
     void shutdown();
     void exitWhenIdle();
@@ -88,11 +91,16 @@ private:
     PhoneOptions o_;
     ua::UaDriver driver_;
     QString contactHost_;
-    bool registered_ = false;
-    bool needRegistration_ = false;
+    /// Per account (driver order): whether it registers, and how far it got.
+    struct AccountState {
+        bool needRegistration = false;
+        bool registered = false;
+        bool unregistered = false; ///< stopping: the un-REGISTER was answered (or failed)
+    };
+    std::vector<AccountState> accounts_;
+    bool registered_ = false; ///< every account that registers did at least once
     bool failed_ = false;
     bool stopping_ = false;
-    bool unregistered_ = false; ///< stopping: the un-REGISTER was answered (or failed)
     bool callPlaced_ = false;
     sip::CallHandle outgoing_ = 0;
     bool outgoingDone_ = false;
@@ -103,9 +111,11 @@ private:
     std::set<sip::CallHandle> incoming_;
 };
 
-void Phone::emitEvent(QJsonObject o)
+void Phone::emitEvent(QJsonObject o, ua::AccountId account)
 {
     if (!o_.events) return;
+    const QString aor = driver_.accountUri(account);
+    if (!aor.isEmpty()) o.insert(QStringLiteral("account"), aor);
     o.insert(QStringLiteral("ts"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
     const QByteArray line = QJsonDocument(o).toJson(QJsonDocument::Compact);
     std::fwrite(line.constData(), 1, static_cast<std::size_t>(line.size()), stdout);
@@ -131,8 +141,7 @@ bool Phone::start()
         std::fprintf(stderr, "vphone-cli: %s\n", qPrintable(error));
         return false;
     }
-    sip::UaConfig config;
-    config.userAgent = "vphone-cli/" VPHONE_VERSION;
+    std::vector<sip::UaConfig> configs;
     const auto parseUriFlag = [](const QString& text, const char* flag) -> std::optional<sip::Uri> {
         auto uri = sip::parseUri(text.toStdString());
         if (!uri || (uri->scheme != sip::UriScheme::Sip && uri->scheme != sip::UriScheme::Sips)) {
@@ -142,17 +151,33 @@ bool Phone::start()
         }
         return *uri;
     };
-    if (!o_.account.isEmpty()) {
-        auto aor = parseUriFlag(o_.account, "--account");
+    std::optional<sip::Uri> defaultProxy;
+    if (!o_.proxy.isEmpty()) {
+        defaultProxy = parseUriFlag(o_.proxy, "--proxy");
+        if (!defaultProxy) return false;
+    }
+    for (const auto& a : o_.accounts) {
+        sip::UaConfig config;
+        config.userAgent = "vphone-cli/" VPHONE_VERSION;
+        auto aor = parseUriFlag(a.uri, "--account");
         if (!aor) return false;
         config.account = *aor;
-        if (o_.password) config.credentials = sip::DigestCredentials{aor->user, o_.password->toStdString()};
-        needRegistration_ = !o_.noRegister;
+        if (a.password) config.credentials = sip::DigestCredentials{aor->user, a.password->toStdString()};
+        config.outboundProxy = defaultProxy;
+        if (!a.proxy.isEmpty()) {
+            auto proxy = parseUriFlag(a.proxy, "proxy");
+            if (!proxy) return false;
+            config.outboundProxy = *proxy;
+        }
+        configs.push_back(std::move(config));
+        accounts_.push_back(AccountState{!a.noRegister, false, false});
     }
-    if (!o_.proxy.isEmpty()) {
-        auto proxy = parseUriFlag(o_.proxy, "--proxy");
-        if (!proxy) return false;
-        config.outboundProxy = *proxy;
+    if (configs.empty()) {
+        sip::UaConfig config; // direct IP calling: any user at our addresses
+        config.userAgent = "vphone-cli/" VPHONE_VERSION;
+        config.outboundProxy = defaultProxy;
+        configs.push_back(std::move(config));
+        accounts_.push_back(AccountState{});
     }
     contactHost_ = QStringLiteral("127.0.0.1");
     for (const auto& b : driver_.boundAddresses()) {
@@ -164,112 +189,149 @@ bool Phone::start()
 
     connect(&driver_, &ua::UaDriver::problem, this,
             [](const QString& what) { std::fprintf(stderr, "vphone-cli: %s\n", qPrintable(what)); });
-    connect(&driver_, &ua::UaDriver::registrationChanged, this, [this](const sip::RegistrationChanged& e) {
-        emitEvent({{QStringLiteral("event"), QStringLiteral("registration")},
-                   {QStringLiteral("state"), stateName(e.state)},
-                   {QStringLiteral("code"), e.code},
-                   {QStringLiteral("reason"), QString::fromStdString(e.reason)},
-                   {QStringLiteral("expires"), static_cast<qint64>(e.expires)}});
-        if (e.state == sip::RegistrationState::Registered && !registered_) {
-            registered_ = true;
-            placeCall();
-        }
-        if (e.state == sip::RegistrationState::Failed && !registered_) {
-            std::fprintf(stderr, "vphone-cli: registration failed: %d %s\n", e.code, e.reason.c_str());
-            failed_ = true;
-            shutdown();
-        }
-        if (stopping_ && registered_ &&
-            (e.state == sip::RegistrationState::Unregistered || e.state == sip::RegistrationState::Failed)) {
-            unregistered_ = true;
-            exitWhenIdle();
-        }
-    });
-    connect(&driver_, &ua::UaDriver::incomingCall, this, [this](const sip::IncomingCall& e) {
-        calls_[e.call] = false;
-        incoming_.insert(e.call);
-        emitEvent({{QStringLiteral("event"), QStringLiteral("call")},
-                   {QStringLiteral("state"), QStringLiteral("incoming")},
-                   {QStringLiteral("call"), static_cast<qint64>(e.call)},
-                   {QStringLiteral("direction"), QStringLiteral("in")},
-                   {QStringLiteral("from"), QString::fromStdString(e.from)},
-                   {QStringLiteral("to"), QString::fromStdString(e.to)}});
-        if (!o_.autoAnswer || stopping_) return;
-        driver_.ringing(e.call);
-        const auto handle = e.call;
-        QTimer::singleShot(static_cast<int>(*o_.autoAnswer * 1000), this, [this, handle] {
-            if (calls_.count(handle)) driver_.answer(handle, placeholderSdp(contactHost_));
-        });
-    });
-    connect(&driver_, &ua::UaDriver::callStateChanged, this, [this](const sip::CallStateChanged& e) {
-        emitEvent({{QStringLiteral("event"), QStringLiteral("call")},
-                   {QStringLiteral("state"), stateName(e.state)},
-                   {QStringLiteral("call"), static_cast<qint64>(e.call)},
-                   {QStringLiteral("direction"),
-                    incoming_.count(e.call) ? QStringLiteral("in") : QStringLiteral("out")},
-                   {QStringLiteral("code"), e.code},
-                   {QStringLiteral("reason"), QString::fromStdString(e.reason)}});
-        if (e.state == sip::CallState::Confirmed) {
-            calls_[e.call] = true;
-            if (e.call == outgoing_) outgoingAnswered_ = true;
-            if (o_.hangupAfter) {
+    connect(&driver_, &ua::UaDriver::registrationChanged, this, &Phone::onRegistration);
+    connect(&driver_, &ua::UaDriver::incomingCall, this,
+            [this](ua::AccountId account, const sip::IncomingCall& e) {
+                calls_[e.call] = false;
+                incoming_.insert(e.call);
+                emitEvent({{QStringLiteral("event"), QStringLiteral("call")},
+                           {QStringLiteral("state"), QStringLiteral("incoming")},
+                           {QStringLiteral("call"), static_cast<qint64>(e.call)},
+                           {QStringLiteral("direction"), QStringLiteral("in")},
+                           {QStringLiteral("from"), QString::fromStdString(e.from)},
+                           {QStringLiteral("to"), QString::fromStdString(e.to)}},
+                          account);
+                if (!o_.autoAnswer || stopping_) return;
+                driver_.ringing(e.call);
                 const auto handle = e.call;
-                QTimer::singleShot(static_cast<int>(*o_.hangupAfter * 1000), this,
-                                   [this, handle] { driver_.hangUp(handle); });
-            }
-        }
-        if (e.state == sip::CallState::Terminated) {
-            calls_.erase(e.call);
-            incoming_.erase(e.call);
-            if (e.call == outgoing_) {
-                outgoingDone_ = true;
-                if (!outgoingAnswered_) {
-                    std::fprintf(stderr, "vphone-cli: call to %s failed: %d %s\n", qPrintable(o_.call),
-                                 e.code, e.reason.c_str());
-                    failed_ = true;
+                QTimer::singleShot(static_cast<int>(*o_.autoAnswer * 1000), this, [this, handle] {
+                    if (calls_.count(handle)) driver_.answer(handle, placeholderSdp(contactHost_));
+                });
+            });
+    connect(&driver_, &ua::UaDriver::callStateChanged, this,
+            [this](ua::AccountId account, const sip::CallStateChanged& e) {
+                emitEvent({{QStringLiteral("event"), QStringLiteral("call")},
+                           {QStringLiteral("state"), stateName(e.state)},
+                           {QStringLiteral("call"), static_cast<qint64>(e.call)},
+                           {QStringLiteral("direction"),
+                            incoming_.count(e.call) ? QStringLiteral("in") : QStringLiteral("out")},
+                           {QStringLiteral("code"), e.code},
+                           {QStringLiteral("reason"), QString::fromStdString(e.reason)}},
+                          account);
+                if (e.state == sip::CallState::Confirmed) {
+                    calls_[e.call] = true;
+                    if (e.call == outgoing_) outgoingAnswered_ = true;
+                    if (o_.hangupAfter) {
+                        const auto handle = e.call;
+                        QTimer::singleShot(static_cast<int>(*o_.hangupAfter * 1000), this,
+                                           [this, handle] { driver_.hangUp(handle); });
+                    }
                 }
-            }
-            maybeFinish();
-            exitWhenIdle();
-        }
-    });
-    connect(&driver_, &ua::UaDriver::messageReceived, this, [this](const sip::MessageReceived& e) {
-        emitEvent({{QStringLiteral("event"), QStringLiteral("message")},
-                   {QStringLiteral("direction"), QStringLiteral("in")},
-                   {QStringLiteral("from"), QString::fromStdString(e.from)},
-                   {QStringLiteral("content_type"), QString::fromStdString(e.contentType)},
-                   {QStringLiteral("text"), QString::fromStdString(e.body)}});
-    });
-    connect(&driver_, &ua::UaDriver::messageResult, this, [this](const sip::MessageResult& e) {
-        const bool ok = e.code >= 200 && e.code < 300;
-        emitEvent({{QStringLiteral("event"), QStringLiteral("message")},
-                   {QStringLiteral("direction"), QStringLiteral("out")},
-                   {QStringLiteral("state"), ok ? QStringLiteral("delivered") : QStringLiteral("failed")},
-                   {QStringLiteral("code"), e.code},
-                   {QStringLiteral("reason"), QString::fromStdString(e.reason)}});
-        if (e.message == message_) {
-            messageDone_ = true;
-            if (!ok) {
-                std::fprintf(stderr, "vphone-cli: message to %s failed: %d %s\n", qPrintable(o_.messageTo),
-                             e.code, e.reason.c_str());
-                failed_ = true;
-            }
-        }
-        maybeFinish();
-    });
+                if (e.state == sip::CallState::Terminated) {
+                    calls_.erase(e.call);
+                    incoming_.erase(e.call);
+                    if (e.call == outgoing_) {
+                        outgoingDone_ = true;
+                        if (!outgoingAnswered_) {
+                            std::fprintf(stderr, "vphone-cli: call to %s failed: %d %s\n",
+                                         qPrintable(o_.call), e.code, e.reason.c_str());
+                            failed_ = true;
+                        }
+                    }
+                    maybeFinish();
+                    exitWhenIdle();
+                }
+            });
+    connect(&driver_, &ua::UaDriver::messageReceived, this,
+            [this](ua::AccountId account, const sip::MessageReceived& e) {
+                emitEvent({{QStringLiteral("event"), QStringLiteral("message")},
+                           {QStringLiteral("direction"), QStringLiteral("in")},
+                           {QStringLiteral("from"), QString::fromStdString(e.from)},
+                           {QStringLiteral("content_type"), QString::fromStdString(e.contentType)},
+                           {QStringLiteral("text"), QString::fromStdString(e.body)}},
+                          account);
+            });
+    connect(&driver_, &ua::UaDriver::messageResult, this,
+            [this](ua::AccountId account, const sip::MessageResult& e) {
+                const bool ok = e.code >= 200 && e.code < 300;
+                emitEvent(
+                    {{QStringLiteral("event"), QStringLiteral("message")},
+                     {QStringLiteral("direction"), QStringLiteral("out")},
+                     {QStringLiteral("state"), ok ? QStringLiteral("delivered") : QStringLiteral("failed")},
+                     {QStringLiteral("code"), e.code},
+                     {QStringLiteral("reason"), QString::fromStdString(e.reason)}},
+                    account);
+                if (e.message == message_) {
+                    messageDone_ = true;
+                    if (!ok) {
+                        std::fprintf(stderr, "vphone-cli: message to %s failed: %d %s\n",
+                                     qPrintable(o_.messageTo), e.code, e.reason.c_str());
+                        failed_ = true;
+                    }
+                }
+                maybeFinish();
+            });
 
-    driver_.start(std::move(config));
-    if (needRegistration_) {
-        driver_.registerAccount();
-    } else {
-        placeCall();
+    driver_.start(std::move(configs));
+    bool anyRegistration = false;
+    for (std::size_t i = 0; i < accounts_.size(); ++i) {
+        if (!accounts_[i].needRegistration) continue;
+        anyRegistration = true;
+        driver_.registerAccount(static_cast<ua::AccountId>(i));
     }
+    if (!anyRegistration) placeCall();
     if (o_.duration) QTimer::singleShot(static_cast<int>(*o_.duration * 1000), this, [this] { shutdown(); });
     auto* signalPoll = new QTimer(this);
     connect(signalPoll, &QTimer::timeout, this, [this] {
         if (gStopRequested) shutdown();
     });
     signalPoll->start(100);
+    return true;
+}
+
+void Phone::onRegistration(ua::AccountId account, const sip::RegistrationChanged& e)
+{
+    emitEvent({{QStringLiteral("event"), QStringLiteral("registration")},
+               {QStringLiteral("state"), stateName(e.state)},
+               {QStringLiteral("code"), e.code},
+               {QStringLiteral("reason"), QString::fromStdString(e.reason)},
+               {QStringLiteral("expires"), static_cast<qint64>(e.expires)}},
+              account);
+    if (account < 0 || static_cast<std::size_t>(account) >= accounts_.size()) return;
+    AccountState& a = accounts_[static_cast<std::size_t>(account)];
+    if (e.state == sip::RegistrationState::Registered && !a.registered) {
+        a.registered = true;
+        if (allRegistered() && !registered_) {
+            registered_ = true;
+            placeCall();
+        }
+    }
+    if (e.state == sip::RegistrationState::Failed && !a.registered && !stopping_) {
+        std::fprintf(stderr, "vphone-cli: registration failed: %d %s (%s)\n", e.code, e.reason.c_str(),
+                     qPrintable(driver_.accountUri(account)));
+        failed_ = true;
+        shutdown();
+    }
+    if (stopping_ && a.registered &&
+        (e.state == sip::RegistrationState::Unregistered || e.state == sip::RegistrationState::Failed)) {
+        a.unregistered = true;
+        exitWhenIdle();
+    }
+}
+
+bool Phone::allRegistered() const
+{
+    for (const auto& a : accounts_) {
+        if (a.needRegistration && !a.registered) return false;
+    }
+    return true;
+}
+
+bool Phone::allUnregistered() const
+{
+    for (const auto& a : accounts_) {
+        if (a.registered && !a.unregistered) return false;
+    }
     return true;
 }
 
@@ -337,21 +399,26 @@ void Phone::shutdown()
         std::fprintf(stderr, "vphone-cli: no answer to the message to %s\n", qPrintable(o_.messageTo));
         failed_ = true;
     }
-    if (needRegistration_ && !registered_ && !failed_) {
+    if (!allRegistered() && !failed_) {
         std::fprintf(stderr, "vphone-cli: not registered (server unreachable or not answering)\n");
         failed_ = true;
     }
     // Exit once unregistered and every call has ended (BYE answered, CANCEL's 487 in), or after
     // a grace period when the registrar or a peer does not answer.
-    if (registered_) driver_.unregister();
-    if (registered_ || !calls_.empty())
-        QTimer::singleShot(registered_ ? 3000 : 1000, this, [this] { QCoreApplication::exit(exitCode()); });
+    bool unregistering = false;
+    for (std::size_t i = 0; i < accounts_.size(); ++i) {
+        if (!accounts_[i].registered) continue;
+        unregistering = true;
+        driver_.unregister(static_cast<ua::AccountId>(i));
+    }
+    if (unregistering || !calls_.empty())
+        QTimer::singleShot(unregistering ? 3000 : 1000, this, [this] { QCoreApplication::exit(exitCode()); });
     exitWhenIdle();
 }
 
 void Phone::exitWhenIdle()
 {
-    if (!stopping_ || !calls_.empty() || (registered_ && !unregistered_)) return;
+    if (!stopping_ || !calls_.empty() || !allUnregistered()) return;
     QCoreApplication::exit(exitCode());
 }
 

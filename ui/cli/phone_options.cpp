@@ -22,8 +22,11 @@ QString phoneUsage()
     return QStringLiteral(
         "phone mode: vphone-cli [OPTIONS]\n"
         "  --account URI          address of record to register (sip:alice@example.test);\n"
-        "                         without it, calls to any user at --listen are taken (direct IP)\n"
-        "  --password-file FILE   password for the account (trailing newline ignored)\n"
+        "                         without it, calls to any user at --listen are taken (direct IP).\n"
+        "                         Repeatable: several accounts in one process; the first one\n"
+        "                         places --call and --message\n"
+        "  --password-file FILE   password for the account (trailing newline ignored); the i-th\n"
+        "                         password flag belongs to the i-th --account\n"
         "  --password-env VAR     password from an environment variable\n"
         "  --proxy URI            outbound proxy for every request (;transport=udp|tcp|tls)\n"
         "  --listen PROTO:HOST:PORT  local address, repeatable (udp:127.0.0.1:5060, tcp:[::1]:5070,\n"
@@ -51,6 +54,7 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* 
     PhoneOptions o;
     QString tlsCert;
     QString tlsKey;
+    QStringList passwords; // the i-th belongs to the i-th --account
     const auto fail = [&](const QString& why) -> std::optional<PhoneOptions> {
         *error = why;
         return std::nullopt;
@@ -75,7 +79,8 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* 
         };
         QString v;
         if (flag == QLatin1String("--account")) {
-            if (!value(&o.account)) return fail(QStringLiteral("--account needs a SIP URI"));
+            if (!value(&v)) return fail(QStringLiteral("--account needs a SIP URI"));
+            o.accounts.append(AccountOptions{{}, v, std::nullopt, {}, false});
         } else if (flag == QLatin1String("--password-file")) {
             if (!value(&v)) return fail(QStringLiteral("--password-file needs a file name"));
             QFile f(v);
@@ -85,13 +90,13 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* 
             QString pw = QString::fromUtf8(f.readAll());
             while (pw.endsWith(QLatin1Char('\n')) || pw.endsWith(QLatin1Char('\r')))
                 pw.chop(1);
-            o.password = pw;
+            passwords.append(pw);
         } else if (flag == QLatin1String("--password-env")) {
             if (!value(&v)) return fail(QStringLiteral("--password-env needs a variable name"));
             if (!qEnvironmentVariableIsSet(v.toLocal8Bit().constData())) {
                 return fail(QStringLiteral("environment variable %1 is not set").arg(v));
             }
-            o.password = qEnvironmentVariable(v.toLocal8Bit().constData());
+            passwords.append(qEnvironmentVariable(v.toLocal8Bit().constData()));
         } else if (flag == QLatin1String("--proxy")) {
             if (!value(&o.proxy)) return fail(QStringLiteral("--proxy needs a SIP URI"));
         } else if (flag == QLatin1String("--listen")) {
@@ -173,7 +178,16 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* 
                                        "--tls-key PEM")
                             .arg(l.toString()));
     }
-    if (o.noRegister && o.account.isEmpty()) return fail(QStringLiteral("--no-register needs --account"));
+    if (passwords.size() > o.accounts.size())
+        return fail(QStringLiteral("%1 passwords for %2 accounts: give one --password-file or --password-env "
+                                   "per --account, in the same order")
+                        .arg(passwords.size())
+                        .arg(o.accounts.size()));
+    for (qsizetype i = 0; i < passwords.size(); ++i)
+        o.accounts[i].password = passwords[i];
+    if (o.noRegister && o.accounts.isEmpty()) return fail(QStringLiteral("--no-register needs --account"));
+    for (auto& a : o.accounts)
+        a.noRegister = a.noRegister || o.noRegister;
     if (o.hangupAfter && o.call.isEmpty() && !o.autoAnswer) {
         return fail(QStringLiteral("--hangup-after needs --call or --auto-answer"));
     }

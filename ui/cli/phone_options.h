@@ -13,10 +13,21 @@
 
 namespace vphone::cli {
 
+/// One account: an address of record, its password and how to reach its registrar.
+struct AccountOptions {
+    QString name;                    ///< the config file's [account NAME] (empty from the command line)
+    QString uri;                     ///< --account sip:alice@example.test
+    std::optional<QString> password; ///< from --password-file (trailing newline dropped) or --password-env
+    QString proxy;                   ///< outbound proxy of this account; empty: PhoneOptions::proxy
+    bool noRegister = false;         ///< use the identity without REGISTER
+};
+
 struct PhoneOptions {
-    QString account;                  ///< --account sip:alice@example.test
-    std::optional<QString> password;  ///< from --password-file (trailing newline dropped) or --password-env
-    QString proxy;                    ///< --proxy URI (;transport= honoured)
+    /// --account (repeatable; the i-th --password-file/--password-env belongs to the i-th
+    /// --account) and the config file's [account] sections. The first one places --call and
+    /// --message.
+    QList<AccountOptions> accounts;
+    QString proxy;                    ///< --proxy URI (;transport= honoured), for every account
     QList<net::ListenSpec> listen;    ///< --listen (repeatable)
     QString call;                     ///< --call URI
     std::optional<double> autoAnswer; ///< --auto-answer[=DELAY] (seconds)
