@@ -8,7 +8,10 @@
 #     bob (auto-answer) through the proxy, both confirm, alice hangs up after 1 s;
 #  2. a MESSAGE from alice to bob over TLS;
 #  3. without the CA the certificate is refused: a clear error and a non-zero exit;
-#  4. a wrong password fails registration at once, with a non-zero exit.
+#  4. a wrong password fails registration at once, with a non-zero exit;
+#  5. bob with a tls: listener (certificate from the CA) through a second Kamailio that reaches
+#     UAs at their Contact: it connects to bob's listener, checking his certificate, and the
+#     call goes through; carol's self-signed certificate is refused by that Kamailio.
 # usage: kamailio_tls.sh VPHONE_CLI
 CLI=$(realpath "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -33,9 +36,9 @@ printf 'not-the-password\n' >"$WORK/wrong.pw"
 kamailio -A WITH_TLS -c -f "$WORK/kamailio.cfg" >"$WORK/kamailio-check.log" 2>&1 ||
   { cat "$WORK/kamailio-check.log"; echo "kamailio config check failed (logs in $WORK)"; exit 1; }
 start kamailio kamailio -A WITH_TLS -f "$WORK/kamailio.cfg" -DD -E -m 64 -M 8 -w "$WORK" -Y "$WORK"
-tls_up() { # the handshake completes with our CA: Kamailio serves its certificate (bounded: ~10 s)
+tls_up() { # [PORT]: the handshake completes with our CA: Kamailio serves its certificate (~10 s)
   for _ in $(seq 50); do
-    timeout 2 openssl s_client -connect 127.0.0.1:$KP -CAfile ca.pem -verify_return_error -brief \
+    timeout 2 openssl s_client -connect 127.0.0.1:${1:-$KP} -CAfile ca.pem -verify_return_error -brief \
       </dev/null >"$WORK/s_client.log" 2>&1 && return 0
     sleep 0.2
   done
@@ -123,6 +126,49 @@ check "within 3 s (took $ms ms)" test $ms -lt 3000
 check "after at most 2 REGISTERs" test "$(grep -c '^REGISTER ' "$WORK/wrong.trace")" -le 2
 check "the password never appears in a trace or log" \
   bash -c "! grep -rq 'not-the-password\|alice-secret\|bob-secret' '$WORK'/*.trace '$WORK'/*.log '$WORK'/*.err"
+
+echo "== bob listens on TLS: a Kamailio that reaches UAs at their Contact connects to him"
+# A second Kamailio (-A CONTACT_ONLY: no "received") on 5218; bob's certificate comes from the CA,
+# which that Kamailio checks when it connects to bob's tls: listener.
+K2=5218
+mkdir -p "$WORK/k2"
+kamailio_config "$HERE/kamailio-tls/kamailio.cfg" "$WORK/k2/kamailio.cfg" "$WORK/db" "$WORK" \
+  "listen=tls:127.0.0.1:$K2" "alias=\"127.0.0.1:$K2\""
+check "openssl issued bob's certificate (127.0.0.1)" issue_cert "$WORK" bob "IP:127.0.0.1"
+start kamailio2 kamailio -A WITH_TLS -A CONTACT_ONLY -f "$WORK/k2/kamailio.cfg" -DD -E -m 64 -M 8 -w "$WORK/k2" -Y "$WORK/k2"
+check "the second Kamailio serves TLS on 127.0.0.1:$K2" tls_up $K2
+start bob-listener "$CLI" --listen tls:127.0.0.1:5217 --tls-cert "$WORK/bob.pem" --tls-key "$WORK/bob.key" \
+  --account "sip:bob@127.0.0.1:$K2" --password-file "$WORK/bob.pw" --proxy "sip:127.0.0.1:$K2;transport=tls" \
+  --ca-file "$WORK/ca.pem" --auto-answer --duration 60 --events --trace "$WORK/bob-listener.trace"
+check "bob registers with his tls: listener as Contact" wait_for "$WORK/kamailio2.log" \
+  "REGISTER ok: sip:bob@127.0.0.1:$K2 -> <sip:bob@127.0.0.1:5217;transport=tls>" 10
+timeout 30 "$CLI" --listen udp:127.0.0.1:5219 --account "sip:alice@127.0.0.1:$K2" --password-file "$WORK/alice.pw" \
+  --proxy "sip:127.0.0.1:$K2;transport=tls" --ca-file "$WORK/ca.pem" --call "sip:bob@127.0.0.1:$K2" --hangup-after 1 \
+  --events --trace "$WORK/alice-listener.trace" >"$WORK/alice-listener.log" 2>"$WORK/alice-listener.err"
+check "alice exits 0 after the call" test $? -eq 0
+check "alice's call was confirmed" grep -q '"state":"confirmed"' "$WORK/alice-listener.log"
+check "Kamailio sent the INVITE to bob's Contact, not to a saved connection" \
+  grep -q "routing INVITE from alice (tls) to sip:bob@127.0.0.1:5217;transport=tls via <null>" "$WORK/kamailio2.log"
+check "bob's call was confirmed and ended by alice's BYE" wait_for "$WORK/bob-listener.log" '"reason":"BYE received"' 5
+check "bob got the INVITE on a connection Kamailio opened (not from port $K2)" \
+  bash -c "p=\$(awk '/^--- /{dir=\$3; peer=\$4; n=1; next} n==1{if (dir==\"recv\" && /^INVITE /) print peer; n=0}' '$WORK/bob-listener.trace'); [ -n \"\$p\" ] && [ \"\${p##*:}\" != $K2 ]"
+
+echo "== carol's tls: listener has a self-signed certificate: that Kamailio refuses to connect"
+printf 'carol-secret\n' >"$WORK/carol.pw"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/self.key" -out "$WORK/self.pem" -days 2 -subj "/CN=127.0.0.1" \
+  -addext "subjectAltName=IP:127.0.0.1" >>"$WORK/openssl.log" 2>&1
+start carol-self "$CLI" --listen tls:127.0.0.1:5211 --tls-cert "$WORK/self.pem" --tls-key "$WORK/self.key" \
+  --account "sip:carol@127.0.0.1:$K2" --password-file "$WORK/carol.pw" --proxy "sip:127.0.0.1:$K2;transport=tls" \
+  --ca-file "$WORK/ca.pem" --auto-answer --duration 60 --events
+check "carol registers" wait_for "$WORK/carol-self.log" '"state":"registered"' 10
+timeout 30 "$CLI" --listen udp:127.0.0.1:5219 --account "sip:alice@127.0.0.1:$K2" --password-file "$WORK/alice.pw" \
+  --proxy "sip:127.0.0.1:$K2;transport=tls" --ca-file "$WORK/ca.pem" --call "sip:carol@127.0.0.1:$K2" --hangup-after 1 \
+  --events >"$WORK/alice-self.log" 2>"$WORK/alice-self.err"
+rc=$?
+check "alice's call fails (rc=$rc, not killed by the timeout)" test $rc -ne 0 -a $rc -ne 124
+check "with 408 from the proxy (no answer from carol)" grep -q "call to sip:carol@127.0.0.1:$K2 failed: 408" "$WORK/alice-self.err"
+check "carol never saw the call" bash -c "! grep -q '\"state\":\"incoming\"' '$WORK/carol-self.log'"
+check "Kamailio refused carol's certificate" grep -q "certificate verify failed" "$WORK/kamailio2.log"
 
 kill -TERM "$PID_bob"
 for _ in $(seq 60); do kill -0 "$PID_bob" 2>/dev/null || break; sleep 0.1; done

@@ -4,25 +4,33 @@
 # and sip.example.test), chain checked with `openssl verify`; openssl output in DIR/openssl.log.
 make_pki() {
   local d=$1
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" -days 2 \
+    -subj "/CN=vphone interop CA" -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" >"$d/openssl.log" 2>&1 &&
+    issue_cert "$d" kamailio "IP:127.0.0.1,DNS:sip.example.test"
+}
+
+# issue_cert DIR NAME SAN: DIR/NAME.pem + DIR/NAME.key, issued by DIR/ca.pem for the
+# subjectAltName SAN (TLS server and client use), then verified against the CA.
+issue_cert() {
+  local d=$1 name=$2 san=$3
   {
-    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" -days 2 \
-      -subj "/CN=vphone interop CA" -addext "basicConstraints=critical,CA:TRUE" \
-      -addext "keyUsage=critical,keyCertSign,cRLSign" &&
-      openssl req -newkey rsa:2048 -nodes -keyout "$d/kamailio.key" -out "$d/kamailio.csr" -subj "/CN=127.0.0.1" &&
+    openssl req -newkey rsa:2048 -nodes -keyout "$d/$name.key" -out "$d/$name.csr" -subj "/CN=127.0.0.1" &&
       printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
-        "extendedKeyUsage=serverAuth" "subjectAltName=IP:127.0.0.1,DNS:sip.example.test" >"$d/kamailio.ext" &&
-      openssl x509 -req -in "$d/kamailio.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
-        -extfile "$d/kamailio.ext" -out "$d/kamailio.pem" &&
-      openssl verify -CAfile "$d/ca.pem" "$d/kamailio.pem"
-  } >"$d/openssl.log" 2>&1
+        "extendedKeyUsage=serverAuth,clientAuth" "subjectAltName=$san" >"$d/$name.ext" &&
+      openssl x509 -req -in "$d/$name.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
+        -extfile "$d/$name.ext" -out "$d/$name.pem" &&
+      openssl verify -CAfile "$d/ca.pem" "$d/$name.pem"
+  } >>"$d/openssl.log" 2>&1
 }
 
 # kamailio_config TEMPLATE OUT DBDIR CERTDIR LISTEN_LINE...: the config from kamailio-tls/ with
-# the listen=/alias= lines given and the db and certificate paths filled in.
+# the listen=/alias= lines given and the db, certificate and CA paths filled in.
 kamailio_config() {
   local template=$1 out=$2 db=$3 certs=$4
   shift 4
   printf '%s\n' "$@" >"$out.listen"
   sed -e "/@LISTEN@/r $out.listen" -e "/@LISTEN@/d" -e "s|@DBDIR@|$db|g" \
-    -e "s|@CERT@|$certs/kamailio.pem|g" -e "s|@KEY@|$certs/kamailio.key|g" "$template" >"$out"
+    -e "s|@CERT@|$certs/kamailio.pem|g" -e "s|@KEY@|$certs/kamailio.key|g" -e "s|@CA@|$certs/ca.pem|g" \
+    "$template" >"$out"
 }
