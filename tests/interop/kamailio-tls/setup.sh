@@ -1,13 +1,14 @@
 # Set-up shared by kamailio_tls.sh, kamailio_ipv6.sh and baresip_kamailio.sh. Source it.
-# make_pki DIR: a throwaway PKI made with the openssl command line: DIR/ca.pem (a CA valid for 2
-# days) and DIR/kamailio.pem + DIR/kamailio.key (a server certificate it issued for IP 127.0.0.1
-# and sip.example.test), chain checked with `openssl verify`; openssl output in DIR/openssl.log.
+# make_pki DIR [SAN]: a throwaway PKI made with the openssl command line: DIR/ca.pem (a CA valid
+# for 2 days) and DIR/kamailio.pem + DIR/kamailio.key (a server certificate it issued for SAN,
+# by default IP 127.0.0.1 and sip.example.test), chain checked with `openssl verify`; openssl
+# output in DIR/openssl.log.
 make_pki() {
-  local d=$1
+  local d=$1 san=${2:-IP:127.0.0.1,DNS:sip.example.test}
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" -days 2 \
     -subj "/CN=vphone interop CA" -addext "basicConstraints=critical,CA:TRUE" \
     -addext "keyUsage=critical,keyCertSign,cRLSign" >"$d/openssl.log" 2>&1 &&
-    issue_cert "$d" kamailio "IP:127.0.0.1,DNS:sip.example.test"
+    issue_cert "$d" kamailio "$san"
 }
 
 # issue_cert DIR NAME SAN: DIR/NAME.pem + DIR/NAME.key, issued by DIR/ca.pem for the
