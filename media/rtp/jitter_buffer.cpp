@@ -152,10 +152,7 @@ JitterInsert JitterBuffer::insert(std::uint16_t sequenceNumber, std::uint32_t ti
         }
         ++stats_.late;
         addSample(transit);
-        // Grow at once to cover what just came late.
-        const std::int64_t minTransit = transit_[minQueue_[minHead_ % config_.window] % config_.window];
-        targetUs_ = std::clamp(std::max(targetUs_, transit - minTransit + frameUs_ / 2),
-                               toUs(config_.minDelay), toUs(config_.maxDelay));
+        growFor(transit);
         return JitterInsert::Late;
     }
     Slot& s = slot(ext);
@@ -176,7 +173,18 @@ JitterInsert JitterBuffer::insert(std::uint16_t sequenceNumber, std::uint32_t ti
     }
     ++stats_.packets;
     addSample(transit);
+    // Stored but its frame time has passed (it came during an underrun): catchUp() will count
+    // it late; grow now.
+    if (started_ && extTs + frameSamples_ / 2 < playoutTs_) growFor(transit);
     return result;
+}
+
+void JitterBuffer::growFor(std::int64_t transitUs)
+{
+    // Grow at once to cover what just came late.
+    const std::int64_t minTransit = transit_[minQueue_[minHead_ % config_.window] % config_.window];
+    targetUs_ = std::clamp(std::max(targetUs_, transitUs - minTransit + frameUs_ / 2), toUs(config_.minDelay),
+                           toUs(config_.maxDelay));
 }
 
 void JitterBuffer::updateTarget(TimePoint now)

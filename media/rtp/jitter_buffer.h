@@ -128,6 +128,7 @@ private:
     std::int64_t unwrapTs(std::uint32_t ts) const;
     std::int64_t tsToUs(std::int64_t ts) const;
     void addSample(std::int64_t transitUs);
+    void growFor(std::int64_t transitUs);
     void updateTarget(TimePoint now);
     std::int64_t delayUs(TimePoint now) const;
     void catchUp();

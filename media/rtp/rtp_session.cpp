@@ -280,13 +280,22 @@ std::optional<std::vector<std::uint8_t>> RtpSession::pollRtcp()
     return out;
 }
 
+// GCC 12 at -O1 and above reports moving a variant holding a vector out of the deque as
+// "maybe uninitialized" (a false positive, like GCC bug 107919); nothing is read uninitialised.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 std::optional<RtpSessionEvent> RtpSession::pollEvent()
 {
     if (events_.empty()) return std::nullopt;
-    auto out = std::move(events_.front());
+    std::optional<RtpSessionEvent> out(std::in_place, std::move(events_.front()));
     events_.pop_front();
     return out;
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 const RtpSource* RtpSession::source(std::uint32_t ssrc) const
 {
