@@ -8,7 +8,13 @@
 // (StrayResponse with a new To tag) is ACKed and ended with a BYE at once. hangUp() before a
 // final response asks the layer to CANCEL (held until the first 1xx, §9.1) and waits for the
 // 487; once confirmed it sends BYE and reports Terminated when the BYE is answered or times out.
+// Reliable 1xx (Require: 100rel) are PRACKed in their early dialog first (prack.cpp); ones that
+// are retransmissions or out of order are dropped there before they change the call's state.
 #include "user_agent_impl.h"
+
+#include "charset.h"
+
+#include <algorithm>
 
 namespace vphone::sip {
 
@@ -87,9 +93,15 @@ void UserAgent::Impl::onInviteResponse(ClientRequest& cr, const Message& respons
                                      [&](const Dialog& d) { return d.remoteTag == early->remoteTag; });
             if (same == c.early.end()) {
                 c.early.push_back(std::move(*early));
+                same = std::prev(c.early.end());
             } else {
                 same->remoteTarget = early->remoteTarget; // §12.1.2: 1xx may refresh the target
             }
+            const auto require = response.values(HeaderId::Require);
+            const bool reliable = std::any_of(require.begin(), require.end(), [](std::string_view v) {
+                return charset::iequals(trimLws(v), "100rel");
+            });
+            if (reliable && !onReliableProvisional(c, *same, response, now)) return;
         }
         if (c.cancelRequested) return;
         if (status == 180 || status == 181 || status == 182) {
@@ -109,9 +121,13 @@ void UserAgent::Impl::onInviteResponse(ClientRequest& cr, const Message& respons
             finish(c.handle, 502, "2xx without a To tag");
             return;
         }
+        for (const auto& e : c.early) {
+            // PRACKs and UPDATEs sent in the early dialog count on in the confirmed one.
+            if (e.remoteTag == d->remoteTag) d->localSeq = std::max(d->localSeq, e.localSeq);
+        }
         c.early.clear();
         c.dialog = std::move(*d);
-        c.ack = ackFor(*c.dialog, c.dialog->localSeq, c.ackPeer);
+        c.ack = ackFor(*c.dialog, cr.request.cseq()->sequence, c.ackPeer);
         layer.sendStateless(*c.ack, c.ackPeer);
         if (c.cancelRequested) {
             // The 2xx crossed our CANCEL (§9.1): the call was accepted, so end it with BYE.
@@ -140,14 +156,21 @@ void UserAgent::Impl::onStrayResponse(const Message& response, const Peer& /*fro
     const auto cseq = response.cseq();
     if (!from || !to || !callId || !cseq || to->tag.empty()) return;
     for (auto& [handle, c] : calls) {
+        if (!c.dialog || !c.dialog->matches(*callId, from->tag, to->tag)) continue;
+        // §13.2.2.4: a retransmitted 2xx (to the first INVITE or to a re-INVITE of ours, on
+        // either side of the call) gets the same ACK again.
+        if (c.ack && c.ack->cseq() && c.ack->cseq()->sequence == cseq->sequence) {
+            layer.sendStateless(*c.ack, c.ackPeer);
+        } else {
+            Peer peer;
+            layer.sendStateless(ackFor(*c.dialog, cseq->sequence, peer), peer);
+        }
+        return;
+    }
+    for (auto& [handle, c] : calls) {
         if (!c.outgoing || c.invite.callId() != callId) continue;
         const auto ours = c.invite.fromView();
         if (!ours || ours->tag != from->tag) continue;
-        if (c.dialog && c.dialog->remoteTag == to->tag) {
-            // §13.2.2.4: a retransmitted 2xx gets the same ACK again.
-            if (c.ack) layer.sendStateless(*c.ack, c.ackPeer);
-            return;
-        }
         // §13.2.2.4: another fork answered too. ACK it, then end that dialog with BYE.
         auto d = dialogAsUac(c.invite, response);
         if (!d) return;

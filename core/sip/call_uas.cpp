@@ -7,7 +7,10 @@
 // server transaction; ringing()/answer()/reject() answer on it with our To tag. answer() builds
 // the UAS dialog and keeps the 2xx in a PendingOk that retransmits it (T1 doubling to T2) until
 // the ACK arrives (Confirmed) or 64*T1 pass (BYE, Terminated 408). Requests with a To tag must
-// match a dialog by Call-ID and both tags, else 481.
+// match a dialog by Call-ID and both tags, else 481. With 100rel (prack.cpp) the 1xx goes
+// reliably and answer() waits for its PRACK. An INVITE whose Replaces names a confirmed dialog
+// of ours, or an early dialog we initiated, is offered as a new call (IncomingCall::replaces);
+// answering it ends the replaced call: BYE when confirmed, CANCEL while it was still ringing.
 #include "user_agent_impl.h"
 
 #include <algorithm>
@@ -24,6 +27,7 @@ void UserAgent::Impl::finish(CallHandle handle, int code, std::string reason)
 {
     auto it = calls.find(handle);
     if (it == calls.end()) return;
+    if (!it->second.endReason.empty()) reason = it->second.endReason;
     events.emplace_back(CallStateChanged{handle, CallState::Terminated, code, std::move(reason), {}});
     calls.erase(it);
 }
@@ -50,12 +54,14 @@ void UserAgent::Impl::onInvite(RequestReceived& in, TimePoint now)
         reply(in.id, in.request, 404, now);
         return;
     }
+    CallHandle replaced = 0;
     if (auto replaces = in.request.get(HeaderId::Replaces)) {
         // RFC 3891 §3: the dialog to replace must exist here (to-tag is our tag, from-tag the
         // peer's, as in §12.2.2) and not be an early dialog someone else initiated, else 481;
-        // early-only names a dialog that must not be confirmed yet, else 486.
+        // one that is already ending gets 603; early-only names a dialog that must not be
+        // confirmed yet, else 486. Two Replaces headers are a 400.
         const auto r = parseReplaces(*replaces);
-        if (!r) {
+        if (!r || in.request.count(HeaderId::Replaces) > 1) {
             reply(in.id, in.request, 400, now);
             return;
         }
@@ -64,10 +70,15 @@ void UserAgent::Impl::onInvite(RequestReceived& in, TimePoint now)
             reply(in.id, in.request, 481, now);
             return;
         }
+        if (target->ending || target->endReason == "replaced") {
+            reply(in.id, in.request, 603, now);
+            return;
+        }
         if (r->earlyOnly && target->dialog && target->dialog->confirmed) {
             reply(in.id, in.request, 486, now);
             return;
         }
+        replaced = target->handle;
     }
     if (calls.size() >= kMaxCalls) {
         reply(in.id, in.request, 486, now);
@@ -82,12 +93,15 @@ void UserAgent::Impl::onInvite(RequestReceived& in, TimePoint now)
     c.from = in.from;
     c.localTag = token();
     c.state = CallState::Incoming;
+    c.reliable = wantsReliable(in.request);
+    c.replaces = replaced;
     IncomingCall ev;
     ev.call = handle;
     ev.from = std::string(in.request.get(HeaderId::From).value_or(""));
     ev.to = std::string(in.request.get(HeaderId::To).value_or(""));
     if (auto uri = in.request.requestUri()) ev.requestUri = *uri;
     ev.sdp = std::string(in.request.body());
+    ev.replaces = replaced;
     events.emplace_back(std::move(ev));
 }
 
@@ -96,8 +110,10 @@ void UserAgent::Impl::ringing(CallHandle handle, TimePoint now)
     auto it = calls.find(handle);
     if (it == calls.end() || it->second.outgoing || it->second.dialog) return;
     Call& c = it->second;
-    if (layer.sendResponse(c.serverTx, newResponse(c.request, 180, c.localTag), now) &&
-        c.state != CallState::Ringing) {
+    const bool sent = c.reliable
+                          ? sendReliable(c, 180, now)
+                          : layer.sendResponse(c.serverTx, newResponse(c.request, 180, c.localTag), now);
+    if (sent && c.state != CallState::Ringing) {
         setState(c, CallState::Ringing, 180, "Ringing");
     }
 }
@@ -107,12 +123,31 @@ void UserAgent::Impl::answer(CallHandle handle, std::string sdp, TimePoint now)
     auto it = calls.find(handle);
     if (it == calls.end() || it->second.outgoing || it->second.dialog) return;
     Call& c = it->second;
+    if (c.answerQueued) return;
+    c.localSdp = std::move(sdp);
+    if (c.unacked) {
+        // RFC 3262 §3: the 2xx must not overtake a reliable 1xx: it goes once the PRACK is in.
+        c.answerQueued = true;
+        return;
+    }
+    sendAnswer(c, now);
+}
+
+void UserAgent::Impl::sendAnswer(Call& c, TimePoint now)
+{
+    const CallHandle handle = c.handle;
+    c.answerQueued = false;
     auto d = dialogAsUas(c.request, c.localTag);
     if (!d) {
         reject(handle, 400, now);
         return;
     }
-    c.localSdp = std::move(sdp);
+    if (!c.early.empty()) {
+        // Requests already sent in the early dialog (UPDATE) count on (§12.2.1.1).
+        d->localSeq = c.early.front().localSeq;
+        d->remoteTarget = c.early.front().remoteTarget;
+        c.early.clear();
+    }
     Message ok = newResponse(c.request, 200, c.localTag);
     if (!c.localSdp.empty()) ok.setBody(c.localSdp, "application/sdp");
     if (!layer.sendResponse(c.serverTx, ok, now)) {
@@ -130,6 +165,16 @@ void UserAgent::Impl::answer(CallHandle handle, std::string sdp, TimePoint now)
     p.nextAt = now + p.interval;
     p.giveUpAt = now + 64 * layer.timers().t1;
     c.pendingOk = std::move(p);
+    if (c.replaces) {
+        // RFC 3891 §3: the new call is accepted: the replaced one ends, BYE once confirmed,
+        // CANCEL while our INVITE was still ringing.
+        auto old = calls.find(c.replaces);
+        c.replaces = 0;
+        if (old != calls.end()) {
+            old->second.endReason = "replaced";
+            hangUp(old->first, now);
+        }
+    }
 }
 
 void UserAgent::Impl::reject(CallHandle handle, int code, TimePoint now)
@@ -246,6 +291,8 @@ void UserAgent::Impl::onInDialogRequest(RequestReceived& in, TimePoint now)
         }
         return;
     case Method::Options: onOptionsRequest(in, {}, now); return;
+    case Method::Prack: onPrack(*c, in, now); return;
+    case Method::Update: onUpdate(*c, in, now); return;
     case Method::Message:
         reply(in.id, request, 200, now);
         events.emplace_back(MessageReceived{std::string(request.get(HeaderId::From).value_or("")),
@@ -261,6 +308,12 @@ void UserAgent::Impl::onReInvite(Call& c, RequestReceived& in, TimePoint now)
 {
     if (c.ending) {
         reply(in.id, in.request, 481, now);
+        return;
+    }
+    if (c.modify && c.modify->tx && (c.modify->method == Method::Invite || !c.modify->sdp.empty())) {
+        // §14.2: our own re-INVITE (or UPDATE offer) is in progress: glare, 491 (Request
+        // Pending); both sides retry after the §14.1 back-off.
+        reply(in.id, in.request, 491, now);
         return;
     }
     if (c.pendingOk) {
@@ -286,6 +339,7 @@ void UserAgent::Impl::onReInvite(Call& c, RequestReceived& in, TimePoint now)
     p.nextAt = now + p.interval;
     p.giveUpAt = now + 64 * layer.timers().t1;
     c.pendingOk = std::move(p);
+    modified(c, ModifyOrigin::Remote, Method::Invite, 200, "OK", std::string(in.request.body()));
 }
 
 } // namespace vphone::sip

@@ -35,6 +35,8 @@ struct Dialog {
     std::uint32_t localSeq = 0;
     std::optional<std::uint32_t> remoteSeq;
     bool confirmed = false; ///< false while early (§12.1)
+    /// RFC 3262 §4 (UAC): RSeq of the last in-order reliable 1xx received on this dialog.
+    std::optional<std::uint32_t> remoteRSeq;
 
     /// §12.2.2 matching of a received request: Call-ID, To tag = local tag, From tag = remote tag.
     bool matches(std::string_view callIdValue, std::string_view local, std::string_view remote) const

@@ -2,6 +2,12 @@
 // the requests handled outside dialogs (OPTIONS, MESSAGE). Theory of operation:
 // user_agent_impl.h. Calls live in call_uac.cpp / call_uas.cpp, registration in registration.cpp.
 //
+// Limits on what comes in: new requests outside dialogs pass a token bucket per source address
+// (UaConfig::rateLimit) before the transaction layer sees them; a request without To tag that
+// merges with one in progress gets 482 (§8.2.2.2); Max-Forwards 0 gets 483 except for OPTIONS
+// (RFC 4475 §3.3.11: an endpoint answers such an OPTIONS). Requests larger than 1300 bytes go
+// over TCP instead of UDP when we listen on TCP and the hop did not ask for UDP (§18.1.1).
+//
 // Call termination convention (CallStateChanged::code): the SIP status that ended the call when
 // one did (final response to our INVITE, 487 after CANCEL, the status we rejected with, 408 for
 // a timeout or a 2xx never ACKed); 0 for a call ended by BYE, with reason "BYE received" or
@@ -16,6 +22,13 @@
 namespace vphone::sip {
 
 using namespace std::chrono_literals;
+
+namespace {
+/// Our option tags, in every Supported header we send.
+constexpr std::string_view kSupported = "100rel, replaces";
+/// §18.1.1: with the path MTU unknown, a request larger than this goes over TCP.
+constexpr std::size_t kMaxUdpRequest = 1300;
+} // namespace
 
 std::string hex64(std::uint64_t value)
 {
@@ -49,9 +62,9 @@ std::string hostPort(std::string_view host, std::uint16_t port)
 UaCapabilities uaCapabilities()
 {
     UaCapabilities caps;
-    caps.allowed = {Method::Invite, Method::Ack,     Method::Bye,
-                    Method::Cancel, Method::Options, Method::Message};
-    caps.supportedOptions = {"replaces"};
+    caps.allowed = {Method::Invite,  Method::Ack,     Method::Bye,   Method::Cancel,
+                    Method::Options, Method::Message, Method::Prack, Method::Update};
+    caps.supportedOptions = {"100rel", "replaces"};
     caps.acceptedBodies.push_back("message/cpim");
     caps.acceptedBodies.push_back("text/html");
     return caps;
@@ -60,7 +73,8 @@ UaCapabilities uaCapabilities()
 } // namespace
 
 UserAgent::Impl::Impl(UaConfig c)
-    : config(std::move(c)), layer(config.timers, config.maxTransactions), caps(uaCapabilities())
+    : config(std::move(c)), layer(config.timers, config.maxTransactions), caps(uaCapabilities()),
+      limiter(config.rateLimit.perSecond, config.rateLimit.burst, config.rateLimit.maxSources)
 {
     reg.callId = newCallId();
     reg.fromTag = token();
@@ -68,11 +82,16 @@ UserAgent::Impl::Impl(UaConfig c)
 
 // ---------------------------------------------------------------- building
 
+std::uint64_t UserAgent::Impl::random64()
+{
+    if (config.random) return config.random();
+    // No random source given (tests that do not care): a counter, unique but predictable.
+    return 0x5eed000000000000ULL + ++fallbackRandom;
+}
+
 std::string UserAgent::Impl::token()
 {
-    if (config.random) return hex64(config.random());
-    // No random source given (tests that do not care): a counter, unique but predictable.
-    return hex64(0x5eed000000000000ULL + ++fallbackRandom);
+    return hex64(random64());
 }
 
 Peer UserAgent::Impl::local(Transport transport) const
@@ -150,7 +169,7 @@ Message UserAgent::Impl::newRequest(Method method, const NextHop& hop, std::stri
     m.addHeader(HeaderId::UserAgent, config.userAgent);
     if (method != Method::Ack) {
         m.addHeader(HeaderId::Allow, caps.allowHeader());
-        m.addHeader(HeaderId::Supported, "replaces");
+        m.addHeader(HeaderId::Supported, kSupported);
     }
     return m;
 }
@@ -161,17 +180,19 @@ Message UserAgent::Impl::dialogRequest(Dialog& dialog, Method method, Peer& peer
     peer = hop.peer;
     // §12.2.1.1: the local sequence number increments by one for each new request.
     return newRequest(method, hop, dialog.localParty, dialog.remoteParty, dialog.callId, ++dialog.localSeq,
-                      method == Method::Invite);
+                      method == Method::Invite || method == Method::Update);
 }
 
 Message UserAgent::Impl::newResponse(const Message& request, int status, std::string_view toTag)
 {
     Message r = TransactionLayer::buildResponse(request, status, toTag);
     const bool invite = request.method() == Method::Invite;
-    if (invite && status > 100 && status < 300) {
-        // §12.1.1: a dialog-creating response copies Record-Route and carries our Contact.
+    const bool update = request.method() == Method::Update;
+    if ((invite && status > 100 && status < 300) || (update && status / 100 == 2)) {
+        // §12.1.1: a dialog-creating response copies Record-Route and carries our Contact;
+        // RFC 3311 §5.2: so does the 2xx to UPDATE, a target refresh request.
         for (const auto& h : request.headers()) {
-            if (h.id == HeaderId::RecordRoute) r.addHeader(HeaderId::RecordRoute, request.value(h));
+            if (invite && h.id == HeaderId::RecordRoute) r.addHeader(HeaderId::RecordRoute, request.value(h));
         }
         const auto via = request.topViaView();
         Transport t = Transport::Udp;
@@ -181,7 +202,7 @@ Message UserAgent::Impl::newResponse(const Message& request, int status, std::st
     }
     if (status >= 200 && status < 300 && (invite || request.method() == Method::Options)) {
         r.addHeader(HeaderId::Allow, caps.allowHeader());
-        r.addHeader(HeaderId::Supported, "replaces");
+        r.addHeader(HeaderId::Supported, kSupported);
     }
     if (status > 100) r.addHeader(HeaderId::Server, config.userAgent);
     return r;
@@ -200,8 +221,36 @@ void UserAgent::Impl::reply(TransactionId tx, const Message& request, int status
 
 // ---------------------------------------------------------------- client transactions
 
+namespace {
+
+/// The URI that chose the request's first hop (see nextHop()) asked for a transport itself.
+bool hopTransportExplicit(const Message& request)
+{
+    const auto uri = request.requestUri();
+    if (uri && uri->param("transport")) return true;
+    if (request.find(HeaderId::Route)) {
+        const auto routes = request.routes();
+        if (routes && !routes->empty() && routes->front().uri.param("transport")) return true;
+    }
+    return false;
+}
+
+} // namespace
+
 TransactionId UserAgent::Impl::sendClient(ClientRequest request, TimePoint now)
 {
+    // §18.1.1: larger than 1300 bytes with the path MTU unknown goes over a congestion-controlled
+    // transport, when we have one and the hop did not name UDP explicitly.
+    if (request.peer.transport == Transport::Udp && !request.movedToTcp &&
+        request.request.serialize().size() > kMaxUdpRequest && !hopTransportExplicit(request.request)) {
+        const bool haveTcp = std::any_of(config.localAddresses.begin(), config.localAddresses.end(),
+                                         [](const Peer& p) { return p.transport == Transport::Tcp; });
+        if (haveTcp) {
+            request.peer.transport = Transport::Tcp;
+            request.request.setHeader(HeaderId::Via, via(Transport::Tcp));
+            request.movedToTcp = true;
+        }
+    }
     auto id = layer.sendRequest(request.request, request.peer, now);
     if (!id) return 0;
     clients[*id] = std::move(request);
@@ -287,6 +336,10 @@ void UserAgent::Impl::dispatch(TransactionEvent event, TimePoint now)
         onClientTimeout(timeout->id, timeout->cause, now);
     } else if (auto* done = std::get_if<TransactionTerminated>(&event)) {
         clients.erase(done->id);
+        if (auto key = mergedKeys.find(done->id); key != mergedKeys.end()) {
+            merged.erase(key->second);
+            mergedKeys.erase(key);
+        }
     }
 }
 
@@ -304,6 +357,9 @@ void UserAgent::Impl::onResponse(ResponseReceived& in, TimePoint now)
         case Purpose::Bye:
         case Purpose::OrphanBye: onByeResponse(cr, &in.response, now); break;
         case Purpose::Message: onMessageResponse(cr, in.response, now); break;
+        case Purpose::Prack: onPrackResponse(cr, &in.response, now); break;
+        case Purpose::ReInvite:
+        case Purpose::Update: onModifyResponse(in.id, cr, &in.response, now); break;
         default: break;
         }
         return;
@@ -322,6 +378,26 @@ void UserAgent::Impl::onClientTimeout(TransactionId id, TimeoutCause cause, Time
     if (it == clients.end()) return; // server transactions (no ACK to our error): nothing to do
     ClientRequest cr = std::move(it->second);
     clients.erase(it);
+    if (cause == TimeoutCause::Transport && cr.movedToTcp) {
+        // §18.1.1: the TCP attempt for a request that would have gone over UDP failed: UDP then.
+        ClientRequest udp = cr;
+        udp.peer.transport = Transport::Udp;
+        udp.request.setHeader(HeaderId::Via, via(Transport::Udp));
+        const Purpose purpose = cr.purpose;
+        const CallHandle handle = cr.call;
+        if (const TransactionId retry = sendClient(std::move(udp), now)) {
+            auto c = calls.find(handle);
+            if (purpose == Purpose::Invite && c != calls.end() && c->second.inviteTx == id) {
+                c->second.inviteTx = retry;
+                c->second.invite = clients[retry].request;
+            }
+            if ((purpose == Purpose::ReInvite || purpose == Purpose::Update) && c != calls.end() &&
+                c->second.modify && c->second.modify->tx == id) {
+                c->second.modify->tx = retry;
+            }
+            return;
+        }
+    }
     switch (cr.purpose) {
     case Purpose::Register: onRegisterTimeout(id, now); break;
     case Purpose::Invite:
@@ -330,6 +406,13 @@ void UserAgent::Impl::onClientTimeout(TransactionId id, TimeoutCause cause, Time
     case Purpose::Bye:
     case Purpose::OrphanBye: onByeResponse(cr, nullptr, now); break;
     case Purpose::Message: events.emplace_back(MessageResult{cr.message, code, reason}); break;
+    case Purpose::Prack: onPrackResponse(cr, nullptr, now); break;
+    case Purpose::ReInvite:
+    case Purpose::Update: {
+        Message failed = Message::response(code, reason);
+        onModifyResponse(id, cr, &failed, now);
+        break;
+    }
     default: break;
     }
 }
@@ -366,10 +449,19 @@ void UserAgent::Impl::onRequest(RequestReceived& in, TimePoint now)
         layer.sendResponse(in.id, std::move(r), now);
         return;
     }
+    // A UA is where requests end, but Max-Forwards 0 still means a loop or a too-long path
+    // upstream; only OPTIONS is answered then (RFC 4475 §3.3.11), as a probe of this hop.
+    if (request.method() != Method::Options && request.method() != Method::Cancel) {
+        if (auto mf = request.maxForwards(); mf && *mf == 0 && request.find(HeaderId::MaxForwards)) {
+            reply(in.id, request, 483, now);
+            return;
+        }
+    }
     if (request.method() == Method::Cancel) {
         onCancel(in, now);
         return;
     }
+    if (mergedRequest(in, now)) return;
     const auto to = request.toView();
     if (to && !to->tag.empty()) {
         onInDialogRequest(in, now);
@@ -381,6 +473,29 @@ void UserAgent::Impl::onRequest(RequestReceived& in, TimePoint now)
     case Method::Message: onMessageRequest(in, now); return;
     default: reply(in.id, request, 481, now); return; // BYE and friends need a dialog
     }
+}
+
+bool UserAgent::Impl::mergedRequest(RequestReceived& in, TimePoint now)
+{
+    const Message& request = in.request;
+    const auto to = request.toView();
+    const auto from = request.fromView();
+    const auto callId = request.callId();
+    const auto cseq = request.cseq();
+    if (!to || !to->tag.empty() || !from || from->tag.empty() || !callId || !cseq) return false;
+    std::string key = std::string(*callId) + '\n' + std::string(from->tag) + '\n' +
+                      std::to_string(cseq->sequence) + ' ' + cseq->methodText;
+    auto it = merged.find(key);
+    if (it != merged.end() && it->second != in.id && layer.state(it->second)) {
+        // §8.2.2.2: the same request reached us by another path (a forking proxy): a different
+        // transaction, so it is a merge, and it gets 482 (Loop Detected).
+        reply(in.id, request, 482, now);
+        return true;
+    }
+    if (it != merged.end()) mergedKeys.erase(it->second);
+    mergedKeys[in.id] = key;
+    merged[std::move(key)] = in.id;
+    return false;
 }
 
 void UserAgent::Impl::onOptionsRequest(RequestReceived& in, std::string_view toTag, TimePoint now)
@@ -439,6 +554,8 @@ void UserAgent::Impl::onMessageResponse(const ClientRequest& cr, const Message& 
 void UserAgent::Impl::onTimers(TimePoint now)
 {
     retransmitOks(now);
+    reliableTimers(now);
+    modifyTimers(now);
     registrationTimers(now);
 }
 
@@ -450,6 +567,8 @@ std::optional<TimePoint> UserAgent::Impl::nextTimeout() const
     };
     for (const auto& [handle, c] : calls) {
         if (c.pendingOk) consider(c.pendingOk->nextAt);
+        if (c.unacked) consider(c.unacked->nextAt);
+        if (c.modify) consider(c.modify->retryAt);
     }
     consider(reg.refreshAt);
     consider(reg.retryAt);
@@ -463,6 +582,11 @@ UserAgent::~UserAgent() = default;
 
 void UserAgent::receive(Message message, const Peer& from, TimePoint now)
 {
+    if (message.isRequest() && message.method() != Method::Ack) {
+        const auto to = message.toView();
+        // New requests outside dialogs only: in-dialog requests (To tag) and responses pass.
+        if ((!to || to->tag.empty()) && !impl_->limiter.allow(from.host, now)) return;
+    }
     impl_->layer.receive(std::move(message), from, now);
     impl_->pump(now);
 }
@@ -538,6 +662,18 @@ void UserAgent::reject(CallHandle call, int code, TimePoint now)
 void UserAgent::hangUp(CallHandle call, TimePoint now)
 {
     impl_->hangUp(call, now);
+    impl_->pump(now);
+}
+
+void UserAgent::reinvite(CallHandle call, std::string sdpOffer, TimePoint now)
+{
+    impl_->reinvite(call, std::move(sdpOffer), now);
+    impl_->pump(now);
+}
+
+void UserAgent::update(CallHandle call, std::string sdpOffer, TimePoint now)
+{
+    impl_->update(call, std::move(sdpOffer), now);
     impl_->pump(now);
 }
 

@@ -24,6 +24,19 @@ using CallHandle = std::uint64_t;
 /// Local handle of an outgoing MESSAGE.
 using MessageHandle = std::uint64_t;
 
+/// When an incoming INVITE gets its 1xx reliably (RFC 3262): with Require: 100rel always; with
+/// Supported: 100rel only under WhenSupported.
+enum class ReliableProvisional { Invalid, WhenRequired, WhenSupported };
+
+/// Token bucket per source address for new requests outside dialogs (requests without a To
+/// tag); over the limit they are dropped without an answer. In-dialog requests and responses
+/// are never limited. A zero rate turns the limiter off.
+struct RateLimit {
+    double perSecond = 50;         ///< sustained requests per second per source address
+    double burst = 100;            ///< bucket size: requests a quiet source may send at once
+    std::size_t maxSources = 4096; ///< sources tracked; the least recently seen is forgotten first
+};
+
 /// How the UA is set up. With no account the UA takes calls to any user at its contact
 /// addresses and calls SIP URIs directly (direct IP calling).
 struct UaConfig {
@@ -47,6 +60,8 @@ struct UaConfig {
     /// several user agents (accounts) on one socket can route each response to its owner.
     /// Letters and digits only; empty for a single UA.
     std::string branchTag;
+    ReliableProvisional reliableProvisional = ReliableProvisional::WhenRequired;
+    RateLimit rateLimit;
 };
 
 enum class RegistrationState { Invalid, Unregistered, Registering, Registered, Unregistering, Failed };
@@ -78,6 +93,9 @@ struct IncomingCall {
     std::string to;   ///< To header value
     Uri requestUri;
     std::string sdp; ///< the offer (empty for an offerless INVITE)
+    /// RFC 3891: the call this one replaces (0: none). Once answered, the replaced call ends
+    /// (BYE, or CANCEL for an outgoing call still ringing) with reason "replaced".
+    CallHandle replaces = 0;
 };
 
 /// A call's state changed. For Confirmed, `sdp` holds the remote session description (the
@@ -85,6 +103,25 @@ struct IncomingCall {
 struct CallStateChanged {
     CallHandle call = 0;
     CallState state = CallState::Invalid;
+    int code = 0;
+    std::string reason;
+    std::string sdp;
+};
+
+/// Who started a session modification.
+enum class ModifyOrigin { Invalid, Local, Remote };
+
+/// A session modification ended (RFC 3261 §14 re-INVITE, RFC 3311 UPDATE); the call stays up
+/// unless a CallStateChanged(Terminated) follows (481 and 408 end it, RFC 5057).
+/// Local (reinvite()/update()): `code` is the final status (2xx: `sdp` is the peer's answer and
+/// our offer is now the call's session; 0 when it could not be sent, `reason` says why). A 491
+/// (glare) is retried after the §14.1 back-off and reported only when the retry ends.
+/// Remote: the peer's re-INVITE or UPDATE was answered 200; `sdp` is its offer (empty when it
+/// carried none) and our current session description went back as the answer.
+struct CallModified {
+    CallHandle call = 0;
+    ModifyOrigin origin = ModifyOrigin::Invalid;
+    Method method = Method::Invalid; ///< Invite or Update
     int code = 0;
     std::string reason;
     std::string sdp;
@@ -105,8 +142,8 @@ struct MessageResult {
     std::string reason;
 };
 
-using UaEvent =
-    std::variant<RegistrationChanged, IncomingCall, CallStateChanged, MessageReceived, MessageResult>;
+using UaEvent = std::variant<RegistrationChanged, IncomingCall, CallStateChanged, MessageReceived,
+                             MessageResult, CallModified>;
 
 /// One SIP user agent (one account, or none for direct IP calling).
 class UserAgent {
@@ -141,6 +178,13 @@ public:
     /// Ends a call in any state: CANCEL while outgoing and unanswered, BYE once confirmed, and
     /// 603 Decline for an incoming call not yet answered.
     void hangUp(CallHandle call, TimePoint now);
+    /// Sends a re-INVITE with this SDP offer in a confirmed call (hold, new address...);
+    /// CallModified reports the outcome. Refused (CallModified code 0) while another offer or
+    /// INVITE of ours is pending; a 491 is retried after the RFC 3261 §14.1 random back-off.
+    void reinvite(CallHandle call, std::string sdpOffer, TimePoint now);
+    /// Sends an UPDATE (RFC 3311) in a confirmed or early dialog, with this SDP offer (may be
+    /// empty: a target refresh only); CallModified reports the outcome, as for reinvite().
+    void update(CallHandle call, std::string sdpOffer, TimePoint now);
     /// Sends a MESSAGE out of dialog.
     MessageHandle sendMessage(const Uri& to, std::string contentType, std::string body, TimePoint now);
 

@@ -7,11 +7,15 @@
 // and routes them: responses to the ClientRequest that sent the request (by transaction id),
 // new requests through validateRequest() to the dialog they belong to (§12.2.2) or to the
 // out-of-dialog handlers, ACKs for 2xx to the call waiting for them. The UA's own timers (2xx
-// retransmission of §13.3.1.4, registration refresh and retry) are deadlines kept in the calls
-// and the registration; nextTimeout() is the earliest of those and the layer's.
+// retransmission of §13.3.1.4, the reliable 1xx retransmission of RFC 3262, the 491 back-off of
+// §14.1, registration refresh and retry) are deadlines kept in the calls and the registration;
+// nextTimeout() is the earliest of those and the layer's. Before anything reaches the layer,
+// new requests outside dialogs pass a per-source RateLimiter; requests that merge with one in
+// progress (§8.2.2.2) get 482.
 #pragma once
 
 #include "dialog.h"
+#include "rate_limiter.h"
 #include "transaction_layer.h"
 #include "user_agent.h"
 #include "validate.h"
@@ -24,7 +28,7 @@
 namespace vphone::sip {
 
 /// What a client transaction was started for.
-enum class Purpose { Invalid, Register, Invite, Bye, Message, Options, OrphanBye };
+enum class Purpose { Invalid, Register, Invite, Bye, Message, Options, OrphanBye, Prack, ReInvite, Update };
 
 /// One digest session answering a realm's challenges across retries of one request.
 struct AuthState {
@@ -42,6 +46,7 @@ struct ClientRequest {
     std::vector<AuthState> auth;
     bool answeredChallenge = false; ///< this request carried credentials answering a challenge
     int authRetries = 0;
+    bool movedToTcp = false; ///< §18.1.1: too large for UDP, sent over TCP instead
 };
 
 /// §13.3.1.4: a 2xx to INVITE the UAS retransmits until the ACK comes.
@@ -56,6 +61,25 @@ struct PendingOk {
     TimePoint giveUpAt{};
 };
 
+/// RFC 3262 §3: our reliable 1xx, retransmitted (T1 doubling) until its PRACK arrives.
+struct PendingReliable {
+    Message response;
+    std::uint32_t rseq = 0;
+    std::chrono::milliseconds interval{0};
+    TimePoint nextAt{};
+    TimePoint giveUpAt{};
+};
+
+/// A re-INVITE or UPDATE of ours (RFC 3261 §14.1, RFC 3311): in flight, or waiting for the
+/// §14.1 back-off after a 491 (or for an INVITE in the other direction to finish).
+struct PendingModify {
+    Method method = Method::Invalid; ///< Invite or Update
+    std::string sdp;                 ///< our offer (empty: none)
+    TransactionId tx = 0;            ///< in flight; 0 while waiting for retryAt
+    std::optional<TimePoint> retryAt;
+    int glares = 0; ///< 491s received so far
+};
+
 /// One call: an outgoing or incoming INVITE and the dialog it makes.
 struct Call {
     CallHandle handle = 0;
@@ -64,7 +88,9 @@ struct Call {
     std::optional<Dialog> dialog; ///< confirmed dialog (UAS: from answer(); UAC: from the 2xx)
     std::vector<Dialog> early;    ///< UAC early dialogs (forking: one per To tag)
     std::string localSdp;
-    bool ending = false; ///< BYE sent (or to send once the ACK is in); Terminated follows
+    bool ending = false;   ///< BYE sent (or to send once the ACK is in); Terminated follows
+    std::string endReason; ///< overrides the reason of the Terminated event ("replaced")
+    std::optional<PendingModify> modify;
 
     // UAC
     TransactionId inviteTx = 0;
@@ -79,6 +105,11 @@ struct Call {
     Peer from;
     std::string localTag;
     std::optional<PendingOk> pendingOk;
+    bool reliable = false; ///< RFC 3262: our 1xx go reliably
+    std::uint32_t nextRSeq = 0;
+    std::optional<PendingReliable> unacked; ///< the reliable 1xx awaiting PRACK
+    bool answerQueued = false;              ///< answer() came before the PRACK: 2xx follows it
+    CallHandle replaces = 0;                ///< RFC 3891: the call to end once this one is answered
 };
 
 /// RFC 3261 §10 client state.
@@ -111,11 +142,16 @@ struct UserAgent::Impl {
     CallHandle nextCall = 1;
     MessageHandle nextMessage = 1;
     std::uint64_t fallbackRandom = 0;
+    RateLimiter limiter;
+    /// §8.2.2.2: server transactions of requests without To tag, by Call-ID, From tag and CSeq.
+    std::unordered_map<std::string, TransactionId> merged;
+    std::unordered_map<TransactionId, std::string> mergedKeys;
 
     /// Bound on live calls; further INVITEs get 486, further call() Terminated(503).
     static constexpr std::size_t kMaxCalls = 256;
 
     // --- user_agent.cpp: plumbing and building ---
+    std::uint64_t random64();
     std::string token();
     Peer local(Transport transport) const;
     std::string contactUser() const;
@@ -151,6 +187,8 @@ struct UserAgent::Impl {
     void onMessageRequest(RequestReceived& in, TimePoint now);
     void onOptionsRequest(RequestReceived& in, std::string_view toTag, TimePoint now);
     void onMessageResponse(const ClientRequest& cr, const Message& response, TimePoint now);
+    /// §8.2.2.2: true (and 482 sent) when the request merges with one in progress.
+    bool mergedRequest(RequestReceived& in, TimePoint now);
     MessageHandle sendMessage(const Uri& to, std::string contentType, std::string body, TimePoint now);
     void onTimers(TimePoint now);
     std::optional<TimePoint> nextTimeout() const;
@@ -171,6 +209,8 @@ struct UserAgent::Impl {
     void onInvite(RequestReceived& in, TimePoint now);
     void ringing(CallHandle handle, TimePoint now);
     void answer(CallHandle handle, std::string sdp, TimePoint now);
+    /// Sends the 2xx answer() asked for (at once, or when the reliable 1xx got its PRACK).
+    void sendAnswer(Call& call, TimePoint now);
     void reject(CallHandle handle, int code, TimePoint now);
     void onCancel(RequestReceived& in, TimePoint now);
     void onAck(const Message& ack, TimePoint now);
@@ -182,6 +222,32 @@ struct UserAgent::Impl {
     void setState(Call& call, CallState state, int code = 0, std::string reason = {}, std::string sdp = {});
     /// Reports Terminated and forgets the call.
     void finish(CallHandle handle, int code, std::string reason);
+
+    // --- prack.cpp (RFC 3262) ---
+    /// Our 1xx to this INVITE go reliably (config.reliableProvisional).
+    bool wantsReliable(const Message& invite) const;
+    /// UAS: sends a 1xx reliably (Require: 100rel, RSeq) and arms its retransmission.
+    bool sendReliable(Call& call, int status, TimePoint now);
+    void onPrack(Call& call, RequestReceived& in, TimePoint now);
+    /// UAC: PRACKs a reliable 1xx in its early dialog; false when it must be discarded (a
+    /// retransmission or out of order, §4).
+    bool onReliableProvisional(Call& call, Dialog& early, const Message& response, TimePoint now);
+    void onPrackResponse(const ClientRequest& cr, const Message* response, TimePoint now);
+    void reliableTimers(TimePoint now);
+
+    // --- call_modify.cpp (RFC 3261 §14, RFC 3311) ---
+    void reinvite(CallHandle handle, std::string sdp, TimePoint now);
+    void update(CallHandle handle, std::string sdp, TimePoint now);
+    void startModify(Call& call, Method method, std::string sdp, TimePoint now);
+    void sendModify(Call& call, TimePoint now);
+    void onModifyResponse(TransactionId id, ClientRequest& cr, const Message* response, TimePoint now);
+    void onUpdate(Call& call, RequestReceived& in, TimePoint now);
+    void modifyTimers(TimePoint now);
+    void modified(Call& call, ModifyOrigin origin, Method method, int code, std::string reason,
+                  std::string sdp = {});
+    /// The dialog requests of ours go on: the confirmed one, else the (first) early one; for an
+    /// incoming call not yet answered the UAS early dialog is made on first use.
+    Dialog* usableDialog(Call& call);
 
     // --- registration.cpp ---
     void registerAccount(TimePoint now);

@@ -71,7 +71,6 @@ void EchoCanceller::configurePreprocessor()
     speex_preprocess_ctl(pre_.get(), SPEEX_PREPROCESS_SET_NOISE_SUPPRESS, &noiseDb);
     int off = 0;
     speex_preprocess_ctl(pre_.get(), SPEEX_PREPROCESS_SET_AGC, &off);
-    speex_preprocess_ctl(pre_.get(), SPEEX_PREPROCESS_SET_VAD, &off);
     speex_preprocess_ctl(pre_.get(), SPEEX_PREPROCESS_SET_DEREVERB, &off);
 }
 

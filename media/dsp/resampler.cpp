@@ -57,6 +57,13 @@ MediaResult<Resampler> Resampler::create(PcmFormat in, PcmFormat out, std::size_
     AVChannelLayout outLayout = layoutFor(out.channels);
     int rc = swr_alloc_set_opts2(&swr, &outLayout, AV_SAMPLE_FMT_S16, out.sampleRate, &inLayout,
                                  AV_SAMPLE_FMT_S16, in.sampleRate, 0, nullptr);
+    // Mono to stereo duplicates the channel and stereo to mono averages: a voice keeps its level
+    // (libswresample's default matrix would take 3 dB off an upmix).
+    static const double kUpmix[2] = {1.0, 1.0};
+    static const double kDownmix[2] = {0.5, 0.5};
+    if (rc >= 0 && swr != nullptr && in.channels != out.channels) {
+        rc = swr_set_matrix(swr, in.channels == 1 ? kUpmix : kDownmix, in.channels == 1 ? 1 : 2);
+    }
     if (rc < 0 || swr == nullptr || swr_init(swr) < 0) {
         swr_free(&swr);
         return mediaError("resampler: libswresample refused " + std::to_string(in.sampleRate) + " Hz/" +
