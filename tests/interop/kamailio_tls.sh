@@ -23,7 +23,7 @@ compgen -G "/usr/lib/*/kamailio/modules/tls.so" >/dev/null ||
   { echo "Kamailio's tls module missing (kamailio-tls-modules): scripts/install-deps.sh --peers"; exit 1; }
 KP=5210
 PROXY="sip:127.0.0.1:$KP;transport=tls"
-cd "$WORK"
+cd "$WORK" || exit 1
 
 echo "== a throwaway CA and Kamailio's certificate (127.0.0.1, sip.example.test)"
 check "openssl made the CA and the server certificate, which verifies" make_pki "$WORK"
@@ -38,7 +38,7 @@ kamailio -A WITH_TLS -c -f "$WORK/kamailio.cfg" >"$WORK/kamailio-check.log" 2>&1
 start kamailio kamailio -A WITH_TLS -f "$WORK/kamailio.cfg" -DD -E -m 64 -M 8 -w "$WORK" -Y "$WORK"
 tls_up() { # [PORT]: the handshake completes with our CA: Kamailio serves its certificate (~10 s)
   for _ in $(seq 50); do
-    timeout 2 openssl s_client -connect 127.0.0.1:${1:-$KP} -CAfile ca.pem -verify_return_error -brief \
+    timeout 2 openssl s_client -connect "127.0.0.1:${1:-$KP}" -CAfile ca.pem -verify_return_error -brief \
       </dev/null >"$WORK/s_client.log" 2>&1 && return 0
     sleep 0.2
   done

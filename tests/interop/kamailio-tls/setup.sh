@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Set-up shared by kamailio_tls.sh, kamailio_ipv6.sh and baresip_kamailio.sh. Source it.
 # make_pki DIR [SAN]: a throwaway PKI made with the openssl command line: DIR/ca.pem (a CA valid
 # for 2 days) and DIR/kamailio.pem + DIR/kamailio.key (a server certificate it issued for SAN,
