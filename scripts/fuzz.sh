@@ -18,8 +18,9 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || ((seconds == 0)); then
 fi
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-    targets=(fuzz_message_datagram fuzz_message_stream fuzz_multipart fuzz_uri)
+    targets=(fuzz_message_datagram fuzz_message_stream fuzz_multipart fuzz_uri fuzz_sdp)
     targets+=(fuzz_wav)
+    targets+=(fuzz_rtp fuzz_rtcp)
 fi
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -101,6 +102,17 @@ for uri in \
     'mailto:alice@example.com' \
     'urn:service:sos'; do
     printf '%s' "$uri" | seed "$dir"
+done
+
+# --- sdp: the real-world SDP corpus, and the SDP bodies of the SIP messages that carry one.
+dir=$corpus/fuzz_sdp
+mkdir -p "$dir"
+for f in "$root"/tests/data/sdp/*.sdp; do seed "$dir" <"$f"; done
+for f in "${sip_files[@]}"; do
+    grep -aqiE '^(content-type|c)[[:space:]]*:[[:space:]]*application/sdp' "$f" || continue
+    head=$(LC_ALL=C awk '{ n += length($0) + 1 } $0 == "\r" { print n; exit }' "$f")
+    [[ -n $head ]] || continue
+    tail -c +$((head + 1)) "$f" | seed "$dir"
 done
 
 # --- wav: a valid mono and stereo header with a few samples, one with a LIST chunk first, and

@@ -172,7 +172,7 @@ Result<Connection> Parser::connection(std::string_view value) const
         }
     }
     if (equalsNoCase(c.netType, "IN") && equalsNoCase(c.addrType, "IP4")) {
-        const bool numeric = !address.empty() && isDigit(address.back());
+        const bool numeric = address.find_first_not_of("0123456789.") == std::string_view::npos;
         if (numeric ? !isIpv4Address(address) : !isHostName(address)) {
             return fail("c=: " + quote(address) + " is not an IPv4 address or host name");
         }

@@ -212,6 +212,15 @@ TEST(SdpParse, SerialisesInRfcOrderWithCrlf)
     EXPECT_EQ(*again, *r);
 }
 
+TEST(SdpParse, AcceptsHostNamesInConnections)
+{
+    auto r = parse(withBody("m=audio 4000 RTP/AVP 0\r\nc=IN IP4 media1.example.com\r\n"));
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->media[0].connections[0].address, "media1.example.com");
+    EXPECT_EQ(errorOf(withBody("m=audio 4000 RTP/AVP 0\r\nc=IN IP4 10.0.0\r\n")),
+              "line 7: c=: '10.0.0' is not an IPv4 address or host name");
+}
+
 TEST(SdpParse, ValidatesIpAddresses)
 {
     EXPECT_TRUE(isIpv4Address("192.0.2.1"));
