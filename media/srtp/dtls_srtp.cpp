@@ -192,9 +192,12 @@ DtlsSrtpSession::DtlsSrtpSession(DtlsSrtpConfig config) : config_(std::move(conf
     SSL_set_app_data(ssl_, this);
     SSL_set_verify(ssl_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verifyCallback);
     BIO* bio = BIO_new(DtlsBio::method());
+    if (!bio) {
+        fail("BIO_new: " + lastSslError());
+        return;
+    }
     BIO_set_data(bio, this);
-    BIO_up_ref(bio);
-    SSL_set_bio(ssl_, bio, bio); // one BIO both ways: SSL owns two references
+    SSL_set_bio(ssl_, bio, bio); // one BIO both ways: SSL takes its one reference
     SSL_set_options(ssl_, SSL_OP_NO_QUERY_MTU);
     SSL_set_mtu(ssl_, config_.mtu);
     DTLS_set_link_mtu(ssl_, config_.mtu);
