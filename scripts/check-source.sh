@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Source checks CI runs: clang-format (pinned to Debian 12's clang-format 14) and the
-# sans-I/O rule for the protocol core (no Qt, sockets, threads or clock reads in core/sip, core/sdp).
+# sans-I/O rule for the protocol core (no Qt, sockets, threads or clock reads in core/sip, core/sdp, media/rtp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
@@ -14,7 +14,7 @@ if [ ${#files[@]} -gt 0 ]; then
   fi
 fi
 
-for d in core/sip core/sdp; do
+for d in core/sip core/sdp media/rtp; do
   [ -d "$d" ] || continue
   hits=$(grep -rlE '#include *<(Q[A-Za-z]+|sys/socket\.h|netinet/[a-z_]+\.h|arpa/inet\.h|thread|mutex)>|steady_clock::now|system_clock::now|\btime\(' "$d" || true)
   if [ -n "$hits" ]; then

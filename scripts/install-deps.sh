@@ -13,7 +13,7 @@ build_pkgs=(
   qml6-module-qtqml-workerscript qml6-module-qtmultimedia libqt6sql6-sqlite qtkeychain-qt6-dev
   libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavformat-dev
   libsrtp2-dev libssl-dev libopus-dev libgtest-dev googletest libbenchmark-dev
-  libspeexdsp-dev
+  libspeexdsp-dev pulseaudio
 )
 bench_pkgs=(libosip2-dev libsofia-sip-ua-dev libbellesip-dev libre-dev)
 peer_pkgs=(sip-tester baresip-core kamailio kamailio-tls-modules sipsak dnsmasq)
