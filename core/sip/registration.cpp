@@ -4,8 +4,16 @@
 // Theory of operation: one Call-ID and an incrementing CSeq for the UA's lifetime (§10.2). Only
 // the latest REGISTER counts: responses to an older one are ignored. A 2xx schedules the refresh
 // at max(expiry/2, expiry - 32 s) after now (at least 1 s); a timeout, 408, 480 or 5xx reports
-// Failed and retries after 30 s, doubling up to 5 min. Authentication failures and other errors
-// report Failed and wait for the next registerAccount().
+// Failed and retries after 30 s, doubling up to 30 min, each delay drawn from 80-100 % of its
+// nominal value so that many phones behind one broken link do not retry in step (RFC 5626 §4.5
+// asks the same of flow recovery). Authentication failures and other errors report Failed and
+// wait for the next registerAccount().
+//
+// Network changes (networkChanged()): the driver hands over the new local addresses; Contact
+// and Via use them from the next request on. An account that wants to be registered sends a
+// REGISTER at once, with the back-off reset, carrying the new Contact and the old one with
+// expires=0 (§10.2.2) so the registrar forgets the address that may be gone. If the registrar is
+// unreachable the usual timeout/back-off applies until it answers.
 #include "user_agent_impl.h"
 
 #include <algorithm>
@@ -17,7 +25,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr std::chrono::seconds kFirstRetry{30};
-constexpr std::chrono::seconds kMaxRetry{300};
+constexpr std::chrono::seconds kMaxRetry{1800};
 constexpr std::chrono::seconds kRefreshMargin{32};
 
 /// §10.2.4: the expiry the registrar granted our contact.
@@ -94,6 +102,12 @@ void UserAgent::Impl::sendRegister(TimePoint now)
     cr.peer = hop.peer;
     cr.request = newRequest(Method::Register, hop, aorText + ";tag=" + reg.fromTag, aorText, reg.callId,
                             ++reg.cseq, true);
+    if (!reg.staleContact.empty()) {
+        const std::string current = contact(hop.peer.transport);
+        if (reg.staleContact != current && !reg.unregistering)
+            cr.request.addHeader(HeaderId::Contact, reg.staleContact + ";expires=0");
+        reg.staleContact.clear();
+    }
     cr.request.addHeader(HeaderId::Expires, std::to_string(reg.unregistering ? 0 : reg.requested));
     cr.auth = reg.auth;
     if (!authorize(cr)) cr.auth.clear();
@@ -146,10 +160,17 @@ void UserAgent::Impl::onRegisterResponse(const ClientRequest& cr, const Message&
         }
     }
     registrationChanged(RegistrationState::Failed, status, reason);
-    if (status == 408 || status == 480 || status / 100 == 5) {
-        reg.retryAt = now + reg.backoff;
-        reg.backoff = std::min(2 * reg.backoff, kMaxRetry);
-    }
+    if (status == 408 || status == 480 || status / 100 == 5) scheduleRetry(now);
+}
+
+void UserAgent::Impl::scheduleRetry(TimePoint now)
+{
+    // 80-100 % of the nominal back-off, in milliseconds.
+    const std::uint64_t draw = config.random ? config.random() : ++fallbackRandom;
+    const auto nominal = std::chrono::duration_cast<std::chrono::milliseconds>(reg.backoff);
+    const auto jitter = nominal / 5 * static_cast<long long>(draw % 1001) / 1000;
+    reg.retryAt = now + (nominal - jitter);
+    reg.backoff = std::min(2 * reg.backoff, kMaxRetry);
 }
 
 void UserAgent::Impl::onRegisterTimeout(TransactionId id, TimePoint now)
@@ -157,8 +178,7 @@ void UserAgent::Impl::onRegisterTimeout(TransactionId id, TimePoint now)
     if (id != reg.tx) return;
     registrationChanged(RegistrationState::Failed, 0, "Request Timeout: no response from the registrar");
     if (reg.unregistering) return;
-    reg.retryAt = now + reg.backoff;
-    reg.backoff = std::min(2 * reg.backoff, kMaxRetry);
+    scheduleRetry(now);
 }
 
 void UserAgent::Impl::registrationTimers(TimePoint now)
@@ -173,6 +193,36 @@ void UserAgent::Impl::registrationTimers(TimePoint now)
             registrationChanged(RegistrationState::Registering, 0, {});
         sendRegister(now);
     }
+}
+
+void UserAgent::Impl::networkChanged(std::vector<Peer> localAddresses, TimePoint now)
+{
+    // The Contact the registrar holds now, for the transport REGISTER uses.
+    std::string previous;
+    if (config.account) {
+        Uri registrar = config.registrar ? *config.registrar : *config.account;
+        previous = contact(nextHop(registrar, {}, config.outboundProxy).peer.transport);
+    }
+    if (!localAddresses.empty()) config.localAddresses = std::move(localAddresses);
+    if (!config.account || reg.unregistering) return;
+    // Registered, registering, or failed for a reason worth retrying: register again now. An
+    // account that never registered, or failed authentication, waits for registerAccount().
+    const bool wanted = reg.state == RegistrationState::Registered ||
+                        reg.state == RegistrationState::Registering || reg.retryAt.has_value();
+    if (!wanted) return;
+    if (reg.staleContact.empty()) reg.staleContact = previous;
+    reg.backoff = kFirstRetry;
+    reg.retryAt.reset();
+    reg.refreshAt.reset();
+    if (reg.state != RegistrationState::Registered && reg.state != RegistrationState::Registering)
+        registrationChanged(RegistrationState::Registering, 0, {});
+    sendRegister(now);
+}
+
+void UserAgent::networkChanged(std::vector<Peer> localAddresses, TimePoint now)
+{
+    impl_->networkChanged(std::move(localAddresses), now);
+    impl_->pump(now);
 }
 
 } // namespace vphone::sip

@@ -167,6 +167,12 @@ public:
     void registerAccount(TimePoint now);
     /// Sends REGISTER with Expires: 0 for our contact.
     void unregister(TimePoint now);
+    /// The local addresses changed (network change, wake from sleep; the same addresses may be
+    /// given again): Contact and Via use these from now on, and an account that is registered,
+    /// registering or waiting to retry re-registers at once, removing its old contact in the same
+    /// REGISTER. While the registrar does not answer, retries back off from 30 s doubling to
+    /// 30 min, each 80-100 % of the nominal delay (jitter). Defined in registration.cpp.
+    void networkChanged(std::vector<Peer> localAddresses, TimePoint now);
     /// Calls `target` with an SDP offer (may be empty); returns the handle at once.
     CallHandle call(const Uri& target, std::string sdpOffer, TimePoint now);
     /// Sends 180 Ringing for an incoming call.

@@ -127,6 +127,8 @@ struct Registration {
     /// Digest sessions of the last answered REGISTER: refreshes and 423 retries answer
     /// pre-emptively with the next nc instead of waiting for a new challenge.
     std::vector<AuthState> auth;
+    /// After a network change: our previous Contact, removed (expires=0) by the next REGISTER.
+    std::string staleContact;
 };
 
 struct UserAgent::Impl {
@@ -258,6 +260,9 @@ struct UserAgent::Impl {
     void registrationChanged(RegistrationState state, int code, std::string reason,
                              std::uint32_t expires = 0);
     void registrationTimers(TimePoint now);
+    void networkChanged(std::vector<Peer> localAddresses, TimePoint now);
+    /// Schedules the next REGISTER retry (80-100 % of the back-off) and doubles the back-off.
+    void scheduleRetry(TimePoint now);
 };
 
 /// Hex text of a number (16 digits): tags, branches, cnonces.

@@ -87,10 +87,17 @@ private:
     void shutdown();
     void exitWhenIdle();
     void placeCall();
+    /// Our session description, made once: a re-INVITE offers the same session again.
+    const std::string& sdp()
+    {
+        if (sdp_.empty()) sdp_ = placeholderSdp(contactHost_);
+        return sdp_;
+    }
 
     PhoneOptions o_;
     ua::UaDriver driver_;
     QString contactHost_;
+    std::string sdp_;
     /// Per account (driver order): whether it registers, and how far it got.
     struct AccountState {
         bool needRegistration = false;
@@ -190,6 +197,11 @@ bool Phone::start()
     connect(&driver_, &ua::UaDriver::problem, this,
             [](const QString& what) { std::fprintf(stderr, "vphone-cli: %s\n", qPrintable(what)); });
     connect(&driver_, &ua::UaDriver::registrationChanged, this, &Phone::onRegistration);
+    connect(&driver_, &ua::UaDriver::networkChanged, this, [this](const QString& why) {
+        std::fprintf(stderr, "vphone-cli: network: %s; registering again\n", qPrintable(why));
+        emitEvent({{QStringLiteral("event"), QStringLiteral("network")}, {QStringLiteral("reason"), why}},
+                  -1);
+    });
     connect(&driver_, &ua::UaDriver::incomingCall, this,
             [this](ua::AccountId account, const sip::IncomingCall& e) {
                 calls_[e.call] = false;
@@ -205,7 +217,7 @@ bool Phone::start()
                 driver_.ringing(e.call);
                 const auto handle = e.call;
                 QTimer::singleShot(static_cast<int>(*o_.autoAnswer * 1000), this, [this, handle] {
-                    if (calls_.count(handle)) driver_.answer(handle, placeholderSdp(contactHost_));
+                    if (calls_.count(handle)) driver_.answer(handle, sdp());
                 });
             });
     connect(&driver_, &ua::UaDriver::callStateChanged, this,
@@ -221,6 +233,11 @@ bool Phone::start()
                 if (e.state == sip::CallState::Confirmed) {
                     calls_[e.call] = true;
                     if (e.call == outgoing_) outgoingAnswered_ = true;
+                    if (o_.reinviteAfter) {
+                        const auto handle = e.call;
+                        QTimer::singleShot(static_cast<int>(*o_.reinviteAfter * 1000), this,
+                                           [this, handle] { driver_.reinvite(handle, sdp()); });
+                    }
                     if (o_.hangupAfter) {
                         const auto handle = e.call;
                         QTimer::singleShot(static_cast<int>(*o_.hangupAfter * 1000), this,
@@ -241,6 +258,21 @@ bool Phone::start()
                     maybeFinish();
                     exitWhenIdle();
                 }
+            });
+    connect(&driver_, &ua::UaDriver::callModified, this,
+            [this](ua::AccountId account, const sip::CallModified& e) {
+                emitEvent({{QStringLiteral("event"), QStringLiteral("call")},
+                           {QStringLiteral("state"), QStringLiteral("modified")},
+                           {QStringLiteral("call"), static_cast<qint64>(e.call)},
+                           {QStringLiteral("origin"), e.origin == sip::ModifyOrigin::Local
+                                                          ? QStringLiteral("local")
+                                                          : QStringLiteral("remote")},
+                           {QStringLiteral("method"),
+                            QString::fromLatin1(sip::methodName(e.method).data(),
+                                                static_cast<qsizetype>(sip::methodName(e.method).size()))},
+                           {QStringLiteral("code"), e.code},
+                           {QStringLiteral("reason"), QString::fromStdString(e.reason)}},
+                          account);
             });
     connect(&driver_, &ua::UaDriver::messageReceived, this,
             [this](ua::AccountId account, const sip::MessageReceived& e) {
@@ -347,7 +379,7 @@ void Phone::placeCall()
             failed_ = true;
             outgoingDone_ = true;
         } else {
-            outgoing_ = driver_.call(*target, placeholderSdp(contactHost_));
+            outgoing_ = driver_.call(*target, sdp());
             if (!outgoingDone_) calls_.emplace(outgoing_, false); // so a shutdown cancels it
         }
     }
