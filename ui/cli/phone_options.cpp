@@ -43,6 +43,7 @@ QString phoneUsage()
         "  --message URI TEXT     send an instant message\n"
         "  --duration S           stay up S seconds, then unregister and exit\n"
         "  --hangup-after S       hang up S seconds after the call is answered\n"
+        "  --reinvite-after S     re-INVITE (same SDP) S seconds after the call is answered\n"
         "  --trace FILE           write every SIP message sent and received to FILE\n"
         "  --events               print every event as one JSON object per line\n"
         "  --no-register          use the account's address and password without registering\n"
@@ -122,11 +123,14 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* 
                 return fail(QStringLiteral("--message needs a URI and a TEXT"));
             o.messageTo = args[++i];
             o.messageText = args[++i];
-        } else if (flag == QLatin1String("--duration") || flag == QLatin1String("--hangup-after")) {
+        } else if (flag == QLatin1String("--duration") || flag == QLatin1String("--hangup-after") ||
+                   flag == QLatin1String("--reinvite-after")) {
             if (!value(&v)) return fail(QStringLiteral("%1 needs seconds").arg(flag));
             auto s = seconds(v);
             if (!s) return fail(QStringLiteral("%1 needs seconds, got '%2'").arg(flag, v));
-            (flag == QLatin1String("--duration") ? o.duration : o.hangupAfter) = s;
+            (flag == QLatin1String("--duration")       ? o.duration
+             : flag == QLatin1String("--hangup-after") ? o.hangupAfter
+                                                       : o.reinviteAfter) = s;
         } else if (flag == QLatin1String("--trace")) {
             if (!value(&o.trace)) return fail(QStringLiteral("--trace needs a file name"));
         } else if (flag == QLatin1String("--events")) {
@@ -188,6 +192,9 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* 
     if (o.noRegister && o.accounts.isEmpty()) return fail(QStringLiteral("--no-register needs --account"));
     for (auto& a : o.accounts)
         a.noRegister = a.noRegister || o.noRegister;
+    if (o.reinviteAfter && o.call.isEmpty() && !o.autoAnswer) {
+        return fail(QStringLiteral("--reinvite-after needs --call or --auto-answer"));
+    }
     if (o.hangupAfter && o.call.isEmpty() && !o.autoAnswer) {
         return fail(QStringLiteral("--hangup-after needs --call or --auto-answer"));
     }

@@ -33,13 +33,14 @@ struct PhoneOptions {
     std::optional<double> autoAnswer; ///< --auto-answer[=DELAY] (seconds)
     QString messageTo;                ///< --message URI TEXT
     QString messageText;
-    std::optional<double> duration;    ///< --duration S
-    std::optional<double> hangupAfter; ///< --hangup-after S (from the answer)
-    QString trace;                     ///< --trace FILE
-    bool events = false;               ///< --events: one JSON object per line on stdout
-    QString dnsServer;                 ///< --dns-server IP: name server for SRV/A/AAAA lookups
-    bool noRegister = false;           ///< --no-register: use the account's identity without REGISTER
-    net::TlsConfig tls;                ///< --tls-cert/--tls-key, --ca-file, --trust-cert (files loaded)
+    std::optional<double> duration;      ///< --duration S
+    std::optional<double> hangupAfter;   ///< --hangup-after S (from the answer)
+    std::optional<double> reinviteAfter; ///< --reinvite-after S: re-INVITE, same SDP, S s after the answer
+    QString trace;                       ///< --trace FILE
+    bool events = false;                 ///< --events: one JSON object per line on stdout
+    QString dnsServer;                   ///< --dns-server IP: name server for SRV/A/AAAA lookups
+    bool noRegister = false;             ///< --no-register: use the account's identity without REGISTER
+    net::TlsConfig tls;                  ///< --tls-cert/--tls-key, --ca-file, --trust-cert (files loaded)
     std::chrono::milliseconds keepAlive{30000}; ///< --keepalive S: CRLF pings on our TCP/TLS connections
 };
 
