@@ -1,11 +1,47 @@
 #include "ua/ua_driver.h"
 
 #include <QDateTime>
+#include <QNetworkInterface>
 #include <QRandomGenerator>
+#include <QUdpSocket>
 
 #include <chrono>
 
 namespace vphone::ua {
+
+namespace {
+
+bool isWildcard(const QHostAddress& a)
+{
+    return a == QHostAddress::Any || a == QHostAddress::AnyIPv4 || a == QHostAddress::AnyIPv6;
+}
+
+/// Host text for a Peer: IPv4-mapped addresses as IPv4, no scope id.
+QString hostText(const QHostAddress& a)
+{
+    bool mapped = false;
+    const quint32 v4 = a.toIPv4Address(&mapped);
+    if (mapped) return QHostAddress(v4).toString();
+    QHostAddress plain = a;
+    plain.setScopeId(QString());
+    return plain.toString();
+}
+
+/// The kernel's choice of source address toward `toward`: connecting a UDP socket sends nothing.
+QHostAddress routeSource(const QHostAddress& toward)
+{
+    QUdpSocket s;
+    s.connectToHost(toward, 9);
+    if (s.state() != QAbstractSocket::ConnectedState && !s.waitForConnected(100)) return {};
+    return s.localAddress();
+}
+
+bool startsWithRegister(const std::string& bytes)
+{
+    return bytes.rfind("REGISTER ", 0) == 0;
+}
+
+} // namespace
 
 UaDriver::UaDriver(QObject* parent) : QObject(parent)
 {
@@ -17,6 +53,8 @@ UaDriver::UaDriver(QObject* parent) : QObject(parent)
             a.ua->onTimeout(t);
         pump();
     });
+    pollTimer_.setTimerType(Qt::CoarseTimer);
+    connect(&pollTimer_, &QTimer::timeout, this, &UaDriver::checkNetwork);
     connect(&transport_, &net::SipTransport::messageReceived, this,
             [this](const sip::Message& m, const sip::Peer& from) {
                 trace("recv", from, QByteArray::fromStdString(std::string(m.raw())));
@@ -69,23 +107,21 @@ void UaDriver::start(sip::UaConfig config)
 
 void UaDriver::start(std::vector<sip::UaConfig> configs)
 {
-    std::vector<sip::Peer> locals;
-    for (const auto& b : bound_) {
-        bool mapped = false;
-        const quint32 v4 = b.address.toIPv4Address(&mapped);
-        QString host = mapped ? QHostAddress(v4).toString() : b.address.toString();
-        if (b.address == QHostAddress::Any || b.address == QHostAddress::AnyIPv4)
-            host = QStringLiteral("127.0.0.1");
-        locals.push_back(sip::Peer{b.transport, host.toStdString(), b.port});
-    }
     accounts_.clear();
     const bool several = configs.size() > 1;
     for (std::size_t i = 0; i < configs.size(); ++i) {
         sip::UaConfig& config = configs[i];
-        config.localAddresses = locals;
+        Account a;
+        // Where this account's traffic goes, when the config says it by address.
+        for (const auto* uri :
+             {config.outboundProxy ? &*config.outboundProxy : nullptr,
+              config.registrar ? &*config.registrar : nullptr, config.account ? &*config.account : nullptr}) {
+            if (uri && a.toward.isNull()) a.toward = QHostAddress(QString::fromStdString(uri->host));
+        }
+        a.locals = computeLocals(a);
+        config.localAddresses = a.locals;
         if (several) config.branchTag = branchTagFor(i);
         if (!config.random) config.random = [] { return QRandomGenerator::system()->generate64(); };
-        Account a;
         a.key.branchTag = config.branchTag;
         if (config.account) {
             a.key.user = config.account->user;
@@ -98,6 +134,86 @@ void UaDriver::start(std::vector<sip::UaConfig> configs)
         a.ua = std::make_unique<sip::UserAgent>(std::move(config));
         accounts_.push_back(std::move(a));
     }
+    lastInterfaces_ = interfaceAddresses();
+    lastCheckMono_ = now();
+    lastCheckWall_ = wallClock_ ? wallClock_() : QDateTime::currentMSecsSinceEpoch();
+    if (pollInterval_ > std::chrono::milliseconds::zero()) pollTimer_.start(pollInterval_);
+    pump();
+}
+
+std::vector<sip::Peer> UaDriver::computeLocals(const Account& a) const
+{
+    std::vector<sip::Peer> locals;
+    for (const auto& b : bound_) {
+        QHostAddress host = b.address;
+        if (isWildcard(b.address)) {
+            const bool v6 =
+                b.address == QHostAddress::AnyIPv6 ||
+                (b.address == QHostAddress::Any && a.toward.protocol() == QAbstractSocket::IPv6Protocol);
+            QHostAddress toward = a.toward;
+            const bool towardV6 = toward.protocol() == QAbstractSocket::IPv6Protocol;
+            // No known server (or one of the other family): a documentation address stands in for
+            // "the Internet"; a connected UDP socket sends nothing to it.
+            if (toward.isNull() || towardV6 != v6)
+                toward = QHostAddress(v6 ? QStringLiteral("2001:db8::1") : QStringLiteral("192.0.2.1"));
+            host = probe_ ? probe_(toward) : routeSource(toward);
+            if (host.isNull() || isWildcard(host))
+                host = v6 ? QHostAddress(QHostAddress::LocalHostIPv6) : QHostAddress(QHostAddress::LocalHost);
+        }
+        locals.push_back(sip::Peer{b.transport, hostText(host).toStdString(), b.port});
+    }
+    return locals;
+}
+
+QList<QHostAddress> UaDriver::interfaceAddresses() const
+{
+    QList<QHostAddress> all = interfaces_ ? interfaces_() : QNetworkInterface::allAddresses();
+    std::sort(all.begin(), all.end(),
+              [](const QHostAddress& x, const QHostAddress& y) { return x.toString() < y.toString(); });
+    return all;
+}
+
+bool UaDriver::looksLikeWake(std::chrono::milliseconds monotonicElapsed,
+                             std::chrono::milliseconds wallElapsed, std::chrono::milliseconds planned)
+{
+    constexpr std::chrono::milliseconds kSlack{15000};
+    return wallElapsed - monotonicElapsed > kSlack || monotonicElapsed > planned + kSlack;
+}
+
+std::vector<sip::Peer> UaDriver::localAddresses(AccountId account) const
+{
+    if (account < 0 || account >= accountCount()) return {};
+    return accounts_[static_cast<std::size_t>(account)].locals;
+}
+
+void UaDriver::checkNetwork()
+{
+    if (accounts_.empty()) return;
+    const auto mono = now();
+    const qint64 wall = wallClock_ ? wallClock_() : QDateTime::currentMSecsSinceEpoch();
+    const auto monoElapsed = std::chrono::duration_cast<std::chrono::milliseconds>(mono - lastCheckMono_);
+    const std::chrono::milliseconds wallElapsed{wall - lastCheckWall_};
+    lastCheckMono_ = mono;
+    lastCheckWall_ = wall;
+    QString why;
+    if (looksLikeWake(monoElapsed, wallElapsed, pollInterval_)) why = QStringLiteral("woke from sleep");
+    const QList<QHostAddress> interfaces = interfaceAddresses();
+    if (interfaces != lastInterfaces_ && why.isEmpty()) why = QStringLiteral("interface addresses changed");
+    lastInterfaces_ = interfaces;
+    bool any = false;
+    for (auto& a : accounts_) {
+        auto locals = computeLocals(a);
+        const bool moved = locals != a.locals;
+        if (!moved && why.isEmpty()) continue;
+        if (moved && why.isEmpty()) why = QStringLiteral("local address changed");
+        if (moved && !locals.empty())
+            why += QStringLiteral(" (now %1)").arg(QString::fromStdString(locals.front().host));
+        a.locals = locals;
+        a.ua->networkChanged(std::move(locals), mono);
+        any = true;
+    }
+    if (!any) return;
+    emit networkChanged(why);
     pump();
 }
 
@@ -259,6 +375,7 @@ void UaDriver::sendTo(const sip::Outgoing& out, const SipTarget& target)
     const quint32 v4 = target.address.toIPv4Address(&mapped);
     copy.to.host = (mapped ? QHostAddress(v4) : target.address).toString().toStdString();
     copy.to.port = target.port;
+    if (startsWithRegister(copy.bytes)) noteRegistrar(copy.id, copy.to, target.address);
     trace("send", copy.to, QByteArray::fromStdString(copy.bytes));
     // RFC 5922 §7.2: a TLS server is verified against the name, not the address it resolved to.
     transport_.send(copy.to, QByteArray::fromStdString(copy.bytes), copy.id,
@@ -286,6 +403,7 @@ void UaDriver::send(AccountId account, const sip::Outgoing& original)
     const QString host = QString::fromStdString(out.to.host);
     QHostAddress literal;
     if (literal.setAddress(host)) {
+        if (startsWithRegister(out.bytes)) noteRegistrar(out.id, out.to, literal);
         trace("send", out.to, QByteArray::fromStdString(out.bytes));
         transport_.send(out.to, QByteArray::fromStdString(out.bytes), out.id);
         return;
@@ -310,6 +428,15 @@ void UaDriver::send(AccountId account, const sip::Outgoing& original)
                       });
 }
 
+void UaDriver::noteRegistrar(std::uint64_t globalTx, const sip::Peer& to, const QHostAddress& address)
+{
+    const AccountId account = accountOf(globalTx);
+    if (account < 0 || account >= accountCount()) return;
+    Account& a = accounts_[static_cast<std::size_t>(account)];
+    a.flow = to;
+    a.toward = address;
+}
+
 void UaDriver::pumpAccount(AccountId account, bool& again)
 {
     sip::UserAgent& ua = *accounts_[static_cast<std::size_t>(account)].ua;
@@ -320,8 +447,10 @@ void UaDriver::pumpAccount(AccountId account, bool& again)
         std::visit(
             [this, account](auto& e) {
                 using T = std::decay_t<decltype(e)>;
-                if constexpr (std::is_same_v<T, sip::RegistrationChanged>)
+                if constexpr (std::is_same_v<T, sip::RegistrationChanged>) {
+                    accounts_[static_cast<std::size_t>(account)].state = e.state;
                     emit registrationChanged(account, e);
+                }
                 if constexpr (std::is_same_v<T, sip::IncomingCall>) {
                     e.call = global(account, e.call);
                     if (e.replaces) e.replaces = global(account, e.replaces);

@@ -13,6 +13,14 @@
 // their top bits (account 0's handles are the UA's own), so commands find their UA again; the
 // same is done for the transaction ids handed to the transport, so a send failure reaches the UA
 // that sent.
+//
+// Network changes (RFC 5626 §4.4 asks a UA to recover its flows; RFC 3261 §10 only to keep its
+// binding fresh): every few seconds checkNetwork() works out each account's local addresses —
+// a socket bound to a wildcard address takes the source address the kernel would use toward the
+// account's registrar (a connected UDP socket, no packet sent) — and compares them, and the set
+// of interface addresses, with the last check. A difference, or a wake from sleep (the wall clock
+// moved much more than the monotonic clock, which stops while suspended, or the poll timer fired
+// far too late), hands the new addresses to each UserAgent::networkChanged(), which re-registers.
 #pragma once
 
 #include "net/sip_transport.h"
@@ -27,7 +35,9 @@
 #include <QObject>
 #include <QTimer>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace vphone::ua {
@@ -85,6 +95,28 @@ public:
     sip::MessageHandle sendMessage(const sip::Uri& to, const std::string& contentType,
                                    const std::string& body, AccountId account = 0);
 
+    /// Source address the system uses toward an address (for sockets bound to a wildcard).
+    using AddressProbe = std::function<QHostAddress(const QHostAddress& toward)>;
+    /// How often checkNetwork() runs on its own (default 5 s; zero turns it off). Call before start().
+    void setNetworkPollInterval(std::chrono::milliseconds interval) { pollInterval_ = interval; }
+    /// Replaces the route probe (tests); the default connects a UDP socket and reads its address.
+    void setAddressProbe(AddressProbe probe) { probe_ = std::move(probe); }
+    /// Replaces QNetworkInterface::allAddresses() (tests).
+    void setInterfaceAddressSource(std::function<QList<QHostAddress>()> source)
+    {
+        interfaces_ = std::move(source);
+    }
+    /// Replaces the wall clock, in ms since the epoch (tests of the wake-from-sleep check).
+    void setWallClock(std::function<qint64()> clock) { wallClock_ = std::move(clock); }
+    /// Looks for a network change or a wake from sleep now and, on either, re-registers.
+    void checkNetwork();
+    /// A wake from sleep: the wall clock ran ahead of the monotonic one (suspend stops the
+    /// latter), or the check came far later than planned.
+    static bool looksLikeWake(std::chrono::milliseconds monotonicElapsed,
+                              std::chrono::milliseconds wallElapsed, std::chrono::milliseconds planned);
+    /// The local addresses an account's Contact and Via use now.
+    std::vector<sip::Peer> localAddresses(AccountId account) const;
+
     /// Sends DNS queries (SRV, A, AAAA) to this server instead of the system's.
     void setNameserver(const QHostAddress& server) { resolver_.setNameserver(server); }
 
@@ -101,6 +133,8 @@ signals:
     void callModified(vphone::ua::AccountId account, const vphone::sip::CallModified& e);
     /// Something went wrong that is not a SIP answer: DNS failure, a malformed packet.
     void problem(const QString& what);
+    /// The network changed or the machine woke up; the accounts re-register. `why` is for logs.
+    void networkChanged(const QString& why);
 
 private:
     /// Bits of a driver handle / transaction id below the account index.
@@ -116,7 +150,15 @@ private:
         std::unique_ptr<sip::UserAgent> ua;
         AccountKey key;
         QString aor;
+        QHostAddress toward;           ///< registrar or proxy address (literal in the config, or resolved)
+        std::vector<sip::Peer> locals; ///< the local addresses last given to the UA
+        std::optional<sip::Peer> flow; ///< where the last REGISTER went (resolved)
+        sip::RegistrationState state = sip::RegistrationState::Unregistered;
     };
+    std::vector<sip::Peer> computeLocals(const Account& a) const;
+    /// A REGISTER of this (global) transaction goes to `to` (resolved): the account's flow.
+    void noteRegistrar(std::uint64_t globalTx, const sip::Peer& to, const QHostAddress& address);
+    QList<QHostAddress> interfaceAddresses() const;
     /// The UA of an account, or nullptr for an unknown index.
     sip::UserAgent* uaOf(AccountId account) const;
 
@@ -142,6 +184,14 @@ private:
     bool failOver(std::uint64_t globalTx);
 
     SipResolver resolver_;
+    std::chrono::milliseconds pollInterval_{5000};
+    QTimer pollTimer_;
+    AddressProbe probe_;
+    std::function<QList<QHostAddress>()> interfaces_;
+    std::function<qint64()> wallClock_;
+    QList<QHostAddress> lastInterfaces_;
+    sip::TimePoint lastCheckMono_{};
+    qint64 lastCheckWall_ = 0;
     QList<Failover> failover_;
     std::unique_ptr<QFile> trace_;
     bool pumping_ = false;
