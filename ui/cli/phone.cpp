@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QTimer>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <map>
@@ -185,6 +186,12 @@ bool Phone::start()
         config.outboundProxy = defaultProxy;
         configs.push_back(std::move(config));
         accounts_.push_back(AccountState{});
+    }
+    if (o_.rateLimit) {
+        for (auto& c : configs) {
+            c.rateLimit.perSecond = *o_.rateLimit;
+            c.rateLimit.burst = std::max(100.0, 2 * *o_.rateLimit);
+        }
     }
     contactHost_ = QStringLiteral("127.0.0.1");
     for (const auto& b : driver_.boundAddresses()) {

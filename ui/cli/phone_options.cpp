@@ -44,6 +44,7 @@ QString phoneUsage()
         "  --duration S           stay up S seconds, then unregister and exit\n"
         "  --hangup-after S       hang up S seconds after the call is answered\n"
         "  --reinvite-after S     re-INVITE (same SDP) S seconds after the call is answered\n"
+        "  --rate-limit N         new requests per second and source address (default 50, 0 = off)\n"
         "  --trace FILE           write every SIP message sent and received to FILE\n"
         "  --events               print every event as one JSON object per line\n"
         "  --no-register          use the account's address and password without registering\n"
@@ -131,6 +132,11 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* 
             (flag == QLatin1String("--duration")       ? o.duration
              : flag == QLatin1String("--hangup-after") ? o.hangupAfter
                                                        : o.reinviteAfter) = s;
+        } else if (flag == QLatin1String("--rate-limit")) {
+            if (!value(&v)) return fail(QStringLiteral("--rate-limit needs requests per second"));
+            auto s = seconds(v);
+            if (!s) return fail(QStringLiteral("--rate-limit needs requests per second, got '%1'").arg(v));
+            o.rateLimit = s;
         } else if (flag == QLatin1String("--trace")) {
             if (!value(&o.trace)) return fail(QStringLiteral("--trace needs a file name"));
         } else if (flag == QLatin1String("--events")) {

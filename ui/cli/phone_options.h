@@ -35,6 +35,7 @@ struct PhoneOptions {
     QString messageText;
     std::optional<double> duration;      ///< --duration S
     std::optional<double> hangupAfter;   ///< --hangup-after S (from the answer)
+    std::optional<double> rateLimit;     ///< --rate-limit N: new requests/s per source address (0 = off)
     std::optional<double> reinviteAfter; ///< --reinvite-after S: re-INVITE, same SDP, S s after the answer
     QString trace;                       ///< --trace FILE
     bool events = false;                 ///< --events: one JSON object per line on stdout
