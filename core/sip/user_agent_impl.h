@@ -1,6 +1,7 @@
 // Private to the user agent: UserAgent::Impl, shared by user_agent.cpp (plumbing, request
-// building, digest retries, requests outside dialogs), call_uac.cpp / call_uas.cpp (INVITE
-// dialogs) and registration.cpp. Not part of the public API.
+// building, digest retries), out_of_dialog.cpp (OPTIONS, MESSAGE, 482), call_uac.cpp /
+// call_uas.cpp / prack.cpp / call_modify.cpp (INVITE dialogs) and registration.cpp. Not part of the public
+// API.
 //
 // Theory of operation: every input (a received message, a command, a timer) goes to the
 // TransactionLayer first or straight to a handler here; pump() then drains the layer's events
