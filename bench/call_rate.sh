@@ -43,8 +43,8 @@ PY
   done
 }
 
-echo "== vphone-cli --auto-answer (no media)"
-start vphone "$CLI" --listen udp:127.0.0.1:5130 --auto-answer --duration 600
+echo "== vphone-cli --auto-answer --rate-limit 0 (no media; all calls come from one address)"
+start vphone "$CLI" --listen udp:127.0.0.1:5130 --auto-answer --rate-limit 0 --duration 600
 sleep 0.5
 run_rates vphone 5130 5131
 cleanup
