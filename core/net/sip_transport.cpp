@@ -1,5 +1,7 @@
 #include "net/sip_transport.h"
 
+#include "net/stun.h"
+
 #include <QNetworkDatagram>
 #include <QSslSocket>
 #include <QTcpServer>
@@ -299,11 +301,15 @@ void SipTransport::readDatagrams(QUdpSocket* socket)
         const QByteArray data = d.data();
         const sip::Peer from =
             peerOf(sip::Transport::Udp, d.senderAddress(), static_cast<quint16>(d.senderPort()));
+        const std::string_view bytes(data.constData(), static_cast<std::size_t>(data.size()));
+        // RFC 5626 §4.4.2: STUN shares the SIP port; its first two bits are 0, SIP's never are.
+        if (stun::looksLikeStun(bytes)) {
+            emit stunReceived(data, from);
+            continue;
+        }
         // RFC 5626 §3.5.1 style CRLF keep-alives and empty datagrams carry no message.
         if (data.trimmed().isEmpty()) continue;
-        auto msg =
-            sip::parseMessage(std::string_view(data.constData(), static_cast<std::size_t>(data.size())),
-                              sip::Framing::Datagram, limits_);
+        auto msg = sip::parseMessage(bytes, sip::Framing::Datagram, limits_);
         if (msg) {
             emit messageReceived(*msg, from);
         } else {

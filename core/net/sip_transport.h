@@ -16,7 +16,8 @@
 //
 // Keep-alives (RFC 5626 §4.4.1): on connections we opened, a "\r\n\r\n" ping goes out after
 // keepAliveInterval without traffic; on connections we accepted, each ping is answered with a
-// "\r\n" pong (§3.5.1). A connection's timer dies with it.
+// "\r\n" pong (§3.5.1). A connection's timer dies with it. On UDP, STUN (RFC 5626 §4.4.2) is
+// the keep-alive: datagrams with a STUN header (stun.h) come out as stunReceived, never as SIP.
 #pragma once
 
 #include "net/tls_config.h"
@@ -96,6 +97,8 @@ signals:
     /// Bytes that are not a SIP message (or break stream framing: the connection is then closed).
     void malformedReceived(const QByteArray& bytes, const vphone::sip::ParseError& error,
                            const vphone::sip::Peer& from);
+    /// A STUN message arrived on a UDP socket (keep-alive responses, RFC 5626 §4.4.2).
+    void stunReceived(const QByteArray& bytes, const vphone::sip::Peer& from);
     /// A send could not be completed (RFC 3261 §17.1.4 transport error).
     void sendFailed(vphone::sip::TransactionId id, const vphone::sip::Peer& to, const QString& reason);
 

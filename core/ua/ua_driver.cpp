@@ -1,5 +1,7 @@
 #include "ua/ua_driver.h"
 
+#include "net/stun.h"
+
 #include <QDateTime>
 #include <QNetworkInterface>
 #include <QRandomGenerator>
@@ -66,6 +68,7 @@ UaDriver::UaDriver(QObject* parent) : QObject(parent)
                 accounts_[routeToAccount(m, keys)].ua->receive(m, from, now());
                 pump();
             });
+    connect(&transport_, &net::SipTransport::stunReceived, this, &UaDriver::onStun);
     connect(&transport_, &net::SipTransport::malformedReceived, this,
             [this](const QByteArray& bytes, const sip::ParseError& e, const sip::Peer& from) {
                 trace("recv-malformed", from, bytes);
@@ -437,6 +440,82 @@ void UaDriver::noteRegistrar(std::uint64_t globalTx, const sip::Peer& to, const 
     a.toward = address;
 }
 
+void UaDriver::updateKeepAlive(AccountId account)
+{
+    Account& a = accounts_[static_cast<std::size_t>(account)];
+    const bool wanted = keepAliveInterval_ > std::chrono::milliseconds::zero() &&
+                        a.state == sip::RegistrationState::Registered && a.flow &&
+                        a.flow->transport == sip::Transport::Udp;
+    if (!wanted) {
+        if (a.keepAlive) a.keepAlive->stop();
+        a.pendingStun.reset();
+        a.missedStun = 0;
+        return;
+    }
+    if (!a.keepAlive) {
+        a.keepAlive = std::make_unique<QTimer>();
+        a.keepAlive->setSingleShot(true);
+        connect(a.keepAlive.get(), &QTimer::timeout, this, [this, account] { sendKeepAlive(account); });
+    }
+    if (a.keepAlive->isActive()) return;
+    // RFC 5626 §4.4.1: each interval is a random 80-100 % of the nominal one.
+    const auto ms = keepAliveInterval_.count();
+    a.keepAlive->start(static_cast<int>(ms - ms / 5 * QRandomGenerator::global()->bounded(1001) / 1000));
+}
+
+void UaDriver::sendKeepAlive(AccountId account)
+{
+    Account& a = accounts_[static_cast<std::size_t>(account)];
+    if (a.state != sip::RegistrationState::Registered || !a.flow) return;
+    if (a.pendingStun && a.stunAnswered && ++a.missedStun >= 2) {
+        a.pendingStun.reset();
+        a.missedStun = 0;
+        flowFailed(account, QStringLiteral("keep-alive: no STUN answer from %1:%2")
+                                .arg(QString::fromStdString(a.flow->host))
+                                .arg(a.flow->port));
+    }
+    std::array<std::uint8_t, 12> id{};
+    QRandomGenerator::system()->generate(reinterpret_cast<quint32*>(id.data()),
+                                         reinterpret_cast<quint32*>(id.data() + id.size()));
+    a.pendingStun = id;
+    transport_.send(*a.flow, QByteArray::fromStdString(net::stun::bindingRequest(id)));
+    updateKeepAlive(account);
+}
+
+void UaDriver::onStun(const QByteArray& bytes, const sip::Peer& from)
+{
+    const auto m =
+        net::stun::decode(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
+    if (!m || m->type != net::stun::kBindingSuccess) return; // we answer no STUN requests
+    for (int i = 0; i < accountCount(); ++i) {
+        Account& a = accounts_[static_cast<std::size_t>(i)];
+        if (!a.pendingStun || *a.pendingStun != m->id) continue;
+        a.pendingStun.reset();
+        a.missedStun = 0;
+        a.stunAnswered = true;
+        if (!m->mapped) return;
+        const std::pair<std::string, quint16> mapped{m->mapped->host, m->mapped->port};
+        const bool changed = a.mapped && *a.mapped != mapped;
+        a.mapped = mapped;
+        if (changed)
+            flowFailed(i, QStringLiteral("keep-alive: %1:%2 now sees us as %3:%4")
+                              .arg(QString::fromStdString(from.host))
+                              .arg(from.port)
+                              .arg(QString::fromStdString(mapped.first))
+                              .arg(mapped.second));
+        return;
+    }
+}
+
+void UaDriver::flowFailed(AccountId account, const QString& why)
+{
+    Account& a = accounts_[static_cast<std::size_t>(account)];
+    a.locals = computeLocals(a);
+    a.ua->networkChanged(a.locals, now());
+    emit networkChanged(why);
+    pump();
+}
+
 void UaDriver::pumpAccount(AccountId account, bool& again)
 {
     sip::UserAgent& ua = *accounts_[static_cast<std::size_t>(account)].ua;
@@ -449,6 +528,7 @@ void UaDriver::pumpAccount(AccountId account, bool& again)
                 using T = std::decay_t<decltype(e)>;
                 if constexpr (std::is_same_v<T, sip::RegistrationChanged>) {
                     accounts_[static_cast<std::size_t>(account)].state = e.state;
+                    updateKeepAlive(account);
                     emit registrationChanged(account, e);
                 }
                 if constexpr (std::is_same_v<T, sip::IncomingCall>) {

@@ -21,6 +21,14 @@
 // of interface addresses, with the last check. A difference, or a wake from sleep (the wall clock
 // moved much more than the monotonic clock, which stops while suspended, or the poll timer fired
 // far too late), hands the new addresses to each UserAgent::networkChanged(), which re-registers.
+//
+// UDP keep-alive (RFC 5626 §4.4.2): while an account is registered over UDP, a STUN Binding
+// request goes to its registrar flow (the address the last REGISTER went to, from the SIP socket)
+// every 80-100 % of the keep-alive interval. Responses come back on the SIP socket and are told
+// apart by SipTransport. A changed XOR-MAPPED-ADDRESS (the NAT rebound us), or two requests in a
+// row without an answer from a server that has answered STUN before, count as a flow failure and
+// the account re-registers. A server that never answers STUN still gets the packets (they keep
+// the NAT binding open) but its silence is not taken as a failure.
 #pragma once
 
 #include "net/sip_transport.h"
@@ -35,6 +43,7 @@
 #include <QObject>
 #include <QTimer>
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -53,10 +62,13 @@ public:
 
     /// TLS certificates and trust (see net::TlsConfig). Call before listen() when listening on tls:.
     void setTlsConfig(net::TlsConfig config) { transport_.setTlsConfig(std::move(config)); }
-    /// RFC 5626 §4.4.1 CRLF keep-alive interval on connections we open; zero sends none.
+    /// Keep-alive interval (zero sends none): RFC 5626 §4.4.1 CRLF pings on TCP/TLS connections
+    /// we open, and §4.4.2 STUN Binding requests on each registered account's UDP flow to its
+    /// registrar (or outbound proxy), every 80-100 % of the interval. Call before start().
     void setKeepAliveInterval(std::chrono::milliseconds interval)
     {
         transport_.setKeepAliveInterval(interval);
+        keepAliveInterval_ = interval;
     }
     /// Opens the listening sockets. Call before start().
     bool listen(const QList<net::ListenSpec>& addresses, QString* error);
@@ -154,7 +166,18 @@ private:
         std::vector<sip::Peer> locals; ///< the local addresses last given to the UA
         std::optional<sip::Peer> flow; ///< where the last REGISTER went (resolved)
         sip::RegistrationState state = sip::RegistrationState::Unregistered;
+        // UDP keep-alive (STUN) on the registrar flow
+        std::unique_ptr<QTimer> keepAlive;
+        std::optional<std::array<std::uint8_t, 12>> pendingStun; ///< transaction id awaiting its answer
+        int missedStun = 0;
+        bool stunAnswered = false; ///< the server answered STUN at least once on this flow
+        std::optional<std::pair<std::string, quint16>> mapped; ///< last XOR-MAPPED-ADDRESS
     };
+    void updateKeepAlive(AccountId account);
+    void sendKeepAlive(AccountId account);
+    void onStun(const QByteArray& bytes, const sip::Peer& from);
+    /// The account's flow failed (RFC 5626 §4.4.2): register again from the current addresses.
+    void flowFailed(AccountId account, const QString& why);
     std::vector<sip::Peer> computeLocals(const Account& a) const;
     /// A REGISTER of this (global) transaction goes to `to` (resolved): the account's flow.
     void noteRegistrar(std::uint64_t globalTx, const sip::Peer& to, const QHostAddress& address);
@@ -185,6 +208,7 @@ private:
 
     SipResolver resolver_;
     std::chrono::milliseconds pollInterval_{5000};
+    std::chrono::milliseconds keepAliveInterval_{0};
     QTimer pollTimer_;
     AddressProbe probe_;
     std::function<QList<QHostAddress>()> interfaces_;

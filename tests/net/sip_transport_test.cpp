@@ -1,5 +1,6 @@
 // SipTransport over real loopback sockets: what goes in one side comes out the other.
 #include "net/sip_transport.h"
+#include "net/stun.h"
 #include "net_test_support.h"
 
 #include <QCoreApplication>
@@ -159,6 +160,29 @@ TEST(SipTransportTcp, ReportsAConnectionRefusedPerTransaction)
            42);
     ASSERT_TRUE(waitFor([&] { return !got.failures.empty(); }));
     EXPECT_EQ(a.connectionCount(), 0);
+}
+
+TEST(SipTransportUdp, StunOnTheSipSocketComesOutAsStunNotAsAMalformedMessage)
+{
+    net::SipTransport a;
+    net::SipTransport b;
+    QString error;
+    ASSERT_TRUE(a.listen(spec("udp:127.0.0.1:0"), &error)) << error.toStdString();
+    ASSERT_TRUE(b.listen(spec("udp:127.0.0.1:0"), &error)) << error.toStdString();
+    Received got;
+    got.attach(b);
+    std::vector<QByteArray> stunSeen;
+    QObject::connect(&b, &net::SipTransport::stunReceived,
+                     [&](const QByteArray& bytes, const sip::Peer&) { stunSeen.push_back(bytes); });
+    const net::stun::TransactionId id{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    const sip::Peer to{sip::Transport::Udp, "127.0.0.1", boundPort(b, sip::Transport::Udp)};
+    a.send(to, QByteArray::fromStdString(net::stun::bindingRequest(id)));
+    a.send(to, QByteArray::fromStdString(options("after-stun")));
+    ASSERT_TRUE(waitFor([&] { return !got.messages.empty(); }));
+    ASSERT_EQ(stunSeen.size(), 1u);
+    EXPECT_EQ(net::stun::decode(stunSeen[0].toStdString())->id, id);
+    EXPECT_TRUE(got.errors.empty());
+    EXPECT_EQ(got.messages[0].callId(), "after-stun");
 }
 
 int main(int argc, char** argv)

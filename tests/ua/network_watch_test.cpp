@@ -2,12 +2,10 @@
 // and the wall clock injected: a new local address, a wake from sleep and a changed interface set
 // each make the account re-register at once.
 #include "../net/net_test_support.h"
+#include "fake_registrar.h"
 #include "sip/parser.h"
 #include "sip/transaction_layer.h"
 #include "ua/ua_driver.h"
-
-#include <QNetworkDatagram>
-#include <QUdpSocket>
 
 #include <gtest/gtest.h>
 
@@ -18,41 +16,8 @@ using test::waitFor;
 
 namespace {
 
-/// A registrar on 127.0.0.1:5251 that answers every REGISTER with 200, echoing its Contacts.
-struct FakeRegistrar {
-    QUdpSocket socket;
-    std::vector<sip::Message> registers;
-
-    FakeRegistrar()
-    {
-        EXPECT_TRUE(socket.bind(QHostAddress::LocalHost, 5251));
-        QObject::connect(&socket, &QUdpSocket::readyRead, [this] {
-            while (socket.hasPendingDatagrams()) {
-                const QNetworkDatagram d = socket.receiveDatagram();
-                auto m = sip::parseMessage(d.data().toStdString());
-                if (!m || !m->isRequest() || m->method() != sip::Method::Register) continue;
-                registers.push_back(*m);
-                sip::Message ok = sip::TransactionLayer::buildResponse(*m, 200, "r1");
-                for (const auto c : m->values(sip::HeaderId::Contact)) {
-                    if (c.find("expires=0") == std::string_view::npos)
-                        ok.addHeader(sip::HeaderId::Contact, std::string(c) + ";expires=600");
-                }
-                socket.writeDatagram(QByteArray::fromStdString(ok.serialize()), d.senderAddress(),
-                                     static_cast<quint16>(d.senderPort()));
-            }
-        });
-    }
-    std::vector<std::string> contacts(std::size_t i) const
-    {
-        std::vector<std::string> out;
-        for (const auto c : registers.at(i).values(sip::HeaderId::Contact))
-            out.emplace_back(c);
-        return out;
-    }
-};
-
 struct Watch : ::testing::Test {
-    FakeRegistrar registrar;
+    test::FakeRegistrar registrar;
     ua::UaDriver driver;
     QHostAddress route{QHostAddress::LocalHost};
     QList<QHostAddress> interfaces{QHostAddress(QHostAddress::LocalHost)};
@@ -73,22 +38,29 @@ struct Watch : ::testing::Test {
                              registered = e.state == sip::RegistrationState::Registered;
                          });
         QString error;
-        ASSERT_TRUE(driver.listen({spec("udp:0.0.0.0:5250")}, &error)) << error.toStdString();
+        ASSERT_TRUE(driver.listen({spec("udp:0.0.0.0:0")}, &error)) << error.toStdString();
         sip::UaConfig config;
-        config.account = *sip::parseUri("sip:alice@127.0.0.1:5251");
+        config.account = *sip::parseUri(registrar.uri("alice").toStdString());
         config.registerExpires = 600;
         driver.start(config);
         driver.registerAccount();
         ASSERT_TRUE(waitFor([&] { return registered; }));
         ASSERT_EQ(registrar.registers.size(), 1u);
+        port = std::to_string(driver.boundAddresses().at(0).port);
     }
+    /// Our Contact from this address.
+    std::string contact(const char* host) const
+    {
+        return "<sip:alice@" + std::string(host) + ":" + port + ";transport=udp>";
+    }
+    std::string port;
 };
 
 } // namespace
 
 TEST_F(Watch, AWildcardSocketUsesTheSourceAddressTowardTheRegistrar)
 {
-    EXPECT_EQ(registrar.contacts(0), (std::vector<std::string>{"<sip:alice@127.0.0.1:5250;transport=udp>"}));
+    EXPECT_EQ(registrar.contacts(0), (std::vector<std::string>{contact("127.0.0.1")}));
     EXPECT_EQ(driver.localAddresses(0).at(0).host, "127.0.0.1");
 }
 
@@ -98,8 +70,7 @@ TEST_F(Watch, ANewLocalAddressReRegistersAtOnceAndRemovesTheOldContact)
     driver.checkNetwork();
     ASSERT_TRUE(waitFor([&] { return registrar.registers.size() == 2 && registered; }));
     EXPECT_EQ(registrar.contacts(1),
-              (std::vector<std::string>{"<sip:alice@127.0.0.2:5250;transport=udp>",
-                                        "<sip:alice@127.0.0.1:5250;transport=udp>;expires=0"}));
+              (std::vector<std::string>{contact("127.0.0.2"), contact("127.0.0.1") + ";expires=0"}));
     EXPECT_EQ(registrar.registers[1].topVia()->host, "127.0.0.2");
     ASSERT_EQ(changes.size(), 1u);
     EXPECT_TRUE(changes[0].contains(QStringLiteral("local address changed (now 127.0.0.2)")));
@@ -113,7 +84,7 @@ TEST_F(Watch, AWakeFromSleepReRegisters)
     wall += 600'000; // ten minutes passed on the wall clock, none on the monotonic one
     driver.checkNetwork();
     ASSERT_TRUE(waitFor([&] { return registrar.registers.size() == 2; }));
-    EXPECT_EQ(registrar.contacts(1), (std::vector<std::string>{"<sip:alice@127.0.0.1:5250;transport=udp>"}));
+    EXPECT_EQ(registrar.contacts(1), (std::vector<std::string>{contact("127.0.0.1")}));
     ASSERT_EQ(changes.size(), 1u);
     EXPECT_EQ(changes[0], QStringLiteral("woke from sleep"));
 }

@@ -42,7 +42,7 @@ struct PhoneOptions {
     QString dnsServer;                   ///< --dns-server IP: name server for SRV/A/AAAA lookups
     bool noRegister = false;             ///< --no-register: use the account's identity without REGISTER
     net::TlsConfig tls;                  ///< --tls-cert/--tls-key, --ca-file, --trust-cert (files loaded)
-    std::chrono::milliseconds keepAlive{30000}; ///< --keepalive S: CRLF pings on our TCP/TLS connections
+    std::chrono::milliseconds keepAlive{30000}; ///< --keepalive S: CRLF on TCP/TLS, STUN on UDP flows
 };
 
 /// Parses the phone options; on a bad flag returns nullopt and sets *error to a clear message.
