@@ -38,11 +38,6 @@ QHostAddress routeSource(const QHostAddress& toward)
     return s.localAddress();
 }
 
-bool startsWithRegister(const std::string& bytes)
-{
-    return bytes.rfind("REGISTER ", 0) == 0;
-}
-
 } // namespace
 
 UaDriver::UaDriver(QObject* parent) : QObject(parent)
@@ -61,6 +56,7 @@ UaDriver::UaDriver(QObject* parent) : QObject(parent)
             [this](const sip::Message& m, const sip::Peer& from) {
                 trace("recv", from, QByteArray::fromStdString(std::string(m.raw())));
                 if (accounts_.empty()) return;
+                if (m.isResponse() && failoverResponse(m)) return;
                 std::vector<AccountKey> keys;
                 keys.reserve(accounts_.size());
                 for (const auto& a : accounts_)
@@ -369,66 +365,6 @@ void UaDriver::transportError(std::uint64_t globalTx)
     if (!ua || local(globalTx) == 0) return;
     ua->transportError(local(globalTx), now());
     pump();
-}
-
-void UaDriver::sendTo(const sip::Outgoing& out, const SipTarget& target)
-{
-    sip::Outgoing copy = out;
-    bool mapped = false;
-    const quint32 v4 = target.address.toIPv4Address(&mapped);
-    copy.to.host = (mapped ? QHostAddress(v4) : target.address).toString().toStdString();
-    copy.to.port = target.port;
-    if (startsWithRegister(copy.bytes)) noteRegistrar(copy.id, copy.to, target.address);
-    trace("send", copy.to, QByteArray::fromStdString(copy.bytes));
-    // RFC 5922 §7.2: a TLS server is verified against the name, not the address it resolved to.
-    transport_.send(copy.to, QByteArray::fromStdString(copy.bytes), copy.id,
-                    QString::fromStdString(out.to.host));
-}
-
-bool UaDriver::failOver(std::uint64_t globalTx)
-{
-    if (local(globalTx) == 0) return false;
-    for (qsizetype i = 0; i < failover_.size(); ++i) {
-        if (failover_[i].id != globalTx || failover_[i].rest.isEmpty()) continue;
-        const SipTarget next = failover_[i].rest.takeFirst();
-        emit problem(
-            QStringLiteral("trying the next server %1:%2").arg(next.address.toString()).arg(next.port));
-        sendTo(failover_[i].out, next);
-        return true;
-    }
-    return false;
-}
-
-void UaDriver::send(AccountId account, const sip::Outgoing& original)
-{
-    sip::Outgoing out = original;
-    out.id = global(account, original.id);
-    const QString host = QString::fromStdString(out.to.host);
-    QHostAddress literal;
-    if (literal.setAddress(host)) {
-        if (startsWithRegister(out.bytes)) noteRegistrar(out.id, out.to, literal);
-        trace("send", out.to, QByteArray::fromStdString(out.bytes));
-        transport_.send(out.to, QByteArray::fromStdString(out.bytes), out.id);
-        return;
-    }
-    // RFC 3263: a name is located by SRV then A/AAAA. The user agent gives the default port
-    // (5060, or 5061 for TLS) when the URI named none, so only other ports count as explicit.
-    const quint16 defaultPort = out.to.transport == sip::Transport::Tls ? 5061 : 5060;
-    const bool explicitPort = out.to.port != defaultPort;
-    resolver_.resolve(host, out.to.transport, out.to.port, explicitPort,
-                      [this, out](const QList<SipTarget>& targets, const QString& error) {
-                          if (targets.isEmpty()) {
-                              emit problem(error);
-                              transportError(out.id);
-                              return;
-                          }
-                          if (targets.size() > 1 && local(out.id) != 0) {
-                              constexpr qsizetype kRemembered = 64;
-                              if (failover_.size() >= kRemembered) failover_.removeFirst();
-                              failover_.append(Failover{out.id, out, targets.mid(1)});
-                          }
-                          sendTo(out, targets.first());
-                      });
 }
 
 void UaDriver::noteRegistrar(std::uint64_t globalTx, const sip::Peer& to, const QHostAddress& address)

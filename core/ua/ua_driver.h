@@ -149,6 +149,9 @@ signals:
     void networkChanged(const QString& why);
 
 private:
+    /// How long a UDP request waits for any response from one target before the next is tried:
+    /// Timer A has fired three times by then (0.5 + 1 + 2 s with T1 = 500 ms).
+    static constexpr std::chrono::milliseconds kNoAnswer{3500};
     /// Bits of a driver handle / transaction id below the account index.
     static constexpr int kAccountShift = 40;
     static constexpr std::uint64_t kLocalMask = (std::uint64_t{1} << kAccountShift) - 1;
@@ -196,15 +199,25 @@ private:
     std::vector<Account> accounts_;
     QTimer timer_;
     QList<net::ListenSpec> bound_;
-    /// The other targets of a request sent to a resolved name, tried in order when sending to
-    /// the current one fails (RFC 3263 §4.3); the most recent requests only.
+    /// A request sent to a resolved name with more than one target (RFC 3263 §4.3), kept for the
+    /// most recent requests (failover.cpp): where it goes now, and the targets still to try.
     struct Failover {
         std::uint64_t id = 0; ///< global transaction id
         sip::Outgoing out;
+        std::string branch; ///< top Via branch, to recognise its responses
+        SipTarget current;
         QList<SipTarget> rest;
+        bool answered = false; ///< the current target sent a response
+        int generation = 0;    ///< bumped on each move, so stale no-answer timers do nothing
     };
     void sendTo(const sip::Outgoing& out, const SipTarget& target);
+    /// Moves a request to its next target; false when there is none.
     bool failOver(std::uint64_t globalTx);
+    /// A response: marks its request answered; a 503 from a target that has a successor is
+    /// ACKed (INVITE) and swallowed, and the request moves on. True when swallowed.
+    bool failoverResponse(const sip::Message& response);
+    /// Over UDP, no response at all within kNoAnswer moves the request to the next target.
+    void armNoAnswer(const Failover& f);
 
     SipResolver resolver_;
     std::chrono::milliseconds pollInterval_{5000};
