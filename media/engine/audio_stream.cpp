@@ -1,0 +1,451 @@
+// AudioStream: construction, apply(), the send path and the receive path (see audio_stream.h).
+#include "audio_stream.h"
+
+#include "codec/codec_factory.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace vphone::media {
+
+namespace {
+
+constexpr std::size_t kMaxDecoded = 5760 * 2; // 120 ms of stereo at 48 kHz
+constexpr auto kReceivePause = std::chrono::seconds{1};
+
+std::string lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
+
+FmtpParams fmtpParams(const std::string& text)
+{
+    FmtpParams out;
+    for (auto& [k, v] : sdp::Fmtp{"", text}.pairs())
+        out[k] = v;
+    return out;
+}
+
+MediaResult<std::unique_ptr<AudioCodec>> makeCodec(const sdp::NegotiatedCodec& c,
+                                                   std::chrono::milliseconds ptime)
+{
+    CodecRequest r;
+    r.encodingName = c.name;
+    r.clockRate = static_cast<int>(c.clockRate);
+    r.channels = 1;
+    r.ptime = ptime;
+    r.fmtp = fmtpParams(c.fmtp);
+    return makeAudioCodec(r);
+}
+
+} // namespace
+
+AudioStream::AudioStream(std::string id, std::vector<SocketPair> sockets, std::unique_ptr<AudioSource> source,
+                         std::unique_ptr<AudioSink> sink, bool echoCancel, std::shared_ptr<EventQueue> events,
+                         RtpIdentity identity)
+    : id_(std::move(id)), sockets_(std::move(sockets)), source_(std::move(source)), sink_(std::move(sink)),
+      events_(std::move(events)), identity_(std::move(identity))
+{
+    rtpPort_ = sockets_.empty() ? 0 : sockets_.front().rtp.port();
+    if (echoCancel) {
+        auto aec = EchoCanceller::create({kDeviceFormat.sampleRate, kDeviceFormat.frameSamples});
+        if (aec) echo_.emplace(std::move(*aec));
+    }
+    deviceIn_.resize(kDeviceFormat.frameLength());
+    echoOut_.resize(kDeviceFormat.frameLength());
+    lastPlayed_.assign(kDeviceFormat.frameLength(), 0);
+    deviceOut_.resize(kDeviceFormat.frameLength());
+    decoded_.resize(kMaxDecoded);
+    packet_.resize(1500 + kSrtpMaxTrailer);
+    rxBuffer_.resize(2048 + kSrtpMaxTrailer);
+    timestamp_ = identity_.initialTimestamp;
+    stats_.id = id_;
+    published_ = stats_;
+}
+
+AudioStream::~AudioStream() = default;
+
+StreamStats AudioStream::stats() const
+{
+    std::lock_guard lock(statsMutex_);
+    return published_;
+}
+
+void AudioStream::queueDtmf(const std::string& digits)
+{
+    for (char c : digits)
+        dtmfQueue_.push_back(c);
+}
+
+void AudioStream::error(std::string what)
+{
+    events_->push(MediaErrorEvent{id_, std::move(what)});
+}
+
+void AudioStream::apply(const StreamPlan& plan, TimePoint now)
+{
+    const bool wasReceiving = planned_ && sdp::receives(plan_.direction);
+    plan_ = plan;
+    planned_ = true;
+
+    // The socket of the remote address's family.
+    const bool v6 = plan.remoteRtp.host.find(':') != std::string::npos;
+    std::optional<std::size_t> family;
+    for (std::size_t i = 0; i < sockets_.size(); ++i) {
+        if (sockets_[i].rtp.ipv6() == v6) {
+            family = i;
+            break;
+        }
+    }
+    if (!family) {
+        error("no local " + std::string(v6 ? "IPv6" : "IPv4") + " address for the remote media address " +
+              plan.remoteRtp.host);
+        plan_.direction = sdp::Direction::Inactive;
+    } else {
+        active_ = *family;
+    }
+    if (!rtpLatch_ || !(rtpLatch_->destination() == plan.remoteRtp)) rtpLatch_.emplace(plan.remoteRtp);
+    if (!rtcpLatch_ || !(rtcpLatch_->destination() == plan.remoteRtcp)) rtcpLatch_.emplace(plan.remoteRtcp);
+
+    // Send codec: rebuilt only when it changes (a re-offer for hold keeps it).
+    if (plan.sendCodec) {
+        const auto& c = *plan.sendCodec;
+        const std::string key = lower(c.name) + "/" + std::to_string(c.clockRate) + "/" +
+                                std::to_string(c.payloadType) + "/" + c.fmtp + "/" +
+                                std::to_string(plan.sendPtime.count());
+        if (key != encoderKey_) {
+            auto codec = makeCodec(c, plan.sendPtime);
+            if (!codec) {
+                error("cannot send " + c.name + ": " + codec.error().what);
+                encoder_.reset();
+            } else {
+                encoder_ = std::move(*codec);
+                const auto& f = encoder_->format();
+                auto rs = Resampler::create({kDeviceFormat.sampleRate, kDeviceFormat.channels},
+                                            {f.sampleRate, f.channels}, kDeviceFormat.frameSamples);
+                if (rs) encodeResampler_.emplace(std::move(*rs));
+                codecIn_.resize(f.frameLength());
+                payload_.resize(std::max<std::size_t>(f.maxPayloadBytes, 64));
+                sendPt_ = static_cast<std::uint8_t>(c.payloadType);
+                encoderKey_ = key;
+                talkspurt_ = true;
+            }
+        }
+        stats_.codec = lower(c.name);
+    }
+    // RTP session: one per call; rebuilt (same SSRC, sequence continues) if the clock changes.
+    const std::uint32_t clock = plan.sendCodec ? plan.sendCodec->clockRate : 8000;
+    if (!rtp_ || clock != rtpClock_) {
+        RtpSessionConfig rc;
+        rc.ssrc = rtp_ ? rtp_->ssrc() : identity_.ssrc;
+        rc.initialSequence =
+            lastSentSeq_ ? static_cast<std::uint16_t>(*lastSentSeq_ + 1) : identity_.initialSequence;
+        rc.clockRate = clock;
+        rc.cname = identity_.cname;
+        rc.randomSeed = identity_.seed++;
+        rc.sessionBandwidth = 64000;
+        const auto wall = std::chrono::system_clock::now().time_since_epoch();
+        const auto secs = std::chrono::duration_cast<std::chrono::seconds>(wall);
+        const auto frac = std::chrono::duration_cast<std::chrono::nanoseconds>(wall - secs).count();
+        rc.ntp.reference = now;
+        rc.ntp.ntpAtReference = ((static_cast<std::uint64_t>(secs.count()) + 2208988800ull) << 32) +
+                                ((static_cast<std::uint64_t>(frac) << 32) / 1'000'000'000ull);
+        rtp_.emplace(rc, now);
+        rtpClock_ = clock;
+    }
+    if (plan.sendEvent && static_cast<int>(plan.sendEvent->clockRate) != dtmfSenderRate_) {
+        dtmfSender_.emplace(static_cast<int>(plan.sendEvent->clockRate), plan.sendPtime);
+        dtmfSenderRate_ = static_cast<int>(plan.sendEvent->clockRate);
+    }
+    // Receive side: keep the decoder while its payload type is still agreed.
+    const bool decoderKept = std::any_of(plan.recvCodecs.begin(), plan.recvCodecs.end(),
+                                         [&](const auto& c) { return c.payloadType == decoderPt_; });
+    if (!decoderKept) {
+        decoder_.reset();
+        decoderPt_ = -1;
+        resetJitterBuffer();
+    } else if (!wasReceiving && sdp::receives(plan.direction)) {
+        resetJitterBuffer(); // back from hold: the old timeline means nothing
+    }
+    if (!sdp::sends(plan.direction)) talkspurt_ = true;
+
+    stats_.direction = std::string(sdp::toString(plan.direction));
+    stats_.keying = plan.srtp == sdp::SrtpMode::Sdes   ? "sdes"
+                    : plan.srtp == sdp::SrtpMode::Dtls ? "dtls"
+                                                       : "";
+    applySecurity(plan, now);
+    maybeStarted();
+    publish(now);
+}
+
+void AudioStream::maybeStarted()
+{
+    if (started_ || !planned_ || !keyed() || !encoder_) return;
+    started_ = true;
+    events_->push(MediaStarted{id_, stats_.codec, toString(rtpLatch_->destination())});
+}
+
+void AudioStream::tick(TimePoint frameTime, TimePoint now)
+{
+    // Capture: every frame the source has ready (a paced source catches up after a late tick).
+    for (int n = 0; n < 6 && source_; ++n) {
+        if (sourceDone_) {
+            std::fill(deviceIn_.begin(), deviceIn_.end(), std::int16_t{0});
+            captured(deviceIn_, now);
+            break;
+        }
+        const auto status = source_->read(deviceIn_);
+        if (status == FrameStatus::Ready) {
+            captured(deviceIn_, now);
+            continue;
+        }
+        if (status == FrameStatus::Ended || status == FrameStatus::Failed) {
+            if (status == FrameStatus::Failed)
+                error("audio source " + source_->describe() + ": " + source_->lastError());
+            sourceDone_ = true; // silence from now on keeps the RTP timeline going
+        }
+        break;
+    }
+    playOut(frameTime, now);
+    publish(now);
+}
+
+void AudioStream::captured(std::span<const std::int16_t> frame, TimePoint now)
+{
+    if (echo_ && echo_->process(lastPlayed_, frame, echoOut_)) frame = echoOut_;
+    if (!encoder_ || !encodeResampler_) return;
+    if (!encodeResampler_->push(frame)) return;
+    const std::size_t frames = encoder_->format().frameSamples;
+    while (encodeResampler_->availableFrames() >= frames) {
+        encodeResampler_->pop(codecIn_);
+        sendFrame(codecIn_, now);
+    }
+}
+
+void AudioStream::sendFrame(std::span<const std::int16_t> pcm, TimePoint now)
+{
+    const auto step = encoder_->format().rtpTimestampStep();
+    const bool live = planned_ && sdp::sends(plan_.direction) && keyed() && rtp_;
+    if (!live) {
+        talkspurt_ = true;
+        timestamp_ += step;
+        return;
+    }
+    if (sendDtmfFrame(now)) {
+        timestamp_ += step;
+        return;
+    }
+    auto n = encoder_->encode(pcm, payload_);
+    if (n && *n > 0) {
+        sendRtp(sendPt_, timestamp_, talkspurt_, std::span<const std::uint8_t>(payload_.data(), *n), now);
+        talkspurt_ = false;
+    } else {
+        talkspurt_ = true; // DTX (or an encoder error): the next packet starts a talkspurt
+    }
+    timestamp_ += step;
+}
+
+bool AudioStream::sendDtmfFrame(TimePoint now)
+{
+    if (!plan_.sendEvent || !dtmfSender_) {
+        dtmfQueue_.clear();
+        return false;
+    }
+    if (!dtmfSender_->busy()) {
+        if (dtmfGap_ > 0) {
+            --dtmfGap_;
+            return false;
+        }
+        if (dtmfQueue_.empty()) return false;
+        const auto code = dtmfEventCode(dtmfQueue_.front());
+        dtmfQueue_.pop_front();
+        if (!code) return false;
+        // The event clock may differ from the audio clock (telephone-event/8000 with Opus).
+        const auto eventTs = static_cast<std::uint32_t>(
+            std::uint64_t{timestamp_} * plan_.sendEvent->clockRate / std::max<std::uint32_t>(rtpClock_, 1));
+        if (!dtmfSender_->start(*code, std::chrono::milliseconds{100}, eventTs)) return false;
+        ++stats_.dtmfSent;
+    }
+    auto packet = dtmfSender_->next();
+    if (!packet) return false;
+    sendRtp(static_cast<std::uint8_t>(plan_.sendEvent->payloadType), packet->timestamp, packet->marker,
+            packet->payload, now);
+    if (!dtmfSender_->busy()) {
+        dtmfGap_ = 3; // pause between digits (60 ms at 20 ms frames)
+        talkspurt_ = true;
+    }
+    return true;
+}
+
+void AudioStream::sendRtp(std::uint8_t pt, std::uint32_t timestamp, bool marker,
+                          std::span<const std::uint8_t> payload, TimePoint now)
+{
+    const RtpHeader header = rtp_->nextHeader(pt, timestamp, marker);
+    std::size_t length = writeRtp(header, payload, packet_);
+    if (length == 0) return;
+    if (srtp_ && srtp_->protectRtp(packet_, length) != SrtpStatus::Ok) return;
+    activeSockets().rtp.sendTo(std::span<const std::uint8_t>(packet_.data(), length),
+                               rtpLatch_->destination());
+    rtp_->onRtpSent(header, payload.size(), now);
+    lastSentSeq_ = header.sequenceNumber;
+    ++stats_.packetsSent;
+    stats_.bytesSent += length;
+}
+
+void AudioStream::receiveAudio(const RtpPacketView& packet, const sdp::NegotiatedCodec& codec, TimePoint now)
+{
+    if (codec.payloadType != decoderPt_ && !switchDecoder(codec)) return;
+    if (lastAudioArrival_ && now - *lastAudioArrival_ > kReceivePause) resetJitterBuffer();
+    lastAudioArrival_ = now;
+    const auto& h = packet.header;
+    jitter_->insert(h.sequenceNumber, h.timestamp, h.marker, packet.payload, now);
+    if (!lastAudioSeq_ || static_cast<std::int16_t>(h.sequenceNumber - *lastAudioSeq_) > 0) {
+        lastAudioSeq_ = h.sequenceNumber;
+        lastAudioTs_ = h.timestamp;
+    }
+}
+
+void AudioStream::receiveEvent(const RtpPacketView& packet, TimePoint now)
+{
+    const auto& h = packet.header;
+    auto update = dtmfReceiver_.receive(h.timestamp, packet.payload);
+    if (update && update->began) {
+        if (const char key = dtmfKey(update->event); key != '\0') {
+            ++stats_.dtmfReceived;
+            events_->push(DtmfReceived{id_, key});
+        }
+    }
+    // The event took an audio frame's place: stand in an empty frame so that the jitter buffer
+    // sees no hole (it plays silence, counts no loss).
+    if (jitter_ && decoder_ && lastAudioSeq_) {
+        const auto delta = static_cast<std::int16_t>(h.sequenceNumber - *lastAudioSeq_);
+        if (delta > 0 && delta < 64) {
+            const auto ts =
+                lastAudioTs_ + static_cast<std::uint32_t>(delta) * decoder_->format().rtpTimestampStep();
+            jitter_->insert(h.sequenceNumber, ts, false, {}, now);
+            lastAudioSeq_ = h.sequenceNumber;
+            lastAudioTs_ = ts;
+            lastAudioArrival_ = now;
+        }
+    }
+}
+
+bool AudioStream::switchDecoder(const sdp::NegotiatedCodec& codec)
+{
+    auto made = makeCodec(codec, plan_.recvPtime);
+    if (!made) {
+        error("cannot receive " + codec.name + ": " + made.error().what);
+        return false;
+    }
+    const auto& f = (*made)->format();
+    auto rs =
+        Resampler::create({f.sampleRate, f.channels}, {kDeviceFormat.sampleRate, kDeviceFormat.channels},
+                          kMaxDecoded / std::size_t(f.channels));
+    if (!rs) {
+        error("cannot receive " + codec.name + ": " + rs.error().what);
+        return false;
+    }
+    decoder_ = std::move(*made);
+    decodeResampler_.emplace(std::move(*rs));
+    decoderPt_ = codec.payloadType;
+    resetJitterBuffer();
+    return true;
+}
+
+void AudioStream::resetJitterBuffer()
+{
+    if (jitter_) {
+        lateBase_ += jitter_->stats().late;
+        concealedBase_ += static_cast<std::uint64_t>(jitter_->stats().concealed.count());
+    }
+    jitter_.reset();
+    lastAudioSeq_.reset();
+    lastAudioArrival_.reset();
+    if (!decoder_) return;
+    JitterBufferConfig jc;
+    jc.clockRate = static_cast<std::uint32_t>(decoder_->format().rtpClockRate);
+    jc.frameDuration = plan_.recvPtime;
+    jitter_.emplace(jc);
+}
+
+void AudioStream::playOut(TimePoint frameTime, TimePoint now)
+{
+    const bool receiving = planned_ && sdp::receives(plan_.direction) && decoder_ && jitter_ &&
+                           lastAudioArrival_ && now - *lastAudioArrival_ <= kReceivePause;
+    bool filled = false;
+    if (receiving) {
+        for (int guard = 0; guard < 8 && decodeResampler_->availableFrames() < kDeviceFormat.frameSamples;
+             ++guard)
+            decodeOne(frameTime);
+        filled = decodeResampler_->pop(deviceOut_);
+    }
+    if (!filled) std::fill(deviceOut_.begin(), deviceOut_.end(), std::int16_t{0});
+    if (sink_) sink_->write(deviceOut_);
+    if (echo_) lastPlayed_ = deviceOut_;
+}
+
+void AudioStream::decodeOne(TimePoint frameTime)
+{
+    const auto frame = jitter_->pop(frameTime);
+    const auto& f = decoder_->format();
+    MediaResult<std::size_t> n = std::size_t{0};
+    switch (frame.kind) {
+    case PlayoutFrame::Kind::Packet:
+        if (frame.payload.empty()) break; // a telephone event's stand-in: silence below
+        n = decoder_->decode(frame.payload, decoded_);
+        if (!n) n = decoder_->conceal(decoded_);
+        break;
+    case PlayoutFrame::Kind::Conceal:
+        if (frame.missingFrames == 1) {
+            if (auto next = jitter_->peekNext(); next && !next->payload.empty()) {
+                n = decoder_->recover(next->payload, decoded_);
+                break;
+            }
+        }
+        n = decoder_->conceal(decoded_);
+        break;
+    case PlayoutFrame::Kind::Expand: n = decoder_->conceal(decoded_); break;
+    case PlayoutFrame::Kind::Silence:
+    case PlayoutFrame::Kind::Buffering:
+    case PlayoutFrame::Kind::Invalid:
+        std::fill_n(decoded_.begin(), f.frameLength(), std::int16_t{0});
+        n = f.frameSamples;
+        break;
+    }
+    if (!n || *n == 0) {
+        std::fill_n(decoded_.begin(), f.frameLength(), std::int16_t{0});
+        n = f.frameSamples;
+    }
+    const std::size_t samples = std::min(*n * std::size_t(f.channels), decoded_.size());
+    decodeResampler_->push(std::span<const std::int16_t>(decoded_.data(), samples));
+}
+
+void AudioStream::publish(TimePoint now)
+{
+    (void)now;
+    StreamStats s = stats_;
+    if (activeSsrc_ && rtp_) {
+        if (const RtpSource* src = rtp_->source(*activeSsrc_)) {
+            s.lost = std::max<std::int64_t>(0, src->cumulativeLost());
+            s.jitterMs = static_cast<double>(src->jitterTime().count()) / 1000.0;
+        }
+    }
+    if (rtp_ && rtp_->rtt()) s.rttMs = static_cast<double>(rtp_->rtt()->count()) / 1000.0;
+    s.late = lateBase_ + (jitter_ ? jitter_->stats().late : 0);
+    s.concealedMs =
+        concealedBase_ + (jitter_ ? static_cast<std::uint64_t>(jitter_->stats().concealed.count()) : 0);
+    s.jitterBufferMs = jitter_ ? static_cast<double>(jitter_->stats().currentDelay.count()) / 1000.0 : 0.0;
+    s.srtpSuite = srtp_ ? std::optional<SrtpSuite>(srtp_->suite()) : std::nullopt;
+    s.srtpAuthFailures = authFailBase_ + (srtp_ ? srtp_->drops(SrtpStatus::AuthFail) : 0);
+    s.srtpReplays = replayBase_ + (srtp_ ? srtp_->drops(SrtpStatus::ReplayFail) : 0);
+    if (rtp_) {
+        for (std::size_t e = 1; e < static_cast<std::size_t>(RtpError::Count); ++e)
+            s.malformed += rtp_->rtpErrors()[e];
+        s.malformed += rtp_->rtcpErrors();
+    }
+    std::lock_guard lock(statsMutex_);
+    published_ = std::move(s);
+}
+
+} // namespace vphone::media

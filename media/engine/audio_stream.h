@@ -1,0 +1,165 @@
+// One audio stream of a call, as the media thread runs it.
+//
+// Theory of operation. The session (signalling thread) builds an AudioStream with its sockets,
+// source and sink, then hands a pointer to the media thread; from then on only the media thread
+// calls it, except for the stats box and the event queue, which are thread-safe. Each
+// negotiation produces a StreamPlan (codecs, direction, remote addresses, SRTP mode and keys)
+// that apply() installs without tearing the stream down: a codec change replaces the encoder
+// or decoder, a new SDES key rekeys SRTP, an unchanged DTLS association is kept.
+//
+//   send:    source (paced) -> [echo canceller for real devices] -> resample to the codec rate
+//            -> encode (Opus DTX may skip a frame; the next packet gets the marker bit) or an
+//            RFC 4733 event in place of the audio frame -> RTP header -> SRTP -> latched address
+//   receive: demux (RFC 7983 / RFC 5761) -> DTLS (handshake) | RTCP | RTP -> SRTP unprotect
+//            (failures counted) -> RtpSession (RFC 3550 stats) -> one SSRC at a time ->
+//            telephone-event -> DtmfReceiver, or audio -> JitterBuffer -> decode / FEC / PLC ->
+//            resample to the device rate -> sink (paced by the media thread's 20 ms tick)
+//
+// Telephone events replace audio frames on the same SSRC, so their sequence numbers would
+// look like holes to the jitter buffer; each event packet therefore stands in as an empty
+// frame (played as silence, not counted as loss). RTCP goes out when RtpSession says (A.7),
+// SRTCP-protected, and a BYE at stop().
+#pragma once
+
+#include "audio_stream_parts.h"
+
+namespace vphone::media {
+
+class AudioStream {
+public:
+    /// Everything the stream owns; sockets are already bound (their ports are in our SDP).
+    AudioStream(std::string id, std::vector<SocketPair> sockets, std::unique_ptr<AudioSource> source,
+                std::unique_ptr<AudioSink> sink, bool echoCancel, std::shared_ptr<EventQueue> events,
+                RtpIdentity identity);
+    ~AudioStream();
+    AudioStream(const AudioStream&) = delete;
+    AudioStream& operator=(const AudioStream&) = delete;
+
+    // Any thread.
+    const std::string& id() const { return id_; }
+    /// The stats the media thread published last.
+    StreamStats stats() const;
+    /// Closes the sockets and drops the devices; only once the media thread no longer runs it.
+    void release();
+    /// Our RTP port (the same on every local address).
+    std::uint16_t rtpPort() const { return rtpPort_; }
+
+    // Media thread only.
+    /// Installs a negotiation result.
+    void apply(const StreamPlan& plan, TimePoint now);
+    /// Queues DTMF digits (validated by the caller) for RFC 4733 events.
+    void queueDtmf(const std::string& digits);
+    /// File descriptors to poll, tagged with their index for onReadable().
+    void collectFds(std::vector<int>& fds) const;
+    /// The socket with this index (as collected) is readable.
+    void onReadable(std::size_t index, TimePoint now);
+    /// One device frame period (20 ms): capture, send, play out.
+    void tick(TimePoint frameTime, TimePoint now);
+    /// When onTimeout() must run next (RTCP, DTLS retransmission).
+    std::optional<TimePoint> nextDeadline() const;
+    void onTimeout(TimePoint now);
+    /// Sends RTCP BYE and DTLS close_notify, closes the sink.
+    void stop(TimePoint now);
+
+private:
+    // Send path (audio_stream.cpp).
+    void captured(std::span<const std::int16_t> frame, TimePoint now);
+    void sendFrame(std::span<const std::int16_t> pcm, TimePoint now);
+    bool sendDtmfFrame(TimePoint now);
+    void sendRtp(std::uint8_t pt, std::uint32_t timestamp, bool marker, std::span<const std::uint8_t> payload,
+                 TimePoint now);
+    // Receive path (audio_stream.cpp).
+    void playOut(TimePoint frameTime, TimePoint now);
+    void decodeOne(TimePoint frameTime);
+    void receiveAudio(const RtpPacketView& packet, const sdp::NegotiatedCodec& codec, TimePoint now);
+    void receiveEvent(const RtpPacketView& packet, TimePoint now);
+    bool switchDecoder(const sdp::NegotiatedCodec& codec);
+    void resetJitterBuffer();
+    // Transport and security (stream_transport.cpp).
+    void applySecurity(const StreamPlan& plan, TimePoint now);
+    void onDatagram(bool rtcpPort, std::span<std::uint8_t> data, std::size_t size, const MediaAddress& from,
+                    TimePoint now);
+    void handleRtp(std::span<std::uint8_t> buffer, std::size_t size, const MediaAddress& from, TimePoint now);
+    void handleRtcp(std::span<std::uint8_t> buffer, std::size_t size, TimePoint now);
+    void handleDtls(std::span<const std::uint8_t> datagram, const MediaAddress& from, TimePoint now);
+    void afterDtls(TimePoint now);
+    void flushRtcp(TimePoint now);
+    void setSrtp(std::optional<SrtpSession> session);
+    bool secure() const { return plan_.srtp != sdp::SrtpMode::None; }
+    bool keyed() const { return !secure() || srtp_.has_value(); }
+    SocketPair& activeSockets() { return sockets_[active_]; }
+    void maybeStarted();
+    void publish(TimePoint now);
+    void error(std::string what);
+
+    std::string id_;
+    std::vector<SocketPair> sockets_;
+    std::size_t active_ = 0;
+    std::uint16_t rtpPort_ = 0;
+    std::unique_ptr<AudioSource> source_;
+    std::unique_ptr<AudioSink> sink_;
+    std::optional<EchoCanceller> echo_;
+    std::shared_ptr<EventQueue> events_;
+    RtpIdentity identity_;
+    mutable std::mutex statsMutex_;
+    StreamStats published_;
+    StreamStats stats_;
+
+    StreamPlan plan_;
+    bool planned_ = false;
+    bool started_ = false;
+    bool sourceDone_ = false;
+    std::vector<std::int16_t> deviceIn_;
+    std::vector<std::int16_t> echoOut_;
+    std::vector<std::int16_t> lastPlayed_;
+    std::vector<std::int16_t> deviceOut_;
+
+    // Send.
+    std::unique_ptr<AudioCodec> encoder_;
+    std::string encoderKey_;
+    std::uint8_t sendPt_ = 0;
+    std::optional<Resampler> encodeResampler_;
+    std::vector<std::int16_t> codecIn_;
+    std::vector<std::uint8_t> payload_;
+    std::vector<std::uint8_t> packet_;
+    std::uint32_t timestamp_ = 0;
+    bool talkspurt_ = true;
+    std::optional<RtpSession> rtp_;
+    std::uint32_t rtpClock_ = 0;
+    std::optional<std::uint16_t> lastSentSeq_;
+    std::optional<SymmetricRtpLatch> rtpLatch_;
+    std::optional<SymmetricRtpLatch> rtcpLatch_;
+    std::deque<char> dtmfQueue_;
+    std::optional<DtmfSender> dtmfSender_;
+    int dtmfSenderRate_ = 0;
+    int dtmfGap_ = 0;
+
+    // Receive.
+    std::unique_ptr<AudioCodec> decoder_;
+    int decoderPt_ = -1;
+    std::optional<JitterBuffer> jitter_;
+    std::optional<Resampler> decodeResampler_;
+    std::vector<std::int16_t> decoded_;
+    DtmfReceiver dtmfReceiver_;
+    std::optional<std::uint32_t> activeSsrc_;
+    TimePoint activeHeard_{};
+    std::optional<TimePoint> lastAudioArrival_;
+    std::optional<std::uint16_t> lastAudioSeq_;
+    std::uint32_t lastAudioTs_ = 0;
+    std::vector<std::uint8_t> rxBuffer_;
+    std::uint64_t lateBase_ = 0;
+    std::uint64_t concealedBase_ = 0;
+
+    // Security.
+    std::optional<SrtpSession> srtp_;
+    std::optional<SrtpKeys> sdesKeys_;
+    std::unique_ptr<DtlsSrtpSession> dtls_;
+    std::string dtlsPeer_; ///< role + fingerprint the association was made for
+    std::optional<TimePoint> dtlsDeadline_;
+    std::deque<std::vector<std::uint8_t>> earlyDtls_;
+    bool dtlsReported_ = false;
+    std::uint64_t authFailBase_ = 0;
+    std::uint64_t replayBase_ = 0;
+};
+
+} // namespace vphone::media

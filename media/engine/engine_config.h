@@ -1,0 +1,101 @@
+// Configuration of the media engine and the small result type its API returns.
+//
+// A MediaConfig is what vphone-cli's media options (--rtp-ports, --codecs, --srtp, --keying,
+// --dtls-dir, --audio-source, --audio-sink, --ptime) turn into; the parse helpers here give
+// errors that quote the option value. One MediaConfig serves every call of a profile.
+#pragma once
+
+#include "sdp/offer_answer.h"
+#include "srtp/dtls_certificate.h"
+#include "srtp/srtp_session.h"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace vphone::media {
+
+/// Why an engine call failed: `status` is the SIP response to send when it answers an offer
+/// (488 Not Acceptable Here, 491 Request Pending, 500 for local trouble); `what` says why.
+struct EngineError {
+    int status = 500;
+    std::string what;
+};
+
+/// A value or an EngineError.
+template <class T> class EngineResult {
+public:
+    EngineResult(T value) : v_(std::move(value)) {}           // NOLINT: implicit by design
+    EngineResult(EngineError error) : v_(std::move(error)) {} // NOLINT: implicit by design
+    bool ok() const { return v_.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    T& value() { return std::get<0>(v_); }
+    const T& value() const { return std::get<0>(v_); }
+    T& operator*() { return value(); }
+    const T& operator*() const { return value(); }
+    T* operator->() { return &value(); }
+    const T* operator->() const { return &value(); }
+    const EngineError& error() const { return std::get<1>(v_); }
+
+private:
+    std::variant<T, EngineError> v_;
+};
+
+/// An inclusive UDP port range for RTP; RTP takes even ports, RTCP the odd one above.
+struct PortRange {
+    std::uint16_t min = 16384;
+    std::uint16_t max = 32767;
+};
+
+/// Everything a MediaSession needs to know before the first offer.
+struct MediaConfig {
+    PortRange rtpPorts;
+    /// Addresses to bind media sockets on (IPv4 and/or IPv6 literals). The first one goes in our
+    /// offers; an answer uses the first one of the offer's address family.
+    std::vector<std::string> localAddresses{"127.0.0.1"};
+    /// Codec names in preference order: opus, pcmu, pcma, g722, telephone-event.
+    std::vector<std::string> codecs{"opus", "pcmu", "pcma", "g722", "telephone-event"};
+    sdp::SrtpPolicy srtp = sdp::SrtpPolicy::Off;
+    sdp::Keying keying = sdp::Keying::Sdes;
+    /// SDES: the suites we offer (one a=crypto line each) and accept, by preference.
+    std::vector<SrtpSuite> sdesSuites{SrtpSuite::AesCm128HmacSha1_80, SrtpSuite::AesCm128HmacSha1_32,
+                                      SrtpSuite::AeadAes128Gcm, SrtpSuite::AeadAes256Gcm};
+    /// DTLS: a certificate already loaded, or a directory where loadOrCreateDtlsCertificate()
+    /// keeps the profile's one (created when missing).
+    std::shared_ptr<const DtlsCertificate> dtlsCertificate;
+    std::string dtlsCertificateDir;
+    std::string audioSource = "silence"; ///< tone:HZ | file:PATH | silence | device[:NAME]
+    std::string audioSink = "null";      ///< file:PATH | null | device[:NAME]
+    std::chrono::milliseconds ptime{20}; ///< packet time we ask for and send by default
+    /// Opus: in-band FEC and DTX we ask the peer for (a=fmtp), and use when it asks.
+    bool opusFec = true;
+    bool opusDtx = false;
+};
+
+/// "MIN-MAX" (1024..65535, MIN <= MAX, room for one even/odd pair).
+EngineResult<PortRange> parsePortRange(std::string_view text);
+/// "opus,pcmu,..." into names, checked against the codecs we have (case-insensitive).
+EngineResult<std::vector<std::string>> parseCodecList(std::string_view text);
+/// "off" | "optional" | "mandatory".
+EngineResult<sdp::SrtpPolicy> parseSrtpPolicy(std::string_view text);
+/// "sdes" | "dtls".
+EngineResult<sdp::Keying> parseKeying(std::string_view text);
+/// Checks a whole configuration (addresses, ranges, codecs, device specs); the error names the field.
+EngineResult<bool> checkMediaConfig(const MediaConfig& config);
+
+/// The SDP codecs a codec name stands for (telephone-event gives one per clock rate the other
+/// codecs use). Names are the ones parseCodecList() accepts.
+std::vector<sdp::Codec> sdpCodecsFor(const std::vector<std::string>& names, bool opusFec, bool opusDtx);
+
+/// The DTLS certificate kept in `directory` (dtls-certificate.pem, dtls-key.pem, key mode 0600),
+/// generated and written there when missing; the directory is created if needed.
+EngineResult<std::shared_ptr<const DtlsCertificate>>
+loadOrCreateDtlsCertificate(const std::string& directory);
+
+} // namespace vphone::media

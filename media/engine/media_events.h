@@ -1,0 +1,110 @@
+// What the media engine tells the signalling thread, and the per-stream statistics.
+//
+// Events travel through a thread-safe queue (EventQueue): the media thread pushes and calls the
+// notifier the owner installed (a Qt owner posts a queued call to itself there, then drains
+// MediaSession::pollEvent() on its own thread). Statistics are snapshots the media thread
+// publishes after every frame; toJson() gives the shape vphone-cli prints.
+#pragma once
+
+#include "srtp/srtp_session.h"
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace vphone::media {
+
+/// Who holds whom (RFC 3264 §8.4): we put the peer on hold, the peer put us on hold, or both.
+enum class HoldState { Invalid, None, Local, Remote, Both };
+/// "none", "local", "remote", "both".
+std::string_view toString(HoldState state);
+
+/// The stream's pipeline runs (SRTP keyed when required) and sends to `remote`.
+struct MediaStarted {
+    std::string stream;
+    std::string codec;
+    std::string remote; ///< "host:port" (IPv6 in brackets)
+};
+/// DTLS-SRTP finished: keys are in place.
+struct DtlsConnected {
+    std::string stream;
+    SrtpSuite suite = SrtpSuite::Invalid;
+};
+/// DTLS-SRTP failed (bad fingerprint, no common profile, ...): the stream stays silent.
+struct DtlsFailed {
+    std::string stream;
+    std::string reason;
+};
+/// A telephone-event (RFC 4733) digit began at the far end.
+struct DtmfReceived {
+    std::string stream;
+    char digit = '\0';
+};
+/// The hold state changed after an offer/answer exchange.
+struct HoldChanged {
+    HoldState state = HoldState::Invalid;
+};
+/// Something the user should know ("SRTP mandatory but the answer has no crypto").
+struct MediaErrorEvent {
+    std::string stream;
+    std::string what;
+};
+
+using MediaEvent =
+    std::variant<MediaStarted, DtlsConnected, DtlsFailed, DtmfReceived, HoldChanged, MediaErrorEvent>;
+
+/// One line of text for logs and vphone-cli --events: {"event":"media","kind":"dtmf",...}.
+std::string toJson(const MediaEvent& event);
+
+/// Multi-producer, single-consumer event queue with a wake-up callback.
+class EventQueue {
+public:
+    /// Called (on the pushing thread) after each push; must not block.
+    void setNotifier(std::function<void()> notifier);
+    void push(MediaEvent event);
+    std::optional<MediaEvent> poll();
+
+private:
+    std::mutex mutex_;
+    std::deque<MediaEvent> events_;
+    std::function<void()> notifier_;
+};
+
+/// Statistics of one stream (see toJson() for the names).
+struct StreamStats {
+    std::string id = "audio";
+    std::string type = "audio";
+    std::string codec; ///< encoding name of what we send, lower case ("opus", "pcmu")
+    std::optional<SrtpSuite> srtpSuite;
+    std::string keying; ///< "sdes" / "dtls" when SRTP is on
+    std::string direction = "inactive";
+    std::uint64_t packetsSent = 0;
+    std::uint64_t packetsReceived = 0;
+    std::uint64_t bytesSent = 0; ///< UDP payload bytes of RTP (SRTP tags included)
+    std::uint64_t bytesReceived = 0;
+    std::int64_t lost = 0; ///< RFC 3550 cumulative lost of the current source
+    std::uint64_t late = 0;
+    std::uint64_t concealedMs = 0;
+    double jitterMs = 0;
+    std::optional<double> rttMs;
+    double jitterBufferMs = 0;
+    std::uint64_t srtpAuthFailures = 0;
+    std::uint64_t srtpReplays = 0;
+    std::uint64_t malformed = 0; ///< datagrams that are not RTP/RTCP/DTLS/STUN or fail RTP checks
+    std::uint64_t unexpected =
+        0; ///< plain packets while SRTP is required, unknown payload types, foreign SSRCs
+    std::uint64_t rtcpSent = 0;
+    std::uint64_t rtcpReceived = 0;
+    std::uint64_t dtmfSent = 0;
+    std::uint64_t dtmfReceived = 0;
+};
+
+/// {"type":"audio","codec":"opus","srtp":{"suite":...,"keying":"sdes"}|null,"packets_sent":N,...}
+std::string toJson(const StreamStats& stats);
+
+} // namespace vphone::media

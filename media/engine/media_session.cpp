@@ -1,0 +1,351 @@
+// MediaSession: offer/answer glue, hold state, and the hand-over to the media thread (see
+// media_session.h).
+#include "media_session.h"
+
+#include "device/device_spec.h"
+#include "device/qt_audio_device.h"
+
+#include <algorithm>
+#include <strings.h>
+
+namespace vphone::media {
+
+namespace {
+
+constexpr char kAudio[] = "audio";
+
+std::string sessionIdFrom(std::mt19937& random)
+{
+    // RFC 8866 §5.2: any numeric id; 62 random bits stay well inside a signed 64-bit parser.
+    const std::uint64_t id = (std::uint64_t{random()} << 30) ^ random();
+    return std::to_string(id & 0x3fffffffffffffffull);
+}
+
+std::string cnameFrom(std::mt19937& random)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string s;
+    for (int i = 0; i < 16; ++i)
+        s += kHex[random() % 16];
+    return s; // RFC 7022: a random CNAME per session
+}
+
+} // namespace
+
+MediaSession::MediaSession(MediaConfig config)
+    : config_(std::move(config)), random_(std::random_device{}()), offerAnswer_(sessionIdFrom(random_))
+{}
+
+MediaSession::~MediaSession()
+{
+    stop();
+}
+
+EngineResult<std::unique_ptr<MediaSession>> MediaSession::create(MediaConfig config)
+{
+    if (auto ok = checkMediaConfig(config); !ok) return ok.error();
+    if (config.srtp != sdp::SrtpPolicy::Off && !config.dtlsCertificate &&
+        !config.dtlsCertificateDir.empty()) {
+        auto cert = loadOrCreateDtlsCertificate(config.dtlsCertificateDir);
+        if (!cert) return cert.error();
+        config.dtlsCertificate = *cert;
+    }
+    std::unique_ptr<MediaSession> s(new MediaSession(std::move(config)));
+    if (s->config_.srtp != sdp::SrtpPolicy::Off) {
+        unsigned tag = 1;
+        for (SrtpSuite suite : s->config_.sdesSuites) {
+            auto c = generateSdesCrypto(tag++, suite);
+            if (!c) return EngineError{500, "SRTP: cannot make a key for " + std::string(toString(suite))};
+            s->sdesCryptos_.push_back(std::move(*c));
+        }
+    }
+    return s;
+}
+
+EngineResult<bool> MediaSession::ensureSockets()
+{
+    if (port_ != 0) return true;
+    auto pairs = allocateSocketPairs(config_.localAddresses, config_.rtpPorts, random_);
+    if (!pairs) return pairs.error();
+    sockets_ = std::move(*pairs);
+    port_ = sockets_.front().rtp.port();
+    return true;
+}
+
+EngineResult<sdp::LocalSession> MediaSession::localSession(const std::string& address)
+{
+    if (auto ok = ensureSockets(); !ok) return ok.error();
+    sdp::LocalSession l;
+    l.address = address;
+    l.srtp = config_.srtp;
+    l.keying = config_.keying;
+    if (config_.dtlsCertificate)
+        l.fingerprint = sdp::Fingerprint{"sha-256", config_.dtlsCertificate->fingerprint()};
+    sdp::LocalStream s;
+    s.id = kAudio;
+    s.media = "audio";
+    s.port = port_;
+    s.codecs = sdpCodecsFor(config_.codecs, config_.opusFec, config_.opusDtx);
+    // RFC 6337 §5.3: a UA the peer holds (it will not receive) that holds too offers inactive.
+    const bool remoteHeld = hold_ == HoldState::Remote || hold_ == HoldState::Both;
+    s.direction = !holdWish_   ? sdp::Direction::SendRecv
+                  : remoteHeld ? sdp::Direction::Inactive
+                               : sdp::Direction::SendOnly;
+    s.ptime = config_.ptime;
+    s.rtcpMux = true;
+    for (const auto& c : sdesCryptos_) {
+        auto parsed = sdp::parseCrypto(formatSdesCrypto(c));
+        if (parsed) s.cryptos.push_back(*parsed);
+    }
+    l.streams.push_back(std::move(s));
+    return l;
+}
+
+EngineResult<std::string> MediaSession::createOffer()
+{
+    if (stopped_) return EngineError{500, "media session stopped"};
+    auto local = localSession(config_.localAddresses.front());
+    if (!local) return local.error();
+    auto offer = offerAnswer_.createOffer(*local);
+    if (!offer) return EngineError{offerAnswer_.offerPending() ? 491 : 500, offer.error().message()};
+    pendingHold_ = holdWish_;
+    return sdp::serialize(*offer);
+}
+
+void MediaSession::rejectOffer()
+{
+    offerAnswer_.cancelOffer();
+    if (pendingHold_) holdWish_ = holdInForce_;
+    pendingHold_.reset();
+}
+
+EngineResult<bool> MediaSession::applyAnswer(std::string_view remoteAnswer)
+{
+    if (stopped_) return EngineError{500, "media session stopped"};
+    auto parsed = sdp::parse(remoteAnswer);
+    if (!parsed) {
+        offerAnswer_.cancelOffer();
+        if (pendingHold_) holdWish_ = holdInForce_;
+        pendingHold_.reset();
+        events_->push(MediaErrorEvent{kAudio, "bad SDP answer: " + parsed.error().message()});
+        return EngineError{488, "bad SDP answer: " + parsed.error().message()};
+    }
+    auto negotiated = offerAnswer_.receiveAnswer(*parsed);
+    if (!negotiated) {
+        if (pendingHold_) holdWish_ = holdInForce_;
+        pendingHold_.reset();
+        events_->push(MediaErrorEvent{kAudio, negotiated.error().message()});
+        return EngineError{488, negotiated.error().message()};
+    }
+    if (pendingHold_) holdInForce_ = *pendingHold_;
+    pendingHold_.reset();
+    return applyNegotiated(*negotiated, *parsed);
+}
+
+EngineResult<std::string> MediaSession::answer(std::string_view remoteOffer)
+{
+    if (stopped_) return EngineError{500, "media session stopped"};
+    auto parsed = sdp::parse(remoteOffer);
+    if (!parsed) return EngineError{488, "bad SDP offer: " + parsed.error().message()};
+    // Answer from the address of the offer's family when we have one.
+    std::string address = config_.localAddresses.front();
+    for (const auto& m : parsed->media) {
+        if (const auto* c = parsed->connectionFor(m)) {
+            for (const auto& a : config_.localAddresses) {
+                if ((a.find(':') != std::string::npos) == (c->addrType == "IP6")) {
+                    address = a;
+                    break;
+                }
+            }
+            break;
+        }
+    }
+    auto local = localSession(address);
+    if (!local) return local.error();
+    auto result = offerAnswer_.receiveOffer(*parsed, *local);
+    if (!result) return EngineError{offerAnswer_.offerPending() ? 491 : 488, result.error().message()};
+    holdInForce_ = holdWish_;
+    if (auto ok = applyNegotiated(result->negotiated, *parsed); !ok) return ok.error();
+    return sdp::serialize(result->sdp);
+}
+
+EngineResult<std::string> MediaSession::setHold(bool hold)
+{
+    const bool before = holdWish_;
+    holdWish_ = hold;
+    auto offer = createOffer();
+    if (!offer) holdWish_ = before;
+    return offer;
+}
+
+EngineResult<bool> MediaSession::setCodecs(std::vector<std::string> names)
+{
+    std::string list;
+    for (const auto& n : names)
+        list += (list.empty() ? "" : ",") + n;
+    auto parsed = parseCodecList(list);
+    if (!parsed) return parsed.error();
+    config_.codecs = std::move(*parsed);
+    return true;
+}
+
+EngineResult<bool> MediaSession::sendDtmf(std::string_view digits)
+{
+    if (!audio_ || !thread_.running()) return EngineError{500, "DTMF: media has not started"};
+    if (!dtmfAgreed_) return EngineError{500, "DTMF: the peer did not agree to telephone-event"};
+    std::string keys;
+    for (char c : digits) {
+        if (!dtmfEventCode(c)) return EngineError{500, std::string("DTMF: '") + c + "' is not a DTMF key"};
+        keys += c;
+    }
+    AudioStream* stream = audio_.get();
+    thread_.post([stream, keys](TimePoint) { stream->queueDtmf(keys); });
+    return true;
+}
+
+EngineResult<StreamPlan> MediaSession::planFor(const sdp::NegotiatedStream& n)
+{
+    StreamPlan p;
+    p.direction = n.direction;
+    p.remoteRtp = {n.remoteAddress, n.remotePort};
+    p.remoteRtcp = {n.remoteRtcpAddress.empty() ? n.remoteAddress : n.remoteRtcpAddress,
+                    n.remoteRtcpPort != 0 ? n.remoteRtcpPort : static_cast<std::uint16_t>(n.remotePort + 1)};
+    p.rtcpMux = n.rtcpMux;
+    if (!sdp::isIpv4Address(n.remoteAddress) && !sdp::isIpv6Address(n.remoteAddress)) {
+        return EngineError{488, "remote media address '" + n.remoteAddress + "' is not an IP address"};
+    }
+    if (const auto* c = n.sendCodec()) p.sendCodec = *c;
+    if (!p.sendCodec) return EngineError{488, "no audio codec in common"};
+    // The telephone-event of the audio codec's clock (RFC 4733 §2.1), else any.
+    for (const auto& c : n.sendCodecs) {
+        if (c.name.size() == 15 && ::strncasecmp(c.name.c_str(), "telephone-event", 15) == 0) {
+            if (!p.sendEvent || c.clockRate == p.sendCodec->clockRate) p.sendEvent = c;
+        }
+    }
+    p.recvCodecs = n.recvCodecs;
+    p.sendPtime = n.remotePtime.value_or(config_.ptime);
+    p.recvPtime = n.remotePtime.value_or(config_.ptime);
+    p.srtp = n.srtp;
+    if (n.srtp == sdp::SrtpMode::Sdes) {
+        if (!n.localCrypto || !n.remoteCrypto)
+            return EngineError{488, "SDES-SRTP without both a=crypto lines"};
+        const auto suite = srtpSuiteFromName(n.localCrypto->suite);
+        auto mine = std::find_if(sdesCryptos_.begin(), sdesCryptos_.end(),
+                                 [&](const auto& c) { return c.suite == suite; });
+        if (mine == sdesCryptos_.end())
+            return EngineError{488, "SRTP: suite " + n.localCrypto->suite + " is not ours"};
+        std::string why;
+        auto theirs = parseSdesCrypto(sdp::toString(*n.remoteCrypto), &why);
+        if (!theirs) return EngineError{488, "SRTP: the peer's a=crypto: " + why};
+        auto keys = sdesKeys(*mine, *theirs);
+        if (!keys) return EngineError{488, "SRTP: the peer's a=crypto suite differs from ours"};
+        p.sdesKeys = std::move(*keys);
+    } else if (n.srtp == sdp::SrtpMode::Dtls) {
+        if (!n.remoteFingerprint) return EngineError{488, "DTLS-SRTP without the peer's a=fingerprint"};
+        p.remoteFingerprint = n.remoteFingerprint->hashFunction + " " + n.remoteFingerprint->value;
+        p.dtlsRole = n.localSetup == sdp::Setup::Active    ? DtlsRole::Client
+                     : n.localSetup == sdp::Setup::Passive ? DtlsRole::Server
+                                                           : DtlsRole::Invalid;
+        if (p.dtlsRole == DtlsRole::Invalid)
+            return EngineError{488, "DTLS-SRTP: a=setup leaves no role for us"};
+        p.certificate = config_.dtlsCertificate;
+    }
+    return p;
+}
+
+EngineResult<bool> MediaSession::startStream()
+{
+    auto sourceSpec = parseSourceSpec(config_.audioSource);
+    auto sinkSpec = parseSinkSpec(config_.audioSink);
+    if (!sourceSpec) return EngineError{500, sourceSpec.error().what};
+    if (!sinkSpec) return EngineError{500, sinkSpec.error().what};
+    auto source = makeAudioSource(*sourceSpec, kDeviceFormat, clock_);
+    if (!source) return EngineError{500, "audio source: " + source.error().what};
+    auto sink = makeAudioSink(*sinkSpec, kDeviceFormat);
+    if (!sink) return EngineError{500, "audio sink: " + sink.error().what};
+    RtpIdentity id;
+    id.ssrc = static_cast<std::uint32_t>(random_());
+    id.initialSequence = static_cast<std::uint16_t>(random_());
+    id.initialTimestamp = static_cast<std::uint32_t>(random_());
+    id.cname = cnameFrom(random_);
+    id.seed = (std::uint64_t{random_()} << 32) | random_();
+    const bool echo = sourceSpec->kind == SourceKind::Device;
+    audio_ = std::make_unique<AudioStream>(kAudio, std::move(sockets_), std::move(*source), std::move(*sink),
+                                           echo, events_, std::move(id));
+    sockets_.clear();
+    std::string why;
+    if (!thread_.start(&why)) {
+        audio_.reset();
+        return EngineError{500, why};
+    }
+    thread_.addStream(audio_.get());
+    return true;
+}
+
+EngineResult<bool> MediaSession::applyNegotiated(const sdp::Negotiated& negotiated,
+                                                 const sdp::SessionDescription& remote)
+{
+    const auto* n = negotiated.find(kAudio);
+    if (!n || !n->enabled) {
+        const std::string why = n ? n->reason : "the audio stream was refused";
+        events_->push(MediaErrorEvent{kAudio, why});
+        return EngineError{488, why};
+    }
+    auto plan = planFor(*n);
+    if (!plan) {
+        events_->push(MediaErrorEvent{kAudio, plan.error().what});
+        return plan.error();
+    }
+    if (!audio_) {
+        if (auto ok = startStream(); !ok) {
+            events_->push(MediaErrorEvent{kAudio, ok.error().what});
+            return ok.error();
+        }
+    }
+    dtmfAgreed_ = plan->sendEvent.has_value();
+    AudioStream* stream = audio_.get();
+    thread_.post([stream, p = std::move(*plan)](TimePoint now) { stream->apply(p, now); });
+    updateHold(remote, *n);
+    return true;
+}
+
+void MediaSession::updateHold(const sdp::SessionDescription& remote, const sdp::NegotiatedStream& n)
+{
+    bool remoteHold = false;
+    if (n.index < remote.media.size()) {
+        const auto& m = remote.media[n.index];
+        const auto* c = remote.connectionFor(m);
+        const bool zeroAddress = c && (c->address == "0.0.0.0" || c->address == "::");
+        remoteHold = zeroAddress || !sdp::receives(remote.directionFor(m));
+    }
+    const HoldState next = holdInForce_ ? (remoteHold ? HoldState::Both : HoldState::Local)
+                                        : (remoteHold ? HoldState::Remote : HoldState::None);
+    if (next != hold_) {
+        hold_ = next;
+        events_->push(HoldChanged{next});
+    }
+}
+
+std::vector<StreamStats> MediaSession::stats() const
+{
+    if (!audio_) return {};
+    return {audio_->stats()};
+}
+
+std::uint16_t MediaSession::audioPort() const
+{
+    return audio_ ? audio_->rtpPort() : port_;
+}
+
+void MediaSession::stop()
+{
+    if (stopped_) return;
+    stopped_ = true;
+    thread_.stop();
+    sockets_.clear();
+    if (audio_) audio_->release();
+    // The stream (sockets, devices) goes on this thread: Qt devices belong to it. Its last stats stay
+    // readable.
+}
+
+} // namespace vphone::media

@@ -1,0 +1,121 @@
+// MediaSession: the media of one call, driven by SDP offer/answer from the signalling thread.
+//
+// How vphone-cli / the app use it (all calls from the signalling thread unless noted):
+//
+//   auto made = MediaSession::create(config);           // MediaConfig from the profile/options
+//   if (!made) fail(made.error().what);
+//   auto& media = **made;
+//   media.setEventNotifier([obj] { QMetaObject::invokeMethod(obj, "drainMedia", Qt::QueuedConnection); });
+//
+//   // Outgoing call: our offer goes into the INVITE, the answer comes in the 200 (or 183).
+//   auto offer = media.createOffer();                  // binds the RTP/RTCP ports on first use
+//   ... INVITE with *offer ...
+//   if (auto ok = media.applyAnswer(answerBody); !ok) { hang up; log ok.error().what; }
+//   ... if the INVITE failed instead: media.rejectOffer();
+//
+//   // Incoming call (or re-INVITE): answer the offer, or refuse with error().status (488/491).
+//   auto answer = media.answer(offerBody);
+//   if (!answer) respond(answer.error().status, answer.error().what); else respond 200 with *answer;
+//
+//   // Hold / resume: a re-offer (sendonly / sendrecv) to send in a re-INVITE, then applyAnswer().
+//   auto reoffer = media.setHold(true);
+//   // Another codec order for the next offer (codec change on re-offer):
+//   media.setCodecs({"pcmu", "telephone-event"}); auto reoffer2 = media.createOffer();
+//
+//   media.sendDtmf("123#");                            // RFC 4733 events on the audio stream
+//   while (auto e = media.pollEvent()) ...             // any thread; see media_events.h
+//   for (auto& s : media.stats()) print(toJson(s));    // any thread
+//   media.stop();                                      // BYE, closes ports, joins the thread
+//
+// Theory of operation. The session owns an OfferAnswerSession (core/sdp) and builds each
+// LocalSession from the config: our address and port, codec list, direction from the hold
+// wish, SDES a=crypto lines (one random key per suite, kept for the whole call) or the DTLS
+// fingerprint. The first successful negotiation creates the audio source and sink (on this
+// thread: Qt devices must live on a thread with an event loop), the AudioStream and the media
+// thread; every later one posts the new StreamPlan to it. Hold: we hold when our last
+// negotiated offer/answer asked for sendonly/inactive; the peer holds us when its SDP says it
+// will not receive (sendonly, inactive, or c=0.0.0.0). Each change is reported as HoldChanged.
+#pragma once
+
+#include "audio_stream.h"
+#include "engine_config.h"
+#include "media_events.h"
+#include "media_thread.h"
+#include "srtp/sdes_crypto.h"
+
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vphone::media {
+
+class MediaSession {
+public:
+    /// Checks the config, loads (or creates) the DTLS certificate when needed. No ports yet.
+    static EngineResult<std::unique_ptr<MediaSession>> create(MediaConfig config);
+    ~MediaSession();
+    MediaSession(const MediaSession&) = delete;
+    MediaSession& operator=(const MediaSession&) = delete;
+
+    /// Our offer (initial or re-offer). Errors: no free port, an offer already pending.
+    EngineResult<std::string> createOffer();
+    /// Applies the answer to our pending offer; on error the previous media stays in force.
+    EngineResult<bool> applyAnswer(std::string_view remoteAnswer);
+    /// Our pending offer was refused (488, 491, a failed re-INVITE).
+    void rejectOffer();
+    /// Answers a remote offer; errors carry 488 (not acceptable, with the reason) or 491.
+    EngineResult<std::string> answer(std::string_view remoteOffer);
+
+    /// Hold (sendonly) or resume (sendrecv): returns the re-offer to send.
+    EngineResult<std::string> setHold(bool hold);
+    /// Codec names for the next offers (see parseCodecList()).
+    EngineResult<bool> setCodecs(std::vector<std::string> names);
+    /// Sends DTMF digits (0-9 * # A-D) as RFC 4733 events. Errors: bad digit, no agreed
+    /// telephone-event, media not started.
+    EngineResult<bool> sendDtmf(std::string_view digits);
+
+    /// Who holds whom, after the last negotiation.
+    HoldState holdState() const { return hold_; }
+    /// Per-stream statistics (any thread).
+    std::vector<StreamStats> stats() const;
+    /// Local RTP port of the audio stream (0 before the first offer/answer).
+    std::uint16_t audioPort() const;
+
+    /// Events (any thread): pollEvent() drains; the notifier runs on the pushing thread.
+    std::optional<MediaEvent> pollEvent() { return events_->poll(); }
+    void setEventNotifier(std::function<void()> notifier) { events_->setNotifier(std::move(notifier)); }
+
+    /// Ends the media: RTCP BYE, ports closed, thread joined, sink file finished. Idempotent.
+    void stop();
+
+private:
+    explicit MediaSession(MediaConfig config);
+    EngineResult<bool> ensureSockets();
+    EngineResult<sdp::LocalSession> localSession(const std::string& address);
+    EngineResult<bool> applyNegotiated(const sdp::Negotiated& negotiated,
+                                       const sdp::SessionDescription& remote);
+    EngineResult<StreamPlan> planFor(const sdp::NegotiatedStream& stream);
+    EngineResult<bool> startStream();
+    void updateHold(const sdp::SessionDescription& remote, const sdp::NegotiatedStream& stream);
+
+    MediaConfig config_;
+    std::shared_ptr<EventQueue> events_ = std::make_shared<EventQueue>();
+    std::mt19937 random_;
+    sdp::OfferAnswerSession offerAnswer_;
+    std::vector<SdesCrypto> sdesCryptos_; ///< our keys, one per suite, for the whole call
+    std::vector<SocketPair> sockets_;     ///< bound, until the stream takes them
+    std::uint16_t port_ = 0;
+    SteadyAudioClock clock_;
+    std::unique_ptr<AudioStream> audio_;
+    MediaThread thread_;
+    bool holdWish_ = false;    ///< what our next offer asks
+    bool holdInForce_ = false; ///< what the last negotiation did
+    std::optional<bool> pendingHold_;
+    HoldState hold_ = HoldState::None;
+    bool dtmfAgreed_ = false;
+    bool stopped_ = false;
+};
+
+} // namespace vphone::media

@@ -1,0 +1,179 @@
+// Two MediaSessions in one process: offer/answer in memory, audio over real loopback UDP.
+// A plays tone:440 and B tone:1000 into file: sinks; each side's recording must be dominated by
+// the other's tone. These tests run in real time (about 2 s of media each) and assert on
+// what arrived, never on how long anything took.
+#include "media_engine_test_util.h"
+
+#include <regex>
+
+using namespace vphone::media;
+using namespace vphone::media::test;
+namespace sdp = vphone::sdp;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct ToneCall {
+    std::string dir;
+    std::unique_ptr<MediaSession> a;
+    std::unique_ptr<MediaSession> b;
+
+    ToneCall(const std::string& name, const std::function<void(MediaConfig&)>& tweak) : dir(tempDir(name))
+    {
+        auto ca = config("tone:440", "file:" + dir + "/a.wav");
+        auto cb = config("tone:1000", "file:" + dir + "/b.wav");
+        tweak(ca);
+        tweak(cb);
+        a = session(std::move(ca));
+        b = session(std::move(cb));
+    }
+    std::string wavA() const { return dir + "/a.wav"; }
+    std::string wavB() const { return dir + "/b.wav"; }
+    void stop()
+    {
+        a->stop();
+        b->stop();
+    }
+};
+
+// Runs the call for `length`, then checks both recordings and the packet counts.
+void expectTonesBothWays(ToneCall& call, std::chrono::milliseconds length = 2000ms)
+{
+    ASSERT_TRUE(negotiate(*call.a, *call.b));
+    std::this_thread::sleep_for(length);
+    const auto sa = audioStats(*call.a);
+    const auto sb = audioStats(*call.b);
+    call.stop();
+    EXPECT_GT(sa.packetsSent, 40u);
+    EXPECT_GT(sa.packetsReceived, 40u);
+    EXPECT_GT(sb.packetsSent, 40u);
+    EXPECT_GT(sb.packetsReceived, 40u);
+    EXPECT_GT(sa.bytesReceived, 0u);
+    const auto atA = analyseReceived(call.wavA(), 1000);
+    const auto atB = analyseReceived(call.wavB(), 440);
+    EXPECT_GE(atA.seconds, 1.0) << "A heard too little";
+    EXPECT_GE(atB.seconds, 1.0) << "B heard too little";
+    EXPECT_GE(atA.report.fraction(), 0.9) << atA.report.dominated << "/" << atA.report.windows << " at A";
+    EXPECT_GE(atB.report.fraction(), 0.9) << atB.report.dominated << "/" << atB.report.windows << " at B";
+    // The other direction's tone is not what either side hears.
+    EXPECT_LT(analyseReceived(call.wavA(), 440).report.fraction(), 0.1);
+}
+
+} // namespace
+
+TEST(MediaEngineCall, OpusCarriesEachSidesToneToTheOther)
+{
+    ToneCall call("opus", [](MediaConfig& c) { c.codecs = {"opus", "telephone-event"}; });
+    expectTonesBothWays(call);
+    const auto s = audioStats(*call.a);
+    EXPECT_EQ(s.codec, "opus");
+    EXPECT_FALSE(s.srtpSuite);
+    const auto json = toJson(s);
+    EXPECT_NE(json.find("\"srtp\":null"), std::string::npos) << json;
+    EXPECT_NE(json.find("\"codec\":\"opus\""), std::string::npos) << json;
+}
+
+TEST(MediaEngineCall, PcmuCarriesEachSidesToneToTheOther)
+{
+    ToneCall call("pcmu", [](MediaConfig& c) { c.codecs = {"pcmu"}; });
+    expectTonesBothWays(call);
+    EXPECT_EQ(audioStats(*call.a).codec, "pcmu");
+    EXPECT_EQ(audioStats(*call.b).codec, "pcmu");
+}
+
+TEST(MediaEngineCall, G722AndPcmaCarryTonesToo)
+{
+    for (std::string codec : {"g722", "pcma"}) {
+        SCOPED_TRACE(codec);
+        ToneCall call("narrow-" + codec, [&](MediaConfig& c) { c.codecs = {codec}; });
+        expectTonesBothWays(call, 1500ms);
+        EXPECT_EQ(audioStats(*call.a).codec, codec);
+    }
+}
+
+TEST(MediaEngineCall, SdesSrtpCarriesTonesWithEverySuite)
+{
+    for (SrtpSuite suite : {SrtpSuite::AesCm128HmacSha1_80, SrtpSuite::AesCm128HmacSha1_32,
+                            SrtpSuite::AeadAes128Gcm, SrtpSuite::AeadAes256Gcm}) {
+        SCOPED_TRACE(std::string(toString(suite)));
+        ToneCall call("sdes", [&](MediaConfig& c) {
+            c.srtp = sdp::SrtpPolicy::Mandatory;
+            c.keying = sdp::Keying::Sdes;
+            c.sdesSuites = {suite};
+        });
+        expectTonesBothWays(call, 1500ms);
+        for (auto* s : {call.a.get(), call.b.get()}) {
+            const auto st = audioStats(*s);
+            ASSERT_TRUE(st.srtpSuite);
+            EXPECT_EQ(*st.srtpSuite, suite);
+            EXPECT_EQ(st.keying, "sdes");
+            EXPECT_EQ(st.srtpAuthFailures, 0u);
+            const auto json = toJson(st);
+            EXPECT_NE(json.find("\"srtp\":{\"suite\":\"" + std::string(toString(suite)) +
+                                "\",\"keying\":\"sdes\"}"),
+                      std::string::npos)
+                << json;
+        }
+    }
+}
+
+TEST(MediaEngineCall, DtlsSrtpHandshakesAndCarriesTones)
+{
+    const auto certs = tempDir("dtls-certs");
+    int n = 0;
+    ToneCall call("dtls", [&](MediaConfig& c) {
+        c.srtp = sdp::SrtpPolicy::Mandatory;
+        c.keying = sdp::Keying::Dtls;
+        c.dtlsCertificateDir = certs + "/" + std::to_string(n++);
+    });
+    expectTonesBothWays(call);
+    for (auto* s : {call.a.get(), call.b.get()}) {
+        const auto st = audioStats(*s);
+        ASSERT_TRUE(st.srtpSuite);
+        EXPECT_EQ(st.keying, "dtls");
+        bool connected = false;
+        while (auto e = s->pollEvent()) {
+            if (auto* d = std::get_if<DtlsConnected>(&*e)) {
+                connected = true;
+                EXPECT_EQ(d->suite, *st.srtpSuite);
+            }
+            EXPECT_FALSE(std::holds_alternative<DtlsFailed>(*e));
+        }
+        EXPECT_TRUE(connected);
+    }
+}
+
+TEST(MediaEngineCall, DtlsWithAForgedFingerprintFailsWithAReason)
+{
+    const auto certs = tempDir("dtls-forged");
+    auto ca = config("tone:440", "null");
+    auto cb = config("tone:1000", "null");
+    for (auto* c : {&ca, &cb}) {
+        c->srtp = sdp::SrtpPolicy::Mandatory;
+        c->keying = sdp::Keying::Dtls;
+    }
+    ca.dtlsCertificateDir = certs + "/a";
+    cb.dtlsCertificateDir = certs + "/b";
+    auto a = session(ca);
+    auto b = session(cb);
+    auto offer = a->createOffer();
+    ASSERT_TRUE(offer);
+    // A man in the middle swaps the fingerprint: B must refuse A's certificate.
+    const std::string forged =
+        std::regex_replace(*offer, std::regex("fingerprint:sha-256 [0-9A-F]{2}"), "fingerprint:sha-256 00");
+    ASSERT_NE(forged, *offer);
+    auto answer = b->answer(forged);
+    ASSERT_TRUE(answer) << answer.error().what;
+    ASSERT_TRUE(a->applyAnswer(*answer));
+    std::string reason;
+    EXPECT_TRUE(waitFor([&] {
+        while (auto e = b->pollEvent()) {
+            if (auto* f = std::get_if<DtlsFailed>(&*e)) reason = f->reason;
+        }
+        return !reason.empty();
+    }));
+    EXPECT_NE(reason.find("fingerprint"), std::string::npos) << reason;
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(audioStats(*a).packetsReceived, 0u); // nothing flows unkeyed
+    EXPECT_EQ(audioStats(*b).packetsSent, 0u);
+}

@@ -1,0 +1,279 @@
+// MediaSession control: hold and resume by re-offer, DTMF, codec change by re-offer, SRTP
+// policy errors, hostile datagrams at the media port, and resource release.
+#include "media_engine_test_util.h"
+
+#include "srtp/sdes_crypto.h"
+
+#include <regex>
+
+using namespace vphone::media;
+using namespace vphone::media::test;
+namespace sdp = vphone::sdp;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<MediaEvent> drain(MediaSession& s)
+{
+    std::vector<MediaEvent> out;
+    while (auto e = s.pollEvent())
+        out.push_back(std::move(*e));
+    return out;
+}
+
+std::optional<HoldState> lastHold(const std::vector<MediaEvent>& events)
+{
+    std::optional<HoldState> h;
+    for (const auto& e : events) {
+        if (auto* c = std::get_if<HoldChanged>(&e)) h = c->state;
+    }
+    return h;
+}
+
+} // namespace
+
+TEST(MediaEngineControl, HoldStopsWhatTheHeldSideSendsAndResumeRestartsIt)
+{
+    auto a = session(config("tone:440", "null"));
+    auto b = session(config("tone:1000", "null"));
+    ASSERT_TRUE(negotiate(*a, *b));
+    ASSERT_TRUE(
+        waitFor([&] { return audioStats(*a).packetsReceived > 10 && audioStats(*b).packetsReceived > 10; }));
+
+    // A holds B: A's re-offer is sendonly, B answers recvonly and stops sending.
+    auto reoffer = a->setHold(true);
+    ASSERT_TRUE(reoffer) << reoffer.error().what;
+    EXPECT_NE(reoffer->find("a=sendonly"), std::string::npos);
+    auto answer = b->answer(*reoffer);
+    ASSERT_TRUE(answer) << answer.error().what;
+    EXPECT_NE(answer->find("a=recvonly"), std::string::npos);
+    ASSERT_TRUE(a->applyAnswer(*answer));
+    EXPECT_EQ(a->holdState(), HoldState::Local);
+    EXPECT_EQ(b->holdState(), HoldState::Remote);
+    EXPECT_EQ(lastHold(drain(*a)), HoldState::Local);
+    EXPECT_EQ(lastHold(drain(*b)), HoldState::Remote);
+    std::this_thread::sleep_for(200ms); // packets in flight land
+    const auto heldA = audioStats(*a).packetsReceived;
+    const auto sentB = audioStats(*b).packetsSent;
+    const auto recvB = audioStats(*b).packetsReceived;
+    std::this_thread::sleep_for(600ms);
+    EXPECT_EQ(audioStats(*a).packetsReceived, heldA) << "B kept sending while held";
+    EXPECT_EQ(audioStats(*b).packetsSent, sentB);
+    EXPECT_GT(audioStats(*b).packetsReceived, recvB + 10) << "A stopped sending to B on hold";
+    EXPECT_EQ(audioStats(*a).direction, "sendonly");
+    EXPECT_EQ(audioStats(*b).direction, "recvonly");
+
+    // Resume.
+    reoffer = a->setHold(false);
+    ASSERT_TRUE(reoffer);
+    answer = b->answer(*reoffer);
+    ASSERT_TRUE(answer);
+    ASSERT_TRUE(a->applyAnswer(*answer));
+    EXPECT_EQ(a->holdState(), HoldState::None);
+    EXPECT_EQ(b->holdState(), HoldState::None);
+    EXPECT_TRUE(waitFor([&] { return audioStats(*a).packetsReceived > heldA + 10; }));
+    a->stop();
+    b->stop();
+}
+
+TEST(MediaEngineControl, BothSidesHoldingIsReportedAsBoth)
+{
+    auto a = session(config("silence", "null"));
+    auto b = session(config("silence", "null"));
+    ASSERT_TRUE(negotiate(*a, *b));
+    auto offer = a->setHold(true);
+    ASSERT_TRUE(offer);
+    ASSERT_TRUE(a->applyAnswer(*b->answer(*offer)));
+    offer = b->setHold(true);
+    ASSERT_TRUE(offer);
+    EXPECT_NE(offer->find("a=inactive"), std::string::npos) << *offer; // RFC 6337 §5.3: held, then holding
+    auto answer = a->answer(*offer);
+    ASSERT_TRUE(answer);
+    ASSERT_TRUE(b->applyAnswer(*answer));
+    EXPECT_EQ(a->holdState(), HoldState::Both);
+    EXPECT_EQ(b->holdState(), HoldState::Both);
+}
+
+TEST(MediaEngineControl, DtmfDigitsArriveExactlyAndInOrder)
+{
+    auto a = session(config("tone:440", "null"));
+    auto b = session(config("tone:1000", "null"));
+    ASSERT_TRUE(negotiate(*a, *b));
+    ASSERT_TRUE(waitFor([&] { return audioStats(*b).packetsReceived > 5; }));
+    ASSERT_TRUE(a->sendDtmf("123#*0A"));
+    std::string digits;
+    EXPECT_TRUE(waitFor([&] {
+        for (const auto& e : drain(*b)) {
+            if (auto* d = std::get_if<DtmfReceived>(&e)) digits += d->digit;
+        }
+        return digits.size() >= 7;
+    }));
+    std::this_thread::sleep_for(300ms); // a duplicate would show up now
+    for (const auto& e : drain(*b)) {
+        if (auto* d = std::get_if<DtmfReceived>(&e)) digits += d->digit;
+    }
+    EXPECT_EQ(digits, "123#*0A");
+    EXPECT_EQ(audioStats(*a).dtmfSent, 7u);
+    EXPECT_EQ(audioStats(*b).dtmfReceived, 7u);
+    EXPECT_EQ(audioStats(*b).lost, 0); // event packets are not holes in the audio
+    EXPECT_FALSE(a->sendDtmf("12x"));
+    a->stop();
+    b->stop();
+}
+
+TEST(MediaEngineControl, DtmfNeedsAnAgreedTelephoneEvent)
+{
+    auto a = session(config("silence", "null", {"pcmu", "telephone-event"}));
+    auto b = session(config("silence", "null", {"pcmu"}));
+    ASSERT_TRUE(negotiate(*a, *b));
+    const auto sent = a->sendDtmf("1");
+    ASSERT_FALSE(sent);
+    EXPECT_NE(sent.error().what.find("telephone-event"), std::string::npos);
+}
+
+TEST(MediaEngineControl, CodecChangeByReofferKeepsAudioFlowing)
+{
+    const auto dir = tempDir("codec-change");
+    auto a = session(config("tone:440", "file:" + dir + "/a.wav", {"opus", "pcmu", "telephone-event"}));
+    auto b = session(config("tone:1000", "file:" + dir + "/b.wav", {"opus", "pcmu", "telephone-event"}));
+    ASSERT_TRUE(negotiate(*a, *b));
+    std::this_thread::sleep_for(1000ms);
+    EXPECT_EQ(audioStats(*a).codec, "opus");
+    ASSERT_TRUE(a->setCodecs({"pcmu", "telephone-event"}));
+    ASSERT_TRUE(negotiate(*a, *b));
+    EXPECT_TRUE(waitFor([&] { return audioStats(*a).codec == "pcmu" && audioStats(*b).codec == "pcmu"; }));
+    const auto before = audioStats(*a).packetsReceived;
+    std::this_thread::sleep_for(1200ms);
+    EXPECT_GT(audioStats(*a).packetsReceived, before + 40);
+    a->stop();
+    b->stop();
+    const auto atA = analyseReceived(dir + "/a.wav", 1000);
+    const auto atB = analyseReceived(dir + "/b.wav", 440);
+    EXPECT_GE(atA.seconds, 1.8);
+    EXPECT_GE(atA.report.fraction(), 0.9) << atA.report.dominated << "/" << atA.report.windows;
+    EXPECT_GE(atB.report.fraction(), 0.9) << atB.report.dominated << "/" << atB.report.windows;
+}
+
+TEST(MediaEngineControl, MandatorySrtpRefusesAPlainOfferWith488)
+{
+    auto plain = session(config("silence", "null"));
+    auto strict = config("silence", "null");
+    strict.srtp = sdp::SrtpPolicy::Mandatory;
+    auto secure = session(strict);
+    auto offer = plain->createOffer();
+    ASSERT_TRUE(offer);
+    auto answer = secure->answer(*offer);
+    ASSERT_FALSE(answer);
+    EXPECT_EQ(answer.error().status, 488);
+    EXPECT_NE(answer.error().what.find("SRTP is mandatory"), std::string::npos) << answer.error().what;
+}
+
+TEST(MediaEngineControl, MandatorySrtpRefusesAnAnswerWithoutCrypto)
+{
+    auto strict = config("silence", "null");
+    strict.srtp = sdp::SrtpPolicy::Optional; // the offer is RTP/AVP with a=crypto
+    auto a = session(strict);
+    auto offer = a->createOffer();
+    ASSERT_TRUE(offer);
+    ASSERT_NE(offer->find("a=crypto:"), std::string::npos);
+    // An answer that drops the crypto is fine for Optional...
+    auto plain = session(config("silence", "null"));
+    auto answer = plain->answer(*offer);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->find("a=crypto"), std::string::npos);
+    ASSERT_TRUE(a->applyAnswer(*answer));
+    // ...but a Mandatory session's offer answered without crypto is an error with a reason.
+    strict.srtp = sdp::SrtpPolicy::Mandatory;
+    auto m = session(strict);
+    auto mOffer = m->createOffer();
+    ASSERT_TRUE(mOffer);
+    // The answer takes PCMU and no crypto at all.
+    const std::string noCrypto = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                                 "m=audio 5398 RTP/SAVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+    const auto applied = m->applyAnswer(noCrypto);
+    ASSERT_FALSE(applied);
+    EXPECT_NE(applied.error().what.find("SRTP is mandatory but the answer has no a=crypto"),
+              std::string::npos)
+        << applied.error().what;
+    bool reported = false;
+    while (auto e = m->pollEvent())
+        reported = reported || std::holds_alternative<MediaErrorEvent>(*e);
+    EXPECT_TRUE(reported);
+}
+
+TEST(MediaEngineControl, GarbageAndReplayedPacketsAreCountedAndDropped)
+{
+    const auto dir = tempDir("hostile");
+    auto ca = config("tone:440", "null");
+    auto cb = config("tone:1000", "file:" + dir + "/b.wav");
+    for (auto* c : {&ca, &cb}) {
+        c->srtp = sdp::SrtpPolicy::Mandatory;
+        c->sdesSuites = {SrtpSuite::AesCm128HmacSha1_80};
+    }
+    auto a = session(ca);
+    auto b = session(cb);
+    std::string offer;
+    ASSERT_TRUE(negotiate(*a, *b, &offer));
+    ASSERT_TRUE(waitFor([&] { return audioStats(*b).packetsReceived > 10; }));
+
+    // The attacker knows A's key (as a leaked SDP would give it) and B's port.
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(offer, m, std::regex("a=crypto:(\\S+ \\S+ \\S+)")));
+    auto aKey = parseSdesCrypto(m[1].str());
+    ASSERT_TRUE(aKey);
+    auto attacker = SrtpSession::create({aKey->suite, aKey->keySalt, aKey->keySalt});
+    ASSERT_TRUE(attacker);
+    auto sock = UdpSocket::bind("127.0.0.1", 0);
+    ASSERT_TRUE(sock);
+    const MediaAddress target{"127.0.0.1", b->audioPort()};
+    // One authentic packet from another SSRC, sent three times: the copies are replays.
+    std::vector<std::uint8_t> rtp = {0x80, 0, 0x12, 0x34, 0, 0, 0, 160, 0xde, 0xad, 0xbe, 0xef};
+    rtp.resize(12 + 160, 0xff);
+    ASSERT_EQ(attacker->protectRtp(rtp), SrtpStatus::Ok);
+    for (int i = 0; i < 3; ++i)
+        ASSERT_TRUE(sock->sendTo(rtp, target));
+    // Garbage of every shape: empty-ish, RTP-looking with bad auth, DTLS/STUN-looking, random.
+    std::mt19937 random(7);
+    for (int i = 0; i < 500; ++i) {
+        std::vector<std::uint8_t> junk(1 + random() % 300);
+        for (auto& byte : junk)
+            byte = static_cast<std::uint8_t>(random());
+        if (i % 3 == 0) junk[0] = 0x80;
+        sock->sendTo(junk, target);
+    }
+    std::this_thread::sleep_for(800ms);
+    const auto st = audioStats(*b);
+    a->stop();
+    b->stop();
+    EXPECT_EQ(st.srtpReplays, 2u);
+    EXPECT_GT(st.srtpAuthFailures, 100u);
+    EXPECT_GT(st.malformed + st.unexpected, 100u);
+    // The call went on undisturbed.
+    const auto heard = analyseReceived(dir + "/b.wav", 440);
+    EXPECT_GE(heard.report.fraction(), 0.9) << heard.report.dominated << "/" << heard.report.windows;
+}
+
+TEST(MediaEngineControl, StartingAndStoppingFiftySessionsLeaksNoDescriptorsOrThreads)
+{
+    // Warm up once (libraries open what they keep for the process).
+    {
+        auto a = session(config("tone:440", "null"));
+        auto b = session(config("tone:1000", "null"));
+        ASSERT_TRUE(negotiate(*a, *b));
+        a->stop();
+        b->stop();
+    }
+    const auto fds = openFds();
+    const auto threads = threadCount();
+    for (int i = 0; i < 25; ++i) {
+        auto a = session(config("tone:440", "null"));
+        auto b = session(config("tone:1000", "null"));
+        ASSERT_TRUE(negotiate(*a, *b));
+        EXPECT_NE(a->audioPort(), 0u);
+        std::this_thread::sleep_for(20ms);
+        a->stop();
+        b->stop();
+    }
+    EXPECT_EQ(openFds(), fds);
+    EXPECT_EQ(threadCount(), threads);
+}
