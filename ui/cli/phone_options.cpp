@@ -1,5 +1,7 @@
 #include "phone_options.h"
 
+#include "phone_config.h"
+
 #include <QFile>
 #include <QHostAddress>
 
@@ -21,6 +23,10 @@ QString phoneUsage()
 {
     return QStringLiteral(
         "phone mode: vphone-cli [OPTIONS]\n"
+        "  --config FILE          read settings from an INI file first ([general] with the flags'\n"
+        "                         names, [account NAME] per account: uri, password-file,\n"
+        "                         password-env, proxy, register); flags override it. Default:\n"
+        "                         $XDG_CONFIG_HOME/vphone/vphone-cli.conf when it exists\n"
         "  --account URI          address of record to register (sip:alice@example.test);\n"
         "                         without it, calls to any user at --listen are taken (direct IP).\n"
         "                         Repeatable: several accounts in one process; the first one\n"
@@ -53,15 +59,26 @@ QString phoneUsage()
         "  --dns-server IP        ask this name server (port 53) for SRV and A/AAAA records\n");
 }
 
-std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* error)
-{
-    PhoneOptions o;
+namespace {
+
+/// What the flags leave for the checks at the end: the config file's pass and the command
+/// line's pass share it.
+struct FlagState {
     QString tlsCert;
     QString tlsKey;
-    QStringList passwords; // the i-th belongs to the i-th --account
-    const auto fail = [&](const QString& why) -> std::optional<PhoneOptions> {
+    QStringList passwords;    ///< the i-th belongs to the i-th account
+    bool listenSet = false;   ///< this pass gave --listen: it replaces the file's list
+    bool accountsSet = false; ///< this pass gave --account: it replaces the file's accounts
+};
+
+bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString* error)
+{
+    QString& tlsCert = st.tlsCert;
+    QString& tlsKey = st.tlsKey;
+    QStringList& passwords = st.passwords;
+    const auto fail = [&](const QString& why) {
         *error = why;
-        return std::nullopt;
+        return false;
     };
     for (int i = 0; i < args.size(); ++i) {
         QString flag = args[i];
@@ -84,6 +101,8 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* 
         QString v;
         if (flag == QLatin1String("--account")) {
             if (!value(&v)) return fail(QStringLiteral("--account needs a SIP URI"));
+            if (!st.accountsSet) o.accounts.clear();
+            st.accountsSet = true;
             o.accounts.append(AccountOptions{{}, v, std::nullopt, {}, false});
         } else if (flag == QLatin1String("--password-file")) {
             if (!value(&v)) return fail(QStringLiteral("--password-file needs a file name"));
@@ -108,6 +127,8 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* 
             QString why;
             auto spec = net::ListenSpec::parse(v, &why);
             if (!spec) return fail(why);
+            if (!st.listenSet) o.listen.clear();
+            st.listenSet = true;
             o.listen.append(*spec);
         } else if (flag == QLatin1String("--call")) {
             if (!value(&o.call)) return fail(QStringLiteral("--call needs a URI"));
@@ -177,6 +198,48 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& args, QString* 
             return fail(QStringLiteral("unknown option '%1'").arg(args[i]));
         }
     }
+    return true;
+}
+
+} // namespace
+
+std::optional<PhoneOptions> parsePhoneOptions(const QStringList& givenArgs, QString* error)
+{
+    PhoneOptions o;
+    FlagState st;
+    const auto fail = [&](const QString& why) -> std::optional<PhoneOptions> {
+        *error = why;
+        return std::nullopt;
+    };
+    // --config FILE (or the default file when present) first; the flags then override it.
+    QStringList args;
+    QString configPath;
+    for (int i = 0; i < givenArgs.size(); ++i) {
+        if (givenArgs[i] == QLatin1String("--config")) {
+            if (i + 1 >= givenArgs.size()) return fail(QStringLiteral("--config needs a file name"));
+            configPath = givenArgs[++i];
+            if (configPath.isEmpty()) return fail(QStringLiteral("--config needs a file name"));
+        } else if (givenArgs[i].startsWith(QLatin1String("--config="))) {
+            configPath = givenArgs[i].mid(9);
+            if (configPath.isEmpty()) return fail(QStringLiteral("--config needs a file name"));
+        } else {
+            args.append(givenArgs[i]);
+        }
+    }
+    const bool explicitConfig = !configPath.isEmpty();
+    if (!explicitConfig) configPath = defaultConfigPath();
+    if (explicitConfig || (!configPath.isEmpty() && QFile::exists(configPath))) {
+        const auto apply = [&](const QStringList& flag, QString* why) {
+            return applyFlags(flag, o, st, why);
+        };
+        if (!loadPhoneConfig(configPath, o, apply, error)) return std::nullopt;
+    }
+    st.listenSet = false;
+    st.accountsSet = false;
+    if (!applyFlags(args, o, st, error)) return std::nullopt;
+    QString& tlsCert = st.tlsCert;
+    QString& tlsKey = st.tlsKey;
+    QStringList& passwords = st.passwords;
     if (tlsCert.isEmpty() != tlsKey.isEmpty())
         return fail(QStringLiteral("--tls-cert and --tls-key go together: give both"));
     if (!tlsCert.isEmpty()) {
