@@ -1,6 +1,7 @@
 #include "net/sip_transport.h"
 
 #include "net/stun.h"
+#include "sip/charset.h"
 
 #include <QNetworkDatagram>
 #include <QSslSocket>
@@ -81,6 +82,35 @@ QString verificationFailure(const QList<QSslError>& errors)
     QString reason = QStringLiteral("certificate not trusted: %1").arg(chain.join(QStringLiteral("; ")));
     if (!name.isEmpty()) reason += QStringLiteral(" (and host name mismatch)");
     return reason;
+}
+
+/// RFC 3261 §18.2.1 and RFC 3581 §4: the server transport notes where a request really came
+/// from in its top Via: `received` when the sent-by host is not the source address, and with
+/// `rport` present the source port as its value and `received` always. Responses copy the Via, so
+/// the client (and a NAT-unaware proxy in between) can see its public address. Requests that need
+/// neither are left untouched (the common case costs one view parse).
+void stampVia(sip::Message& m, const sip::Peer& from)
+{
+    if (!m.isRequest()) return;
+    const auto view = m.topViaView();
+    if (!view) return;
+    const bool rport = view->param("rport").has_value();
+    if (!rport && view->host == from.host) return;
+    auto via = m.topVia();
+    if (!via) return;
+    std::erase_if(via->params, [](const sip::Param& p) { return sip::charset::iequals(p.name, "received"); });
+    for (auto& p : via->params) {
+        if (sip::charset::iequals(p.name, "rport")) p.value = std::to_string(from.port);
+    }
+    via->params.push_back(sip::Param{"received", from.host});
+    std::vector<std::string> all;
+    for (const auto v : m.values(sip::HeaderId::Via))
+        all.emplace_back(v);
+    if (all.empty()) return;
+    all[0] = via->toString();
+    m.removeHeaders(sip::HeaderId::Via);
+    for (auto it = all.rbegin(); it != all.rend(); ++it)
+        m.prependHeader(sip::HeaderId::Via, *it);
 }
 
 /// RFC 5626 §3.5.1: a double CRLF is a ping, a single CRLF its pong.
@@ -311,6 +341,7 @@ void SipTransport::readDatagrams(QUdpSocket* socket)
         if (data.trimmed().isEmpty()) continue;
         auto msg = sip::parseMessage(bytes, sip::Framing::Datagram, limits_);
         if (msg) {
+            stampVia(*msg, from);
             emit messageReceived(*msg, from);
         } else {
             emit malformedReceived(data, msg.error(), from);
@@ -436,7 +467,9 @@ void SipTransport::readStream(const QString& key)
             dropConnection(key, QString::fromStdString(next->error().what));
             return;
         }
-        emit messageReceived(**next, c->remote);
+        sip::Message m = std::move(**next);
+        stampVia(m, c->remote);
+        emit messageReceived(m, c->remote);
         if (!connections_.contains(key)) return;
     }
     // RFC 5626 §3.5.1: answer each ping on a connection the peer opened with a pong. Outbound

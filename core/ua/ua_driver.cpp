@@ -250,9 +250,11 @@ bool UaDriver::setTraceFile(const QString& path, QString* error)
 void UaDriver::trace(const char* direction, const sip::Peer& peer, const QByteArray& bytes)
 {
     if (!trace_) return;
+    QString host = QString::fromStdString(peer.host);
+    if (host.contains(QLatin1Char(':'))) host = QStringLiteral("[%1]").arg(host); // IPv6
     const QByteArray head = QStringLiteral("--- %1 %2 %3:%4 (%5 bytes)\n")
                                 .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs),
-                                     QString::fromLatin1(direction), QString::fromStdString(peer.host))
+                                     QString::fromLatin1(direction), host)
                                 .arg(peer.port)
                                 .arg(bytes.size())
                                 .toUtf8();

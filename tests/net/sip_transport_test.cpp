@@ -185,6 +185,39 @@ TEST(SipTransportUdp, StunOnTheSipSocketComesOutAsStunNotAsAMalformedMessage)
     EXPECT_EQ(got.messages[0].callId(), "after-stun");
 }
 
+TEST(SipTransportUdp, TheTopViaOfARequestGetsReceivedAndRportFromTheRealSource)
+{
+    for (const char* family : {"127.0.0.1", "[::1]"}) {
+        net::SipTransport a;
+        net::SipTransport b;
+        QString error;
+        const std::string listen = std::string("udp:") + family + ":0";
+        ASSERT_TRUE(a.listen(spec(listen.c_str()), &error)) << error.toStdString();
+        ASSERT_TRUE(b.listen(spec(listen.c_str()), &error)) << error.toStdString();
+        Received got;
+        got.attach(b);
+        const std::string host = family[0] == '[' ? "::1" : family;
+        const sip::Peer to{sip::Transport::Udp, host, boundPort(b, sip::Transport::Udp)};
+        // RFC 3581: rport asked for; the second Via (a proxy's) stays as it is.
+        a.send(to, QByteArray::fromStdString(options(
+                       "stamp", "SIP/2.0/UDP 192.0.2.9:5062;branch=z9hG4bKa;rport\r\nVia: SIP/2.0/UDP "
+                                "192.0.2.8;branch=z9hG4bKb;received=192.0.2.7")));
+        // §18.2.1: no rport and the sent-by is the source: untouched.
+        a.send(to, QByteArray::fromStdString(options(
+                       "plain", "SIP/2.0/UDP " + std::string(family) + ":" +
+                                    std::to_string(boundPort(a, sip::Transport::Udp)) + ";branch=z9hG4bKc")));
+        ASSERT_TRUE(waitFor([&] { return got.messages.size() == 2; })) << family;
+        const auto vias = got.messages[0].vias();
+        ASSERT_TRUE(vias);
+        ASSERT_EQ(vias->size(), 2u);
+        EXPECT_EQ((*vias)[0].rport(), boundPort(a, sip::Transport::Udp)) << family;
+        EXPECT_EQ((*vias)[0].received(), host) << family;
+        EXPECT_EQ((*vias)[0].branch(), "z9hG4bKa");
+        EXPECT_EQ((*vias)[1].received(), "192.0.2.7");
+        EXPECT_FALSE(got.messages[1].topVia()->received()) << family;
+    }
+}
+
 int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
