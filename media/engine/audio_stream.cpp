@@ -145,6 +145,7 @@ void AudioStream::apply(const StreamPlan& plan, TimePoint now)
         rc.cname = identity_.cname;
         rc.randomSeed = identity_.seed++;
         rc.sessionBandwidth = 64000;
+        rc.minimumInterval = identity_.rtcpMinimumInterval;
         const auto wall = std::chrono::system_clock::now().time_since_epoch();
         const auto secs = std::chrono::duration_cast<std::chrono::seconds>(wall);
         const auto frac = std::chrono::duration_cast<std::chrono::nanoseconds>(wall - secs).count();

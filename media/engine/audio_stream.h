@@ -84,6 +84,7 @@ private:
     void handleDtls(std::span<const std::uint8_t> datagram, const MediaAddress& from, TimePoint now);
     void afterDtls(TimePoint now);
     void flushRtcp(TimePoint now);
+    void drainRtpEvents();
     void setSrtp(std::optional<SrtpSession> session);
     bool secure() const { return plan_.srtp != sdp::SrtpMode::None; }
     bool keyed() const { return !secure() || srtp_.has_value(); }

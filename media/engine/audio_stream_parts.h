@@ -54,6 +54,7 @@ struct RtpIdentity {
     std::uint32_t initialTimestamp = 0;
     std::string cname;
     std::uint64_t seed = 0;
+    std::chrono::milliseconds rtcpMinimumInterval{5000};
 };
 
 /// The device side of every stream: 48 kHz mono in 20 ms frames.

@@ -127,6 +127,10 @@ EngineResult<bool> checkMediaConfig(const MediaConfig& c)
         return EngineError{500, "media: ptime " + std::to_string(c.ptime.count()) +
                                     " ms (10, 20, 30, 40, 50 or 60)"};
     }
+    if (c.rtcpMinimumInterval.count() < 100) {
+        return EngineError{500, "media: RTCP interval " + std::to_string(c.rtcpMinimumInterval.count()) +
+                                    " ms is below 100 ms"};
+    }
     if (c.srtp == sdp::SrtpPolicy::Invalid || c.keying == sdp::Keying::Invalid) {
         return EngineError{500, "media: SRTP policy or keying not set"};
     }

@@ -73,6 +73,8 @@ struct MediaConfig {
     std::string audioSource = "silence"; ///< tone:HZ | file:PATH | silence | device[:NAME]
     std::string audioSink = "null";      ///< file:PATH | null | device[:NAME]
     std::chrono::milliseconds ptime{20}; ///< packet time we ask for and send by default
+    /// RFC 3550 §6.2 Tmin between RTCP reports (5 s; a shorter one suits tests and short calls).
+    std::chrono::milliseconds rtcpMinimumInterval{5000};
     /// Opus: in-band FEC and DTX we ask the peer for (a=fmtp), and use when it asks.
     bool opusFec = true;
     bool opusDtx = false;

@@ -139,6 +139,7 @@ std::string toJson(const StreamStats& s)
     j += ",\"unexpected\":" + std::to_string(s.unexpected);
     j += ",\"rtcp_sent\":" + std::to_string(s.rtcpSent);
     j += ",\"rtcp_received\":" + std::to_string(s.rtcpReceived);
+    j += ",\"bye_received\":" + std::to_string(s.byeReceived);
     j += ",\"dtmf_sent\":" + std::to_string(s.dtmfSent);
     j += ",\"dtmf_received\":" + std::to_string(s.dtmfReceived);
     return j + "}";

@@ -100,6 +100,7 @@ struct StreamStats {
         0; ///< plain packets while SRTP is required, unknown payload types, foreign SSRCs
     std::uint64_t rtcpSent = 0;
     std::uint64_t rtcpReceived = 0;
+    std::uint64_t byeReceived = 0; ///< RTCP BYE from the peer's source
     std::uint64_t dtmfSent = 0;
     std::uint64_t dtmfReceived = 0;
 };

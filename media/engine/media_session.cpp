@@ -50,6 +50,11 @@ EngineResult<std::unique_ptr<MediaSession>> MediaSession::create(MediaConfig con
         if (!cert) return cert.error();
         config.dtlsCertificate = *cert;
     }
+    // libsrtp2's one-time initialisation runs its cipher self-tests (0.3-0.5 s here): do it on
+    // this thread, once per process, rather than stall the first call's media thread.
+    if (config.srtp != sdp::SrtpPolicy::Off && !srtpLibraryReady()) {
+        return EngineError{500, "SRTP: libsrtp2 failed to initialise"};
+    }
     std::unique_ptr<MediaSession> s(new MediaSession(std::move(config)));
     if (s->config_.srtp != sdp::SrtpPolicy::Off) {
         unsigned tag = 1;
@@ -269,6 +274,7 @@ EngineResult<bool> MediaSession::startStream()
     id.initialTimestamp = static_cast<std::uint32_t>(random_());
     id.cname = cnameFrom(random_);
     id.seed = (std::uint64_t{random_()} << 32) | random_();
+    id.rtcpMinimumInterval = config_.rtcpMinimumInterval;
     const bool echo = sourceSpec->kind == SourceKind::Device;
     audio_ = std::make_unique<AudioStream>(kAudio, std::move(sockets_), std::move(*source), std::move(*sink),
                                            echo, events_, std::move(id));

@@ -54,6 +54,7 @@ namespace vphone::media {
 class MediaSession {
 public:
     /// Checks the config, loads (or creates) the DTLS certificate when needed. No ports yet.
+    /// The first session with SRTP in a process initialises libsrtp2 (a fraction of a second).
     static EngineResult<std::unique_ptr<MediaSession>> create(MediaConfig config);
     ~MediaSession();
     MediaSession(const MediaSession&) = delete;

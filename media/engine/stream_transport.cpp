@@ -201,7 +201,7 @@ void AudioStream::handleRtcp(std::span<std::uint8_t> buffer, std::size_t size, T
     if (rtp_->receiveRtcp(std::span<const std::uint8_t>(buffer.data(), size), now) == RtcpError::None) {
         ++stats_.rtcpReceived;
     }
-    while (rtp_->pollEvent()) {}
+    drainRtpEvents();
 }
 
 void AudioStream::handleDtls(std::span<const std::uint8_t> datagram, const MediaAddress& from, TimePoint now)
@@ -278,7 +278,7 @@ void AudioStream::onTimeout(TimePoint now)
     if (rtp_ && planned_ && now >= rtp_->nextTimeout()) {
         rtp_->onTimeout(now);
         flushRtcp(now);
-        while (rtp_->pollEvent()) {}
+        drainRtpEvents();
     }
     if (dtls_ && dtlsDeadline_ && now >= *dtlsDeadline_) {
         dtls_->onTimeout();
@@ -300,6 +300,14 @@ void AudioStream::stop(TimePoint now)
     }
     if (sink_) sink_->close();
     publish(now);
+}
+
+void AudioStream::drainRtpEvents()
+{
+    while (auto e = rtp_->pollEvent()) {
+        const auto* removed = std::get_if<SourceRemoved>(&*e);
+        if (removed && removed->why == SourceRemoved::Why::Bye) ++stats_.byeReceived;
+    }
 }
 
 void AudioStream::release()

@@ -27,6 +27,10 @@ struct ToneCall {
         a = session(std::move(ca));
         b = session(std::move(cb));
     }
+    ~ToneCall()
+    {
+        if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir); // kept for a look otherwise
+    }
     std::string wavA() const { return dir + "/a.wav"; }
     std::string wavB() const { return dir + "/b.wav"; }
     void stop()
@@ -176,4 +180,49 @@ TEST(MediaEngineCall, DtlsWithAForgedFingerprintFailsWithAReason)
     std::this_thread::sleep_for(300ms);
     EXPECT_EQ(audioStats(*a).packetsReceived, 0u); // nothing flows unkeyed
     EXPECT_EQ(audioStats(*b).packetsSent, 0u);
+}
+
+TEST(MediaEngineCall, Ipv6AnswerComesFromTheOffersAddressFamily)
+{
+    auto ca = config("silence", "null", {"pcmu"});
+    ca.localAddresses = {"::1"};
+    auto cb = config("silence", "null", {"pcmu"});
+    cb.localAddresses = {"127.0.0.1", "::1"};
+    auto a = session(ca);
+    auto b = session(cb);
+    std::string offer;
+    std::string answer;
+    ASSERT_TRUE(negotiate(*a, *b, &offer, &answer));
+    EXPECT_NE(offer.find("c=IN IP6 ::1"), std::string::npos) << offer;
+    EXPECT_NE(answer.find("c=IN IP6 ::1"), std::string::npos) << answer;
+    a->stop();
+    b->stop();
+
+    ToneCall call("ipv6", [](MediaConfig& c) {
+        c.codecs = {"pcmu"};
+        c.localAddresses = {"::1"};
+    });
+    expectTonesBothWays(call, 1500ms);
+}
+
+TEST(MediaEngineCall, RtcpReportsGiveTheRoundTripTimeAndByeEndsTheStream)
+{
+    ToneCall call("rtcp", [](MediaConfig& c) {
+        c.codecs = {"opus"};
+        c.srtp = sdp::SrtpPolicy::Mandatory; // SRTCP both ways
+        c.rtcpMinimumInterval = 500ms;
+    });
+    ASSERT_TRUE(negotiate(*call.a, *call.b));
+    EXPECT_TRUE(waitFor([&] { return audioStats(*call.a).rttMs && audioStats(*call.b).rttMs; }, 8s));
+    const auto sa = audioStats(*call.a);
+    ASSERT_TRUE(sa.rttMs);
+    EXPECT_GE(*sa.rttMs, 0.0);
+    EXPECT_LT(*sa.rttMs, 1000.0); // loopback: anything sane
+    EXPECT_GT(sa.rtcpSent, 0u);
+    EXPECT_GT(sa.rtcpReceived, 0u);
+    EXPECT_NE(toJson(sa).find("\"rtt_ms\":"), std::string::npos);
+    EXPECT_EQ(audioStats(*call.b).byeReceived, 0u);
+    call.a->stop();
+    EXPECT_TRUE(waitFor([&] { return audioStats(*call.b).byeReceived == 1; }, 2s));
+    call.b->stop();
 }
