@@ -153,7 +153,11 @@ void AudioStream::handleRtp(std::span<std::uint8_t> buffer, std::size_t size, co
             ++stats_.unexpected;
             return;
         }
-        if (srtp_->unprotectRtp(buffer, size) != SrtpStatus::Ok) return; // counted by SrtpSession
+        if (const auto status = srtp_->unprotectRtp(buffer, size); status != SrtpStatus::Ok) {
+            // Auth and replay failures are counted by SrtpSession; the rest is not SRTP at all.
+            if (status != SrtpStatus::AuthFail && status != SrtpStatus::ReplayFail) ++stats_.malformed;
+            return;
+        }
     }
     const auto received = rtp_->receiveRtp(std::span<const std::uint8_t>(buffer.data(), size), now);
     if (!received.deliver()) return; // counted by RtpSession
@@ -196,7 +200,10 @@ void AudioStream::handleRtcp(std::span<std::uint8_t> buffer, std::size_t size, T
             ++stats_.unexpected;
             return;
         }
-        if (srtp_->unprotectRtcp(buffer, size) != SrtpStatus::Ok) return;
+        if (const auto status = srtp_->unprotectRtcp(buffer, size); status != SrtpStatus::Ok) {
+            if (status != SrtpStatus::AuthFail && status != SrtpStatus::ReplayFail) ++stats_.malformed;
+            return;
+        }
     }
     if (rtp_->receiveRtcp(std::span<const std::uint8_t>(buffer.data(), size), now) == RtcpError::None) {
         ++stats_.rtcpReceived;
