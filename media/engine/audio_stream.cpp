@@ -27,6 +27,22 @@ FmtpParams fmtpParams(const std::string& text)
     return out;
 }
 
+// Resampler::pop(), except that the very first frame of a new resampler, which its filter delay
+// leaves a few samples short, is padded with zeros in front (as Resampler::convert() does).
+// Without this the frame would wait for the next push: a whole frame of extra delay for good.
+bool popPadded(Resampler& r, std::span<std::int16_t> out, bool& primed)
+{
+    if (r.pop(out)) {
+        primed = true;
+        return true;
+    }
+    const std::size_t have = r.availableFrames() * std::size_t(r.outputFormat().channels);
+    if (primed || have == 0 || have >= out.size()) return false;
+    primed = true;
+    std::fill(out.begin(), out.end() - std::ptrdiff_t(have), std::int16_t{0});
+    return r.pop(out.subspan(out.size() - have));
+}
+
 MediaResult<std::unique_ptr<AudioCodec>> makeCodec(const sdp::NegotiatedCodec& c,
                                                    std::chrono::milliseconds ptime)
 {
@@ -125,6 +141,7 @@ void AudioStream::apply(const StreamPlan& plan, TimePoint now)
                 auto rs = Resampler::create({kDeviceFormat.sampleRate, kDeviceFormat.channels},
                                             {f.sampleRate, f.channels}, kDeviceFormat.frameSamples);
                 if (rs) encodeResampler_.emplace(std::move(*rs));
+                encodePrimed_ = false;
                 codecIn_.resize(f.frameLength());
                 payload_.resize(std::max<std::size_t>(f.maxPayloadBytes, 64));
                 sendPt_ = static_cast<std::uint8_t>(c.payloadType);
@@ -217,11 +234,8 @@ void AudioStream::captured(std::span<const std::int16_t> frame, TimePoint now)
     if (echo_ && echo_->process(lastPlayed_, frame, echoOut_)) frame = echoOut_;
     if (!encoder_ || !encodeResampler_) return;
     if (!encodeResampler_->push(frame)) return;
-    const std::size_t frames = encoder_->format().frameSamples;
-    while (encodeResampler_->availableFrames() >= frames) {
-        encodeResampler_->pop(codecIn_);
+    while (popPadded(*encodeResampler_, codecIn_, encodePrimed_))
         sendFrame(codecIn_, now);
-    }
 }
 
 void AudioStream::sendFrame(std::span<const std::int16_t> pcm, TimePoint now)
@@ -349,6 +363,7 @@ bool AudioStream::switchDecoder(const sdp::NegotiatedCodec& codec)
     }
     decoder_ = std::move(*made);
     decodeResampler_.emplace(std::move(*rs));
+    decodePrimed_ = false;
     decoderPt_ = codec.payloadType;
     resetJitterBuffer();
     return true;
@@ -377,9 +392,11 @@ void AudioStream::playOut(TimePoint frameTime, TimePoint now)
     bool filled = false;
     if (receiving) {
         for (int guard = 0; guard < 8 && decodeResampler_->availableFrames() < kDeviceFormat.frameSamples;
-             ++guard)
+             ++guard) {
+            if (!decodePrimed_ && decodeResampler_->availableFrames() > 0) break; // padded below
             decodeOne(frameTime);
-        filled = decodeResampler_->pop(deviceOut_);
+        }
+        filled = popPadded(*decodeResampler_, deviceOut_, decodePrimed_);
     }
     if (!filled) std::fill(deviceOut_.begin(), deviceOut_.end(), std::int16_t{0});
     if (sink_) sink_->write(deviceOut_);

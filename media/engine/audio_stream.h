@@ -120,6 +120,7 @@ private:
     std::string encoderKey_;
     std::uint8_t sendPt_ = 0;
     std::optional<Resampler> encodeResampler_;
+    bool encodePrimed_ = false;
     std::vector<std::int16_t> codecIn_;
     std::vector<std::uint8_t> payload_;
     std::vector<std::uint8_t> packet_;
@@ -140,6 +141,7 @@ private:
     int decoderPt_ = -1;
     std::optional<JitterBuffer> jitter_;
     std::optional<Resampler> decodeResampler_;
+    bool decodePrimed_ = false;
     std::vector<std::int16_t> decoded_;
     DtmfReceiver dtmfReceiver_;
     std::optional<std::uint32_t> activeSsrc_;

@@ -5,12 +5,14 @@
 // errors that quote the option value. One MediaConfig serves every call of a profile.
 #pragma once
 
+#include "device/audio_device.h"
 #include "sdp/offer_answer.h"
 #include "srtp/dtls_certificate.h"
 #include "srtp/srtp_session.h"
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +49,12 @@ private:
     std::variant<T, EngineError> v_;
 };
 
+/// Makes a custom audio source / sink (the app's own devices, a benchmark's probes) in place
+/// of the spec strings; called on the signalling thread when the stream starts.
+using AudioSourceFactory =
+    std::function<MediaResult<std::unique_ptr<AudioSource>>(AudioFormat format, const AudioClock& clock)>;
+using AudioSinkFactory = std::function<MediaResult<std::unique_ptr<AudioSink>>(AudioFormat format)>;
+
 /// An inclusive UDP port range for RTP; RTP takes even ports, RTCP the odd one above.
 struct PortRange {
     std::uint16_t min = 16384;
@@ -72,6 +80,8 @@ struct MediaConfig {
     std::string dtlsCertificateDir;
     std::string audioSource = "silence"; ///< tone:HZ | file:PATH | silence | device[:NAME]
     std::string audioSink = "null";      ///< file:PATH | null | device[:NAME]
+    AudioSourceFactory sourceFactory;    ///< when set, used instead of audioSource (no echo canceller)
+    AudioSinkFactory sinkFactory;        ///< when set, used instead of audioSink
     std::chrono::milliseconds ptime{20}; ///< packet time we ask for and send by default
     /// RFC 3550 §6.2 Tmin between RTCP reports (5 s; a shorter one suits tests and short calls).
     std::chrono::milliseconds rtcpMinimumInterval{5000};

@@ -264,9 +264,11 @@ EngineResult<bool> MediaSession::startStream()
     auto sinkSpec = parseSinkSpec(config_.audioSink);
     if (!sourceSpec) return EngineError{500, sourceSpec.error().what};
     if (!sinkSpec) return EngineError{500, sinkSpec.error().what};
-    auto source = makeAudioSource(*sourceSpec, kDeviceFormat, clock_);
+    auto source = config_.sourceFactory ? config_.sourceFactory(kDeviceFormat, clock_)
+                                        : makeAudioSource(*sourceSpec, kDeviceFormat, clock_);
     if (!source) return EngineError{500, "audio source: " + source.error().what};
-    auto sink = makeAudioSink(*sinkSpec, kDeviceFormat);
+    auto sink =
+        config_.sinkFactory ? config_.sinkFactory(kDeviceFormat) : makeAudioSink(*sinkSpec, kDeviceFormat);
     if (!sink) return EngineError{500, "audio sink: " + sink.error().what};
     RtpIdentity id;
     id.ssrc = static_cast<std::uint32_t>(random_());
@@ -275,7 +277,7 @@ EngineResult<bool> MediaSession::startStream()
     id.cname = cnameFrom(random_);
     id.seed = (std::uint64_t{random_()} << 32) | random_();
     id.rtcpMinimumInterval = config_.rtcpMinimumInterval;
-    const bool echo = sourceSpec->kind == SourceKind::Device;
+    const bool echo = !config_.sourceFactory && sourceSpec->kind == SourceKind::Device;
     audio_ = std::make_unique<AudioStream>(kAudio, std::move(sockets_), std::move(*source), std::move(*sink),
                                            echo, events_, std::move(id));
     sockets_.clear();

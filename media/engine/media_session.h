@@ -24,7 +24,7 @@
 //
 //   media.sendDtmf("123#");                            // RFC 4733 events on the audio stream
 //   while (auto e = media.pollEvent()) ...             // any thread; see media_events.h
-//   for (auto& s : media.stats()) print(toJson(s));    // any thread
+//   for (auto& s : media.stats()) print(toJson(s));    // published by the media thread every 20 ms
 //   media.stop();                                      // BYE, closes ports, joins the thread
 //
 // Theory of operation. The session owns an OfferAnswerSession (core/sdp) and builds each
@@ -79,7 +79,7 @@ public:
 
     /// Who holds whom, after the last negotiation.
     HoldState holdState() const { return hold_; }
-    /// Per-stream statistics (any thread).
+    /// Per-stream statistics (signalling thread; the media thread publishes them every frame).
     std::vector<StreamStats> stats() const;
     /// Local RTP port of the audio stream (0 before the first offer/answer).
     std::uint16_t audioPort() const;

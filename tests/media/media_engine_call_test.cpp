@@ -267,3 +267,30 @@ TEST(MediaEngineCall, OpusDtxSendsLittleInSilenceAndTheGapsAreNotLoss)
         EXPECT_EQ(sb.packetsReceived, sa.packetsSent);
     }
 }
+
+TEST(MediaEngineCall, SourceAndSinkFactoriesReplaceTheSpecStrings)
+{
+    ToneCall call("factories", [](MediaConfig& c) { c.codecs = {"opus"}; });
+    auto ca = config("silence", "null", {"opus"});
+    ca.sourceFactory = [](AudioFormat f,
+                          const AudioClock& clock) -> MediaResult<std::unique_ptr<AudioSource>> {
+        auto tone = ToneSource::create(700, f, clock);
+        if (!tone) return tone.error();
+        return std::unique_ptr<AudioSource>(std::move(*tone));
+    };
+    auto cb = config("silence", "null", {"opus"});
+    const auto wav = call.wavB();
+    cb.sinkFactory = [wav](AudioFormat f) -> MediaResult<std::unique_ptr<AudioSink>> {
+        auto sink = FileSink::create(wav, f);
+        if (!sink) return sink.error();
+        return std::unique_ptr<AudioSink>(std::move(*sink));
+    };
+    call.a = session(ca);
+    call.b = session(cb);
+    ASSERT_TRUE(negotiate(*call.a, *call.b));
+    std::this_thread::sleep_for(1500ms);
+    call.stop();
+    const auto heard = analyseReceived(call.wavB(), 700);
+    EXPECT_GE(heard.seconds, 1.0);
+    EXPECT_GE(heard.report.fraction(), 0.9) << heard.report.dominated << "/" << heard.report.windows;
+}

@@ -3,6 +3,7 @@
 // tone analysis of the WAV files the sinks wrote.
 #pragma once
 
+#include "device/basic_devices.h"
 #include "device/wav_file.h"
 #include "dsp/goertzel.h"
 #include "engine/media_session.h"
