@@ -173,10 +173,16 @@ void UserAgent::Impl::scheduleRetry(TimePoint now)
     reg.backoff = std::min(2 * reg.backoff, kMaxRetry);
 }
 
-void UserAgent::Impl::onRegisterTimeout(TransactionId id, TimePoint now)
+void UserAgent::Impl::onRegisterTimeout(TransactionId id, TimeoutCause cause, TimePoint now)
 {
     if (id != reg.tx) return;
-    registrationChanged(RegistrationState::Failed, 0, "Request Timeout: no response from the registrar");
+    if (cause == TimeoutCause::Transport) {
+        // Refused connection, TLS verification failure, unreachable host: known at once.
+        registrationChanged(RegistrationState::Failed, 503,
+                            "Service Unavailable (transport error: the registrar cannot be reached)");
+    } else {
+        registrationChanged(RegistrationState::Failed, 0, "Request Timeout: no response from the registrar");
+    }
     if (reg.unregistering) return;
     scheduleRetry(now);
 }

@@ -400,7 +400,7 @@ void UserAgent::Impl::onClientTimeout(TransactionId id, TimeoutCause cause, Time
         }
     }
     switch (cr.purpose) {
-    case Purpose::Register: onRegisterTimeout(id, now); break;
+    case Purpose::Register: onRegisterTimeout(id, cause, now); break;
     case Purpose::Invite:
         if (calls.contains(cr.call)) finish(cr.call, code, reason);
         break;

@@ -257,7 +257,7 @@ struct UserAgent::Impl {
     void unregister(TimePoint now);
     void sendRegister(TimePoint now);
     void onRegisterResponse(const ClientRequest& cr, const Message& response, TimePoint now);
-    void onRegisterTimeout(TransactionId id, TimePoint now);
+    void onRegisterTimeout(TransactionId id, TimeoutCause cause, TimePoint now);
     void registrationChanged(RegistrationState state, int code, std::string reason,
                              std::uint32_t expires = 0);
     void registrationTimers(TimePoint now);

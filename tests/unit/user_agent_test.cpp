@@ -570,3 +570,29 @@ TEST(CallFailures, ATransportErrorEndsTheCallWith503NotATimeout)
     EXPECT_EQ(last->code, 503);
     EXPECT_EQ(ua.activeCalls(), 0u);
 }
+
+TEST(CallFailures, ATransportErrorFailsRegistrationWith503AtOnce)
+{
+    // A refused connection or a refused certificate is known at once: the registration fails
+    // with 503 and says so, instead of waiting 32 s and blaming a timeout.
+    UaConfig config;
+    config.account = uri("sip:alice@example.test");
+    config.registrar = uri("sip:192.0.2.2;transport=tls");
+    config.localAddresses = {Peer{Transport::Tls, "192.0.2.1", 5061}};
+    std::uint64_t n = 1;
+    config.random = [&n] { return n *= 6364136223846793005ULL; };
+    UserAgent ua(std::move(config));
+    const TimePoint now{};
+    ua.registerAccount(now);
+    auto out = ua.pollTransmit();
+    ASSERT_TRUE(out);
+    ua.transportError(out->id, now);
+    std::optional<RegistrationChanged> last;
+    while (auto ev = ua.pollEvent()) {
+        if (auto* r = std::get_if<RegistrationChanged>(&*ev)) last = *r;
+    }
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->state, RegistrationState::Failed);
+    EXPECT_EQ(last->code, 503);
+    EXPECT_NE(last->reason.find("transport error"), std::string::npos) << last->reason;
+}
