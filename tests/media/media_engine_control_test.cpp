@@ -281,3 +281,42 @@ TEST(MediaEngineControl, StartingAndStoppingFiftySessionsLeaksNoDescriptorsOrThr
     EXPECT_EQ(openFds(), fds);
     EXPECT_EQ(threadCount(), threads);
 }
+
+TEST(MediaEngineControl, DtlsCallSurvivesHoldAndResumeFromEitherSide)
+{
+    const auto certs = tempDir("dtls-hold");
+    auto ca = config("tone:440", "null");
+    auto cb = config("tone:1000", "null");
+    for (auto* c : {&ca, &cb}) {
+        c->srtp = sdp::SrtpPolicy::Mandatory;
+        c->keying = sdp::Keying::Dtls;
+    }
+    ca.dtlsCertificateDir = certs + "/a";
+    cb.dtlsCertificateDir = certs + "/b";
+    auto a = session(ca);
+    auto b = session(cb);
+    ASSERT_TRUE(negotiate(*a, *b));
+    ASSERT_TRUE(
+        waitFor([&] { return audioStats(*a).packetsReceived > 10 && audioStats(*b).packetsReceived > 10; }));
+    // B (the DTLS client so far) holds and resumes with its own re-offers, then A does.
+    for (auto [holder, other] : {std::pair{b.get(), a.get()}, std::pair{a.get(), b.get()}}) {
+        for (bool hold : {true, false}) {
+            auto offer = holder->setHold(hold);
+            ASSERT_TRUE(offer) << offer.error().what;
+            auto answer = other->answer(*offer);
+            ASSERT_TRUE(answer) << answer.error().what;
+            ASSERT_TRUE(holder->applyAnswer(*answer));
+        }
+        const auto before = audioStats(*holder).packetsReceived;
+        EXPECT_TRUE(waitFor([&] { return audioStats(*holder).packetsReceived > before + 10; }));
+    }
+    EXPECT_EQ(a->holdState(), HoldState::None);
+    for (auto* s : {a.get(), b.get()}) {
+        for (const auto& e : drain(*s))
+            EXPECT_FALSE(std::holds_alternative<DtlsFailed>(e)) << toJson(e);
+        EXPECT_EQ(audioStats(*s).srtpAuthFailures, 0u);
+    }
+    a->stop();
+    b->stop();
+    std::filesystem::remove_all(certs);
+}
