@@ -108,6 +108,8 @@ void UdpSocket::close()
 bool UdpSocket::sendTo(std::span<const std::uint8_t> bytes, const MediaAddress& to)
 {
     if (fd_ < 0) return false;
+    // c=IN IP4 0.0.0.0 (RFC 2543 hold) or port 0 names no peer; Linux would deliver to this host.
+    if (to.port == 0 || to.host == "0.0.0.0" || to.host == "::" || to.host == "[::]") return false;
     if (lastToRaw_.empty() || !(lastTo_ == to)) {
         sockaddr_storage sa;
         socklen_t len = 0;

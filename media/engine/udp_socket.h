@@ -40,8 +40,9 @@ public:
     const std::string& address() const { return address_; }
     bool ipv6() const { return ipv6_; }
 
-    /// Sends one datagram; false if the address is not a literal of this socket's family or the
-    /// kernel refused (buffer full: the packet is lost, as on the wire).
+    /// Sends one datagram; false if the address is not a literal of this socket's family, is
+    /// unspecified (0.0.0.0, ::) or has port 0, or the kernel refused (buffer full: the packet
+    /// is lost, as on the wire).
     bool sendTo(std::span<const std::uint8_t> bytes, const MediaAddress& to);
     /// Receives one datagram into buffer; nullopt when nothing is waiting (or on error).
     std::optional<std::size_t> receive(std::span<std::uint8_t> buffer, MediaAddress& from);

@@ -1,13 +1,15 @@
 // Media engine configuration: option parsing, config checks, the SDP codec table, the stored
-// DTLS certificate, and the JSON shapes of stats and events. No sockets, no threads.
+// DTLS certificate, the JSON shapes of stats and events, and the UDP socket wrapper (loopback).
 #include "engine/engine_config.h"
 #include "engine/media_events.h"
 #include "engine/media_session.h"
+#include "engine/udp_socket.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 using namespace vphone::media;
@@ -159,4 +161,30 @@ TEST(MediaEngineConfig, EventsReadAsJsonLines)
               "{\"event\":\"media\",\"kind\":\"hold\",\"state\":\"remote\"}");
     EXPECT_NE(toJson(MediaEvent{DtlsFailed{"audio", "bad \"fingerprint\""}}).find("bad \\\"fingerprint\\\""),
               std::string::npos);
+}
+
+TEST(MediaEngineConfig, SocketsNeverSendToAnUnspecifiedAddress)
+{
+    auto s = UdpSocket::bind("127.0.0.1", 0);
+    ASSERT_TRUE(s) << s.error().what;
+    const std::vector<std::uint8_t> bytes(12, 0x80);
+    EXPECT_FALSE(s->sendTo(bytes, {"0.0.0.0", 5300}));
+    EXPECT_FALSE(s->sendTo(bytes, {"127.0.0.1", 0}));
+    EXPECT_FALSE(s->sendTo(bytes, {"::1", 5300}));          // another family
+    EXPECT_FALSE(s->sendTo(bytes, {"example.test", 5300})); // not a literal
+    EXPECT_TRUE(s->sendTo(bytes, {"127.0.0.1", s->port()}));
+    MediaAddress from;
+    std::vector<std::uint8_t> in(64);
+    std::optional<std::size_t> n;
+    for (int i = 0; i < 100 && !n; ++i) {
+        n = s->receive(in, from);
+        if (!n) std::this_thread::sleep_for(std::chrono::milliseconds{1});
+    }
+    ASSERT_TRUE(n);
+    EXPECT_EQ(*n, 12u);
+    EXPECT_EQ(from, (MediaAddress{"127.0.0.1", s->port()}));
+    EXPECT_FALSE(UdpSocket::bind("127.0.0.1", s->port())) << "the port is taken";
+    auto bad = UdpSocket::bind("192.0.2.300", 0);
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().what.find("192.0.2.300"), std::string::npos);
 }
