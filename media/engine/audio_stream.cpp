@@ -66,7 +66,11 @@ AudioStream::AudioStream(std::string id, std::vector<SocketPair> sockets, std::u
     rtpPort_ = sockets_.empty() ? 0 : sockets_.front().rtp.port();
     if (echoCancel) {
         auto aec = EchoCanceller::create({kDeviceFormat.sampleRate, kDeviceFormat.frameSamples});
-        if (aec) echo_.emplace(std::move(*aec));
+        if (aec) {
+            echo_.emplace(std::move(*aec));
+        } else {
+            events_->push(MediaErrorEvent{id_, "echo canceller: " + aec.error().what});
+        }
     }
     deviceIn_.resize(kDeviceFormat.frameLength());
     echoOut_.resize(kDeviceFormat.frameLength());
@@ -77,6 +81,7 @@ AudioStream::AudioStream(std::string id, std::vector<SocketPair> sockets, std::u
     rxBuffer_.resize(2048 + kSrtpMaxTrailer);
     timestamp_ = identity_.initialTimestamp;
     stats_.id = id_;
+    stats_.echoCanceller = echo_.has_value();
     published_ = stats_;
 }
 

@@ -123,6 +123,7 @@ std::string toJson(const StreamStats& s)
         j += ",\"srtp\":null";
     }
     j += ",\"direction\":" + quote(s.direction);
+    j += std::string(",\"echo_canceller\":") + (s.echoCanceller ? "true" : "false");
     j += ",\"packets_sent\":" + std::to_string(s.packetsSent);
     j += ",\"packets_received\":" + std::to_string(s.packetsReceived);
     j += ",\"bytes_sent\":" + std::to_string(s.bytesSent);

@@ -83,6 +83,7 @@ struct StreamStats {
     std::optional<SrtpSuite> srtpSuite;
     std::string keying; ///< "sdes" / "dtls" when SRTP is on
     std::string direction = "inactive";
+    bool echoCanceller = false; ///< the capture path runs the echo canceller (sound-card microphones)
     std::uint64_t packetsSent = 0;
     std::uint64_t packetsReceived = 0;
     std::uint64_t bytesSent = 0; ///< UDP payload bytes of RTP (SRTP tags included)
