@@ -1,0 +1,78 @@
+// Account: one SIP account of a Phone as QML sees it — its address, display name and
+// registration state (RFC 3261 §10) with the last response's code and reason.
+//
+// Theory of operation: Phone makes Accounts (addAccount()) and owns them (Qt parent). Before
+// Phone::start() an account only records what it should do; start() turns each into one user
+// agent of the UaDriver and remembers its AccountId. From then on every RegistrationChanged of
+// that user agent lands in applyRegistration(), which updates the properties and emits one
+// NOTIFY signal per property that changed. registerAccount()/unregister() go back to the driver.
+#pragma once
+
+#include "ua/account_settings.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+namespace vphone::ua {
+
+class Phone;
+
+/// One SIP account (address of record) and its registration.
+class Account : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(QString uri READ uri CONSTANT)
+    Q_PROPERTY(QString displayName READ displayName CONSTANT)
+    Q_PROPERTY(RegistrationState registrationState READ registrationState NOTIFY registrationStateChanged)
+    Q_PROPERTY(int lastCode READ lastCode NOTIFY lastCodeChanged)
+    Q_PROPERTY(QString lastReason READ lastReason NOTIFY lastReasonChanged)
+    Q_PROPERTY(int expires READ expires NOTIFY expiresChanged)
+public:
+    /// Registration state, as the user agent reports it (sip::RegistrationState).
+    enum class RegistrationState { Invalid, Unregistered, Registering, Registered, Unregistering, Failed };
+    Q_ENUM(RegistrationState)
+
+    /// The address of record without password or headers, "sip:alice@example.test".
+    QString uri() const { return uri_; }
+    QString displayName() const { return settings_.displayName; }
+    RegistrationState registrationState() const { return state_; }
+    /// Status code of the last REGISTER response (0: none, or a timeout: lastReason says so).
+    int lastCode() const { return lastCode_; }
+    QString lastReason() const { return lastReason_; }
+    /// Seconds the registrar granted (0 when not registered).
+    int expires() const { return expires_; }
+
+    /// Sends REGISTER and keeps the binding fresh. Before Phone::start() it is done at start.
+    Q_INVOKABLE void registerAccount();
+    /// Removes our binding (REGISTER with Expires: 0).
+    Q_INVOKABLE void unregister();
+
+    /// The settings it was made with (C++ only: holds the password).
+    const AccountSettings& settings() const { return settings_; }
+    /// The driver's index of this account, -1 before Phone::start().
+    int accountId() const { return id_; }
+
+signals:
+    void registrationStateChanged(vphone::ua::Account::RegistrationState state);
+    void lastCodeChanged(int code);
+    void lastReasonChanged(const QString& reason);
+    void expiresChanged(int seconds);
+
+private:
+    friend class Phone;
+    Account(Phone* phone, AccountSettings settings, QString uri);
+    /// A RegistrationChanged of this account's user agent (state as sip::RegistrationState's value).
+    void applyRegistration(RegistrationState state, int code, const QString& reason, int expires);
+
+    QPointer<Phone> phone_;
+    AccountSettings settings_;
+    QString uri_;
+    int id_ = -1;
+    bool wantRegistration_ = false; ///< registerAccount() came before start()
+    RegistrationState state_ = RegistrationState::Unregistered;
+    int lastCode_ = 0;
+    QString lastReason_;
+    int expires_ = 0;
+};
+
+} // namespace vphone::ua

@@ -1,0 +1,135 @@
+// Call: one call (an INVITE dialog, RFC 3261 §12-§15) as QML sees it.
+//
+// Theory of operation: only Phone makes Calls — one for Phone::call() and one for each
+// incoming INVITE — and owns them (Qt parent). Phone routes the driver's events for the call's
+// handle to applyState()/applyModified(), which update the properties and emit their NOTIFY
+// signals. The commands go back to the driver through the Phone; once the call has Ended its
+// handle is forgotten and every command is a no-op, so a view may keep showing an ended call
+// (Phone keeps a bounded history of them) without reaching a dialog the engine has dropped.
+// SDP never reaches QML: localSdp()/remoteSdp() are for the media layer, and the descriptions
+// come from the Phone's SessionDescriptionProvider.
+#pragma once
+
+#include "ua/session_description_provider.h"
+
+#include <QDateTime>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include <cstdint>
+#include <string>
+
+namespace vphone::ua {
+
+class Account;
+class Phone;
+
+/// One call, incoming or outgoing.
+class Call : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(Direction direction READ direction CONSTANT)
+    Q_PROPERTY(QString remoteUri READ remoteUri CONSTANT)
+    Q_PROPERTY(QString remoteDisplayName READ remoteDisplayName CONSTANT)
+    Q_PROPERTY(int code READ code NOTIFY codeChanged)
+    Q_PROPERTY(QString reason READ reason NOTIFY reasonChanged)
+    Q_PROPERTY(vphone::ua::Account* account READ account CONSTANT)
+    Q_PROPERTY(QDateTime startedAt READ startedAt CONSTANT)
+    Q_PROPERTY(QDateTime connectedAt READ connectedAt NOTIFY connectedAtChanged)
+    Q_PROPERTY(QDateTime endedAt READ endedAt NOTIFY endedAtChanged)
+    Q_PROPERTY(int duration READ duration NOTIFY durationChanged)
+public:
+    enum class State {
+        Invalid,
+        Calling,    ///< outgoing INVITE sent
+        Proceeding, ///< outgoing: the callee's side is working on it (1xx other than 180/183)
+        Ringing,    ///< outgoing: 180 received
+        EarlyMedia, ///< outgoing: 183 with a session description
+        Incoming,   ///< incoming: waiting for answer() or reject() (180 Ringing already sent)
+        Active,     ///< answered (2xx sent or received and ACKed)
+        Held,       ///< we put the peer on hold (hold() succeeded)
+        Ended,      ///< over; code and reason say how
+    };
+    Q_ENUM(State)
+    enum class Direction { Invalid, Incoming, Outgoing };
+    Q_ENUM(Direction)
+
+    State state() const { return state_; }
+    Direction direction() const { return direction_; }
+    /// The peer's address ("sip:bob@example.test"): the target we called, or the caller's From.
+    QString remoteUri() const { return remoteUri_; }
+    /// The caller's display name from From (empty when it sent none, and for outgoing calls).
+    QString remoteDisplayName() const { return remoteDisplayName_; }
+    /// SIP status of the last state change (200 when answered, 486 when busy, 0 when no
+    /// response code applies, e.g. a BYE; reason then says what happened).
+    int code() const { return code_; }
+    QString reason() const { return reason_; }
+    /// The account the call belongs to (nullptr for direct IP calling without an account).
+    Account* account() const;
+    QDateTime startedAt() const { return startedAt_; }
+    /// When the call became Active (invalid before).
+    QDateTime connectedAt() const { return connectedAt_; }
+    /// When it Ended (invalid before).
+    QDateTime endedAt() const { return endedAt_; }
+    /// Seconds connected: until now while up, final once Ended (0 if never answered). NOTIFY
+    /// fires when the call connects and when it ends; a view ticking a clock re-reads it.
+    int duration() const;
+
+    /// Answers an incoming call (200 OK with our answer from the SessionDescriptionProvider).
+    Q_INVOKABLE void answer();
+    /// Refuses an incoming call with a 4xx-6xx status (486 Busy Here, 603 Decline...).
+    Q_INVOKABLE void reject(int code = 486);
+    /// Ends the call in any state: CANCEL while unanswered, BYE once up, 603 for an incoming one.
+    Q_INVOKABLE void hangUp();
+    /// Re-INVITE repeating our session (a refresh); modified() reports the outcome.
+    Q_INVOKABLE void reinvite();
+    /// Re-INVITE with a hold offer (RFC 3264 §8.4): Held once the peer accepts.
+    Q_INVOKABLE void hold();
+    /// Re-INVITE taking the peer off hold: Active once accepted.
+    Q_INVOKABLE void resume();
+
+    /// Our session description in force (media layer, C++ only).
+    const std::string& localSdp() const { return localSdp_; }
+    /// The peer's session description in force (its answer, or its offer for incoming calls).
+    const std::string& remoteSdp() const { return remoteSdp_; }
+    /// True once Ended: commands do nothing.
+    bool isEnded() const { return state_ == State::Ended; }
+    /// Deleting a call that has not ended hangs it up first (prefer Phone::removeCall()).
+    ~Call() override;
+
+signals:
+    void stateChanged(vphone::ua::Call::State state);
+    void codeChanged(int code);
+    void reasonChanged(const QString& reason);
+    void connectedAtChanged();
+    void endedAtChanged();
+    void durationChanged();
+    /// A re-INVITE ended (ours: `local`; the peer's: not). 2xx means the new session holds.
+    void modified(bool local, int code, const QString& reason);
+
+private:
+    friend class Phone;
+    Call(Phone* phone, Direction direction, QString remoteUri, QString remoteDisplayName, Account* account);
+    void setState(State state, int code, const QString& reason);
+
+    QPointer<Phone> phone_;
+    QPointer<Account> account_;
+    std::uint64_t handle_ = 0; ///< the driver's handle; 0 once ended (forgotten)
+    State state_ = State::Invalid;
+    Direction direction_ = Direction::Invalid;
+    QString remoteUri_;
+    QString remoteDisplayName_;
+    int code_ = 0;
+    QString reason_;
+    QDateTime startedAt_;
+    QDateTime connectedAt_;
+    QDateTime endedAt_;
+    std::string localSdp_;
+    std::string remoteSdp_;
+    /// An offer of ours waiting for its re-INVITE's answer, and why it was made (0: none).
+    std::string pendingOffer_;
+    SessionDescriptionProvider::Purpose pendingPurpose_ = SessionDescriptionProvider::Purpose::Invalid;
+};
+
+} // namespace vphone::ua

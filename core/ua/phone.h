@@ -1,0 +1,163 @@
+// Phone: the signalling engine as QObjects — what the GUI and vphone-cli bind to (issue #4).
+//
+// Theory of operation: a Phone owns one UaDriver (the sans-I/O user agents on the Qt event
+// loop) and the facade objects made from its events, all children of the Phone: Accounts
+// (addAccount(), before start()), Calls (call() and each incoming INVITE) and MessageThreads
+// (one per account and peer). start() opens the sockets and creates one user agent per account,
+// or one account-less agent for direct IP calling when there are none. Driver events carry
+// handles; the Phone maps each call handle to its Call and each message handle to its thread
+// row, forgets a call's handle when it ends (the Call stays, Ended, commands no-ops) and keeps
+// at most maxEndedCalls() ended calls, dropping the oldest (deleteLater) beyond that; the app
+// may drop one earlier with removeCall(). Events for a handle the driver reports before its
+// command returned (an at-once failure) are held and replayed once the handle is known.
+// Nothing of core/sip is visible here: configuration is AccountSettings and plain Qt types,
+// and SDP stays behind SessionDescriptionProvider (PlaceholderSession until media exists).
+#pragma once
+
+#include "ua/account.h"
+#include "ua/account_settings.h"
+#include "ua/call.h"
+#include "ua/message_thread.h"
+#include "ua/session_description_provider.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace vphone::ua {
+
+class UaDriver;
+
+/// The phone: accounts, calls and message threads over one signalling engine.
+class Phone : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(QList<vphone::ua::Account*> accounts READ accounts NOTIFY accountsChanged)
+    Q_PROPERTY(QList<vphone::ua::Call*> calls READ calls NOTIFY callsChanged)
+    Q_PROPERTY(QList<vphone::ua::MessageThread*> threads READ threads NOTIFY threadsChanged)
+    Q_PROPERTY(bool running READ running NOTIFY runningChanged)
+    Q_PROPERTY(QStringList listenAddresses READ listenAddresses NOTIFY runningChanged)
+public:
+    explicit Phone(QObject* parent = nullptr);
+    ~Phone() override;
+
+    QList<Account*> accounts() const { return accounts_; }
+    /// Every call still kept, oldest first (ended ones included, up to maxEndedCalls()).
+    QList<Call*> calls() const { return calls_; }
+    QList<MessageThread*> threads() const { return threads_; }
+    bool running() const { return running_; }
+    /// The addresses actually bound, "udp:127.0.0.1:5060" (port 0 resolved), after start().
+    QStringList listenAddresses() const;
+
+    /// Adds an account; call before start(). Returns nullptr (and emits problem()) when the
+    /// settings are invalid or the phone already runs.
+    Q_INVOKABLE vphone::ua::Account* addAccount(const vphone::ua::AccountSettings& settings);
+    /// Opens the sockets ("udp:127.0.0.1:5060", "tcp:0.0.0.0:5060", "tls:...") and starts the
+    /// engine; registers the accounts that ask for it. False (and problem()) on failure.
+    Q_INVOKABLE bool start(const QStringList& listen);
+    /// Calls a sip:, sips: or tel: URI from `account` (the first account, or the account-less
+    /// agent, when null). nullptr (and problem()) when the URI is bad or the phone is not running.
+    Q_INVOKABLE vphone::ua::Call* call(const QString& uri, vphone::ua::Account* account = nullptr);
+    /// The thread with `uri` on `account`, made if there is none yet (nullptr for a bad URI).
+    Q_INVOKABLE vphone::ua::MessageThread* thread(const QString& uri, vphone::ua::Account* account = nullptr);
+    /// Sends a text message to `uri` through its thread, which is returned (nullptr for a bad URI).
+    Q_INVOKABLE vphone::ua::MessageThread* sendMessage(const QString& uri, const QString& text,
+                                                       vphone::ua::Account* account = nullptr);
+    /// Drops a call from calls() (hanging it up first if it has not ended) and deletes it later.
+    Q_INVOKABLE void removeCall(vphone::ua::Call* call);
+
+    // C++ configuration, before start().
+    /// Installs the media hook (not owned; must outlive the Phone's calls). Null restores the
+    /// placeholder.
+    void setSessionDescriptionProvider(SessionDescriptionProvider* provider) { provider_ = provider; }
+    /// RFC 3261 §17 timers T1, T2, T4 (defaults 500 ms, 4 s, 5 s); tests shorten them.
+    void setTransactionTimers(std::chrono::milliseconds t1, std::chrono::milliseconds t2,
+                              std::chrono::milliseconds t4);
+    /// The User-Agent header value.
+    void setUserAgentName(const QString& name) { userAgentName_ = name; }
+    /// How many ended calls calls() keeps (default 50).
+    void setMaxEndedCalls(int n) { maxEndedCalls_ = std::max(0, n); }
+    int maxEndedCalls() const { return maxEndedCalls_; }
+    /// The engine underneath (C++ only: TLS, keep-alive, name server settings before start()).
+    UaDriver& driver() { return *driver_; }
+
+signals:
+    void accountsChanged();
+    void callsChanged();
+    void threadsChanged();
+    void runningChanged();
+    /// A new incoming call, already ringing (state Incoming): answer() or reject() it.
+    void incomingCall(vphone::ua::Call* call);
+    /// A message arrived in `thread` at `row`.
+    void messageReceived(vphone::ua::MessageThread* thread, int row);
+    /// Something the user should know that is not a call or registration state: bad input, a
+    /// socket that would not open, a malformed packet, a network change.
+    void problem(const QString& what);
+
+private:
+    friend class Account;
+    friend class Call;
+    friend class MessageThread;
+    // Commands of the facade objects.
+    void registerAccount(Account* account);
+    void unregisterAccount(Account* account);
+    void answer(Call* call);
+    void reject(Call* call, int code);
+    void hangUp(Call* call);
+    void modify(Call* call, SessionDescriptionProvider::Purpose purpose);
+    /// Sends row `row` of `thread` (already appended, Sending); marks it Failed if it cannot go.
+    void sendText(MessageThread* thread, int row, const QString& text);
+    /// A call leaves calls() (removeCall(), or deleted): hang it up if needed, forget its handle.
+    void forget(Call* call);
+
+    void connectDriver();
+    SessionDescriptionProvider& provider();
+    Account* accountById(int id) const;
+    MessageThread* findOrMakeThread(const QString& key, const QString& target, Account* account);
+    void callEvent(std::uint64_t handle, int state, int code, const QString& reason, const std::string& sdp);
+    void modifiedEvent(std::uint64_t handle, bool local, int code, const QString& reason,
+                       const std::string& sdp);
+    void messageResultEvent(std::uint64_t handle, int code, const QString& reason);
+    /// The driver ended a call: forget its handle so no command reaches the dropped dialog.
+    void callEnded(Call* call);
+    void pruneEndedCalls();
+    /// Events that came for a handle before the command that made it returned.
+    struct Early {
+        std::uint64_t handle = 0;
+        int kind = 0; ///< 0 call state, 1 message result
+        int state = 0;
+        int code = 0;
+        QString reason;
+        std::string sdp;
+    };
+    void replayEarly(std::uint64_t handle);
+
+    std::unique_ptr<UaDriver> driver_;
+    std::unique_ptr<PlaceholderSession> placeholder_;
+    SessionDescriptionProvider* provider_ = nullptr;
+    QList<Account*> accounts_;
+    QList<Call*> calls_;
+    QList<MessageThread*> threads_;
+    QHash<QString, MessageThread*> threadByKey_;
+    QHash<std::uint64_t, Call*> callByHandle_;
+    struct PendingMessage {
+        QPointer<MessageThread> thread;
+        int row = 0;
+    };
+    QHash<std::uint64_t, PendingMessage> messageByHandle_;
+    std::vector<Early> early_;
+    std::chrono::milliseconds t1_{500}, t2_{4000}, t4_{5000};
+    QString userAgentName_ = QStringLiteral("vphone/0.1");
+    int maxEndedCalls_ = 50;
+    bool running_ = false;
+    bool commandRunning_ = false; ///< inside a driver command: unknown handles may be ours
+};
+
+} // namespace vphone::ua
