@@ -298,7 +298,7 @@ void UserAgent::Impl::onInDialogRequest(RequestReceived& in, TimePoint now)
         events.emplace_back(MessageReceived{std::string(request.get(HeaderId::From).value_or("")),
                                             std::string(request.get(HeaderId::To).value_or("")),
                                             std::string(request.get(HeaderId::ContentType).value_or("")),
-                                            std::string(request.body())});
+                                            std::string(request.body()), c->handle});
         return;
     default: reply(in.id, request, 405, now); return;
     }

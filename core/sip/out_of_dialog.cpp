@@ -72,6 +72,27 @@ MessageHandle UserAgent::Impl::sendMessage(const Uri& to, std::string contentTyp
     return handle;
 }
 
+MessageHandle UserAgent::Impl::sendMessageInDialog(CallHandle call, std::string contentType, std::string body,
+                                                   TimePoint now)
+{
+    const MessageHandle handle = nextMessage++;
+    auto it = calls.find(call);
+    if (it == calls.end() || !it->second.dialog || it->second.ending) {
+        events.emplace_back(MessageResult{handle, 481, "no confirmed dialog for this call"});
+        return handle;
+    }
+    ClientRequest cr;
+    cr.purpose = Purpose::Message;
+    cr.message = handle;
+    cr.call = call;
+    cr.request = dialogRequest(*it->second.dialog, Method::Message, cr.peer);
+    cr.request.setBody(body, contentType);
+    if (!sendClient(std::move(cr), now)) {
+        events.emplace_back(MessageResult{handle, 503, "cannot send to this address"});
+    }
+    return handle;
+}
+
 void UserAgent::Impl::onMessageResponse(const ClientRequest& cr, const Message& response, TimePoint now)
 {
     const int status = response.status();

@@ -611,6 +611,14 @@ MessageHandle UserAgent::sendMessage(const Uri& to, std::string contentType, std
     return h;
 }
 
+MessageHandle UserAgent::sendMessage(CallHandle call, std::string contentType, std::string body,
+                                     TimePoint now)
+{
+    const MessageHandle h = impl_->sendMessageInDialog(call, std::move(contentType), std::move(body), now);
+    impl_->pump(now);
+    return h;
+}
+
 std::size_t UserAgent::activeCalls() const
 {
     return impl_->calls.size();

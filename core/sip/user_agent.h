@@ -133,6 +133,7 @@ struct MessageReceived {
     std::string to;
     std::string contentType;
     std::string body;
+    CallHandle call = 0; ///< the call whose dialog carried it; 0 outside dialogs
 };
 
 /// The final outcome of sendMessage(): 2xx is delivered.
@@ -193,6 +194,9 @@ public:
     void update(CallHandle call, std::string sdpOffer, TimePoint now);
     /// Sends a MESSAGE out of dialog.
     MessageHandle sendMessage(const Uri& to, std::string contentType, std::string body, TimePoint now);
+    /// Sends a MESSAGE inside a confirmed call's dialog (RFC 3428 §4: its route set and remote
+    /// target). MessageResult reports the outcome; 481 at once when the call has no dialog.
+    MessageHandle sendMessage(CallHandle call, std::string contentType, std::string body, TimePoint now);
 
     /// Calls not yet terminated.
     std::size_t activeCalls() const;

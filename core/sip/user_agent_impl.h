@@ -193,6 +193,8 @@ struct UserAgent::Impl {
     /// §8.2.2.2: true (and 482 sent) when the request merges with one in progress.
     bool mergedRequest(RequestReceived& in, TimePoint now);
     MessageHandle sendMessage(const Uri& to, std::string contentType, std::string body, TimePoint now);
+    MessageHandle sendMessageInDialog(CallHandle call, std::string contentType, std::string body,
+                                      TimePoint now);
     void onTimers(TimePoint now);
     std::optional<TimePoint> nextTimeout() const;
 

@@ -361,6 +361,17 @@ sip::MessageHandle UaDriver::sendMessage(const sip::Uri& to, const std::string& 
     return h;
 }
 
+sip::MessageHandle UaDriver::sendMessage(sip::CallHandle call, const std::string& contentType,
+                                         const std::string& body)
+{
+    const AccountId account = accountOf(call);
+    auto* ua = uaOf(account);
+    if (!ua) return 0;
+    const auto h = global(account, ua->sendMessage(local(call), contentType, body, now()));
+    pump();
+    return h;
+}
+
 void UaDriver::transportError(std::uint64_t globalTx)
 {
     auto* ua = uaOf(accountOf(globalTx));
@@ -478,7 +489,10 @@ void UaDriver::pumpAccount(AccountId account, bool& again)
                     e.call = global(account, e.call);
                     emit callStateChanged(account, e);
                 }
-                if constexpr (std::is_same_v<T, sip::MessageReceived>) emit messageReceived(account, e);
+                if constexpr (std::is_same_v<T, sip::MessageReceived>) {
+                    e.call = global(account, e.call);
+                    emit messageReceived(account, e);
+                }
                 if constexpr (std::is_same_v<T, sip::MessageResult>) {
                     e.message = global(account, e.message);
                     emit messageResult(account, e);

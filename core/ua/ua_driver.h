@@ -106,6 +106,9 @@ public:
     void update(sip::CallHandle call, const std::string& sdpOffer);
     sip::MessageHandle sendMessage(const sip::Uri& to, const std::string& contentType,
                                    const std::string& body, AccountId account = 0);
+    /// A MESSAGE inside the call's dialog (on the call's account).
+    sip::MessageHandle sendMessage(sip::CallHandle call, const std::string& contentType,
+                                   const std::string& body);
 
     /// Source address the system uses toward an address (for sockets bound to a wildcard).
     using AddressProbe = std::function<QHostAddress(const QHostAddress& toward)>;

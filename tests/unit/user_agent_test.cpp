@@ -596,3 +596,40 @@ TEST(CallFailures, ATransportErrorFailsRegistrationWith503AtOnce)
     EXPECT_EQ(last->code, 503);
     EXPECT_NE(last->reason.find("transport error"), std::string::npos) << last->reason;
 }
+
+TEST_F(DirectCall, MessagesInsideACallFollowItsDialog)
+{
+    const CallHandle out = dial();
+    const CallHandle in = incoming();
+    bob.ua->answer(in, "v=0 answer", net.now);
+    net.flush();
+    ASSERT_EQ(alice.lastCallEvent(out)->state, CallState::Confirmed);
+
+    const MessageHandle m = alice.ua->sendMessage(out, "text/plain", "in the call", net.now);
+    net.flush();
+    ASSERT_EQ(bob.seen<MessageReceived>().size(), 1u);
+    EXPECT_EQ(bob.seen<MessageReceived>()[0].body, "in the call");
+    EXPECT_EQ(bob.seen<MessageReceived>()[0].call, in); // the dialog's call, not a new one
+    ASSERT_EQ(alice.seen<MessageResult>().size(), 1u);
+    EXPECT_EQ(alice.seen<MessageResult>()[0].message, m);
+    EXPECT_EQ(alice.seen<MessageResult>()[0].code, 200);
+    // §12.2.1.1: same Call-ID and tags as the INVITE, the next local CSeq.
+    const Message invite = net.sent(kAlice, Method::Invite).at(0);
+    const Message message = net.sent(kAlice, Method::Message).at(0);
+    EXPECT_EQ(message.get(HeaderId::CallId), invite.get(HeaderId::CallId));
+    EXPECT_EQ(message.fromView()->tag, invite.fromView()->tag);
+    EXPECT_FALSE(message.toView()->tag.empty());
+    EXPECT_EQ(message.cseq()->sequence, invite.cseq()->sequence + 1);
+
+    bob.ua->sendMessage(in, "text/plain", "back", net.now);
+    net.flush();
+    ASSERT_EQ(alice.seen<MessageReceived>().size(), 1u);
+    EXPECT_EQ(alice.seen<MessageReceived>()[0].call, out);
+    EXPECT_EQ(bob.seen<MessageResult>().at(0).code, 200);
+
+    alice.ua->hangUp(out, net.now);
+    net.flush();
+    alice.ua->sendMessage(out, "text/plain", "too late", net.now);
+    net.flush();
+    EXPECT_EQ(alice.seen<MessageResult>().back().code, 481);
+}
