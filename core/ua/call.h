@@ -28,6 +28,7 @@ class Phone;
 /// One call, incoming or outgoing.
 class Call : public QObject {
     Q_OBJECT
+    Q_MOC_INCLUDE("ua/account.h")
     Q_PROPERTY(State state READ state NOTIFY stateChanged)
     Q_PROPERTY(Direction direction READ direction CONSTANT)
     Q_PROPERTY(QString remoteUri READ remoteUri CONSTANT)

@@ -24,6 +24,7 @@ class Phone;
 /// The messages exchanged with one peer.
 class MessageThread : public QAbstractListModel {
     Q_OBJECT
+    Q_MOC_INCLUDE("ua/account.h")
     Q_PROPERTY(QString remoteUri READ remoteUri CONSTANT)
     Q_PROPERTY(QString remoteDisplayName READ remoteDisplayName NOTIFY remoteDisplayNameChanged)
     Q_PROPERTY(vphone::ua::Account* account READ account CONSTANT)
