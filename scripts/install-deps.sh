@@ -16,7 +16,7 @@ build_pkgs=(
   libspeexdsp-dev pulseaudio
 )
 bench_pkgs=(libosip2-dev libsofia-sip-ua-dev libbellesip-dev libre-dev)
-peer_pkgs=(sip-tester baresip-core kamailio kamailio-tls-modules sipsak dnsmasq)
+peer_pkgs=(sip-tester baresip-core kamailio kamailio-tls-modules sipsak dnsmasq sipvicious)
 
 want=("${build_pkgs[@]}")
 for arg in "$@"; do
