@@ -135,6 +135,9 @@ EngineResult<bool> MediaSession::applyAnswer(std::string_view remoteAnswer)
         events_->push(MediaErrorEvent{kAudio, "bad SDP answer: " + parsed.error().message()});
         return EngineError{488, "bad SDP answer: " + parsed.error().message()};
     }
+    // The same answer again (early media in a 183, then the 200; RFC 3261 §13.2.1): nothing new.
+    if (!offerAnswer_.offerPending() && lastAnswerOrigin_ && *lastAnswerOrigin_ == parsed->origin)
+        return true;
     auto negotiated = offerAnswer_.receiveAnswer(*parsed);
     if (!negotiated) {
         if (pendingHold_) holdWish_ = holdInForce_;
@@ -144,6 +147,7 @@ EngineResult<bool> MediaSession::applyAnswer(std::string_view remoteAnswer)
     }
     if (pendingHold_) holdInForce_ = *pendingHold_;
     pendingHold_.reset();
+    lastAnswerOrigin_ = parsed->origin;
     return applyNegotiated(*negotiated, *parsed);
 }
 

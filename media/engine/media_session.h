@@ -63,6 +63,7 @@ public:
     /// Our offer (initial or re-offer). Errors: no free port, an offer already pending.
     EngineResult<std::string> createOffer();
     /// Applies the answer to our pending offer; on error the previous media stays in force.
+    /// The same answer again (same o= line: a 183's answer repeated in the 200) is accepted as is.
     EngineResult<bool> applyAnswer(std::string_view remoteAnswer);
     /// Our pending offer was refused (488, 491, a failed re-INVITE).
     void rejectOffer();
@@ -114,6 +115,7 @@ private:
     bool holdWish_ = false;    ///< what our next offer asks
     bool holdInForce_ = false; ///< what the last negotiation did
     std::optional<bool> pendingHold_;
+    std::optional<sdp::Origin> lastAnswerOrigin_;
     HoldState hold_ = HoldState::None;
     bool dtmfAgreed_ = false;
     bool stopped_ = false;

@@ -320,3 +320,23 @@ TEST(MediaEngineControl, DtlsCallSurvivesHoldAndResumeFromEitherSide)
     b->stop();
     std::filesystem::remove_all(certs);
 }
+
+TEST(MediaEngineControl, TheSameAnswerTwiceIsAcceptedButAStrayAnswerIsNot)
+{
+    auto a = session(config("silence", "null"));
+    auto b = session(config("silence", "null"));
+    auto offer = a->createOffer();
+    ASSERT_TRUE(offer);
+    auto answer = b->answer(*offer);
+    ASSERT_TRUE(answer);
+    ASSERT_TRUE(a->applyAnswer(*answer)); // 183 with SDP
+    EXPECT_TRUE(a->applyAnswer(*answer)); // the 200 repeats it
+    // Another answer with no offer pending is refused with a reason.
+    auto c = session(config("silence", "null"));
+    auto other = c->answer(*offer);
+    ASSERT_TRUE(other);
+    const auto stray = a->applyAnswer(*other);
+    ASSERT_FALSE(stray);
+    EXPECT_FALSE(stray.error().what.empty());
+    EXPECT_FALSE(a->applyAnswer("v=0\r\nnot sdp"));
+}
