@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <mutex>
 #include <numbers>
 #include <thread>
@@ -103,6 +104,13 @@ struct Setup {
     vphone::sdp::SrtpPolicy srtp;
 };
 
+double processCpuSeconds()
+{
+    timespec t{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
+}
+
 MediaConfig baseConfig(const Setup& s)
 {
     MediaConfig c;
@@ -122,8 +130,8 @@ int main(int argc, char** argv)
         {"pcmu", {"pcmu"}, vphone::sdp::SrtpPolicy::Off},
         {"opus + SDES-SRTP", {"opus"}, vphone::sdp::SrtpPolicy::Mandatory},
     };
-    std::printf("%-18s %6s %8s %8s %8s %12s\n", "configuration", "clicks", "min ms", "median", "max ms",
-                "jitter buf");
+    std::printf("%-18s %6s %8s %8s %8s %12s %10s\n", "configuration", "clicks", "min ms", "median", "max ms",
+                "jitter buf", "CPU");
     int failures = 0;
     for (const auto& setup : setups) {
         Probe probe;
@@ -149,7 +157,10 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "%s: offer/answer: %s\n", setup.name, applied.error().what.c_str());
             return 1;
         }
+        const double cpuBefore = processCpuSeconds();
         std::this_thread::sleep_for(std::chrono::seconds(seconds));
+        // Both ends of the call, two media threads: share of one core.
+        const double cpu = (processCpuSeconds() - cpuBefore) / seconds * 100;
         const auto stats = (*b)->stats();
         (*a)->stop();
         (*b)->stop();
@@ -168,9 +179,9 @@ int main(int argc, char** argv)
             ++failures;
             continue;
         }
-        std::printf("%-18s %6zu %8.1f %8.1f %8.1f %9.1f ms\n", setup.name, delays.size(), delays.front(),
-                    delays[delays.size() / 2], delays.back(),
-                    stats.empty() ? 0.0 : stats.front().jitterBufferMs);
+        std::printf("%-18s %6zu %8.1f %8.1f %8.1f %9.1f ms %8.1f %%\n", setup.name, delays.size(),
+                    delays.front(), delays[delays.size() / 2], delays.back(),
+                    stats.empty() ? 0.0 : stats.front().jitterBufferMs, cpu);
     }
     return failures == 0 ? 0 : 1;
 }
