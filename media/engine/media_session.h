@@ -78,6 +78,9 @@ public:
     /// telephone-event, media not started.
     EngineResult<bool> sendDtmf(std::string_view digits);
 
+    /// True between createOffer()/setHold() and applyAnswer()/rejectOffer(): an SDP that
+    /// arrives now is the answer (a provider told "negotiated(local, remote)" can tell which).
+    bool offerPending() const { return offerAnswer_.offerPending(); }
     /// Who holds whom, after the last negotiation.
     HoldState holdState() const { return hold_; }
     /// Per-stream statistics (signalling thread; the media thread publishes them every frame).

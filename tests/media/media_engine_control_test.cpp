@@ -327,9 +327,12 @@ TEST(MediaEngineControl, TheSameAnswerTwiceIsAcceptedButAStrayAnswerIsNot)
     auto b = session(config("silence", "null"));
     auto offer = a->createOffer();
     ASSERT_TRUE(offer);
+    EXPECT_TRUE(a->offerPending());
     auto answer = b->answer(*offer);
     ASSERT_TRUE(answer);
+    EXPECT_FALSE(b->offerPending());
     ASSERT_TRUE(a->applyAnswer(*answer)); // 183 with SDP
+    EXPECT_FALSE(a->offerPending());
     EXPECT_TRUE(a->applyAnswer(*answer)); // the 200 repeats it
     // Another answer with no offer pending is refused with a reason.
     auto c = session(config("silence", "null"));
