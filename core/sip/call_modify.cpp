@@ -189,6 +189,7 @@ void UserAgent::Impl::onUpdate(Call& c, RequestReceived& in, TimePoint now)
         layer.sendResponse(in.id, std::move(busy), now);
         return;
     }
+    if (offer && !answerOffer(c, in, Method::Update, now)) return;
     // RFC 3311 §5.2: UPDATE is a target refresh request.
     const auto from = request.fromView();
     Dialog* d = nullptr;
@@ -207,6 +208,30 @@ void UserAgent::Impl::onUpdate(Call& c, RequestReceived& in, TimePoint now)
     if (offer && !c.localSdp.empty()) ok.setBody(c.localSdp, "application/sdp");
     layer.sendResponse(in.id, std::move(ok), now);
     modified(c, ModifyOrigin::Remote, Method::Update, 200, "OK", std::string(request.body()));
+}
+
+bool UserAgent::Impl::answerOffer(Call& c, RequestReceived& in, Method method, TimePoint now)
+{
+    if (!config.answerOffer) return true; // no media layer: our session description, unchanged
+    OfferReply answer = config.answerOffer(c.handle, in.request.body());
+    if (answer.status == 200 && !answer.sdp.empty()) {
+        c.localSdp = std::move(answer.sdp);
+        return true;
+    }
+    const int status = answer.status / 100 >= 3 && answer.status <= 699 ? answer.status : 500;
+    Message refusal = newResponse(in.request, status, {});
+    if (!answer.reason.empty()) {
+        // RFC 3261 §20.43: 399 is a miscellaneous warning whose text a user may read.
+        std::string text;
+        for (char ch : answer.reason)
+            text += ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20 ? '\'' : ch;
+        refusal.addHeader(HeaderId::Warning, "399 vphone \"" + text + "\"");
+    }
+    if (status == 500) refusal.addHeader(HeaderId::RetryAfter, "1");
+    layer.sendResponse(in.id, std::move(refusal), now);
+    modified(c, ModifyOrigin::Remote, method, status, answer.reason.empty() ? "offer refused" : answer.reason,
+             std::string(in.request.body()));
+    return false;
 }
 
 void UserAgent::Impl::modifyTimers(TimePoint now)

@@ -323,9 +323,12 @@ void UserAgent::Impl::onReInvite(Call& c, RequestReceived& in, TimePoint now)
         layer.sendResponse(in.id, std::move(busy), now);
         return;
     }
+    // RFC 3264 §8: the application's media session answers the offer, or refuses it (488,
+    // and the session stays as it was). An offerless re-INVITE gets our current session
+    // description as the offer (a session refresh); its answer in the ACK changes nothing.
+    if (!in.request.body().empty() && !answerOffer(c, in, Method::Invite, now)) return;
     // §12.2.2: a re-INVITE may refresh the remote target.
     if (auto contact = in.request.contactUri()) c.dialog->remoteTarget = *contact;
-    // TODO(#5): offer/answer. For now the session is refreshed with the SDP we already gave.
     Message ok = newResponse(in.request, 200, {});
     if (!c.localSdp.empty()) ok.setBody(c.localSdp, "application/sdp");
     layer.sendResponse(in.id, ok, now);

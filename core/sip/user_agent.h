@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -39,6 +40,13 @@ struct RateLimit {
 
 /// How the UA is set up. With no account the UA takes calls to any user at its contact
 /// addresses and calls SIP URIs directly (direct IP calling).
+/// What UaConfig::answerOffer returns: 200 with the SDP answer, or a refusal.
+struct OfferReply {
+    int status = 200;
+    std::string sdp;    ///< the answer (status 200)
+    std::string reason; ///< reason phrase of a refusal ("Not Acceptable Here" when empty for 488)
+};
+
 struct UaConfig {
     std::string userAgent = "vphone/0.1";
     std::optional<Uri> account; ///< address of record, e.g. sip:alice@example.test
@@ -62,6 +70,12 @@ struct UaConfig {
     std::string branchTag;
     ReliableProvisional reliableProvisional = ReliableProvisional::WhenRequired;
     RateLimit rateLimit;
+    /// Answers the SDP offer of a re-INVITE or UPDATE in a call (RFC 3264 §8: hold, a new
+    /// address, codecs, streams): the application's media session decides. Unset, the call's
+    /// current session description goes back unchanged (no media layer). A status other than
+    /// 200 refuses the offer (488 Not Acceptable Here, 491 Request Pending...) and the session
+    /// stays as it was. Called synchronously from receive(); the handle is the UA's own.
+    std::function<OfferReply(CallHandle call, std::string_view offer)> answerOffer;
 };
 
 enum class RegistrationState { Invalid, Unregistered, Registering, Registered, Unregistering, Failed };

@@ -248,6 +248,9 @@ struct UserAgent::Impl {
     void onModifyResponse(TransactionId id, ClientRequest& cr, const Message* response, TimePoint now);
     void onUpdate(Call& call, RequestReceived& in, TimePoint now);
     void modifyTimers(TimePoint now);
+    /// Hands a re-INVITE's or UPDATE's offer to UaConfig::answerOffer: true with c.localSdp now
+    /// the answer, or false with the refusal sent and reported.
+    bool answerOffer(Call& c, RequestReceived& in, Method method, TimePoint now);
     void modified(Call& call, ModifyOrigin origin, Method method, int code, std::string reason,
                   std::string sdp = {});
     /// The dialog requests of ours go on: the confirmed one, else the (first) early one; for an

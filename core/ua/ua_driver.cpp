@@ -121,6 +121,12 @@ void UaDriver::start(std::vector<sip::UaConfig> configs)
         config.localAddresses = a.locals;
         if (several) config.branchTag = branchTagFor(i);
         if (!config.random) config.random = [] { return QRandomGenerator::system()->generate64(); };
+        if (answerer_ && !config.answerOffer) {
+            const auto id = static_cast<AccountId>(i);
+            config.answerOffer = [this, id](sip::CallHandle call, std::string_view offer) {
+                return answerer_(global(id, call), offer);
+            };
+        }
         a.key.branchTag = config.branchTag;
         if (config.account) {
             a.key.user = config.account->user;

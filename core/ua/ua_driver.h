@@ -70,6 +70,10 @@ public:
         transport_.setKeepAliveInterval(interval);
         keepAliveInterval_ = interval;
     }
+    /// Answers the SDP offers of re-INVITEs and UPDATEs in calls (see UaConfig::answerOffer),
+    /// with the driver's call handles. Call before start(); unset, calls keep their SDP.
+    using OfferAnswerer = std::function<sip::OfferReply(sip::CallHandle call, std::string_view offer)>;
+    void setOfferAnswerer(OfferAnswerer answerer) { answerer_ = std::move(answerer); }
     /// Opens the listening sockets. Call before start().
     bool listen(const QList<net::ListenSpec>& addresses, QString* error);
     /// Creates one user agent (its local addresses are the bound sockets).
@@ -191,6 +195,7 @@ private:
     /// The UA of an account, or nullptr for an unknown index.
     sip::UserAgent* uaOf(AccountId account) const;
 
+    OfferAnswerer answerer_;
     static sip::TimePoint now();
     void pump();
     void pumpAccount(AccountId account, bool& again);

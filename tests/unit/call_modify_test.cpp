@@ -271,3 +271,91 @@ TEST(CallModify, ReInviteNeverAnsweredEndsTheCallWithBye)
     EXPECT_EQ(alice.lastCallEvent(h)->code, 408);
     EXPECT_EQ(net.sent(kAlice, Method::Bye).size(), 1u);
 }
+
+namespace {
+
+/// Bob's media layer answers re-offers (UaConfig::answerOffer): "v=0 video" is refused with
+/// 488 and a reason, anything else answered with "answer to <offer>".
+struct AnsweringCall : ::testing::Test {
+    Net net;
+    std::vector<std::pair<CallHandle, std::string>> offers;
+    Node& alice = net.addUa(kAlice, directConfig());
+    Node& bob = net.addUa(kBob, answering());
+    CallHandle out = 0;
+    CallHandle in = 0;
+
+    UaConfig answering()
+    {
+        UaConfig c = accountConfig("sip:bob@example.test");
+        c.answerOffer = [this](CallHandle call, std::string_view offer) {
+            offers.emplace_back(call, std::string(offer));
+            if (offer == "v=0 video") return OfferReply{488, {}, "no video \"here\""};
+            return OfferReply{200, "answer to " + std::string(offer), {}};
+        };
+        return c;
+    }
+    void SetUp() override
+    {
+        out = alice.ua->call(uri("sip:bob@192.0.2.2"), "v=0 offer", net.now);
+        net.flush();
+        in = bob.seen<IncomingCall>().at(0).call;
+        bob.ua->answer(in, "v=0 answer", net.now);
+        net.flush();
+        ASSERT_EQ(alice.lastCallEvent(out)->state, CallState::Confirmed);
+    }
+};
+
+} // namespace
+
+TEST_F(AnsweringCall, ReInviteAndUpdateOffersAreAnsweredByTheMediaLayer)
+{
+    alice.ua->reinvite(out, "v=0 hold", net.now);
+    net.flush();
+    ASSERT_EQ(offers.size(), 1u);
+    EXPECT_EQ(offers[0].first, in);
+    EXPECT_EQ(offers[0].second, "v=0 hold");
+    EXPECT_EQ(net.responses(kBob, 200).back().message.body(), "answer to v=0 hold");
+    const auto local = alice.seen<CallModified>();
+    ASSERT_EQ(local.size(), 1u);
+    EXPECT_EQ(local[0].code, 200);
+    EXPECT_EQ(local[0].sdp, "answer to v=0 hold");
+
+    alice.ua->update(out, "v=0 resume", net.now);
+    net.flush();
+    ASSERT_EQ(offers.size(), 2u);
+    EXPECT_EQ(net.responses(kBob, 200).back().message.body(), "answer to v=0 resume");
+    // Bob's own re-INVITE now offers the session he last answered with.
+    bob.ua->reinvite(in, "v=0 bob", net.now);
+    net.flush();
+    EXPECT_EQ(offers.size(), 2u); // our own offer is not handed to the media layer
+    // An offerless UPDATE (target refresh) is not an offer either.
+    alice.ua->update(out, "", net.now);
+    net.flush();
+    EXPECT_EQ(offers.size(), 2u);
+}
+
+TEST_F(AnsweringCall, RefusedOfferGets488WithAWarningAndTheCallStaysUp)
+{
+    alice.ua->reinvite(out, "v=0 video", net.now);
+    net.flush();
+    const auto refused = net.responses(kBob, 488);
+    ASSERT_EQ(refused.size(), 1u);
+    EXPECT_EQ(refused[0].message.get(HeaderId::Warning).value_or(""), "399 vphone \"no video 'here'\"");
+    EXPECT_EQ(net.sent(kAlice, Method::Ack).size(), 2u); // the 488 is ACKed
+    const auto remote = bob.seen<CallModified>();
+    ASSERT_EQ(remote.size(), 1u);
+    EXPECT_EQ(remote[0].code, 488);
+    EXPECT_EQ(remote[0].reason, "no video \"here\"");
+    EXPECT_EQ(alice.seen<CallModified>().at(0).code, 488);
+    net.runFor(40s);
+    EXPECT_EQ(alice.lastCallEvent(out)->state, CallState::Confirmed);
+    EXPECT_EQ(bob.ua->activeCalls(), 1u);
+
+    // The next offer is answered again, and a refused UPDATE gets 488 too.
+    alice.ua->update(out, "v=0 video", net.now);
+    net.flush();
+    EXPECT_EQ(net.responses(kBob, 488).size(), 2u);
+    alice.ua->reinvite(out, "v=0 audio", net.now);
+    net.flush();
+    EXPECT_EQ(net.responses(kBob, 200).back().message.body(), "answer to v=0 audio");
+}
