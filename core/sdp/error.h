@@ -2,10 +2,10 @@
 // the field, so a log line reads "line 5: m=: port 'abc' is not a number".
 #pragma once
 
+#include "common/expected.h"
+
 #include <cstddef>
 #include <string>
-#include <utility>
-#include <variant>
 
 namespace vphone::sdp {
 
@@ -18,27 +18,7 @@ struct Error {
     std::string message() const { return line == 0 ? what : "line " + std::to_string(line) + ": " + what; }
 };
 
-/// A value or an Error (C++20 has no std::expected).
-template <class T> class Result {
-public:
-    Result(T value) : v_(std::move(value)) {}     // NOLINT: implicit by design
-    Result(Error error) : v_(std::move(error)) {} // NOLINT: implicit by design
-
-    /// True when a value is held.
-    bool ok() const { return v_.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    /// The value; only valid when ok().
-    T& value() { return std::get<0>(v_); }
-    const T& value() const { return std::get<0>(v_); }
-    T& operator*() { return value(); }
-    const T& operator*() const { return value(); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-    /// The error; only valid when !ok().
-    const Error& error() const { return std::get<1>(v_); }
-
-private:
-    std::variant<T, Error> v_;
-};
+/// A value or an Error.
+template <class T> using Result = Expected<T, Error>;
 
 } // namespace vphone::sdp

@@ -1,10 +1,11 @@
 // Result type and parse errors shared by the SIP message layer.
 #pragma once
 
+#include "common/expected.h"
+
 #include <cstddef>
 #include <string>
 #include <utility>
-#include <variant>
 
 namespace vphone::sip {
 
@@ -15,28 +16,8 @@ struct ParseError {
     std::string what;       ///< human text naming the broken part, e.g. "Via: missing sent-by"
 };
 
-/// A value or a ParseError (C++20 has no std::expected).
-template <class T> class Result {
-public:
-    Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
-    Result(ParseError error) : v_(std::move(error)) {} // NOLINT: implicit by design
-
-    /// True when a value is held.
-    bool ok() const { return v_.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    /// The value; only valid when ok().
-    T& value() { return std::get<0>(v_); }
-    const T& value() const { return std::get<0>(v_); }
-    T& operator*() { return value(); }
-    const T& operator*() const { return value(); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-    /// The error; only valid when !ok().
-    const ParseError& error() const { return std::get<1>(v_); }
-
-private:
-    std::variant<T, ParseError> v_;
-};
+/// A value or a ParseError.
+template <class T> using Result = Expected<T, ParseError>;
 
 /// Makes a ParseError in one expression.
 inline ParseError parseError(int status, std::size_t offset, std::string what)

@@ -6,9 +6,10 @@
 // allocation beyond the value itself, so per-frame calls can return MediaResult<std::size_t>.
 #pragma once
 
+#include "common/expected.h"
+
 #include <string>
 #include <utility>
-#include <variant>
 
 namespace vphone::media {
 
@@ -18,27 +19,7 @@ struct MediaError {
 };
 
 /// A value or a MediaError.
-template <class T> class MediaResult {
-public:
-    MediaResult(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
-    MediaResult(MediaError error) : v_(std::move(error)) {} // NOLINT: implicit by design
-
-    /// True when a value is held.
-    bool ok() const { return v_.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    /// The value; only valid when ok().
-    T& value() { return std::get<0>(v_); }
-    const T& value() const { return std::get<0>(v_); }
-    T& operator*() { return value(); }
-    const T& operator*() const { return value(); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-    /// The error; only valid when !ok().
-    const MediaError& error() const { return std::get<1>(v_); }
-
-private:
-    std::variant<T, MediaError> v_;
-};
+template <class T> using MediaResult = Expected<T, MediaError>;
 
 /// Makes a MediaError in one expression.
 inline MediaError mediaError(std::string what)

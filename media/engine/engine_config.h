@@ -18,7 +18,6 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace vphone::media {
@@ -31,23 +30,7 @@ struct EngineError {
 };
 
 /// A value or an EngineError.
-template <class T> class EngineResult {
-public:
-    EngineResult(T value) : v_(std::move(value)) {}           // NOLINT: implicit by design
-    EngineResult(EngineError error) : v_(std::move(error)) {} // NOLINT: implicit by design
-    bool ok() const { return v_.index() == 0; }
-    explicit operator bool() const { return ok(); }
-    T& value() { return std::get<0>(v_); }
-    const T& value() const { return std::get<0>(v_); }
-    T& operator*() { return value(); }
-    const T& operator*() const { return value(); }
-    T* operator->() { return &value(); }
-    const T* operator->() const { return &value(); }
-    const EngineError& error() const { return std::get<1>(v_); }
-
-private:
-    std::variant<T, EngineError> v_;
-};
+template <class T> using EngineResult = Expected<T, EngineError>;
 
 /// Makes a custom audio source / sink (the app's own devices, a benchmark's probes) in place
 /// of the spec strings; called on the signalling thread when the stream starts.
