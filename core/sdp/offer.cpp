@@ -233,7 +233,7 @@ Result<Negotiated> OfferAnswerSession::receiveAnswer(const SessionDescription& a
     for (std::size_t i = 0; i < offer.media.size(); ++i) {
         const auto& o = offer.media[i];
         const auto& a = answer.media[i];
-        const Slot& slot = p.slots[i];
+        const Slot& slot = p.mlines[i];
         NegotiatedStream n;
         n.index = i;
         n.id = slot.id;
@@ -277,7 +277,7 @@ Result<Negotiated> OfferAnswerSession::receiveAnswer(const SessionDescription& a
         result.streams.push_back(std::move(n));
     }
     if (!any) return Error{0, "the answer accepts no media stream"};
-    slots_ = std::move(p.slots);
+    slots_ = std::move(p.mlines);
     negotiated_ = result;
     remoteOrigin_ = answer.origin;
     return result;

@@ -188,7 +188,7 @@ private:
     struct Pending {
         SessionDescription offer;
         LocalSession local;
-        std::vector<Slot> slots;
+        std::vector<Slot> mlines;
     };
     std::optional<Pending> pending_;
     std::optional<Origin> remoteOrigin_;

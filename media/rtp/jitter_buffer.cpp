@@ -281,12 +281,12 @@ PlayoutFrame JitterBuffer::pop(TimePoint now)
         ++stats_.dropped;
         dropped = 1;
     }
-    f = emit(now);
+    f = emitFrame(now);
     f.droppedFrames = dropped;
     return f;
 }
 
-PlayoutFrame JitterBuffer::emit(TimePoint now)
+PlayoutFrame JitterBuffer::emitFrame(TimePoint now)
 {
     PlayoutFrame f;
     f.timestamp = static_cast<std::uint32_t>(playoutTs_);

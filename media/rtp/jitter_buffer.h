@@ -132,7 +132,7 @@ private:
     void updateTarget(TimePoint now);
     std::int64_t delayUs(TimePoint now) const;
     void catchUp();
-    PlayoutFrame emit(TimePoint now);
+    PlayoutFrame emitFrame(TimePoint now);
 
     JitterBufferConfig config_;
     std::int64_t frameSamples_;

@@ -2,19 +2,23 @@
 // actions, prints events, and decides the exit code.
 #include "phone.h"
 
+#include "engine/media_session.h"
 #include "phone_options.h"
 #include "ua/ua_driver.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSaveFile>
 #include <QTimer>
 
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <set>
 #include <vector>
 
@@ -57,23 +61,25 @@ QString stateName(sip::CallState s)
     return QStringLiteral("invalid");
 }
 
-/// A session description for calls without media (the media engine arrives with issue #5):
-/// audio PCMU offered on a port nobody sends to, so peers accept the call.
-std::string placeholderSdp(const QString& host)
+/// The URI in a From/To header value ("Bob" <sip:bob@host>;tag=x -> sip:bob@host).
+QString headerUri(const std::string& value)
 {
-    const QString ip = host.contains(QLatin1Char(':')) ? QStringLiteral("IP6") : QStringLiteral("IP4");
-    const qint64 id = QDateTime::currentSecsSinceEpoch();
-    return QStringLiteral("v=0\r\no=vphone %1 %1 IN %2 %3\r\ns=vphone\r\nc=IN %2 %3\r\nt=0 0\r\n"
-                          "m=audio 40000 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
-                          "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=sendrecv\r\n")
-        .arg(id)
-        .arg(ip, host)
-        .toStdString();
+    const QString v = QString::fromStdString(value);
+    const qsizetype lt = v.indexOf(QLatin1Char('<'));
+    const qsizetype gt = v.indexOf(QLatin1Char('>'), lt + 1);
+    if (lt >= 0 && gt > lt) return v.mid(lt + 1, gt - lt - 1);
+    return v.section(QLatin1Char(';'), 0, 0).trimmed();
 }
 
 class Phone : public QObject {
 public:
     explicit Phone(PhoneOptions o) : o_(std::move(o)) {}
+    ~Phone() override
+    {
+        // Calls still up at exit (a peer that never answered our BYE): their figures too.
+        while (!media_.empty())
+            endMedia(media_.begin()->first);
+    }
 
     /// Sets everything up; false (with the message printed) when the options cannot work.
     bool start();
@@ -88,17 +94,40 @@ private:
     void shutdown();
     void exitWhenIdle();
     void placeCall();
-    /// Our session description, made once: a re-INVITE offers the same session again.
-    const std::string& sdp()
-    {
-        if (sdp_.empty()) sdp_ = placeholderSdp(contactHost_);
-        return sdp_;
-    }
+    void dialOnce();
+
+    // Media: one MediaSession per call (see media_session.h for the offer/answer steps).
+    struct CallMedia {
+        std::unique_ptr<media::MediaSession> session;
+        QString peer;
+        bool incoming = false;
+        qint64 answeredAt = 0; ///< ms since the epoch, 0 until confirmed
+    };
+    /// A new media session for a call; nullptr (with the reason printed) when it cannot start.
+    media::MediaSession* newMedia(sip::CallHandle call, const QString& peer, bool incoming);
+    std::unique_ptr<media::MediaSession> makeMedia();
+    std::string mediaAddress() const;
+    media::MediaSession* mediaOf(sip::CallHandle call);
+    void answerIncoming(sip::CallHandle call, const std::string& offer);
+    void onConfirmed(ua::AccountId account, const sip::CallStateChanged& e);
+    void onTerminated(const sip::CallStateChanged& e);
+    void onLocalModify(sip::CallHandle call, const sip::CallModified& e);
+    /// Sends a re-INVITE with this offer, or reports why there is none.
+    void reoffer(sip::CallHandle call, const media::EngineResult<std::string>& offer, const char* what);
+    void drainMedia();
+    void endMedia(sip::CallHandle call);
+    void writeStats();
+    void mediaProblem(sip::CallHandle call, const std::string& what);
 
     PhoneOptions o_;
     ua::UaDriver driver_;
     QString contactHost_;
-    std::string sdp_;
+    std::map<sip::CallHandle, CallMedia> media_;
+    QJsonArray finishedCalls_; ///< --stats-json entries of the calls that ended
+    int dialed_ = 0;           ///< --call attempts placed so far (--repeat)
+    sip::Uri target_;          ///< the parsed --call URI
+    bool dialing_ = false;     ///< inside driver_.call(): the handle is not known yet
+    std::optional<sip::CallStateChanged> endedWhileDialing_;
     /// Per account (driver order): whether it registers, and how far it got.
     struct AccountState {
         bool needRegistration = false;
@@ -223,9 +252,12 @@ bool Phone::start()
                 if (!o_.autoAnswer || stopping_) return;
                 driver_.ringing(e.call);
                 const auto handle = e.call;
-                QTimer::singleShot(static_cast<int>(*o_.autoAnswer * 1000), this, [this, handle] {
-                    if (calls_.count(handle)) driver_.answer(handle, sdp());
-                });
+                const QString peer = headerUri(e.from);
+                QTimer::singleShot(static_cast<int>(*o_.autoAnswer * 1000), this,
+                                   [this, handle, peer, offer = e.sdp] {
+                                       if (!calls_.count(handle)) return;
+                                       if (newMedia(handle, peer, true)) answerIncoming(handle, offer);
+                                   });
             });
     connect(&driver_, &ua::UaDriver::callStateChanged, this,
             [this](ua::AccountId account, const sip::CallStateChanged& e) {
@@ -237,37 +269,18 @@ bool Phone::start()
                            {QStringLiteral("code"), e.code},
                            {QStringLiteral("reason"), QString::fromStdString(e.reason)}},
                           account);
-                if (e.state == sip::CallState::Confirmed) {
-                    calls_[e.call] = true;
-                    if (e.call == outgoing_) outgoingAnswered_ = true;
-                    if (o_.reinviteAfter) {
-                        const auto handle = e.call;
-                        QTimer::singleShot(static_cast<int>(*o_.reinviteAfter * 1000), this,
-                                           [this, handle] { driver_.reinvite(handle, sdp()); });
-                    }
-                    if (o_.hangupAfter) {
-                        const auto handle = e.call;
-                        QTimer::singleShot(static_cast<int>(*o_.hangupAfter * 1000), this,
-                                           [this, handle] { driver_.hangUp(handle); });
+                if (e.state == sip::CallState::EarlyMedia && !e.sdp.empty()) {
+                    // A 183's answer: early media (ringback, announcements) flows now.
+                    if (auto* m = mediaOf(e.call); m && m->offerPending()) {
+                        if (auto ok = m->applyAnswer(e.sdp); !ok) mediaProblem(e.call, ok.error().what);
                     }
                 }
-                if (e.state == sip::CallState::Terminated) {
-                    calls_.erase(e.call);
-                    incoming_.erase(e.call);
-                    if (e.call == outgoing_) {
-                        outgoingDone_ = true;
-                        if (!outgoingAnswered_) {
-                            std::fprintf(stderr, "vphone-cli: call to %s failed: %d %s\n",
-                                         qPrintable(o_.call), e.code, e.reason.c_str());
-                            failed_ = true;
-                        }
-                    }
-                    maybeFinish();
-                    exitWhenIdle();
-                }
+                if (e.state == sip::CallState::Confirmed) onConfirmed(account, e);
+                if (e.state == sip::CallState::Terminated) onTerminated(e);
             });
     connect(&driver_, &ua::UaDriver::callModified, this,
             [this](ua::AccountId account, const sip::CallModified& e) {
+                if (e.origin == sip::ModifyOrigin::Local) onLocalModify(e.call, e);
                 emitEvent({{QStringLiteral("event"), QStringLiteral("call")},
                            {QStringLiteral("state"), QStringLiteral("modified")},
                            {QStringLiteral("call"), static_cast<qint64>(e.call)},
@@ -311,6 +324,13 @@ bool Phone::start()
                 maybeFinish();
             });
 
+    driver_.setOfferAnswerer([this](sip::CallHandle call, std::string_view offer) -> sip::OfferReply {
+        auto* m = mediaOf(call);
+        if (!m) return {488, {}, "no media session for this call"};
+        auto answer = m->answer(offer);
+        if (!answer) return {answer.error().status, {}, answer.error().what};
+        return {200, std::move(*answer), {}};
+    });
     driver_.start(std::move(configs));
     bool anyRegistration = false;
     for (std::size_t i = 0; i < accounts_.size(); ++i) {
@@ -386,8 +406,8 @@ void Phone::placeCall()
             failed_ = true;
             outgoingDone_ = true;
         } else {
-            outgoing_ = driver_.call(*target, sdp());
-            if (!outgoingDone_) calls_.emplace(outgoing_, false); // so a shutdown cancels it
+            target_ = *target;
+            dialOnce();
         }
     }
     if (!o_.messageTo.isEmpty()) {
@@ -402,6 +422,293 @@ void Phone::placeCall()
         }
     }
     maybeFinish();
+}
+
+void Phone::onTerminated(const sip::CallStateChanged& e)
+{
+    if (dialing_) {
+        endedWhileDialing_ = e; // dialOnce() handles it once it knows the handle
+        return;
+    }
+    calls_.erase(e.call);
+    incoming_.erase(e.call);
+    endMedia(e.call);
+    if (e.call == outgoing_) {
+        if (!outgoingAnswered_) {
+            std::fprintf(stderr, "vphone-cli: call to %s failed: %d %s\n", qPrintable(o_.call), e.code,
+                         e.reason.c_str());
+            failed_ = true;
+        }
+        if (!failed_ && !stopping_ && dialed_ < o_.repeat) {
+            outgoing_ = 0;
+            QTimer::singleShot(20, this, [this] { dialOnce(); });
+        } else {
+            outgoingDone_ = true;
+        }
+    }
+    maybeFinish();
+    exitWhenIdle();
+}
+
+std::unique_ptr<media::MediaSession> Phone::makeMedia()
+{
+    media::MediaConfig config = o_.media;
+    config.localAddresses = {mediaAddress()};
+    auto made = media::MediaSession::create(std::move(config));
+    if (!made) {
+        std::fprintf(stderr, "vphone-cli: media: %s\n", made.error().what.c_str());
+        failed_ = true;
+        return nullptr;
+    }
+    (*made)->setEventNotifier([this] {
+        QMetaObject::invokeMethod(
+            this, [this] { drainMedia(); }, Qt::QueuedConnection);
+    });
+    return std::move(*made);
+}
+
+std::string Phone::mediaAddress() const
+{
+    // The address our SIP messages carry (the source address toward the registrar when the
+    // socket is bound to a wildcard one) is the one peers can reach our media on too.
+    for (const auto& local : driver_.localAddresses(0)) {
+        const QHostAddress a(QString::fromStdString(local.host));
+        if (!a.isNull() && a != QHostAddress::Any && a != QHostAddress::AnyIPv4 && a != QHostAddress::AnyIPv6)
+            return local.host;
+    }
+    return contactHost_.toStdString();
+}
+
+media::MediaSession* Phone::newMedia(sip::CallHandle call, const QString& peer, bool incoming)
+{
+    auto session = makeMedia();
+    if (!session) {
+        driver_.reject(call, 500);
+        return nullptr;
+    }
+    auto* raw = session.get();
+    media_[call] = CallMedia{std::move(session), peer, incoming, 0};
+    return raw;
+}
+
+media::MediaSession* Phone::mediaOf(sip::CallHandle call)
+{
+    const auto it = media_.find(call);
+    return it == media_.end() ? nullptr : it->second.session.get();
+}
+
+void Phone::answerIncoming(sip::CallHandle call, const std::string& offer)
+{
+    auto* m = mediaOf(call);
+    if (!m) return;
+    if (offer.empty()) {
+        // An offerless INVITE (RFC 3261 §13.2.1): our offer goes in the 200, the answer in the ACK.
+        auto ours = m->createOffer();
+        if (!ours) {
+            std::fprintf(stderr, "vphone-cli: media: %s\n", ours.error().what.c_str());
+            driver_.reject(call, 500);
+            return;
+        }
+        driver_.answer(call, *ours);
+        return;
+    }
+    auto answer = m->answer(offer);
+    if (!answer) {
+        // RFC 3264 §6: an offer we cannot accept is refused (488 Not Acceptable Here).
+        std::fprintf(stderr, "vphone-cli: refusing the call: %d %s\n", answer.error().status,
+                     answer.error().what.c_str());
+        emitEvent({{QStringLiteral("event"), QStringLiteral("media")},
+                   {QStringLiteral("kind"), QStringLiteral("refused")},
+                   {QStringLiteral("call"), static_cast<qint64>(call)},
+                   {QStringLiteral("code"), answer.error().status},
+                   {QStringLiteral("reason"), QString::fromStdString(answer.error().what)}},
+                  ua::UaDriver::accountOf(call));
+        driver_.reject(call, answer.error().status);
+        return;
+    }
+    driver_.answer(call, *answer);
+}
+
+void Phone::onConfirmed(ua::AccountId, const sip::CallStateChanged& e)
+{
+    const auto handle = e.call;
+    calls_[handle] = true;
+    if (handle == outgoing_) outgoingAnswered_ = true;
+    auto it = media_.find(handle);
+    if (it != media_.end()) {
+        it->second.answeredAt = QDateTime::currentMSecsSinceEpoch();
+        auto& m = *it->second.session;
+        if (m.offerPending()) {
+            // Our offer's answer: in the 200 (outgoing call) or the ACK (offerless INVITE).
+            if (e.sdp.empty()) {
+                mediaProblem(handle, "the answer carries no session description");
+                return;
+            }
+            if (auto ok = m.applyAnswer(e.sdp); !ok) {
+                mediaProblem(handle, ok.error().what);
+                return;
+            }
+        }
+    }
+    const auto after = [this, handle](double seconds, auto action) {
+        QTimer::singleShot(static_cast<int>(seconds * 1000), this, [this, handle, action] {
+            if (calls_.count(handle) && !stopping_) action();
+        });
+    };
+    if (!o_.dtmf.empty()) {
+        after(o_.dtmfAfter, [this, handle] {
+            if (auto* m = mediaOf(handle)) {
+                if (auto ok = m->sendDtmf(o_.dtmf); !ok)
+                    std::fprintf(stderr, "vphone-cli: --dtmf: %s\n", ok.error().what.c_str());
+            }
+        });
+    }
+    if (o_.holdAfter) {
+        after(*o_.holdAfter, [this, handle] {
+            if (auto* m = mediaOf(handle)) reoffer(handle, m->setHold(true), "hold");
+        });
+        if (o_.resumeAfter) {
+            after(*o_.holdAfter + *o_.resumeAfter, [this, handle] {
+                if (auto* m = mediaOf(handle)) reoffer(handle, m->setHold(false), "resume");
+            });
+        }
+    }
+    if (o_.reinviteAfter) {
+        after(*o_.reinviteAfter, [this, handle] {
+            auto* m = mediaOf(handle);
+            if (!m) return;
+            if (!o_.reinviteCodecs.empty()) {
+                if (auto ok = m->setCodecs(o_.reinviteCodecs); !ok) {
+                    std::fprintf(stderr, "vphone-cli: --reinvite-codecs: %s\n", ok.error().what.c_str());
+                    return;
+                }
+            }
+            reoffer(handle, m->createOffer(), "re-INVITE");
+        });
+    }
+    if (o_.hangupAfter) after(*o_.hangupAfter, [this, handle] { driver_.hangUp(handle); });
+}
+
+void Phone::reoffer(sip::CallHandle call, const media::EngineResult<std::string>& offer, const char* what)
+{
+    if (!offer) {
+        std::fprintf(stderr, "vphone-cli: %s: %s\n", what, offer.error().what.c_str());
+        return;
+    }
+    driver_.reinvite(call, *offer);
+}
+
+void Phone::onLocalModify(sip::CallHandle call, const sip::CallModified& e)
+{
+    auto* m = mediaOf(call);
+    if (!m || !m->offerPending()) return;
+    if (e.code / 100 == 2 && !e.sdp.empty()) {
+        if (auto ok = m->applyAnswer(e.sdp); !ok) {
+            // RFC 3264 §8: an unusable answer to a re-offer; the old session stays in force.
+            std::fprintf(stderr, "vphone-cli: the answer to our re-offer is not usable: %s\n",
+                         ok.error().what.c_str());
+        }
+        return;
+    }
+    m->rejectOffer(); // refused (488, 491 after the retries) or never sent: nothing changes
+}
+
+void Phone::drainMedia()
+{
+    for (auto& [call, cm] : media_) {
+        if (!cm.session) continue;
+        while (auto event = cm.session->pollEvent()) {
+            QJsonObject o =
+                QJsonDocument::fromJson(QByteArray::fromStdString(media::toJson(*event))).object();
+            o.insert(QStringLiteral("call"), static_cast<qint64>(call));
+            emitEvent(o, ua::UaDriver::accountOf(call));
+            if (const auto* failed = std::get_if<media::DtlsFailed>(&*event)) {
+                mediaProblem(call, "DTLS-SRTP failed: " + failed->reason);
+                break; // the call is ending
+            }
+            if (const auto* error = std::get_if<media::MediaErrorEvent>(&*event))
+                std::fprintf(stderr, "vphone-cli: media: %s\n", error->what.c_str());
+        }
+    }
+}
+
+void Phone::mediaProblem(sip::CallHandle call, const std::string& what)
+{
+    std::fprintf(stderr, "vphone-cli: media: %s; hanging up\n", what.c_str());
+    failed_ = true;
+    QTimer::singleShot(0, this, [this, call] { driver_.hangUp(call); });
+}
+
+void Phone::endMedia(sip::CallHandle call)
+{
+    const auto it = media_.find(call);
+    if (it == media_.end()) return;
+    CallMedia cm = std::move(it->second);
+    media_.erase(it);
+    if (!cm.session) return;
+    const auto streams = cm.session->stats();
+    cm.session->stop();
+    if (o_.statsJson.isEmpty()) return;
+    QJsonArray list;
+    for (const auto& s : streams)
+        list.append(QJsonDocument::fromJson(QByteArray::fromStdString(media::toJson(s))).object());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    finishedCalls_.append(
+        QJsonObject{{QStringLiteral("peer"), cm.peer},
+                    {QStringLiteral("call"), static_cast<qint64>(call)},
+                    {QStringLiteral("direction"), cm.incoming ? QStringLiteral("in") : QStringLiteral("out")},
+                    {QStringLiteral("duration_s"),
+                     cm.answeredAt ? static_cast<double>(now - cm.answeredAt) / 1000.0 : 0.0},
+                    {QStringLiteral("streams"), list}});
+    writeStats();
+}
+
+void Phone::writeStats()
+{
+    QSaveFile f(o_.statsJson);
+    const QByteArray json = QJsonDocument(QJsonObject{{QStringLiteral("calls"), finishedCalls_}}).toJson();
+    if (!f.open(QIODevice::WriteOnly) || f.write(json) != json.size() || !f.commit()) {
+        std::fprintf(stderr, "vphone-cli: --stats-json %s: %s\n", qPrintable(o_.statsJson),
+                     qPrintable(f.errorString()));
+        failed_ = true;
+    }
+}
+
+void Phone::dialOnce()
+{
+    if (stopping_) {
+        outgoingDone_ = true;
+        maybeFinish();
+        return;
+    }
+    ++dialed_;
+    outgoingAnswered_ = false;
+    outgoingDone_ = false;
+    auto session = makeMedia();
+    if (!session) {
+        outgoingDone_ = true;
+        maybeFinish();
+        return;
+    }
+    auto offer = session->createOffer();
+    if (!offer) {
+        std::fprintf(stderr, "vphone-cli: media: %s\n", offer.error().what.c_str());
+        failed_ = true;
+        outgoingDone_ = true;
+        maybeFinish();
+        return;
+    }
+    dialing_ = true;
+    outgoing_ = driver_.call(target_, *offer);
+    dialing_ = false;
+    media_[outgoing_] = CallMedia{std::move(session), o_.call, false, 0};
+    calls_.emplace(outgoing_, false); // so a shutdown cancels it
+    if (endedWhileDialing_) {
+        auto e = *endedWhileDialing_;
+        endedWhileDialing_.reset();
+        e.call = outgoing_;
+        onTerminated(e);
+    }
 }
 
 void Phone::maybeFinish()

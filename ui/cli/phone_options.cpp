@@ -2,6 +2,9 @@
 
 #include "phone_config.h"
 
+#include "device/device_spec.h"
+
+#include <QDir>
 #include <QFile>
 #include <QHostAddress>
 
@@ -18,6 +21,14 @@ std::optional<double> seconds(const QString& text)
 }
 
 } // namespace
+
+media::MediaConfig PhoneOptions::defaultMediaConfig()
+{
+    media::MediaConfig m;
+    m.srtp = sdp::SrtpPolicy::Optional; // secure by default: offer SRTP, accept plain RTP
+    m.keying = sdp::Keying::Sdes;
+    return m;
+}
 
 QString phoneUsage()
 {
@@ -56,7 +67,26 @@ QString phoneUsage()
         "  --trace FILE           write every SIP message sent and received to FILE\n"
         "  --events               print every event as one JSON object per line\n"
         "  --no-register          use the account's address and password without registering\n"
-        "  --dns-server IP        ask this name server (port 53) for SRV and A/AAAA records\n");
+        "  --dns-server IP        ask this name server (port 53) for SRV and A/AAAA records\n"
+        "media:\n"
+        "  --audio-source SPEC    tone:HZ | file:PATH.wav | silence | device[:NAME] (default silence)\n"
+        "  --audio-sink SPEC      file:PATH.wav | null | device[:NAME] (default null)\n"
+        "  --codecs LIST          codecs by preference: opus,pcmu,pcma,g722,telephone-event\n"
+        "                         (default all of them, in that order)\n"
+        "  --ptime MS             packet time we ask for and send (10-120, default 20)\n"
+        "  --srtp POLICY          off | optional (offer SRTP, accept plain RTP; the default) |\n"
+        "                         mandatory (refuse calls that cannot be encrypted)\n"
+        "  --keying KIND          sdes (a=crypto, RFC 4568; default) | dtls (DTLS-SRTP, RFC 5763)\n"
+        "  --dtls-dir DIR         where the DTLS certificate is kept (created on first use;\n"
+        "                         default $XDG_DATA_HOME/vphone/dtls)\n"
+        "  --rtp-ports MIN-MAX    UDP ports for RTP (even) and RTCP (default 16384-32767)\n"
+        "  --dtmf DIGITS          send these DTMF digits (RFC 4733) once the call is up\n"
+        "  --dtmf-after S         ... S seconds after the answer (default 1)\n"
+        "  --hold-after S         put the call on hold S seconds after the answer\n"
+        "  --resume-after S       resume it S seconds after the hold\n"
+        "  --reinvite-codecs LIST with --reinvite-after: the re-INVITE offers these codecs\n"
+        "  --repeat N             place --call N times, each after the previous one ended\n"
+        "  --stats-json FILE      write each call's per-stream figures to FILE when it ends\n");
 }
 
 namespace {
@@ -190,6 +220,80 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
                 return fail(
                     QStringLiteral("--keepalive needs 0 (off) or at least 1 second, got '%1'").arg(v));
             o.keepAlive = std::chrono::milliseconds(static_cast<long long>(*s * 1000));
+        } else if (flag == QLatin1String("--audio-source") || flag == QLatin1String("--audio-sink")) {
+            if (!value(&v)) return fail(QStringLiteral("%1 needs a device spec").arg(flag));
+            const bool source = flag == QLatin1String("--audio-source");
+            const std::string spec = v.toStdString();
+            const auto checked = source ? media::parseSourceSpec(spec).ok() : media::parseSinkSpec(spec).ok();
+            if (!checked) {
+                const std::string why = source ? media::parseSourceSpec(spec).error().what
+                                               : media::parseSinkSpec(spec).error().what;
+                return fail(QStringLiteral("%1 '%2': %3").arg(flag, v, QString::fromStdString(why)));
+            }
+            (source ? o.media.audioSource : o.media.audioSink) = spec;
+        } else if (flag == QLatin1String("--codecs") || flag == QLatin1String("--reinvite-codecs")) {
+            if (!value(&v)) return fail(QStringLiteral("%1 needs a list like opus,pcmu").arg(flag));
+            auto codecs = media::parseCodecList(v.toStdString());
+            if (!codecs)
+                return fail(QStringLiteral("%1: %2").arg(flag, QString::fromStdString(codecs.error().what)));
+            (flag == QLatin1String("--codecs") ? o.media.codecs : o.reinviteCodecs) = *codecs;
+        } else if (flag == QLatin1String("--ptime")) {
+            if (!value(&v)) return fail(QStringLiteral("--ptime needs milliseconds"));
+            bool ok = false;
+            const int ms = v.toInt(&ok);
+            if (!ok || ms < 10 || ms > 120 || ms % 10 != 0)
+                return fail(QStringLiteral("--ptime needs 10, 20, ... 120 ms, got '%1'").arg(v));
+            o.media.ptime = std::chrono::milliseconds(ms);
+        } else if (flag == QLatin1String("--srtp")) {
+            if (!value(&v)) return fail(QStringLiteral("--srtp needs off, optional or mandatory"));
+            auto policy = media::parseSrtpPolicy(v.toStdString());
+            if (!policy)
+                return fail(QStringLiteral("--srtp: %1").arg(QString::fromStdString(policy.error().what)));
+            o.media.srtp = *policy;
+        } else if (flag == QLatin1String("--keying")) {
+            if (!value(&v)) return fail(QStringLiteral("--keying needs sdes or dtls"));
+            auto keying = media::parseKeying(v.toStdString());
+            if (!keying)
+                return fail(QStringLiteral("--keying: %1").arg(QString::fromStdString(keying.error().what)));
+            o.media.keying = *keying;
+        } else if (flag == QLatin1String("--dtls-dir")) {
+            if (!value(&v) || v.isEmpty()) return fail(QStringLiteral("--dtls-dir needs a directory"));
+            o.media.dtlsCertificateDir = v.toStdString();
+        } else if (flag == QLatin1String("--rtp-ports")) {
+            if (!value(&v)) return fail(QStringLiteral("--rtp-ports needs MIN-MAX"));
+            auto range = media::parsePortRange(v.toStdString());
+            if (!range)
+                return fail(
+                    QStringLiteral("--rtp-ports: %1").arg(QString::fromStdString(range.error().what)));
+            o.media.rtpPorts = *range;
+        } else if (flag == QLatin1String("--dtmf")) {
+            if (!value(&v) || v.isEmpty()) return fail(QStringLiteral("--dtmf needs digits (0-9 * # A-D)"));
+            for (const QChar c : v) {
+                if (!QStringLiteral("0123456789*#ABCDabcd").contains(c))
+                    return fail(
+                        QStringLiteral("--dtmf '%1': '%2' is not a DTMF digit (0-9 * # A-D)").arg(v, c));
+            }
+            o.dtmf = v.toUpper().toStdString();
+        } else if (flag == QLatin1String("--dtmf-after") || flag == QLatin1String("--hold-after") ||
+                   flag == QLatin1String("--resume-after")) {
+            if (!value(&v)) return fail(QStringLiteral("%1 needs seconds").arg(flag));
+            auto s = seconds(v);
+            if (!s) return fail(QStringLiteral("%1 needs seconds, got '%2'").arg(flag, v));
+            if (flag == QLatin1String("--dtmf-after"))
+                o.dtmfAfter = *s;
+            else if (flag == QLatin1String("--hold-after"))
+                o.holdAfter = s;
+            else
+                o.resumeAfter = s;
+        } else if (flag == QLatin1String("--repeat")) {
+            if (!value(&v)) return fail(QStringLiteral("--repeat needs a count"));
+            bool ok = false;
+            o.repeat = v.toInt(&ok);
+            if (!ok || o.repeat < 1 || o.repeat > 100000)
+                return fail(QStringLiteral("--repeat needs a count from 1 to 100000, got '%1'").arg(v));
+        } else if (flag == QLatin1String("--stats-json")) {
+            if (!value(&o.statsJson) || o.statsJson.isEmpty())
+                return fail(QStringLiteral("--stats-json needs a file name"));
         } else if (flag == QLatin1String("--password")) {
             return fail(
                 QStringLiteral("--password is not accepted: a password on the command line is visible to "
@@ -268,6 +372,18 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& givenArgs, QStr
     }
     if (o.hangupAfter && o.call.isEmpty() && !o.autoAnswer) {
         return fail(QStringLiteral("--hangup-after needs --call or --auto-answer"));
+    }
+    if (o.resumeAfter && !o.holdAfter) return fail(QStringLiteral("--resume-after needs --hold-after"));
+    if (!o.reinviteCodecs.empty() && !o.reinviteAfter)
+        return fail(QStringLiteral("--reinvite-codecs needs --reinvite-after"));
+    if (o.repeat > 1 && (o.call.isEmpty() || !o.hangupAfter))
+        return fail(QStringLiteral("--repeat needs --call and --hangup-after"));
+    if (o.media.keying == sdp::Keying::Dtls && o.media.srtp == sdp::SrtpPolicy::Off)
+        return fail(QStringLiteral("--keying dtls needs --srtp optional or mandatory"));
+    if (o.media.dtlsCertificateDir.empty()) {
+        QString base = qEnvironmentVariable("XDG_DATA_HOME");
+        if (base.isEmpty()) base = QDir::homePath() + QStringLiteral("/.local/share");
+        o.media.dtlsCertificateDir = (base + QStringLiteral("/vphone/dtls")).toStdString();
     }
     return o;
 }

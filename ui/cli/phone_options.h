@@ -1,6 +1,7 @@
 // Command-line options of vphone-cli's phone mode, spelled as issue #4 defines them.
 #pragma once
 
+#include "engine/engine_config.h"
 #include "net/sip_transport.h"
 #include "net/tls_config.h"
 
@@ -10,6 +11,8 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace vphone::cli {
 
@@ -43,6 +46,19 @@ struct PhoneOptions {
     bool noRegister = false;             ///< --no-register: use the account's identity without REGISTER
     net::TlsConfig tls;                  ///< --tls-cert/--tls-key, --ca-file, --trust-cert (files loaded)
     std::chrono::milliseconds keepAlive{30000}; ///< --keepalive S: CRLF on TCP/TLS, STUN on UDP flows
+
+    // Media (issue #5): --rtp-ports, --codecs, --srtp, --keying, --audio-source, --audio-sink,
+    // --ptime, --dtls-dir fill this; SRTP is offered by default (optional policy, SDES keys).
+    media::MediaConfig media = defaultMediaConfig();
+    std::string dtmf;                        ///< --dtmf DIGITS, sent --dtmf-after S after the answer
+    double dtmfAfter = 1.0;                  ///< --dtmf-after S
+    std::optional<double> holdAfter;         ///< --hold-after S: hold S s after the answer
+    std::optional<double> resumeAfter;       ///< --resume-after S: resume S s after the hold
+    std::vector<std::string> reinviteCodecs; ///< --reinvite-codecs LIST: --reinvite-after changes codecs
+    int repeat = 1;                          ///< --repeat N: place --call N times, one after the other
+    QString statsJson;                       ///< --stats-json FILE: per-call stream figures at hang-up
+
+    static media::MediaConfig defaultMediaConfig();
 };
 
 /// Parses the phone options; on a bad flag returns nullopt and sets *error to a clear message.
