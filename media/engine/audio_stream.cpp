@@ -204,9 +204,14 @@ void AudioStream::apply(const StreamPlan& plan, TimePoint now)
 
 void AudioStream::maybeStarted()
 {
-    if (started_ || !planned_ || !keyed() || !encoder_) return;
+    if (!planned_ || !keyed() || !encoder_) return;
+    // Announced again when a re-offer changed the codec or the far address.
+    const std::string remote = toString(rtpLatch_->destination());
+    const std::string now = stats_.codec + " " + remote;
+    if (started_ && now == announced_) return;
     started_ = true;
-    events_->push(MediaStarted{id_, stats_.codec, toString(rtpLatch_->destination())});
+    announced_ = now;
+    events_->push(MediaStarted{id_, stats_.codec, remote});
 }
 
 void AudioStream::tick(TimePoint frameTime, TimePoint now)

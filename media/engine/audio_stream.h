@@ -109,6 +109,7 @@ private:
     StreamPlan plan_;
     bool planned_ = false;
     bool started_ = false;
+    std::string announced_; ///< codec and destination of the last MediaStarted (re-sent on change)
     bool sourceDone_ = false;
     std::vector<std::int16_t> deviceIn_;
     std::vector<std::int16_t> echoOut_;

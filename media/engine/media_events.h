@@ -24,7 +24,8 @@ enum class HoldState { Invalid, None, Local, Remote, Both };
 /// "none", "local", "remote", "both".
 std::string_view toString(HoldState state);
 
-/// The stream's pipeline runs (SRTP keyed when required) and sends to `remote`.
+/// The stream's pipeline runs (SRTP keyed when required) and sends to `remote`; sent again when a
+/// re-offer changes the codec or the remote address.
 struct MediaStarted {
     std::string stream;
     std::string codec;

@@ -441,7 +441,7 @@ void Phone::onTerminated(const sip::CallStateChanged& e)
         }
         if (!failed_ && !stopping_ && dialed_ < o_.repeat) {
             outgoing_ = 0;
-            QTimer::singleShot(20, this, [this] { dialOnce(); });
+            QTimer::singleShot(20 + static_cast<int>(o_.repeatPause * 1000), this, [this] { dialOnce(); });
         } else {
             outgoingDone_ = true;
         }

@@ -86,6 +86,7 @@ QString phoneUsage()
         "  --resume-after S       resume it S seconds after the hold\n"
         "  --reinvite-codecs LIST with --reinvite-after: the re-INVITE offers these codecs\n"
         "  --repeat N             place --call N times, each after the previous one ended\n"
+        "  --repeat-pause S       wait S seconds between those calls (default 0)\n"
         "  --stats-json FILE      write each call's per-stream figures to FILE when it ends\n");
 }
 
@@ -274,6 +275,11 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
                         QStringLiteral("--dtmf '%1': '%2' is not a DTMF digit (0-9 * # A-D)").arg(v, c));
             }
             o.dtmf = v.toUpper().toStdString();
+        } else if (flag == QLatin1String("--repeat-pause")) {
+            if (!value(&v)) return fail(QStringLiteral("--repeat-pause needs seconds"));
+            auto s = seconds(v);
+            if (!s) return fail(QStringLiteral("--repeat-pause needs seconds, got '%1'").arg(v));
+            o.repeatPause = *s;
         } else if (flag == QLatin1String("--dtmf-after") || flag == QLatin1String("--hold-after") ||
                    flag == QLatin1String("--resume-after")) {
             if (!value(&v)) return fail(QStringLiteral("%1 needs seconds").arg(flag));

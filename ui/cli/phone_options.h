@@ -56,6 +56,7 @@ struct PhoneOptions {
     std::optional<double> resumeAfter;       ///< --resume-after S: resume S s after the hold
     std::vector<std::string> reinviteCodecs; ///< --reinvite-codecs LIST: --reinvite-after changes codecs
     int repeat = 1;                          ///< --repeat N: place --call N times, one after the other
+    double repeatPause = 0;                  ///< --repeat-pause S: wait S seconds between the repeated calls
     QString statsJson;                       ///< --stats-json FILE: per-call stream figures at hang-up
 
     static media::MediaConfig defaultMediaConfig();
