@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages vphone needs, and nothing when all are present.
 #   scripts/install-deps.sh            build + test dependencies
-#   scripts/install-deps.sh --bench    also the SIP stacks the parse benchmark compares against
+#   scripts/install-deps.sh --bench    also the SIP stacks the parse benchmark compares against,
+#                                      and baresip + JACK for the mouth-to-ear comparison
 #   scripts/install-deps.sh --peers    also the interop peers (SIPp, Kamailio, baresip, ...)
 set -euo pipefail
 
@@ -15,7 +16,7 @@ build_pkgs=(
   libsrtp2-dev libssl-dev libopus-dev libgtest-dev googletest libbenchmark-dev
   libspeexdsp-dev pulseaudio
 )
-bench_pkgs=(libosip2-dev libsofia-sip-ua-dev libbellesip-dev libre-dev)
+bench_pkgs=(libosip2-dev libsofia-sip-ua-dev libbellesip-dev libre-dev baresip-core jackd2 libjack-jackd2-dev)
 peer_pkgs=(sip-tester baresip-core kamailio kamailio-tls-modules sipsak dnsmasq sipvicious)
 
 want=("${build_pkgs[@]}")

@@ -465,8 +465,10 @@ void AudioStream::publish(TimePoint now)
         concealedBase_ + (jitter_ ? static_cast<std::uint64_t>(jitter_->stats().concealed.count()) : 0);
     s.jitterBufferMs = jitter_ ? static_cast<double>(jitter_->stats().currentDelay.count()) / 1000.0 : 0.0;
     s.srtpSuite = srtp_ ? std::optional<SrtpSuite>(srtp_->suite()) : std::nullopt;
-    s.srtpAuthFailures = authFailBase_ + (srtp_ ? srtp_->drops(SrtpStatus::AuthFail) : 0);
-    s.srtpReplays = replayBase_ + (srtp_ ? srtp_->drops(SrtpStatus::ReplayFail) : 0);
+    s.srtpAuthFailures = authFailBase_ + (srtp_ ? srtp_->drops(SrtpStatus::AuthFail) : 0) +
+                         (srtcp_ ? srtcp_->drops(SrtpStatus::AuthFail) : 0);
+    s.srtpReplays = replayBase_ + (srtp_ ? srtp_->drops(SrtpStatus::ReplayFail) : 0) +
+                    (srtcp_ ? srtcp_->drops(SrtpStatus::ReplayFail) : 0);
     if (rtp_) {
         for (std::size_t e = 1; e < static_cast<std::size_t>(RtpError::Count); ++e)
             s.malformed += rtp_->rtpErrors()[e];

@@ -80,9 +80,13 @@ private:
     void onDatagram(bool rtcpPort, std::span<std::uint8_t> data, std::size_t size, const MediaAddress& from,
                     TimePoint now);
     void handleRtp(std::span<std::uint8_t> buffer, std::size_t size, const MediaAddress& from, TimePoint now);
-    void handleRtcp(std::span<std::uint8_t> buffer, std::size_t size, TimePoint now);
-    void handleDtls(std::span<const std::uint8_t> datagram, const MediaAddress& from, TimePoint now);
+    void handleRtcp(bool rtcpPort, std::span<std::uint8_t> buffer, std::size_t size, TimePoint now);
+    void handleDtls(bool rtcpPort, std::span<const std::uint8_t> datagram, TimePoint now);
     void afterDtls(TimePoint now);
+    void afterDtlsRtcp(TimePoint now);
+    /// The SRTP session that protects RTCP: the RTCP port's own DTLS association without
+    /// rtcp-mux (RFC 5764 §4.1), the RTP one otherwise.
+    SrtpSession* rtcpSrtp(bool rtcpPort);
     void flushRtcp(TimePoint now);
     void drainRtpEvents();
     void setSrtp(std::optional<SrtpSession> session);
@@ -162,6 +166,12 @@ private:
     std::optional<TimePoint> dtlsDeadline_;
     std::deque<std::vector<std::uint8_t>> earlyDtls_;
     bool dtlsReported_ = false;
+    // RFC 5764 §4.1: without rtcp-mux the RTCP port runs its own DTLS handshake, keying SRTCP.
+    std::unique_ptr<DtlsSrtpSession> dtlsRtcp_;
+    std::optional<SrtpSession> srtcp_;
+    std::optional<TimePoint> dtlsRtcpDeadline_;
+    std::deque<std::vector<std::uint8_t>> earlyDtlsRtcp_;
+    bool dtlsRtcpReported_ = false;
     std::uint64_t authFailBase_ = 0;
     std::uint64_t replayBase_ = 0;
 };

@@ -5,8 +5,9 @@
 // and the peer's fingerprint stay the same, and restarted otherwise. A DTLS server can get the
 // ClientHello before the answer that names the client's fingerprint has been applied, so a
 // few early DTLS datagrams wait for the session. Until SRTP is keyed nothing is sent and
-// every RTP/RTCP datagram is dropped (counted as unexpected). Without rtcp-mux, SRTCP on the
-// RTCP port uses the keys of the RTP association (one DTLS handshake per stream).
+// every RTP/RTCP datagram is dropped (counted as unexpected). Without rtcp-mux the RTCP port
+// runs a second DTLS handshake (RFC 5764 §4.1: one association per component) whose keys
+// protect SRTCP; until it completes RTCP is neither sent nor accepted, RTP flows regardless.
 #include "audio_stream.h"
 
 #include <strings.h>
@@ -41,10 +42,14 @@ void AudioStream::applySecurity(const StreamPlan& plan, TimePoint now)
         setSrtp(std::nullopt);
         sdesKeys_.reset();
         dtls_.reset();
+        dtlsRtcp_.reset();
+        srtcp_.reset();
         dtlsPeer_.clear();
         break;
     case sdp::SrtpMode::Sdes: {
         dtls_.reset();
+        dtlsRtcp_.reset();
+        srtcp_.reset();
         dtlsPeer_.clear();
         if (!plan.sdesKeys) {
             error("SDES-SRTP negotiated without keys");
@@ -66,12 +71,16 @@ void AudioStream::applySecurity(const StreamPlan& plan, TimePoint now)
         sdesKeys_.reset();
         const std::string peer =
             std::to_string(static_cast<int>(plan.dtlsRole)) + " " + plan.remoteFingerprint;
-        if (dtls_ && peer == dtlsPeer_) break;
-        setSrtp(std::nullopt);
-        dtlsReported_ = false;
-        started_ = false;
+        const bool restart = !(dtls_ && peer == dtlsPeer_);
+        if (restart) {
+            setSrtp(std::nullopt);
+            dtlsReported_ = false;
+            started_ = false;
+            dtlsRtcp_.reset();
+        }
         if (plan.dtlsRole == DtlsRole::Invalid || !plan.certificate) {
             dtls_.reset();
+            dtlsRtcp_.reset();
             error("DTLS-SRTP: no role or certificate");
             break;
         }
@@ -80,14 +89,30 @@ void AudioStream::applySecurity(const StreamPlan& plan, TimePoint now)
         dc.certificate = plan.certificate;
         dc.remoteFingerprint = plan.remoteFingerprint;
         if (!plan.dtlsSuites.empty()) dc.suites = plan.dtlsSuites;
-        dtls_ = std::make_unique<DtlsSrtpSession>(dc);
-        dtlsPeer_ = peer;
-        dtls_->start();
-        while (!earlyDtls_.empty()) {
-            dtls_->receive(earlyDtls_.front());
-            earlyDtls_.pop_front();
+        if (restart) {
+            dtls_ = std::make_unique<DtlsSrtpSession>(dc);
+            dtlsPeer_ = peer;
+            dtls_->start();
+            while (!earlyDtls_.empty()) {
+                dtls_->receive(earlyDtls_.front());
+                earlyDtls_.pop_front();
+            }
+            afterDtls(now);
         }
-        afterDtls(now);
+        if (plan.rtcpMux) {
+            dtlsRtcp_.reset();
+            srtcp_.reset();
+        } else if (!dtlsRtcp_) {
+            srtcp_.reset();
+            dtlsRtcpReported_ = false;
+            dtlsRtcp_ = std::make_unique<DtlsSrtpSession>(dc);
+            dtlsRtcp_->start();
+            while (!earlyDtlsRtcp_.empty()) {
+                dtlsRtcp_->receive(earlyDtlsRtcp_.front());
+                earlyDtlsRtcp_.pop_front();
+            }
+            afterDtlsRtcp(now);
+        }
         break;
     }
     }
@@ -124,8 +149,10 @@ void AudioStream::onDatagram(bool rtcpPort, std::span<std::uint8_t> data, std::s
     const DatagramKind kind = classifyDatagram(datagram);
     if (rtcpPort) {
         if (kind == DatagramKind::Rtcp || kind == DatagramKind::Rtp) {
-            handleRtcp(data, size, now);
+            handleRtcp(true, data, size, now);
             if (rtcpLatch_) rtcpLatch_->onValidPacket(from);
+        } else if (kind == DatagramKind::Dtls) {
+            handleDtls(true, datagram, now);
         } else {
             ++stats_.malformed;
         }
@@ -133,8 +160,8 @@ void AudioStream::onDatagram(bool rtcpPort, std::span<std::uint8_t> data, std::s
     }
     switch (kind) {
     case DatagramKind::Rtp: handleRtp(data, size, from, now); break;
-    case DatagramKind::Rtcp: handleRtcp(data, size, now); break;
-    case DatagramKind::Dtls: handleDtls(datagram, from, now); break;
+    case DatagramKind::Rtcp: handleRtcp(false, data, size, now); break;
+    case DatagramKind::Dtls: handleDtls(false, datagram, now); break;
     case DatagramKind::Stun: ++stats_.unexpected; break; // no ICE yet
     case DatagramKind::Invalid: ++stats_.malformed; break;
     }
@@ -192,15 +219,22 @@ void AudioStream::handleRtp(std::span<std::uint8_t> buffer, std::size_t size, co
     ++stats_.unexpected; // a payload type we never agreed on
 }
 
-void AudioStream::handleRtcp(std::span<std::uint8_t> buffer, std::size_t size, TimePoint now)
+SrtpSession* AudioStream::rtcpSrtp(bool rtcpPort)
+{
+    if (rtcpPort && plan_.srtp == sdp::SrtpMode::Dtls && !plan_.rtcpMux) return srtcp_ ? &*srtcp_ : nullptr;
+    return srtp_ ? &*srtp_ : nullptr;
+}
+
+void AudioStream::handleRtcp(bool rtcpPort, std::span<std::uint8_t> buffer, std::size_t size, TimePoint now)
 {
     if (!planned_ || !rtp_) return;
     if (secure()) {
-        if (!srtp_) {
+        SrtpSession* srtp = rtcpSrtp(rtcpPort);
+        if (!srtp) {
             ++stats_.unexpected;
             return;
         }
-        if (const auto status = srtp_->unprotectRtcp(buffer, size); status != SrtpStatus::Ok) {
+        if (const auto status = srtp->unprotectRtcp(buffer, size); status != SrtpStatus::Ok) {
             if (status != SrtpStatus::AuthFail && status != SrtpStatus::ReplayFail) ++stats_.malformed;
             return;
         }
@@ -211,11 +245,20 @@ void AudioStream::handleRtcp(std::span<std::uint8_t> buffer, std::size_t size, T
     drainRtpEvents();
 }
 
-void AudioStream::handleDtls(std::span<const std::uint8_t> datagram, const MediaAddress& from, TimePoint now)
+void AudioStream::handleDtls(bool rtcpPort, std::span<const std::uint8_t> datagram, TimePoint now)
 {
-    (void)from;
-    if (planned_ && plan_.srtp != sdp::SrtpMode::Dtls) {
+    if (planned_ && (plan_.srtp != sdp::SrtpMode::Dtls || (rtcpPort && plan_.rtcpMux))) {
         ++stats_.unexpected;
+        return;
+    }
+    if (rtcpPort) {
+        if (!dtlsRtcp_) {
+            if (earlyDtlsRtcp_.size() < kMaxEarlyDtls)
+                earlyDtlsRtcp_.emplace_back(datagram.begin(), datagram.end());
+            return;
+        }
+        dtlsRtcp_->receive(datagram);
+        afterDtlsRtcp(now);
         return;
     }
     if (!dtls_) {
@@ -253,6 +296,29 @@ void AudioStream::afterDtls(TimePoint now)
     }
 }
 
+void AudioStream::afterDtlsRtcp(TimePoint now)
+{
+    if (!dtlsRtcp_) return;
+    while (auto out = dtlsRtcp_->pollTransmit()) {
+        if (rtcpLatch_) activeSockets().rtcp.sendTo(*out, rtcpLatch_->destination());
+    }
+    const auto t = dtlsRtcp_->timeout();
+    dtlsRtcpDeadline_ = t ? std::optional<TimePoint>(now + *t) : std::nullopt;
+    if (dtlsRtcpReported_) return;
+    if (dtlsRtcp_->state() == DtlsState::Connected) {
+        dtlsRtcpReported_ = true;
+        std::string why;
+        auto keys = dtlsRtcp_->srtpKeys();
+        if (keys) srtcp_ = SrtpSession::create(*keys, &why);
+        if (!srtcp_)
+            error("SRTCP keys from the RTCP port's DTLS refused: " + (why.empty() ? "no keys" : why));
+    } else if (dtlsRtcp_->state() == DtlsState::Failed) {
+        // RTP is keyed by its own handshake and keeps flowing; only the reports are lost.
+        dtlsRtcpReported_ = true;
+        error("DTLS on the RTCP port failed (no RTCP reports): " + dtlsRtcp_->error());
+    }
+}
+
 void AudioStream::flushRtcp(TimePoint now)
 {
     (void)now;
@@ -261,7 +327,9 @@ void AudioStream::flushRtcp(TimePoint now)
         if (compound->size() + kSrtpMaxTrailer > packet_.size()) continue;
         std::copy(compound->begin(), compound->end(), packet_.begin());
         std::size_t length = compound->size();
-        if (srtp_ && srtp_->protectRtcp(packet_, length) != SrtpStatus::Ok) continue;
+        SrtpSession* srtp = rtcpSrtp(!plan_.rtcpMux);
+        if (secure() && !srtp) continue; // the RTCP port's handshake is not done yet
+        if (srtp && srtp->protectRtcp(packet_, length) != SrtpStatus::Ok) continue;
         const auto bytes = std::span<const std::uint8_t>(packet_.data(), length);
         if (plan_.rtcpMux) {
             activeSockets().rtp.sendTo(bytes, rtpLatch_->destination());
@@ -277,6 +345,7 @@ std::optional<TimePoint> AudioStream::nextDeadline() const
     std::optional<TimePoint> at;
     if (rtp_ && planned_) at = rtp_->nextTimeout();
     if (dtlsDeadline_ && (!at || *dtlsDeadline_ < *at)) at = dtlsDeadline_;
+    if (dtlsRtcp_ && dtlsRtcpDeadline_ && (!at || *dtlsRtcpDeadline_ < *at)) at = dtlsRtcpDeadline_;
     return at;
 }
 
@@ -291,6 +360,10 @@ void AudioStream::onTimeout(TimePoint now)
         dtls_->onTimeout();
         afterDtls(now);
     }
+    if (dtlsRtcp_ && dtlsRtcpDeadline_ && now >= *dtlsRtcpDeadline_) {
+        dtlsRtcp_->onTimeout();
+        afterDtlsRtcp(now);
+    }
 }
 
 void AudioStream::stop(TimePoint now)
@@ -303,6 +376,12 @@ void AudioStream::stop(TimePoint now)
         dtls_->close();
         while (auto out = dtls_->pollTransmit()) {
             if (rtpLatch_) activeSockets().rtp.sendTo(*out, rtpLatch_->destination());
+        }
+    }
+    if (dtlsRtcp_) {
+        dtlsRtcp_->close();
+        while (auto out = dtlsRtcp_->pollTransmit()) {
+            if (rtcpLatch_) activeSockets().rtcp.sendTo(*out, rtcpLatch_->destination());
         }
     }
     if (sink_) sink_->close();

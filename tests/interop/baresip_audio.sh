@@ -16,10 +16,9 @@
 #  4. through Kamailio (registrar + proxy with digest auth, config in kamailio/), Opus, SDES-SRTP
 #     mandatory: alice (vphone-cli) calls carol (baresip, registered); carol calls bob (vphone-cli,
 #     registered).
-# Not asserted: RTCP. baresip 1.0 answers/offers without a=rtcp-mux; on DTLS-SRTP calls it runs a
-# second DTLS handshake on the RTCP port, which vphone-cli does not serve (it keys SRTCP from the
-# RTP association), so no RTCP gets through either way there. On SDES calls baresip's first RTCP
-# APP "PING" goes out in plaintext and vphone-cli counts it as malformed.
+# RTCP: baresip 1.0 answers/offers without a=rtcp-mux, so on DTLS-SRTP calls the RTCP port runs its
+# own DTLS handshake (RFC 5764 §4.1) keying SRTCP; every case asserts SRTCP reports arrived. On SDES
+# calls baresip's first RTCP APP "PING" goes out in plaintext and vphone-cli counts it as malformed.
 # usage: baresip_audio.sh VPHONE_CLI [VPHONE_TONE_CHECK]
 CLI=$(realpath "$1")
 TONE_CHECK=$(realpath "${2:-$(dirname "$CLI")/../../media/device/vphone-tone-check}")
@@ -83,9 +82,11 @@ calls = json.load(open(path))["calls"]
 s = calls[0]["streams"][0]
 print("       stats: codec=%s srtp=%s sent=%d received=%d lost=%d auth_failures=%d" % (
     s["codec"], s["srtp"], s["packets_sent"], s["packets_received"], s["lost"], s["srtp_auth_failures"]))
+print("       rtcp received %d, sent %d, malformed %d" % (s["rtcp_received"], s["rtcp_sent"], s["malformed"]))
 ok = (len(calls) == 1 and s["type"] == "audio" and s["codec"] == codec and s["srtp"] is not None
       and s["srtp"]["suite"] == suite and s["srtp"]["keying"] == keying
-      and s["packets_sent"] > 100 and s["packets_received"] > 100 and s["srtp_auth_failures"] == 0)
+      and s["packets_sent"] > 100 and s["packets_received"] > 100 and s["srtp_auth_failures"] == 0
+      and s["rtcp_received"] >= 1)
 sys.exit(0 if ok else 1)
 PY
 }
