@@ -43,9 +43,6 @@ baresip_dir() {
     -e "s|@DIR@|$WORK/$1|g" "$HERE/baresip-audio/config" >"$WORK/$1/config"
   echo "$4" >"$WORK/$1/accounts"
 }
-# baresip_has NAME PATTERN: baresip's log (colour escapes removed) holds the pattern (no grep -q:
-# with pipefail, sed killed by SIGPIPE on a long log would make the pipeline fail)
-baresip_has() { sed 's/\x1b\[[0-9;]*m//g' "$WORK/$1.log" | grep -- "$2" >/dev/null; }
 baresip_wait() { # NAME PATTERN SECONDS
   for _ in $(seq $(($3 * 10))); do baresip_has "$1" "$2" && return 0; sleep 0.1; done
   return 1

@@ -27,8 +27,6 @@ sent_count() {
     n==1{ok=(dir=="send" && index($0, st)==1); n=2; next}
     n==2 && /^CSeq:/{sub(/\r$/, ""); if (ok && $3==m) c++; n=0} END{print c+0}' "$1"
 }
-# baresip_has NAME PATTERN: baresip's log (colour escapes removed) holds the pattern
-baresip_has() { sed 's/\x1b\[[0-9;]*m//g' "$WORK/$1.log" | grep -q -- "$2"; }
 
 echo "== vphone-cli calls baresip (auto-answer)"
 baresip_dir carol 5186 10850-10869 "<sip:carol@127.0.0.1:5186>;regint=0;answermode=auto"

@@ -37,8 +37,6 @@ tls_up() { # bounded: about 10 s
 }
 check "Kamailio is up (UDP and TLS on $DOMAIN)" tls_up
 
-# baresip_has NAME PATTERN: baresip's log (colour escapes removed) holds the pattern
-baresip_has() { sed 's/\x1b\[[0-9;]*m//g' "$WORK/$1.log" | grep -q -- "$2"; }
 baresip_wait() { # NAME PATTERN SECONDS
   for _ in $(seq $(($3 * 10))); do baresip_has "$1" "$2" && return 0; sleep 0.1; done
   return 1

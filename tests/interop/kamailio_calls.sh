@@ -49,8 +49,6 @@ wait_exit() {
   for _ in $(seq $(($2 * 10))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
   return 1
 }
-# baresip_has NAME PATTERN: baresip's log (colour escapes removed) holds the pattern
-baresip_has() { sed 's/\x1b\[[0-9;]*m//g' "$WORK/$1.log" | grep -q -- "$2"; }
 # stop_phone NAME: SIGTERM, then the exit code (it hangs up and unregisters first)
 stop_phone() {
   local pid_var="PID_${1//-/_}"

@@ -56,3 +56,8 @@ finish() {
   echo "$((CHECKS - FAILS)) passed, $FAILS failed"
   [ "$FAILS" -eq 0 ]
 }
+
+# baresip_has NAME PATTERN: $WORK/NAME.log (baresip's, colour escapes removed) holds the pattern.
+# No grep -q: it would stop reading early, and with pipefail the SIGPIPE killing sed on a long
+# log would make the pipeline fail although the line is there.
+baresip_has() { sed 's/\x1b\[[0-9;]*m//g' "$WORK/$1.log" | grep -- "$2" >/dev/null; }
