@@ -269,8 +269,12 @@ PlayoutFrame JitterBuffer::pop(TimePoint now)
         return f;
     }
     unsigned dropped = 0;
-    if (d > targetUs_ + frameUs_ && holds(nextSeq_) && slot(nextSeq_).ts <= playoutTs_ + frameSamples_ / 2 &&
-        nextHeld(nextSeq_ + 1) && (!lastDrop_ || now - *lastDrop_ >= config_.shrinkInterval)) {
+    // Shrink above target + 3/4 frame: dropping a frame then leaves the delay at least 1/4 frame
+    // above the grow threshold (target - 1/2 frame), so timing noise cannot make it oscillate,
+    // while the delay settles within 3/4 frame of the target instead of a whole frame above it.
+    if (d > targetUs_ + frameUs_ * 3 / 4 && holds(nextSeq_) &&
+        slot(nextSeq_).ts <= playoutTs_ + frameSamples_ / 2 && nextHeld(nextSeq_ + 1) &&
+        (!lastDrop_ || now - *lastDrop_ >= config_.shrinkInterval)) {
         // Shrink: drop one buffered speech frame (another one is ready to take its place).
         Slot& s = slot(nextSeq_);
         s.state = SlotState::Dropped;
@@ -308,7 +312,8 @@ PlayoutFrame JitterBuffer::emitFrame(TimePoint now)
         // frame when the delay is above target: shrinking in silence is inaudible.
         f.kind = PlayoutFrame::Kind::Silence;
         playoutTs_ += frameSamples_;
-        if (delayUs(now) > targetUs_ + frameUs_) playoutTs_ = std::min(playoutTs_ + frameSamples_, s.ts);
+        if (delayUs(now) > targetUs_ + frameUs_ * 3 / 4)
+            playoutTs_ = std::min(playoutTs_ + frameSamples_, s.ts);
         return f;
     }
     f.kind = PlayoutFrame::Kind::Conceal;
