@@ -245,6 +245,17 @@ Result<Answer> OfferAnswerSession::receiveOffer(const SessionDescription& offer,
             n.localSetup = theirs == Setup::Active     ? Setup::Passive
                            : theirs == Setup::HoldConn ? Setup::HoldConn
                                                        : Setup::Active;
+            // RFC 8842 §5.3 (and JSEP §5.3.1): a re-offer with actpass for the association in
+            // place (same m-line, same peer certificate) is answered with the role we already
+            // have, so hold or a codec change does not restart the DTLS handshake.
+            if (theirs == Setup::ActPass && negotiated_) {
+                for (const auto& previous : negotiated_->streams) {
+                    if (previous.index == i && previous.enabled && previous.srtp == SrtpMode::Dtls &&
+                        previous.remoteFingerprint == keying.fingerprint &&
+                        (previous.localSetup == Setup::Active || previous.localSetup == Setup::Passive))
+                        n.localSetup = previous.localSetup;
+                }
+            }
             n.remoteFingerprint = keying.fingerprint;
             m.add("setup", std::string(toString(n.localSetup)));
             m.add("fingerprint", toString(*local.fingerprint));

@@ -3,7 +3,8 @@
 # 5480-5499, RTP 11200-11299). Each side sends its own tone; vphone-tone-check asserts the far
 # side's frequency fills at least 90 % of the recording, and --stats-json shows codec and SRTP.
 #  1. Opus, SRTP by default (optional policy: SDES keys offered, taken by the peer);
-#  2. PCMU with SRTP mandatory keyed by DTLS-SRTP on both sides;
+#  2. PCMU with SRTP mandatory keyed by DTLS-SRTP on both sides; a DTLS call the callee holds
+#     and resumes keeps its association (one handshake per side, RFC 8842 roles kept);
 #  3. DTMF digits received exactly, hold and resume by re-INVITE (the far end shows "remote"),
 #     and a re-INVITE that changes the codec from Opus to PCMU;
 #  4. a callee that demands SRTP refuses a caller that has it off, with 488 and a reason.
@@ -76,6 +77,16 @@ for side in alice2 bob2; do
 done
 check "the certificate was made once, key private (0600)" \
   test "$(stat -c %a "$WORK/data/vphone/dtls/dtls-key.pem" 2>/dev/null)" = 600
+
+echo "== DTLS-SRTP: the callee holds and resumes; the association (and its roles) survives"
+callee bob5 5496 11240-11259 --audio-source tone:1000 --keying dtls --hold-after 1 --resume-after 1
+caller alice5 5498 11260-11279 5496 --audio-source tone:600 --keying dtls
+check "the call succeeds (exit 0)" test $? -eq 0
+stop_callee bob5
+check "bob held and resumed" test "$(grep -o '"kind":"hold","state":"[a-z]*"' "$WORK/bob5.log" | cut -d'"' -f8 | tr '\n' ' ')" = "local none "
+check "one DTLS handshake on alice's side" test "$(grep -c '"kind":"dtls","state":"connected"' "$WORK/alice5.log")" -eq 1
+check "one DTLS handshake on bob's side" test "$(grep -c '"kind":"dtls","state":"connected"' "$WORK/bob5.log")" -eq 1
+check "alice hears bob's 1000 Hz throughout (he sends while holding)" tone "$WORK/alice5.wav" 1000
 
 echo "== DTMF, hold/resume, codec change by re-INVITE"
 callee bob3 5488 11280-11289 --audio-source tone:880

@@ -246,6 +246,33 @@ TEST(SdpSrtp, DtlsMandatoryNegotiatesRolesAndFingerprints)
         "fingerprint");
 }
 
+TEST(SdpSrtp, DtlsReOfferFromTheOtherSideKeepsTheRolesOfTheAssociation)
+{
+    OfferAnswerSession alice("1"), bob("2");
+    const auto a = dtlsPhone("127.0.0.1", 4000, SrtpPolicy::Mandatory, kFpA);
+    const auto b = dtlsPhone("127.0.0.2", 5000, SrtpPolicy::Mandatory, kFpB);
+    auto first = exchange(alice, a, bob, b);
+    ASSERT_TRUE(first.ok) << first.error;
+    ASSERT_EQ(first.offerer.streams[0].localSetup, Setup::Passive); // alice: DTLS server
+
+    // Bob (the client) re-offers actpass, e.g. to hold: alice answers passive again, so the
+    // association and its keys stay (RFC 8842 §5.3), and bob stays active.
+    auto hold = b;
+    hold.streams[0].direction = Direction::SendOnly;
+    auto again = exchange(bob, hold, alice, a);
+    ASSERT_TRUE(again.ok) << again.error;
+    EXPECT_EQ(again.offer.setupFor(again.offer.media[0]), Setup::ActPass);
+    EXPECT_EQ(again.answer.setupFor(again.answer.media[0]), Setup::Passive);
+    EXPECT_EQ(again.answerer.streams[0].localSetup, Setup::Passive);
+    EXPECT_EQ(again.offerer.streams[0].localSetup, Setup::Active);
+
+    // A new certificate on bob's side is a new association: alice takes the usual active role.
+    auto rekeyed = dtlsPhone("127.0.0.2", 5000, SrtpPolicy::Mandatory, kFpA);
+    auto fresh = exchange(bob, rekeyed, alice, a);
+    ASSERT_TRUE(fresh.ok) << fresh.error;
+    EXPECT_EQ(fresh.answerer.streams[0].localSetup, Setup::Active);
+}
+
 TEST(SdpSrtp, DtlsAnswererIsPassiveWhenTheOfferSaysActive)
 {
     auto offer = parsed("v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
