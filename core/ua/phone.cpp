@@ -68,6 +68,11 @@ Account::RegistrationState toFacade(sip::RegistrationState s)
 Phone::Phone(QObject* parent) : QObject(parent), driver_(std::make_unique<UaDriver>())
 {
     connectDriver();
+    // RFC 3264 §8: the peer's re-offers are the provider's to answer or refuse (488 + Warning).
+    driver_->setOfferAnswerer([this](sip::CallHandle call, std::string_view offer) {
+        SdpResult ours = remoteOffer(call, std::string(offer));
+        return sip::OfferReply{ours.status, std::move(ours.sdp), std::move(ours.reason)};
+    });
 }
 
 Phone::~Phone()
@@ -76,7 +81,10 @@ Phone::~Phone()
     // (best effort: nobody retransmits them once we are gone).
     driver_->disconnect(this);
     for (Call* c : std::as_const(calls_)) {
-        if (c->handle_ != 0) driver_->hangUp(c->handle_);
+        if (c->handle_ != 0) {
+            driver_->hangUp(c->handle_);
+            provider().ended(*c); // its media stops with it
+        }
         c->handle_ = 0;
         c->phone_ = nullptr;
     }
@@ -278,18 +286,24 @@ Call* Phone::call(const QString& uri, Account* account)
     if (!account && !accounts_.isEmpty()) account = accounts_.first();
     auto* c = new Call(this, Call::Direction::Outgoing, shown(*target), QString(), account);
     c->state_ = Call::State::Calling;
-    c->localSdp_ = provider().offer(*c, SessionDescriptionProvider::Purpose::Initial);
     calls_.append(c);
+    SdpResult offer = provider().offer(*c, SessionDescriptionProvider::Purpose::Initial);
+    if (!offer.ok() || offer.sdp.empty()) {
+        // No INVITE without an offer (we always make one): the call ends before it begins.
+        emit callsChanged();
+        const QString why =
+            offer.reason.empty() ? QStringLiteral("no session description to offer") : fromStd(offer.reason);
+        endCall(c, 0, why, 0);
+        return c;
+    }
+    c->localSdp_ = std::move(offer.sdp);
     commandRunning_ = true;
     const auto handle = driver_->call(*target, c->localSdp_, account ? account->id_ : 0);
     commandRunning_ = false;
     c->handle_ = handle;
     if (handle != 0) callByHandle_.insert(handle, c);
     emit callsChanged();
-    if (handle == 0) {
-        c->setState(Call::State::Ended, 0, QStringLiteral("the engine refused the call"));
-        provider().ended(*c);
-    }
+    if (handle == 0) endCall(c, 0, QStringLiteral("the engine refused the call"), 0);
     replayEarly(handle);
     return c;
 }

@@ -11,7 +11,11 @@
 // may drop one earlier with removeCall(). Events for a handle the driver reports before its
 // command returned (an at-once failure) are held and replayed once the handle is known.
 // Nothing of core/sip is visible here: configuration is AccountSettings and plain Qt types,
-// and SDP stays behind SessionDescriptionProvider (PlaceholderSession until media exists).
+// and SDP stays behind SessionDescriptionProvider (PlaceholderSession unless the application
+// installs one, e.g. ui/common's MediaSessionProvider): the provider makes our offers and
+// answers, the peer's re-INVITE/UPDATE offers reach it through the driver's offer answerer, and
+// its refusals decide: an incoming call it cannot answer is rejected with its status, an
+// outgoing call it cannot offer for ends at once (no INVITE), an unusable answer hangs up.
 #pragma once
 
 #include "ua/account.h"
@@ -74,8 +78,9 @@ public:
     Q_INVOKABLE void removeCall(vphone::ua::Call* call);
 
     // C++ configuration, before start().
-    /// Installs the media hook (not owned; must outlive the Phone's calls). Null restores the
-    /// placeholder.
+    /// Installs the media hook (not owned; must outlive the Phone, which tells it about the
+    /// calls still up when destroyed). Null restores the placeholder. Set it before start()
+    /// or between calls: a call's descriptions all come from one provider.
     void setSessionDescriptionProvider(SessionDescriptionProvider* provider) { provider_ = provider; }
     /// RFC 3261 §17 timers T1, T2, T4 (defaults 500 ms, 4 s, 5 s); tests shorten them.
     void setTransactionTimers(std::chrono::milliseconds t1, std::chrono::milliseconds t2,
@@ -124,6 +129,14 @@ private:
     void callEvent(std::uint64_t handle, int state, int code, const QString& reason, const std::string& sdp);
     void modifiedEvent(std::uint64_t handle, bool local, int code, const QString& reason,
                        const std::string& sdp);
+    /// The peer's re-INVITE/UPDATE offer in a call (the driver's offer answerer): our answer.
+    SdpResult remoteOffer(std::uint64_t handle, const std::string& offer);
+    /// Tells the provider the call's descriptions are in force; when it finds them unusable the
+    /// call ends (hung up, its reason the provider's) and false comes back.
+    bool agree(Call* call);
+    /// Ends a call from our side at once, showing `code` and `reason`: the driver rejects it
+    /// with `rejectCode` (an unanswered incoming call) or, when that is 0, hangs it up.
+    void endCall(Call* call, int code, const QString& reason, int rejectCode);
     void messageResultEvent(std::uint64_t handle, int code, const QString& reason);
     /// The driver ended a call: forget its handle so no command reaches the dropped dialog.
     void callEnded(Call* call);

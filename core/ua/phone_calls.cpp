@@ -14,6 +14,13 @@ namespace {
 
 using Purpose = SessionDescriptionProvider::Purpose;
 
+/// A provider's refusal as the user reads it.
+QString refusalText(const SdpResult& result, const char* otherwise)
+{
+    if (result.reason.empty()) return QString::fromLatin1(otherwise);
+    return QString::fromStdString(result.reason);
+}
+
 QString stateText(Call::State s)
 {
     return QString::fromLatin1(QMetaEnum::fromType<Call::State>().valueToKey(static_cast<int>(s)));
@@ -47,8 +54,15 @@ void Phone::answer(Call* call)
         return;
     }
     // An INVITE without an offer gets ours in the 200 (RFC 3264 §2; the ACK answers).
-    call->localSdp_ = call->remoteSdp_.empty() ? provider().offer(*call, Purpose::Initial)
-                                               : provider().answer(*call, call->remoteSdp_);
+    const SdpResult ours = call->remoteSdp_.empty() ? provider().offer(*call, Purpose::Initial)
+                                                    : provider().answer(*call, call->remoteSdp_);
+    if (!ours.ok() || ours.sdp.empty()) {
+        // RFC 3264 §6: an offer we cannot accept is refused (488 Not Acceptable Here).
+        const int status = ours.status >= 400 && ours.status <= 699 ? ours.status : 500;
+        endCall(call, status, refusalText(ours, "no session description to answer with"), status);
+        return;
+    }
+    call->localSdp_ = ours.sdp;
     driver_->answer(call->handle_, call->localSdp_);
 }
 
@@ -86,9 +100,49 @@ void Phone::modify(Call* call, Purpose purpose)
     if ((purpose == Purpose::Hold && call->state_ == Call::State::Held) ||
         (purpose == Purpose::Resume && call->state_ == Call::State::Active))
         return; // already there
+    SdpResult offer = provider().offer(*call, purpose);
+    if (!offer.ok() || offer.sdp.empty()) {
+        emit problem(QStringLiteral("re-INVITE not sent: %1").arg(refusalText(offer, "no offer")));
+        return;
+    }
     call->pendingPurpose_ = purpose;
-    call->pendingOffer_ = provider().offer(*call, purpose);
+    call->pendingOffer_ = std::move(offer.sdp);
     driver_->reinvite(call->handle_, call->pendingOffer_);
+}
+
+SdpResult Phone::remoteOffer(std::uint64_t handle, const std::string& offer)
+{
+    Call* c = callByHandle_.value(handle);
+    if (!c) return SdpResult::refuse(500, "no such call");
+    SdpResult ours = provider().remoteOffer(*c, offer);
+    if (ours.ok() && ours.sdp.empty()) return SdpResult::refuse(500, "no session description to answer with");
+    // The UA sends this answer in its 200 now; modifiedEvent() brings the offer.
+    if (ours.ok()) c->localSdp_ = ours.sdp;
+    return ours;
+}
+
+bool Phone::agree(Call* call)
+{
+    const auto unusable = provider().negotiated(*call, call->localSdp_, call->remoteSdp_);
+    if (!unusable) return true;
+    endCall(call, 0, QString::fromStdString(*unusable), 0);
+    return false;
+}
+
+void Phone::endCall(Call* call, int code, const QString& reason, int rejectCode)
+{
+    const auto handle = call->handle_;
+    callEnded(call); // the driver's own Terminated event then finds no call
+    if (handle != 0) {
+        if (rejectCode != 0) {
+            driver_->reject(handle, rejectCode);
+        } else {
+            driver_->hangUp(handle);
+        }
+    }
+    call->setState(Call::State::Ended, code, reason);
+    provider().ended(*call);
+    pruneEndedCalls();
 }
 
 void Phone::callEvent(std::uint64_t handle, int state, int code, const QString& reason,
@@ -107,13 +161,17 @@ void Phone::callEvent(std::uint64_t handle, int state, int code, const QString& 
         if (c->direction_ == Call::Direction::Outgoing) c->setState(Call::State::Ringing, code, reason);
         break;
     case sip::CallState::EarlyMedia:
-        if (!sdp.empty()) c->remoteSdp_ = sdp;
+        if (!sdp.empty()) {
+            // A 183's answer: early media (ringback, announcements) may flow now.
+            c->remoteSdp_ = sdp;
+            if (!agree(c)) return;
+        }
         c->setState(Call::State::EarlyMedia, code, reason);
         break;
     case sip::CallState::Incoming: c->setState(Call::State::Incoming, code, reason); break;
     case sip::CallState::Confirmed:
         if (!sdp.empty()) c->remoteSdp_ = sdp;
-        provider().negotiated(*c, c->localSdp_, c->remoteSdp_);
+        if (!agree(c)) return; // (the provider judges a missing answer too)
         c->setState(Call::State::Active, code, reason);
         break;
     case sip::CallState::Terminated:
@@ -133,19 +191,29 @@ void Phone::modifiedEvent(std::uint64_t handle, bool local, int code, const QStr
     if (!c) return;
     const bool ok = code >= 200 && code < 300;
     if (local) {
+        QPointer<Call> alive = c;
         const Purpose purpose = c->pendingPurpose_;
+        std::string offer = std::move(c->pendingOffer_);
         c->pendingPurpose_ = Purpose::Invalid;
-        if (ok) {
-            c->localSdp_ = std::move(c->pendingOffer_);
-            if (!sdp.empty()) c->remoteSdp_ = sdp;
-            provider().negotiated(*c, c->localSdp_, c->remoteSdp_);
+        c->pendingOffer_.clear();
+        if (ok && !sdp.empty()) {
+            c->localSdp_ = std::move(offer);
+            c->remoteSdp_ = sdp;
+            if (!agree(c)) return; // unusable answer: the call ended saying why
             if (purpose == Purpose::Hold) c->setState(Call::State::Held, code, reason);
             if (purpose == Purpose::Resume) c->setState(Call::State::Active, code, reason);
+            if (alive) emit c->modified(local, code, reason);
+            return;
         }
-        c->pendingOffer_.clear();
+        // Refused, never sent, or (against RFC 3264 §5) a 2xx without an answer: the session
+        // in force stays.
+        if (purpose != Purpose::Invalid) provider().offerRefused(*c);
+        if (ok)
+            emit problem(QStringLiteral("re-INVITE: the %1 carries no answer; nothing changed").arg(code));
     } else if (ok) {
+        // The peer's offer (remoteOffer() gave the answer already); none in an offerless re-INVITE.
         if (!sdp.empty()) c->remoteSdp_ = sdp;
-        provider().negotiated(*c, c->localSdp_, c->remoteSdp_);
+        if (!agree(c)) return;
     }
     emit c->modified(local, code, reason);
 }

@@ -32,19 +32,19 @@ std::string PlaceholderSession::describe(const char* direction)
         .toStdString();
 }
 
-std::string PlaceholderSession::offer(const Call&, Purpose purpose)
+SdpResult PlaceholderSession::offer(const Call&, Purpose purpose)
 {
-    return describe(purpose == Purpose::Hold ? "sendonly" : "sendrecv");
+    return SdpResult::description(describe(purpose == Purpose::Hold ? "sendonly" : "sendrecv"));
 }
 
-std::string PlaceholderSession::answer(const Call&, const std::string& remoteOffer)
+SdpResult PlaceholderSession::answer(const Call&, const std::string& remoteOffer)
 {
     // RFC 3264 §6.1: the answer's direction mirrors the offer's.
     const std::string_view offered = directionOf(remoteOffer);
-    if (offered == "sendonly") return describe("recvonly");
-    if (offered == "recvonly") return describe("sendonly");
-    if (offered == "inactive") return describe("inactive");
-    return describe("sendrecv");
+    if (offered == "sendonly") return SdpResult::description(describe("recvonly"));
+    if (offered == "recvonly") return SdpResult::description(describe("sendonly"));
+    if (offered == "inactive") return SdpResult::description(describe("inactive"));
+    return SdpResult::description(describe("sendrecv"));
 }
 
 } // namespace vphone::ua

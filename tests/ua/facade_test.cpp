@@ -1,6 +1,7 @@
 // The QObject facade (Phone, Account, Call, MessageThread) over real loopback sockets: two
-// Phones in one process call and message each other directly on 127.0.0.1 (ports 5400-5449),
-// and an Account meets a registrar that answers and one that never does. Transaction timers are
+// Phones in one process call and message each other directly on 127.0.0.1 (ports 5400-5419 and
+// 5430-5437), and an Account meets a registrar that answers and one that never does. A recording
+// SessionDescriptionProvider refuses offers and answers on demand. Transaction timers are
 // shortened (T1 = 50 ms, so a request times out after 3.2 s); waits are bounded, nothing asserts
 // on timing. QSignalSpy checks that the NOTIFY signals fire.
 #include "fake_registrar.h"
@@ -61,24 +62,38 @@ QString target(const char* user, quint16 port)
 struct RecordingProvider : ua::SessionDescriptionProvider {
     ua::PlaceholderSession inner{QStringLiteral("127.0.0.1")};
     QStringList log;
-    std::string offer(const Call& call, Purpose purpose) override
+    ua::SdpResult offer(const Call& call, Purpose purpose) override
     {
         log.append(QStringLiteral("offer %1").arg(static_cast<int>(purpose)));
+        if (refuseOffers) return ua::SdpResult::refuse(500, "no free RTP port");
         return inner.offer(call, purpose);
     }
-    std::string answer(const Call& call, const std::string& remoteOffer) override
+    ua::SdpResult answer(const Call& call, const std::string& remoteOffer) override
     {
         log.append(QStringLiteral("answer"));
+        if (refuseAnswers) return ua::SdpResult::refuse(488, "no common codec");
         return inner.answer(call, remoteOffer);
     }
-    void negotiated(const Call&, const std::string& local, const std::string& remote) override
+    ua::SdpResult remoteOffer(const Call& call, const std::string& offer) override
+    {
+        log.append(QStringLiteral("remote offer"));
+        return answer(call, offer);
+    }
+    void offerRefused(const Call&) override { log.append(QStringLiteral("refused")); }
+    std::optional<std::string> negotiated(const Call&, const std::string& local,
+                                          const std::string& remote) override
     {
         log.append(QStringLiteral("negotiated"));
         lastLocal = local;
         lastRemote = remote;
+        if (unusable) return "the answer has no usable stream";
+        return std::nullopt;
     }
     void ended(const Call&) override { log.append(QStringLiteral("ended")); }
     std::string lastLocal, lastRemote;
+    bool refuseOffers = false;
+    bool refuseAnswers = false;
+    bool unusable = false;
 };
 
 } // namespace
@@ -295,8 +310,8 @@ TEST(Facade, AnAccountRegistersUnregistersAndCallsCarryIt)
 
 TEST(Facade, HoldAndResumeMoveTheCallBetweenHeldAndActiveThroughTheProvider)
 {
+    RecordingProvider media; // outlives the phone
     TestPhone a, b;
-    RecordingProvider media;
     a.phone.setSessionDescriptionProvider(&media);
     ASSERT_TRUE(a.start(5410));
     ASSERT_TRUE(b.start(5411));
@@ -330,6 +345,121 @@ TEST(Facade, HoldAndResumeMoveTheCallBetweenHeldAndActiveThroughTheProvider)
                                QStringLiteral("ended")};
     EXPECT_EQ(media.log, expected) << media.log.join(u',').toStdString();
     EXPECT_TRUE(a.problems.isEmpty()) << a.problems.join(u'\n').toStdString();
+}
+
+TEST(Facade, ACallTheProviderCannotOfferForEndsBeforeAnyInvite)
+{
+    RecordingProvider media;
+    TestPhone a, b;
+    a.phone.setSessionDescriptionProvider(&media);
+    ASSERT_TRUE(a.start(5430));
+    ASSERT_TRUE(b.start(5431));
+    media.refuseOffers = true;
+    QPointer<Call> first = a.phone.call(target("bob", 5431));
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->state(), Call::State::Ended);
+    EXPECT_EQ(first->code(), 0);
+    EXPECT_EQ(first->reason(), QStringLiteral("no free RTP port"));
+    EXPECT_EQ(a.phone.calls(), QList<Call*>{first.data()});
+    // The next call is the first INVITE B sees.
+    media.refuseOffers = false;
+    Call* second = a.phone.call(target("bob", 5431));
+    ASSERT_TRUE(waitFor([&] { return !b.incoming.isEmpty(); }));
+    EXPECT_EQ(b.incoming.size(), 1);
+    second->hangUp();
+    ASSERT_TRUE(waitFor([&] { return second->state() == Call::State::Ended; }));
+    const QStringList expected{QStringLiteral("offer 1"), QStringLiteral("ended"), QStringLiteral("offer 1"),
+                               QStringLiteral("ended")};
+    EXPECT_EQ(media.log, expected) << media.log.join(u',').toStdString();
+}
+
+TEST(Facade, AnIncomingOfferTheProviderRefusesIsRejectedWithItsStatus)
+{
+    RecordingProvider media;
+    TestPhone a, b;
+    b.phone.setSessionDescriptionProvider(&media);
+    ASSERT_TRUE(a.start(5432));
+    ASSERT_TRUE(b.start(5433));
+    media.refuseAnswers = true;
+    Call* out = a.phone.call(target("bob", 5433));
+    ASSERT_TRUE(waitFor([&] { return !b.incoming.isEmpty(); }));
+    QPointer<Call> in = b.incoming.front();
+    in->answer();
+    EXPECT_EQ(in->state(), Call::State::Ended);
+    EXPECT_EQ(in->code(), 488);
+    EXPECT_EQ(in->reason(), QStringLiteral("no common codec"));
+    ASSERT_TRUE(waitFor([&] { return out->state() == Call::State::Ended; }));
+    EXPECT_EQ(out->code(), 488);
+    const QStringList expected{QStringLiteral("answer"), QStringLiteral("ended")};
+    EXPECT_EQ(media.log, expected) << media.log.join(u',').toStdString();
+}
+
+TEST(Facade, APeersReofferTheProviderRefusesIsAnswered488AndTheCallStaysUp)
+{
+    RecordingProvider aMedia, bMedia;
+    TestPhone a, b;
+    a.phone.setSessionDescriptionProvider(&aMedia);
+    b.phone.setSessionDescriptionProvider(&bMedia);
+    ASSERT_TRUE(a.start(5434));
+    ASSERT_TRUE(b.start(5435));
+    Call* out = a.phone.call(target("bob", 5435));
+    ASSERT_TRUE(waitFor([&] { return !b.incoming.isEmpty(); }));
+    Call* in = b.incoming.front();
+    in->answer();
+    ASSERT_TRUE(waitFor([&] { return out->state() == Call::State::Active; }));
+
+    // Accepted first: B's provider answers A's hold offer.
+    QSignalSpy outModified(out, &Call::modified);
+    QSignalSpy inModified(in, &Call::modified);
+    out->hold();
+    ASSERT_TRUE(waitFor([&] { return out->state() == Call::State::Held && inModified.count() == 1; }));
+    EXPECT_EQ(inModified.at(0).at(1).toInt(), 200);
+    EXPECT_NE(in->remoteSdp().find("a=sendonly"), std::string::npos);
+    EXPECT_NE(in->localSdp().find("a=recvonly"), std::string::npos); // B's answer is in force
+
+    bMedia.refuseAnswers = true;
+    out->resume();
+    ASSERT_TRUE(waitFor([&] { return outModified.count() == 2; }));
+    EXPECT_TRUE(outModified.at(1).at(0).toBool()); // ours
+    EXPECT_EQ(outModified.at(1).at(1).toInt(), 488);
+    EXPECT_EQ(out->state(), Call::State::Held); // nothing changed
+    ASSERT_TRUE(waitFor([&] { return inModified.count() == 2; }));
+    EXPECT_EQ(inModified.at(1).at(1).toInt(), 488);
+    EXPECT_EQ(in->state(), Call::State::Active);
+    EXPECT_NE(in->localSdp().find("a=recvonly"), std::string::npos);
+    EXPECT_TRUE(aMedia.log.contains(QStringLiteral("refused"))) << aMedia.log.join(u',').toStdString();
+    const QStringList bExpected{QStringLiteral("answer"),       QStringLiteral("negotiated"),
+                                QStringLiteral("remote offer"), QStringLiteral("answer"),
+                                QStringLiteral("negotiated"),   QStringLiteral("remote offer"),
+                                QStringLiteral("answer")};
+    EXPECT_EQ(bMedia.log, bExpected) << bMedia.log.join(u',').toStdString();
+
+    out->hangUp();
+    ASSERT_TRUE(waitFor([&] { return in->state() == Call::State::Ended; }));
+    EXPECT_EQ(in->reason(), QStringLiteral("BYE received"));
+}
+
+TEST(Facade, AnAnswerTheProviderFindsUnusableHangsTheCallUpSayingWhy)
+{
+    RecordingProvider media;
+    TestPhone a, b;
+    a.phone.setSessionDescriptionProvider(&media);
+    ASSERT_TRUE(a.start(5436));
+    ASSERT_TRUE(b.start(5437));
+    media.unusable = true;
+    Call* out = a.phone.call(target("bob", 5437));
+    ASSERT_TRUE(waitFor([&] { return !b.incoming.isEmpty(); }));
+    Call* in = b.incoming.front();
+    in->answer();
+    ASSERT_TRUE(waitFor([&] { return out->state() == Call::State::Ended; }));
+    EXPECT_EQ(out->code(), 0);
+    EXPECT_EQ(out->reason(), QStringLiteral("the answer has no usable stream"));
+    EXPECT_FALSE(out->connectedAt().isValid());
+    ASSERT_TRUE(waitFor([&] { return in->state() == Call::State::Ended; }));
+    EXPECT_EQ(in->reason(), QStringLiteral("BYE received"));
+    const QStringList expected{QStringLiteral("offer 1"), QStringLiteral("negotiated"),
+                               QStringLiteral("ended")};
+    EXPECT_EQ(media.log, expected) << media.log.join(u',').toStdString();
 }
 
 TEST(Facade, EndedCallsAreBoundedAndARemovedCallLeavesNoDanglingPointer)
