@@ -7,7 +7,8 @@
 #     and resumes keeps its association (one handshake per side, RFC 8842 roles kept);
 #  3. DTMF digits received exactly, hold and resume by re-INVITE (the far end shows "remote"),
 #     and a re-INVITE that changes the codec from Opus to PCMU;
-#  4. a callee that demands SRTP refuses a caller that has it off, with 488 and a reason.
+#  4. a callee whose account demands SRTP (config file) refuses a caller that has it off, with 488
+#     and a reason.
 # usage: vphone_audio.sh VPHONE_CLI VPHONE_TONE_CHECK
 CLI=$1
 TONE=$2
@@ -112,8 +113,9 @@ for side in alice3 bob3; do
 done
 check "alice sent 8 digits" json "$WORK/alice3.json" "j['calls'][0]['streams'][0]['dtmf_sent']==8"
 
-echo "== SRTP mandatory refuses plain RTP"
-callee bob4 5492 11280-11289 --srtp mandatory
+echo "== SRTP mandatory (the account's policy, from the config file) refuses plain RTP"
+printf '[account bob]\nuri = sip:bob@127.0.0.1:5492\nregister = no\nsrtp = mandatory\n' >"$WORK/bob4.conf"
+callee bob4 5492 11280-11289 --config "$WORK/bob4.conf"
 caller alice4 5494 11290-11299 5492 --srtp off
 check "the call fails (exit 1)" test $? -eq 1
 stop_callee bob4

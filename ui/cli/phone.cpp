@@ -105,7 +105,7 @@ private:
     };
     /// A new media session for a call; nullptr (with the reason printed) when it cannot start.
     media::MediaSession* newMedia(sip::CallHandle call, const QString& peer, bool incoming);
-    std::unique_ptr<media::MediaSession> makeMedia();
+    std::unique_ptr<media::MediaSession> makeMedia(ua::AccountId account);
     std::string mediaAddress() const;
     media::MediaSession* mediaOf(sip::CallHandle call);
     void answerIncoming(sip::CallHandle call, const std::string& offer);
@@ -450,9 +450,15 @@ void Phone::onTerminated(const sip::CallStateChanged& e)
     exitWhenIdle();
 }
 
-std::unique_ptr<media::MediaSession> Phone::makeMedia()
+std::unique_ptr<media::MediaSession> Phone::makeMedia(ua::AccountId account)
 {
     media::MediaConfig config = o_.media;
+    if (account >= 0 && account < o_.accounts.size()) {
+        // The account's own SRTP policy and keying (config file) win over the flags.
+        const auto& a = o_.accounts[account];
+        if (a.srtp) config.srtp = *a.srtp;
+        if (a.keying) config.keying = *a.keying;
+    }
     config.localAddresses = {mediaAddress()};
     auto made = media::MediaSession::create(std::move(config));
     if (!made) {
@@ -481,7 +487,7 @@ std::string Phone::mediaAddress() const
 
 media::MediaSession* Phone::newMedia(sip::CallHandle call, const QString& peer, bool incoming)
 {
-    auto session = makeMedia();
+    auto session = makeMedia(ua::UaDriver::accountOf(call));
     if (!session) {
         driver_.reject(call, 500);
         return nullptr;
@@ -684,7 +690,7 @@ void Phone::dialOnce()
     ++dialed_;
     outgoingAnswered_ = false;
     outgoingDone_ = false;
-    auto session = makeMedia();
+    auto session = makeMedia(0); // --call goes out on the first account
     if (!session) {
         outgoingDone_ = true;
         maybeFinish();

@@ -152,6 +152,15 @@ bool loadPhoneConfig(const QString& path, PhoneOptions& o,
                                    "password-file or password-env")
                         .arg(path));
             a.password = value;
+        } else if (key == QLatin1String("srtp")) {
+            // An account's own SRTP policy (a provider that demands encryption, say).
+            auto policy = media::parseSrtpPolicy(value.toStdString());
+            if (!policy) return bad(QString::fromStdString(policy.error().what));
+            a.srtp = *policy;
+        } else if (key == QLatin1String("keying")) {
+            auto keying = media::parseKeying(value.toStdString());
+            if (!keying) return bad(QString::fromStdString(keying.error().what));
+            a.keying = *keying;
         } else if (key == QLatin1String("ca-file") || key == QLatin1String("trust-cert")) {
             // Trust is per process (one TLS configuration for every connection).
             QString why;
@@ -159,7 +168,7 @@ bool loadPhoneConfig(const QString& path, PhoneOptions& o,
         } else {
             return bad(
                 QStringLiteral("unknown in [account] (uri, password-file, password-env, password, proxy, "
-                               "register, ca-file, trust-cert)"));
+                               "register, srtp, keying, ca-file, trust-cert)"));
         }
     }
     for (qsizetype i = firstAccount; i < o.accounts.size(); ++i) {

@@ -4,7 +4,8 @@
 //   [general]                 listen, proxy, trace, events, dns-server, keepalive, auto-answer,
 //                             duration, tls-cert, tls-key, ca-file, trust-cert, rate-limit
 //   [account] / [account NAME]  one per account: uri (required), password-file, password-env,
-//                             password, proxy, register (yes/no), ca-file, trust-cert
+//                             password, proxy, register (yes/no), srtp (off/optional/mandatory),
+//                             keying (sdes/dtls), ca-file, trust-cert
 //
 // Lines are "key = value"; '#' or ';' at the start of a line begins a comment; keys may repeat
 // where the flag may (listen). Every error names the file, the line and the key. A password

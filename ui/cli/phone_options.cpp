@@ -134,7 +134,9 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
             if (!value(&v)) return fail(QStringLiteral("--account needs a SIP URI"));
             if (!st.accountsSet) o.accounts.clear();
             st.accountsSet = true;
-            o.accounts.append(AccountOptions{{}, v, std::nullopt, {}, false});
+            AccountOptions account;
+            account.uri = v;
+            o.accounts.append(account);
         } else if (flag == QLatin1String("--password-file")) {
             if (!value(&v)) return fail(QStringLiteral("--password-file needs a file name"));
             QFile f(v);

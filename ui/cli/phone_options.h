@@ -23,6 +23,9 @@ struct AccountOptions {
     std::optional<QString> password; ///< from --password-file (trailing newline dropped) or --password-env
     QString proxy;                   ///< outbound proxy of this account; empty: PhoneOptions::proxy
     bool noRegister = false;         ///< use the identity without REGISTER
+    /// The config file's per-account srtp / keying: override --srtp / --keying for this account's calls.
+    std::optional<sdp::SrtpPolicy> srtp;
+    std::optional<sdp::Keying> keying;
 };
 
 struct PhoneOptions {
