@@ -45,29 +45,18 @@ int main(int argc, char** argv)
             return usage();
         }
     }
-    auto reader = WavReader::open(argv[1]);
-    if (!reader) {
-        std::fprintf(stderr, "vphone-tone-check: %s\n", reader.error().what.c_str());
+    auto recording = readWavMono(argv[1]);
+    if (!recording) {
+        std::fprintf(stderr, "vphone-tone-check: %s\n", recording.error().what.c_str());
         return 2;
     }
-    const int channels = reader->info().channels;
-    const int rate = reader->info().sampleRate;
+    const int rate = recording->sampleRate;
     if (hz >= rate / 2.0) {
         std::fprintf(stderr, "vphone-tone-check: %g Hz is not below half the file's rate (%d Hz)\n", hz,
                      rate);
         return 2;
     }
-    std::vector<int16_t> mono;
-    mono.reserve(reader->info().frames());
-    std::vector<int16_t> chunk(4096 * std::size_t(channels));
-    while (std::size_t n = reader->readFrames(chunk)) {
-        for (std::size_t i = 0; i < n; ++i) {
-            int sum = 0;
-            for (int c = 0; c < channels; ++c)
-                sum += chunk[i * std::size_t(channels) + std::size_t(c)];
-            mono.push_back(int16_t(sum / channels));
-        }
-    }
+    const std::vector<int16_t>& mono = recording->samples;
     const ToneReport report = analyseTone(mono, rate, hz);
     std::printf("%.3f (%zu of %zu windows at %g Hz)\n", report.fraction(), report.dominated, report.windows,
                 hz);

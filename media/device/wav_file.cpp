@@ -298,4 +298,24 @@ MediaResult<bool> WavWriter::close()
     return true;
 }
 
+MediaResult<MonoRecording> readWavMono(const std::string& path)
+{
+    auto reader = WavReader::open(path);
+    if (!reader) return reader.error();
+    const auto channels = static_cast<std::size_t>(reader->info().channels);
+    MonoRecording out;
+    out.sampleRate = reader->info().sampleRate;
+    out.samples.reserve(reader->info().frames());
+    std::vector<int16_t> chunk(4096 * channels);
+    while (const std::size_t frames = reader->readFrames(chunk)) {
+        for (std::size_t i = 0; i < frames; ++i) {
+            int sum = 0;
+            for (std::size_t c = 0; c < channels; ++c)
+                sum += chunk[i * channels + c];
+            out.samples.push_back(static_cast<int16_t>(sum / static_cast<int>(channels)));
+        }
+    }
+    return out;
+}
+
 } // namespace vphone::media

@@ -19,6 +19,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace vphone::media {
 
@@ -78,6 +79,14 @@ private:
     WavInfo info_;
     std::uint64_t position_ = 0; // frames read
 };
+
+/// A whole WAV file as mono samples (stereo and more are averaged) and its sample rate, for
+/// analysing a recording (vphone-tone-check, tests). Errors as WavReader::open().
+struct MonoRecording {
+    std::vector<int16_t> samples;
+    int sampleRate = 0;
+};
+MediaResult<MonoRecording> readWavMono(const std::string& path);
 
 class WavWriter {
 public:

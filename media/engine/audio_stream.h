@@ -84,6 +84,9 @@ private:
     void handleDtls(bool rtcpPort, std::span<const std::uint8_t> datagram, TimePoint now);
     void afterDtls(TimePoint now);
     void afterDtlsRtcp(TimePoint now);
+    /// Sends what a DTLS association has queued (from the RTP or RTCP port, to that port's
+    /// latched peer); returns when its retransmission timer falls due.
+    std::optional<TimePoint> flushDtls(DtlsSrtpSession& dtls, bool rtcpPort, TimePoint now);
     /// The SRTP session that protects RTCP: the RTCP port's own DTLS association without
     /// rtcp-mux (RFC 5764 §4.1), the RTP one otherwise.
     SrtpSession* rtcpSrtp(bool rtcpPort);

@@ -269,14 +269,20 @@ void AudioStream::handleDtls(bool rtcpPort, std::span<const std::uint8_t> datagr
     afterDtls(now);
 }
 
+std::optional<TimePoint> AudioStream::flushDtls(DtlsSrtpSession& dtls, bool rtcpPort, TimePoint now)
+{
+    const auto& latch = rtcpPort ? rtcpLatch_ : rtpLatch_;
+    while (auto out = dtls.pollTransmit()) {
+        if (latch) (rtcpPort ? activeSockets().rtcp : activeSockets().rtp).sendTo(*out, latch->destination());
+    }
+    const auto t = dtls.timeout();
+    return t ? std::optional<TimePoint>(now + *t) : std::nullopt;
+}
+
 void AudioStream::afterDtls(TimePoint now)
 {
     if (!dtls_) return;
-    while (auto out = dtls_->pollTransmit()) {
-        if (rtpLatch_) activeSockets().rtp.sendTo(*out, rtpLatch_->destination());
-    }
-    const auto t = dtls_->timeout();
-    dtlsDeadline_ = t ? std::optional<TimePoint>(now + *t) : std::nullopt;
+    dtlsDeadline_ = flushDtls(*dtls_, false, now);
     if (dtlsReported_) return;
     if (dtls_->state() == DtlsState::Connected) {
         dtlsReported_ = true;
@@ -299,11 +305,7 @@ void AudioStream::afterDtls(TimePoint now)
 void AudioStream::afterDtlsRtcp(TimePoint now)
 {
     if (!dtlsRtcp_) return;
-    while (auto out = dtlsRtcp_->pollTransmit()) {
-        if (rtcpLatch_) activeSockets().rtcp.sendTo(*out, rtcpLatch_->destination());
-    }
-    const auto t = dtlsRtcp_->timeout();
-    dtlsRtcpDeadline_ = t ? std::optional<TimePoint>(now + *t) : std::nullopt;
+    dtlsRtcpDeadline_ = flushDtls(*dtlsRtcp_, true, now);
     if (dtlsRtcpReported_) return;
     if (dtlsRtcp_->state() == DtlsState::Connected) {
         dtlsRtcpReported_ = true;
@@ -374,15 +376,11 @@ void AudioStream::stop(TimePoint now)
     }
     if (dtls_) {
         dtls_->close();
-        while (auto out = dtls_->pollTransmit()) {
-            if (rtpLatch_) activeSockets().rtp.sendTo(*out, rtpLatch_->destination());
-        }
+        flushDtls(*dtls_, false, now);
     }
     if (dtlsRtcp_) {
         dtlsRtcp_->close();
-        while (auto out = dtlsRtcp_->pollTransmit()) {
-            if (rtcpLatch_) activeSockets().rtcp.sendTo(*out, rtcpLatch_->destination());
-        }
+        flushDtls(*dtlsRtcp_, true, now);
     }
     if (sink_) sink_->close();
     publish(now);

@@ -90,16 +90,10 @@ inline StreamStats audioStats(const MediaSession& s)
 /// The mono samples of a WAV file (empty if unreadable).
 inline std::vector<std::int16_t> readWav(const std::string& path, int* rate = nullptr)
 {
-    auto reader = WavReader::open(path);
-    if (!reader) return {};
-    if (rate) *rate = reader->info().sampleRate;
-    std::vector<std::int16_t> all;
-    std::vector<std::int16_t> chunk(4096 * std::size_t(reader->info().channels));
-    while (const auto frames = reader->readFrames(chunk)) {
-        for (std::size_t i = 0; i < frames; ++i)
-            all.push_back(chunk[i * std::size_t(reader->info().channels)]);
-    }
-    return all;
+    auto recording = readWavMono(path);
+    if (!recording) return {};
+    if (rate) *rate = recording->sampleRate;
+    return std::move(recording->samples);
 }
 
 /// How the received audio splits between tones: the windows from 200 ms after the first

@@ -5,6 +5,7 @@
 #include "common/media_session_provider.h"
 #include "device/wav_file.h"
 #include "dsp/goertzel.h"
+#include "facade_test_util.h"
 #include "ua/phone.h"
 
 #include <QCoreApplication>
@@ -24,18 +25,9 @@ using ua::Call;
 using ua::Phone;
 using ui::MediaSessionProvider;
 
-namespace {
+using vphone::test::waitFor;
 
-template <class Pred> bool waitFor(Pred pred)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!pred() && t.elapsed() < 10000) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-    }
-    return pred();
-}
+namespace {
 
 /// PCMU and telephone-event on loopback, RTCP often; the ports are the test's own.
 media::MediaConfig config(std::uint16_t rtpMin, const std::string& source, const std::string& sink)
@@ -82,27 +74,6 @@ QString target(const char* user, quint16 port)
 }
 
 /// The recording as mono samples, and its rate.
-std::vector<int16_t> readMono(const std::string& path, int* rate)
-{
-    std::vector<int16_t> mono;
-    auto reader = media::WavReader::open(path);
-    if (!reader) {
-        ADD_FAILURE() << reader.error().what;
-        return mono;
-    }
-    const int channels = reader->info().channels;
-    *rate = reader->info().sampleRate;
-    std::vector<int16_t> chunk(4096 * std::size_t(channels));
-    while (std::size_t n = reader->readFrames(chunk)) {
-        for (std::size_t i = 0; i < n; ++i) {
-            int sum = 0;
-            for (int c = 0; c < channels; ++c)
-                sum += chunk[i * std::size_t(channels) + std::size_t(c)];
-            mono.push_back(int16_t(sum / channels));
-        }
-    }
-    return mono;
-}
 
 } // namespace
 
@@ -146,10 +117,9 @@ TEST(FacadeMedia, AToneSentByOnePhoneIsRecordedByTheOther)
     EXPECT_EQ(b.media.sessionCount(), 0);
     EXPECT_TRUE(b.media.stats(in).isEmpty());
 
-    int rate = 0;
-    const std::vector<int16_t> mono = readMono(wav, &rate);
-    ASSERT_GT(rate, 0);
-    const media::ToneReport report = media::analyseTone(mono, rate, 440);
+    auto recording = media::readWavMono(wav);
+    ASSERT_TRUE(recording) << recording.error().what;
+    const media::ToneReport report = media::analyseTone(recording->samples, recording->sampleRate, 440);
     EXPECT_GE(report.windows, 50u);
     EXPECT_GE(report.fraction(), 0.8) << report.dominated << " of " << report.windows << " windows";
     EXPECT_TRUE(a.problems.isEmpty()) << a.problems.join(u'\n').toStdString();

@@ -4,6 +4,7 @@
 // SessionDescriptionProvider refuses offers and answers on demand. Transaction timers are
 // shortened (T1 = 50 ms, so a request times out after 3.2 s); waits are bounded, nothing asserts
 // on timing. QSignalSpy checks that the NOTIFY signals fire.
+#include "facade_test_util.h"
 #include "fake_registrar.h"
 #include "ua/phone.h"
 
@@ -22,21 +23,9 @@ using ua::Call;
 using ua::MessageThread;
 using ua::Phone;
 
-namespace {
+using vphone::test::waitFor;
 
-/// Runs the event loop until pred() holds or 10 s pass (a bound, not a timing assertion); the
-/// silent-registrar and dead-port cases need 64*T1 = 3.2 s.
-template <class Pred> bool waitFor(Pred pred)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!pred() && t.elapsed() < 10000) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        // deleteLater() from outside any event loop waits for one: run those deletions too.
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-    }
-    return pred();
-}
+namespace {
 
 /// A Phone with short timers that records what it reports.
 struct TestPhone {
