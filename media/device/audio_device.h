@@ -61,7 +61,8 @@ public:
     std::chrono::nanoseconds now() const override;
 };
 
-/// Says whether the next frame is due: frame k at start + k * frameSamples / sampleRate.
+/// Says whether the next frame is due: frame k at start + (k - 1/2) * frameSamples / sampleRate
+/// (half a frame early, so a reader ticking once per frame never slips a frame on timer noise).
 class FramePacer {
 public:
     FramePacer(const AudioClock& clock, AudioFormat format) : clock_(&clock), format_(format) {}

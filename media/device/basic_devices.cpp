@@ -33,8 +33,14 @@ bool FramePacer::due() const
 {
     const auto now = clock_->now();
     if (!started_) {
+        // Anchored half a frame back: frame k is due half a frame before start + k frames, so
+        // a reader ticking once per frame (the media thread) takes each frame on its own tick
+        // even when that tick wakes a little earlier than the first one did. Anchored at `now`,
+        // timer noise of a fraction of a millisecond made every other frame wait a whole tick,
+        // and the 20 ms of send jitter that made cost the far jitter buffer a frame of delay.
         started_ = true;
-        start_ = now;
+        start_ = now - std::chrono::nanoseconds(std::int64_t(format_.frameSamples) * 500000000 /
+                                                std::max(1, format_.sampleRate));
     }
     // Samples elapsed since the start, split so that the product cannot overflow.
     const auto elapsed = now - start_;

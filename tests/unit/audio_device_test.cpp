@@ -88,10 +88,15 @@ TEST(ToneSource, DeliversFramesOnlyWhenTheClockSaysTheyAreDue)
     EXPECT_EQ(tone.read(frame), FrameStatus::Ready); // the first frame is due at once
     all.insert(all.end(), frame.begin(), frame.end());
     EXPECT_EQ(tone.read(frame), FrameStatus::NotYet);
-    clock.advance(19ms);
+    // The next one is due half a frame early (10 ms after the first read, not 20), so a reader
+    // ticking every 20 ms takes one per tick even when its timer wakes a little early.
+    clock.advance(9ms);
     EXPECT_EQ(tone.read(frame), FrameStatus::NotYet);
     clock.advance(1ms);
     EXPECT_EQ(tone.read(frame), FrameStatus::Ready);
+    EXPECT_EQ(tone.read(frame), FrameStatus::NotYet);
+    clock.advance(10ms); // where the old anchoring made it due: nothing more yet
+    EXPECT_EQ(tone.read(frame), FrameStatus::NotYet);
     all.insert(all.end(), frame.begin(), frame.end());
     clock.advance(100ms); // late: the five frames due since are all available at once
     int burst = 0;
