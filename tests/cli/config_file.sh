@@ -36,6 +36,14 @@ printf '[account]\nuri = sip:alice@127.0.0.1\npassword = secret\n' >password.con
 chmod 644 password.conf
 expect_error password "password.conf:3: key 'password': refused: $WORK/password.conf can be read by other users"
 check "the refusal does not echo the password" bash -c "! grep -q secret '$WORK/password.err'"
+printf '[general]\ncodecs = opus,bogus\n' >bad-codec.conf
+expect_error bad-codec "bad-codec.conf:2: key 'codecs': --codecs: unknown codec 'bogus'"
+printf '[account alice]\nuri = sip:alice@127.0.0.1\nsrtp = sometimes\n' >bad-srtp.conf
+expect_error bad-srtp "bad-srtp.conf:3: key 'srtp': --srtp 'sometimes': expected off, optional or mandatory"
+printf '[general]\nrtp-ports = 5000-4000\n' >bad-ports.conf
+expect_error bad-ports "bad-ports.conf:2: key 'rtp-ports': --rtp-ports '5000-4000'"
+printf '[general]\naudio-source = mic\n' >bad-source.conf
+expect_error bad-source "bad-source.conf:2: key 'audio-source': --audio-source 'mic'"
 "$CLI" --config "$WORK/missing.conf" >/dev/null 2>"$WORK/missing.err"
 check "a missing --config file is an error" grep -q "cannot read config file $WORK/missing.conf" "$WORK/missing.err"
 

@@ -2,7 +2,9 @@
 // (which override it).
 //
 //   [general]                 listen, proxy, trace, events, dns-server, keepalive, auto-answer,
-//                             duration, tls-cert, tls-key, ca-file, trust-cert, rate-limit
+//                             duration, tls-cert, tls-key, ca-file, trust-cert, rate-limit,
+//                             audio-source, audio-sink, codecs, ptime, srtp, keying, dtls-dir,
+//                             rtp-ports
 //   [account] / [account NAME]  one per account: uri (required), password-file, password-env,
 //                             password, proxy, register (yes/no), srtp (off/optional/mandatory),
 //                             keying (sdes/dtls), ca-file, trust-cert

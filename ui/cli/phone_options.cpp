@@ -238,7 +238,8 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
             if (!value(&v)) return fail(QStringLiteral("%1 needs a list like opus,pcmu").arg(flag));
             auto codecs = media::parseCodecList(v.toStdString());
             if (!codecs)
-                return fail(QStringLiteral("%1: %2").arg(flag, QString::fromStdString(codecs.error().what)));
+                return fail(QString::fromStdString(codecs.error().what) // names --codecs: say which flag
+                                .replace(QLatin1String("--codecs"), flag));
             (flag == QLatin1String("--codecs") ? o.media.codecs : o.reinviteCodecs) = *codecs;
         } else if (flag == QLatin1String("--ptime")) {
             if (!value(&v)) return fail(QStringLiteral("--ptime needs milliseconds"));
@@ -250,14 +251,12 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
         } else if (flag == QLatin1String("--srtp")) {
             if (!value(&v)) return fail(QStringLiteral("--srtp needs off, optional or mandatory"));
             auto policy = media::parseSrtpPolicy(v.toStdString());
-            if (!policy)
-                return fail(QStringLiteral("--srtp: %1").arg(QString::fromStdString(policy.error().what)));
+            if (!policy) return fail(QString::fromStdString(policy.error().what));
             o.media.srtp = *policy;
         } else if (flag == QLatin1String("--keying")) {
             if (!value(&v)) return fail(QStringLiteral("--keying needs sdes or dtls"));
             auto keying = media::parseKeying(v.toStdString());
-            if (!keying)
-                return fail(QStringLiteral("--keying: %1").arg(QString::fromStdString(keying.error().what)));
+            if (!keying) return fail(QString::fromStdString(keying.error().what));
             o.media.keying = *keying;
         } else if (flag == QLatin1String("--dtls-dir")) {
             if (!value(&v) || v.isEmpty()) return fail(QStringLiteral("--dtls-dir needs a directory"));
@@ -265,9 +264,7 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
         } else if (flag == QLatin1String("--rtp-ports")) {
             if (!value(&v)) return fail(QStringLiteral("--rtp-ports needs MIN-MAX"));
             auto range = media::parsePortRange(v.toStdString());
-            if (!range)
-                return fail(
-                    QStringLiteral("--rtp-ports: %1").arg(QString::fromStdString(range.error().what)));
+            if (!range) return fail(QString::fromStdString(range.error().what));
             o.media.rtpPorts = *range;
         } else if (flag == QLatin1String("--dtmf")) {
             if (!value(&v) || v.isEmpty()) return fail(QStringLiteral("--dtmf needs digits (0-9 * # A-D)"));
