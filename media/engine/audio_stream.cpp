@@ -242,6 +242,10 @@ void AudioStream::tick(TimePoint frameTime, TimePoint now)
 void AudioStream::captured(std::span<const std::int16_t> frame, TimePoint now)
 {
     if (echo_ && echo_->process(lastPlayed_, frame, echoOut_)) frame = echoOut_;
+    if (muted_) {
+        silence_.assign(frame.size(), 0);
+        frame = silence_;
+    }
     if (!encoder_ || !encodeResampler_) return;
     if (!encodeResampler_->push(frame)) return;
     while (popPadded(*encodeResampler_, codecIn_, encodePrimed_))
@@ -465,6 +469,7 @@ void AudioStream::publish(TimePoint now)
         concealedBase_ + (jitter_ ? static_cast<std::uint64_t>(jitter_->stats().concealed.count()) : 0);
     s.jitterBufferMs = jitter_ ? static_cast<double>(jitter_->stats().currentDelay.count()) / 1000.0 : 0.0;
     s.srtpSuite = srtp_ ? std::optional<SrtpSuite>(srtp_->suite()) : std::nullopt;
+    s.muted = muted_;
     s.srtpAuthFailures = authFailBase_ + (srtp_ ? srtp_->drops(SrtpStatus::AuthFail) : 0) +
                          (srtcp_ ? srtcp_->drops(SrtpStatus::AuthFail) : 0);
     s.srtpReplays = replayBase_ + (srtp_ ? srtp_->drops(SrtpStatus::ReplayFail) : 0) +

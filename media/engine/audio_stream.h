@@ -49,6 +49,9 @@ public:
     void apply(const StreamPlan& plan, TimePoint now);
     /// Queues DTMF digits (validated by the caller) for RFC 4733 events.
     void queueDtmf(const std::string& digits);
+    /// Mute: the capture is replaced by silence before encoding (RTP keeps flowing, the peer
+    /// hears nothing; the echo canceller still sees the capture so it stays adapted).
+    void setMuted(bool muted) { muted_ = muted; }
     /// File descriptors to poll, tagged with their index for onReadable().
     void collectFds(std::vector<int>& fds) const;
     /// The socket with this index (as collected) is readable.
@@ -107,6 +110,8 @@ private:
     std::unique_ptr<AudioSource> source_;
     std::unique_ptr<AudioSink> sink_;
     std::optional<EchoCanceller> echo_;
+    bool muted_ = false;
+    std::vector<std::int16_t> silence_;
     std::shared_ptr<EventQueue> events_;
     RtpIdentity identity_;
     mutable std::mutex statsMutex_;

@@ -124,6 +124,7 @@ std::string toJson(const StreamStats& s)
     }
     j += ",\"direction\":" + quote(s.direction);
     j += std::string(",\"echo_canceller\":") + (s.echoCanceller ? "true" : "false");
+    j += std::string(",\"muted\":") + (s.muted ? "true" : "false");
     j += ",\"packets_sent\":" + std::to_string(s.packetsSent);
     j += ",\"packets_received\":" + std::to_string(s.packetsReceived);
     j += ",\"bytes_sent\":" + std::to_string(s.bytesSent);

@@ -85,6 +85,7 @@ struct StreamStats {
     std::string keying; ///< "sdes" / "dtls" when SRTP is on
     std::string direction = "inactive";
     bool echoCanceller = false; ///< the capture path runs the echo canceller (sound-card microphones)
+    bool muted = false;         ///< we send silence (MediaSession::setMuted)
     std::uint64_t packetsSent = 0;
     std::uint64_t packetsReceived = 0;
     std::uint64_t bytesSent = 0; ///< UDP payload bytes of RTP (SRTP tags included)

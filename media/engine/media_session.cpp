@@ -212,6 +212,14 @@ EngineResult<bool> MediaSession::sendDtmf(std::string_view digits)
     return true;
 }
 
+void MediaSession::setMuted(bool muted)
+{
+    muted_ = muted;
+    if (!audio_ || !thread_.running()) return; // startStream() applies it
+    AudioStream* stream = audio_.get();
+    thread_.post([stream, muted](TimePoint) { stream->setMuted(muted); });
+}
+
 EngineResult<StreamPlan> MediaSession::planFor(const sdp::NegotiatedStream& n)
 {
     StreamPlan p;
@@ -285,6 +293,7 @@ EngineResult<bool> MediaSession::startStream()
     audio_ = std::make_unique<AudioStream>(kAudio, std::move(sockets_), std::move(*source), std::move(*sink),
                                            echo, events_, std::move(id));
     sockets_.clear();
+    audio_->setMuted(muted_);
     std::string why;
     if (!thread_.start(&why)) {
         audio_.reset();

@@ -77,6 +77,10 @@ public:
     /// Sends DTMF digits (0-9 * # A-D) as RFC 4733 events. Errors: bad digit, no agreed
     /// telephone-event, media not started.
     EngineResult<bool> sendDtmf(std::string_view digits);
+    /// Mutes or unmutes the microphone: silence is sent in its place (no re-INVITE; the peer
+    /// keeps receiving RTP). Works before the media starts too.
+    void setMuted(bool muted);
+    bool muted() const { return muted_; }
 
     /// True between createOffer()/setHold() and applyAnswer()/rejectOffer(): an SDP that
     /// arrives now is the answer (a provider told "negotiated(local, remote)" can tell which).
@@ -121,6 +125,7 @@ private:
     std::optional<sdp::Origin> lastAnswerOrigin_;
     HoldState hold_ = HoldState::None;
     bool dtmfAgreed_ = false;
+    bool muted_ = false;
     bool stopped_ = false;
 };
 

@@ -5,6 +5,7 @@
 #  1. Opus, SRTP by default (optional policy: SDES keys offered, taken by the peer);
 #  2. PCMU with SRTP mandatory keyed by DTLS-SRTP on both sides; a DTLS call the callee holds
 #     and resumes keeps its association (one handshake per side, RFC 8842 roles kept);
+#     A muted microphone sends silence while RTP keeps flowing (--mute-after/--unmute-after).
 #  3. DTMF digits received exactly, hold and resume by re-INVITE (the far end shows "remote"),
 #     and a re-INVITE that changes the codec from Opus to PCMU;
 #  4. a callee whose account demands SRTP (config file) refuses a caller that has it off, with 488
@@ -62,6 +63,20 @@ for side in alice1 bob1; do
   check "$side: over 150 packets each way, none lost, no auth failures" json "$WORK/$side.json" \
     "(lambda s: s['packets_sent']>150 and s['packets_received']>150 and s['lost']==0 and s['srtp_auth_failures']==0)(j['calls'][0]['streams'][0])"
 done
+
+echo "== mute: alice's microphone muted from 1 s to 3 s of a 4 s call"
+callee bob6 5480 11200-11219 --audio-source tone:880
+caller alice6 5482 11220-11239 5480 --audio-source tone:440 --mute-after 1 --unmute-after 2
+check "the call succeeds (exit 0)" test $? -eq 0
+stop_callee bob6
+check "alice muted, then unmuted" \
+  test "$(grep -o '"kind":"mute","state":"o[nf]*"' "$WORK/alice6.log" | cut -d'"' -f8 | tr '\n' ' ')" = "on off "
+frac=$("$TONE" "$WORK/bob6.wav" 440 | cut -d' ' -f1)
+echo "       bob6.wav: 440 Hz in $frac of the call (about half expected)"
+check "bob heard alice's tone for only part of the call" python3 -c "import sys; sys.exit(0 if 0.3 < $frac < 0.8 else 1)"
+check "RTP kept flowing while muted (> 150 packets at bob), and alice ended unmuted" json "$WORK/alice6.json" \
+  "j['calls'][0]['streams'][0]['packets_sent']>150 and not j['calls'][0]['streams'][0]['muted']"
+check "alice kept hearing bob throughout" tone "$WORK/alice6.wav" 880
 
 echo "== PCMU, SRTP mandatory, DTLS-SRTP keys"
 callee bob2 5484 11240-11259 --audio-source tone:1000 --codecs pcmu --srtp mandatory --keying dtls

@@ -168,6 +168,18 @@ TEST(FacadeMedia, HoldAndResumeShowOnTheFarSideAndDtmfCrosses)
     EXPECT_EQ(bDtmf.at(0).at(0).value<Call*>(), in);
     EXPECT_EQ(bDtmf.at(0).at(1).value<QChar>(), QLatin1Char('5'));
 
+    // Mute: the stream says so once the media thread has applied it; RTP keeps flowing.
+    const auto muted = [&](const Call* c) {
+        return a.media.stats(c).first().toObject().value(QLatin1String("muted")).toBool();
+    };
+    ASSERT_TRUE(a.media.setMuted(out, true));
+    ASSERT_TRUE(waitFor([&] { return muted(out); }));
+    const qint64 before = b.stat(in, "packets_received");
+    ASSERT_TRUE(waitFor([&] { return b.stat(in, "packets_received") > before + 10; }));
+    ASSERT_TRUE(a.media.setMuted(out, false));
+    ASSERT_TRUE(waitFor([&] { return !muted(out); }));
+    EXPECT_FALSE(a.media.setMuted(nullptr, true)); // no such call: no media
+
     in->hangUp();
     ASSERT_TRUE(waitFor([&] { return out->state() == Call::State::Ended; }));
     EXPECT_TRUE(a.problems.isEmpty()) << a.problems.join(u'\n').toStdString();

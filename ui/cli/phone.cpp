@@ -579,6 +579,20 @@ void Phone::onConfirmed(ua::AccountId, const sip::CallStateChanged& e)
             });
         }
     }
+    if (o_.muteAfter) {
+        const auto mute = [this, handle](bool on) {
+            if (auto* m = mediaOf(handle)) {
+                m->setMuted(on);
+                emitEvent({{QStringLiteral("event"), QStringLiteral("media")},
+                           {QStringLiteral("kind"), QStringLiteral("mute")},
+                           {QStringLiteral("call"), static_cast<qint64>(handle)},
+                           {QStringLiteral("state"), on ? QStringLiteral("on") : QStringLiteral("off")}},
+                          ua::UaDriver::accountOf(handle));
+            }
+        };
+        after(*o_.muteAfter, [mute] { mute(true); });
+        if (o_.unmuteAfter) after(*o_.muteAfter + *o_.unmuteAfter, [mute] { mute(false); });
+    }
     if (o_.reinviteAfter) {
         after(*o_.reinviteAfter, [this, handle] {
             auto* m = mediaOf(handle);

@@ -84,6 +84,8 @@ QString phoneUsage()
         "  --dtmf-after S         ... S seconds after the answer (default 1)\n"
         "  --hold-after S         put the call on hold S seconds after the answer\n"
         "  --resume-after S       resume it S seconds after the hold\n"
+        "  --mute-after S         mute the microphone (silence is sent) S seconds after the answer\n"
+        "  --unmute-after S       unmute it S seconds after muting\n"
         "  --reinvite-codecs LIST with --reinvite-after: the re-INVITE offers these codecs\n"
         "  --repeat N             place --call N times, each after the previous one ended\n"
         "  --repeat-pause S       wait S seconds between those calls (default 0)\n"
@@ -279,6 +281,11 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
             auto s = seconds(v);
             if (!s) return fail(QStringLiteral("--repeat-pause needs seconds, got '%1'").arg(v));
             o.repeatPause = *s;
+        } else if (flag == QLatin1String("--mute-after") || flag == QLatin1String("--unmute-after")) {
+            if (!value(&v)) return fail(QStringLiteral("%1 needs seconds").arg(flag));
+            auto s = seconds(v);
+            if (!s) return fail(QStringLiteral("%1 needs seconds, got '%2'").arg(flag, v));
+            (flag == QLatin1String("--mute-after") ? o.muteAfter : o.unmuteAfter) = s;
         } else if (flag == QLatin1String("--dtmf-after") || flag == QLatin1String("--hold-after") ||
                    flag == QLatin1String("--resume-after")) {
             if (!value(&v)) return fail(QStringLiteral("%1 needs seconds").arg(flag));
@@ -379,6 +386,7 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& givenArgs, QStr
         return fail(QStringLiteral("--hangup-after needs --call or --auto-answer"));
     }
     if (o.resumeAfter && !o.holdAfter) return fail(QStringLiteral("--resume-after needs --hold-after"));
+    if (o.unmuteAfter && !o.muteAfter) return fail(QStringLiteral("--unmute-after needs --mute-after"));
     if (!o.reinviteCodecs.empty() && !o.reinviteAfter)
         return fail(QStringLiteral("--reinvite-codecs needs --reinvite-after"));
     if (o.repeat > 1 && (o.call.isEmpty() || !o.hangupAfter))

@@ -56,6 +56,8 @@ struct PhoneOptions {
     std::string dtmf;                        ///< --dtmf DIGITS, sent --dtmf-after S after the answer
     double dtmfAfter = 1.0;                  ///< --dtmf-after S
     std::optional<double> holdAfter;         ///< --hold-after S: hold S s after the answer
+    std::optional<double> muteAfter;         ///< --mute-after S: mute the microphone S s after the answer
+    std::optional<double> unmuteAfter;       ///< --unmute-after S: unmute S s after muting
     std::optional<double> resumeAfter;       ///< --resume-after S: resume S s after the hold
     std::vector<std::string> reinviteCodecs; ///< --reinvite-codecs LIST: --reinvite-after changes codecs
     int repeat = 1;                          ///< --repeat N: place --call N times, one after the other

@@ -145,6 +145,14 @@ bool MediaSessionProvider::sendDtmf(ua::Call* call, const QString& digits)
     return true;
 }
 
+bool MediaSessionProvider::setMuted(ua::Call* call, bool muted)
+{
+    auto* m = session(call);
+    if (!m) return false;
+    m->setMuted(muted);
+    return true;
+}
+
 void MediaSessionProvider::drain()
 {
     drainPosted_.store(false);

@@ -62,6 +62,8 @@ public:
     QString holdState(const ua::Call* call) const;
     /// Sends DTMF digits (0-9 * # A-D) as RFC 4733 events; false (and mediaError()) when not.
     bool sendDtmf(ua::Call* call, const QString& digits);
+    /// Mutes or unmutes the call's microphone (silence is sent; false when it has no media).
+    bool setMuted(ua::Call* call, bool muted);
     /// Calls with a session now.
     int sessionCount() const { return static_cast<int>(sessions_.size()); }
 
