@@ -1,0 +1,99 @@
+// The phone mode's Phone object, shared by phone.cpp (the run loop: options, accounts,
+// signalling events, exit code) and phone_media.cpp (one MediaSession per call: offer/answer,
+// hold, DTMF, mute, media events, --stats-json). Internal to vphone-cli.
+#pragma once
+
+#include "engine/media_session.h"
+#include "phone_options.h"
+#include "ua/ua_driver.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace vphone::cli {
+
+class Phone : public QObject {
+public:
+    explicit Phone(PhoneOptions o) : o_(std::move(o)) {}
+    ~Phone() override
+    {
+        // Calls still up at exit (a peer that never answered our BYE): their figures too.
+        while (!media_.empty())
+            endMedia(media_.begin()->first);
+    }
+
+    /// Sets everything up; false (with the message printed) when the options cannot work.
+    bool start();
+    int exitCode() const { return failed_ ? 1 : 0; }
+
+private:
+    void emitEvent(QJsonObject o, ua::AccountId account);
+    void onRegistration(ua::AccountId account, const sip::RegistrationChanged& e);
+    bool allRegistered() const;
+    bool allUnregistered() const;
+    void maybeFinish();
+    void shutdown();
+    void exitWhenIdle();
+    void placeCall();
+    void dialOnce();
+
+    // Media: one MediaSession per call (see media_session.h for the offer/answer steps).
+    struct CallMedia {
+        std::unique_ptr<media::MediaSession> session;
+        QString peer;
+        bool incoming = false;
+        qint64 answeredAt = 0; ///< ms since the epoch, 0 until confirmed
+    };
+    /// A new media session for a call; nullptr (with the reason printed) when it cannot start.
+    media::MediaSession* newMedia(sip::CallHandle call, const QString& peer, bool incoming);
+    std::unique_ptr<media::MediaSession> makeMedia(ua::AccountId account);
+    std::string mediaAddress() const;
+    media::MediaSession* mediaOf(sip::CallHandle call);
+    void answerIncoming(sip::CallHandle call, const std::string& offer);
+    void onConfirmed(ua::AccountId account, const sip::CallStateChanged& e);
+    void onTerminated(const sip::CallStateChanged& e);
+    void onLocalModify(sip::CallHandle call, const sip::CallModified& e);
+    /// Sends a re-INVITE with this offer, or reports why there is none.
+    void reoffer(sip::CallHandle call, const media::EngineResult<std::string>& offer, const char* what);
+    void drainMedia();
+    void endMedia(sip::CallHandle call);
+    void writeStats();
+    void mediaProblem(sip::CallHandle call, const std::string& what);
+
+    PhoneOptions o_;
+    ua::UaDriver driver_;
+    QString contactHost_;
+    std::map<sip::CallHandle, CallMedia> media_;
+    QJsonArray finishedCalls_; ///< --stats-json entries of the calls that ended
+    int dialed_ = 0;           ///< --call attempts placed so far (--repeat)
+    sip::Uri target_;          ///< the parsed --call URI
+    bool dialing_ = false;     ///< inside driver_.call(): the handle is not known yet
+    std::optional<sip::CallStateChanged> endedWhileDialing_;
+    /// Per account (driver order): whether it registers, and how far it got.
+    struct AccountState {
+        bool needRegistration = false;
+        bool registered = false;
+        bool unregistered = false; ///< stopping: the un-REGISTER was answered (or failed)
+    };
+    std::vector<AccountState> accounts_;
+    bool registered_ = false; ///< every account that registers did at least once
+    bool failed_ = false;
+    bool stopping_ = false;
+    bool callPlaced_ = false;
+    sip::CallHandle outgoing_ = 0;
+    bool outgoingDone_ = false;
+    bool outgoingAnswered_ = false;
+    sip::MessageHandle message_ = 0;
+    bool messageDone_ = false;
+    std::map<sip::CallHandle, bool> calls_; // handle -> confirmed
+    std::set<sip::CallHandle> incoming_;
+};
+
+} // namespace vphone::cli
