@@ -1,4 +1,5 @@
-// RTCP compound codec (RFC 3550 §6.4–6.6, RFC 4585 §6.1–6.3, RFC 5104 §4.3.1).
+// RTCP compound codec (RFC 3550 §6.4–6.6, RFC 4585 §6.1–6.3, RFC 5104 §4.2.1–4.3.1,
+// draft-alvestrand-rmcat-remb §2.2).
 #include "rtcp_packet.h"
 
 #include "bytes.h"
@@ -11,9 +12,79 @@ using namespace bytes;
 
 namespace {
 
-constexpr std::size_t kMaxCount = 31;  // 5-bit RC / SC fields
-constexpr std::size_t kMaxText = 255;  // 8-bit SDES item / BYE reason length
-constexpr std::uint8_t kSdesCname = 1; // RFC 3550 §6.5.1
+constexpr std::size_t kMaxCount = 31;                 // 5-bit RC / SC fields
+constexpr std::size_t kMaxText = 255;                 // 8-bit SDES item / BYE reason length
+constexpr std::uint8_t kSdesCname = 1;                // RFC 3550 §6.5.1
+constexpr std::uint8_t kFmtNack = 1;                  // RFC 4585 §6.2.1
+constexpr std::uint8_t kFmtTmmbr = 3;                 // RFC 5104 §4.2.1
+constexpr std::uint8_t kFmtTmmbn = 4;                 // RFC 5104 §4.2.2
+constexpr std::uint8_t kFmtPli = 1;                   // RFC 4585 §6.3.1
+constexpr std::uint8_t kFmtFir = 4;                   // RFC 5104 §4.3.1
+constexpr std::uint8_t kFmtAfb = 15;                  // RFC 4585 §6.4: application layer feedback (REMB)
+constexpr std::uint32_t kRembIdentifier = 0x52454d42; // "REMB"
+constexpr unsigned kRembMantissaBits = 18;
+constexpr unsigned kTmmbrMantissaBits = 17;
+
+// mantissa × 2^exp, saturated to the largest value `bits` of mantissa can express in 64 bits.
+std::uint64_t decodeBitrate(std::uint32_t mantissa, unsigned exp, unsigned bits)
+{
+    if (mantissa == 0) return 0;
+    unsigned width = 0;
+    while (width < 32 && (mantissa >> width) != 0)
+        ++width;
+    if (exp + width > 64) return ((std::uint64_t{1} << bits) - 1) << (64 - bits);
+    return std::uint64_t{mantissa} << exp;
+}
+
+struct Mantissa {
+    unsigned exp = 0;
+    std::uint32_t mantissa = 0;
+};
+
+// The smallest exponent that fits the mantissa in `bits`: exact when the value is representable,
+// rounded down otherwise. At most 64 - bits, so it always fits the 6-bit field.
+Mantissa encodeBitrate(std::uint64_t bps, unsigned bits)
+{
+    Mantissa m;
+    while ((bps >> m.exp) >= (std::uint64_t{1} << bits))
+        ++m.exp;
+    m.mantissa = static_cast<std::uint32_t>(bps >> m.exp);
+    return m;
+}
+
+// TMMBR/TMMBN FCI (RFC 5104 §4.2.1.1): SSRC, then exp(6) | mantissa(17) | overhead(9). A partial
+// trailing entry is ignored, as for FIR.
+std::vector<Tmmbr::Entry> readTmmbrEntries(std::span<const std::uint8_t> fci)
+{
+    std::vector<Tmmbr::Entry> entries;
+    for (std::size_t i = 0; i + 8 <= fci.size(); i += 8) {
+        const std::uint32_t word = be32(&fci[i + 4]);
+        entries.push_back({be32(&fci[i]),
+                           decodeBitrate((word >> 9) & 0x1ffff, word >> 26, kTmmbrMantissaBits),
+                           static_cast<std::uint16_t>(word & 0x1ff)});
+    }
+    return entries;
+}
+
+// REMB FCI (draft-alvestrand-rmcat-remb §2.2): "REMB", num SSRC(8) | exp(6) | mantissa(18), SSRCs.
+// Returns false when the SSRC list runs past the packet; sets `known` false without the identifier.
+bool readRemb(std::uint32_t sender, std::span<const std::uint8_t> fci, RtcpParse& out, bool& known)
+{
+    if (fci.size() < 4 || be32(&fci[0]) != kRembIdentifier) {
+        known = false;
+        return true;
+    }
+    if (fci.size() < 8) return false;
+    const std::uint32_t word = be32(&fci[4]);
+    const std::size_t count = word >> 24;
+    if ((fci.size() - 8) / 4 < count) return false;
+    Remb remb{sender, decodeBitrate(word & 0x3ffff, (word >> 18) & 0x3f, kRembMantissaBits), {}};
+    remb.ssrcs.reserve(count);
+    for (std::size_t i = 0; i < count; ++i)
+        remb.ssrcs.push_back(be32(&fci[8 + i * 4]));
+    out.packets.emplace_back(std::move(remb));
+    return true;
+}
 
 ReportBlock readBlock(const std::uint8_t* p)
 {
@@ -90,7 +161,7 @@ bool readFeedback(std::uint8_t pt, std::uint8_t fmt, std::span<const std::uint8_
     const std::uint32_t media = be32(&body[4]);
     const auto fci = body.subspan(8);
     known = true;
-    if (pt == kRtcpRtpfb && fmt == 1) {
+    if (pt == kRtcpRtpfb && fmt == kFmtNack) {
         Nack nack{sender, media, {}};
         for (std::size_t i = 0; i + 4 <= fci.size(); i += 4) {
             const std::uint16_t pid = be16(&fci[i]);
@@ -101,13 +172,19 @@ bool readFeedback(std::uint8_t pt, std::uint8_t fmt, std::span<const std::uint8_
             }
         }
         out.packets.emplace_back(std::move(nack));
-    } else if (pt == kRtcpPsfb && fmt == 1) {
+    } else if (pt == kRtcpRtpfb && fmt == kFmtTmmbr) {
+        out.packets.emplace_back(Tmmbr{sender, readTmmbrEntries(fci)});
+    } else if (pt == kRtcpRtpfb && fmt == kFmtTmmbn) {
+        out.packets.emplace_back(Tmmbn{sender, readTmmbrEntries(fci)});
+    } else if (pt == kRtcpPsfb && fmt == kFmtPli) {
         out.packets.emplace_back(Pli{sender, media});
-    } else if (pt == kRtcpPsfb && fmt == 4) {
+    } else if (pt == kRtcpPsfb && fmt == kFmtFir) {
         Fir fir{sender, {}};
         for (std::size_t i = 0; i + 8 <= fci.size(); i += 8)
             fir.entries.push_back({be32(&fci[i]), fci[i + 4]});
         out.packets.emplace_back(std::move(fir));
+    } else if (pt == kRtcpPsfb && fmt == kFmtAfb) {
+        return readRemb(sender, fci, out, known);
     } else {
         known = false;
     }
@@ -257,6 +334,20 @@ public:
         u32(b.lsr);
         u32(b.dlsr);
     }
+    // TMMBR and TMMBN share the layout; the media source SSRC is 0 (RFC 5104 §4.2.1.2, §4.2.2.2).
+    void tmmb(std::uint8_t fmt, std::uint32_t sender, const std::vector<Tmmbr::Entry>& entries)
+    {
+        const auto at = begin(fmt, kRtcpRtpfb);
+        u32(sender);
+        u32(0);
+        for (const auto& e : entries) {
+            const Mantissa m = encodeBitrate(e.bitrateBps, kTmmbrMantissaBits);
+            const std::uint32_t overhead = std::min<std::uint32_t>(e.overhead, 0x1ff);
+            u32(e.ssrc);
+            u32(static_cast<std::uint32_t>(m.exp) << 26 | m.mantissa << 9 | overhead);
+        }
+        finish(at);
+    }
 
 private:
     std::vector<std::uint8_t>& out_;
@@ -314,7 +405,7 @@ std::vector<std::uint8_t> serializeRtcp(std::span<const RtcpPacket> packets)
             }
             w.finish(at);
         } else if (const auto* nack = std::get_if<Nack>(&packet)) {
-            const auto at = w.begin(1, kRtcpRtpfb);
+            const auto at = w.begin(kFmtNack, kRtcpRtpfb);
             w.u32(nack->senderSsrc);
             w.u32(nack->mediaSsrc);
             // Pack runs: each PID covers itself and the 16 sequence numbers after it.
@@ -336,12 +427,12 @@ std::vector<std::uint8_t> serializeRtcp(std::span<const RtcpPacket> packets)
             }
             w.finish(at);
         } else if (const auto* pli = std::get_if<Pli>(&packet)) {
-            const auto at = w.begin(1, kRtcpPsfb);
+            const auto at = w.begin(kFmtPli, kRtcpPsfb);
             w.u32(pli->senderSsrc);
             w.u32(pli->mediaSsrc);
             w.finish(at);
         } else if (const auto* fir = std::get_if<Fir>(&packet)) {
-            const auto at = w.begin(4, kRtcpPsfb);
+            const auto at = w.begin(kFmtFir, kRtcpPsfb);
             w.u32(fir->senderSsrc);
             w.u32(0); // RFC 5104 §4.3.1.2: media source SSRC is unused (0)
             for (const auto& e : fir->entries) {
@@ -351,6 +442,21 @@ std::vector<std::uint8_t> serializeRtcp(std::span<const RtcpPacket> packets)
                 w.u16(0);
             }
             w.finish(at);
+        } else if (const auto* remb = std::get_if<Remb>(&packet)) {
+            const std::size_t n = std::min<std::size_t>(remb->ssrcs.size(), 255);
+            const Mantissa m = encodeBitrate(remb->bitrateBps, kRembMantissaBits);
+            const auto at = w.begin(kFmtAfb, kRtcpPsfb);
+            w.u32(remb->senderSsrc);
+            w.u32(0); // draft-alvestrand-rmcat-remb §2.2: media source SSRC is always 0
+            w.u32(kRembIdentifier);
+            w.u32(static_cast<std::uint32_t>(n) << 24 | static_cast<std::uint32_t>(m.exp) << 18 | m.mantissa);
+            for (std::size_t i = 0; i < n; ++i)
+                w.u32(remb->ssrcs[i]);
+            w.finish(at);
+        } else if (const auto* tmmbr = std::get_if<Tmmbr>(&packet)) {
+            w.tmmb(kFmtTmmbr, tmmbr->senderSsrc, tmmbr->entries);
+        } else if (const auto* tmmbn = std::get_if<Tmmbn>(&packet)) {
+            w.tmmb(kFmtTmmbn, tmmbn->senderSsrc, tmmbn->entries);
         }
     }
     return out;

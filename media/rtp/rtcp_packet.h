@@ -1,7 +1,14 @@
 // RTCP compound packets (RFC 3550 §6.4–6.6): SR, RR, SDES (CNAME kept, other items skipped), BYE,
 // plus the RFC 4585 feedback header with the messages issue 6 needs: generic NACK (RTPFB FMT 1),
-// PLI (PSFB FMT 1) and FIR (RFC 5104, PSFB FMT 4). APP, XR and unknown packet types are skipped
-// and counted.
+// TMMBR/TMMBN (RFC 5104 §4.2.1/§4.2.2, RTPFB FMT 3/4), PLI (PSFB FMT 1), FIR (RFC 5104, PSFB
+// FMT 4) and REMB (draft-alvestrand-rmcat-remb, PSFB FMT 15 with the "REMB" identifier). APP, XR,
+// unknown packet types and unknown feedback formats (an FMT 15 without "REMB") are skipped and
+// counted.
+//
+// Bitrates travel as mantissa × 2^exp (REMB: 18-bit mantissa, TMMBR/TMMBN: 17-bit). Parsing
+// saturates a value that overflows 64 bits to the largest one the field can carry; serialising
+// rounds down to the nearest representable value (never asks for more than the caller meant), so
+// a parsed value always serialises back to itself.
 //
 // Parsing is bounded: at most kMaxRtcpPackets packets in one compound, lengths checked against
 // the datagram before each read, and a named RtcpError for the first thing that is wrong
@@ -128,8 +135,39 @@ struct Fir {
     bool operator==(const Fir&) const = default;
 };
 
+/// Temporary maximum media stream bit rate request (RFC 5104 §4.2.1, RTPFB FMT 3).
+struct Tmmbr {
+    /// One FCI entry (§4.2.1.1): the request for one media sender.
+    struct Entry {
+        std::uint32_t ssrc = 0;       ///< media sender the request is about
+        std::uint64_t bitrateBps = 0; ///< MxTBR, bits/s (17-bit mantissa, 6-bit exponent on the wire)
+        std::uint16_t overhead = 0;   ///< measured per-packet overhead, octets (9 bits: 0..511)
+        bool operator==(const Entry&) const = default;
+    };
+    std::uint32_t senderSsrc = 0;
+    std::vector<Entry> entries;
+    bool operator==(const Tmmbr&) const = default;
+};
+
+/// Temporary maximum media stream bit rate notification (RFC 5104 §4.2.2, RTPFB FMT 4): the
+/// bounding set the media sender applies; an empty list is valid (§4.2.2.2).
+struct Tmmbn {
+    using Entry = Tmmbr::Entry;
+    std::uint32_t senderSsrc = 0;
+    std::vector<Entry> entries;
+    bool operator==(const Tmmbn&) const = default;
+};
+
+/// Receiver estimated maximum bitrate (draft-alvestrand-rmcat-remb §2.2, PSFB FMT 15).
+struct Remb {
+    std::uint32_t senderSsrc = 0;
+    std::uint64_t bitrateBps = 0;     ///< total for all `ssrcs` (18-bit mantissa, 6-bit exponent)
+    std::vector<std::uint32_t> ssrcs; ///< the media streams the estimate covers, at most 255
+    bool operator==(const Remb&) const = default;
+};
+
 /// One packet of a compound.
-using RtcpPacket = std::variant<SenderReport, ReceiverReport, Sdes, Bye, Nack, Pli, Fir>;
+using RtcpPacket = std::variant<SenderReport, ReceiverReport, Sdes, Bye, Nack, Pli, Fir, Remb, Tmmbr, Tmmbn>;
 
 /// A parsed compound; `packets` are in wire order. Meaningful only when error == None.
 struct RtcpParse {
@@ -143,8 +181,14 @@ struct RtcpParse {
 RtcpParse parseRtcp(std::span<const std::uint8_t> datagram);
 
 /// Serialises packets back to back into one compound. Lists longer than the wire allows (more
-/// than 31 report blocks, SDES chunks or BYE sources; strings over 255 octets) are cut to fit.
+/// than 31 report blocks, SDES chunks or BYE sources; more than 255 REMB SSRCs; strings over 255
+/// octets) are cut to fit; TMMBR overheads over 511 are cut to 511.
 std::vector<std::uint8_t> serializeRtcp(std::span<const RtcpPacket> packets);
+
+/// Largest bitrate a REMB can carry: an 18-bit mantissa shifted so that it still fits 64 bits.
+inline constexpr std::uint64_t kMaxRembBitrate = std::uint64_t{0x3ffff} << 46;
+/// Largest bitrate a TMMBR/TMMBN entry can carry (17-bit mantissa).
+inline constexpr std::uint64_t kMaxTmmbrBitrate = std::uint64_t{0x1ffff} << 47;
 
 /// Middle 32 bits of an NTP timestamp: the LSR of a report block (RFC 3550 §6.4.1).
 constexpr std::uint32_t ntpMiddle32(std::uint64_t ntp)

@@ -257,7 +257,8 @@ void RtpSession::sendFeedback(RtcpPacket feedback, TimePoint now)
     std::visit(
         [&](auto& fb) {
             using T = std::decay_t<decltype(fb)>;
-            if constexpr (std::is_same_v<T, Nack> || std::is_same_v<T, Pli> || std::is_same_v<T, Fir>) {
+            if constexpr (std::is_same_v<T, Nack> || std::is_same_v<T, Pli> || std::is_same_v<T, Fir> ||
+                          std::is_same_v<T, Remb> || std::is_same_v<T, Tmmbr> || std::is_same_v<T, Tmmbn>) {
                 fb.senderSsrc = ssrc_;
             }
         },
