@@ -3,6 +3,7 @@
 #include "oa_internal.h"
 #include "text_util.h"
 
+#include <algorithm>
 #include <array>
 #include <set>
 
@@ -89,6 +90,15 @@ const NegotiatedCodec* NegotiatedStream::sendTelephoneEvent() const
 const NegotiatedCodec* NegotiatedStream::recvTelephoneEvent() const
 {
     return telephoneEventIn(recvCodecs);
+}
+
+bool NegotiatedStream::remoteAccepts(int payloadType, std::string_view type,
+                                     std::string_view parameters) const
+{
+    return std::any_of(remoteFeedback.begin(), remoteFeedback.end(), [&](const RtcpFb& fb) {
+        return (!fb.payloadType || *fb.payloadType == payloadType) && equalsNoCase(fb.type, type) &&
+               equalsNoCase(fb.parameters, parameters);
+    });
 }
 
 const NegotiatedStream* Negotiated::find(std::string_view id) const
@@ -238,6 +248,8 @@ void fillRemote(NegotiatedStream& n, const SessionDescription& remote, const Med
     }
     n.remotePtime = m.ptime();
     n.remoteBandwidthAs = m.bandwidth("AS");
+    n.remoteBandwidthTias = m.bandwidth("TIAS");
+    n.remoteFeedback = m.rtcpFbs();
 }
 
 const Codec* localCodecFor(const LocalStream& s, const NegotiatedCodec& remote)

@@ -117,7 +117,9 @@ struct NegotiatedStream {
     std::vector<NegotiatedCodec> recvCodecs;   ///< numbers we listed
     Direction direction = Direction::Inactive; ///< ours: SendOnly means we send, they do not
     std::optional<std::chrono::milliseconds> remotePtime;
-    std::optional<std::uint64_t> remoteBandwidthAs;
+    std::optional<std::uint64_t> remoteBandwidthAs;   ///< b=AS, kbit/s
+    std::optional<std::uint64_t> remoteBandwidthTias; ///< b=TIAS, bit/s (RFC 3890)
+    std::vector<RtcpFb> remoteFeedback;               ///< the peer's a=rtcp-fb lines (RFC 4585)
     SrtpMode srtp = SrtpMode::None;
     std::optional<Crypto> localCrypto;  ///< SDES: our key (protects what we send)
     std::optional<Crypto> remoteCrypto; ///< SDES: theirs (what we receive)
@@ -129,6 +131,8 @@ struct NegotiatedStream {
     /// telephone-event (RFC 4733) for sending / receiving, if agreed.
     const NegotiatedCodec* sendTelephoneEvent() const;
     const NegotiatedCodec* recvTelephoneEvent() const;
+    /// True when the peer listed a=rtcp-fb `type` [`parameters`] for this payload type or "*".
+    bool remoteAccepts(int payloadType, std::string_view type, std::string_view parameters = {}) const;
 };
 
 /// Every m-line's result.

@@ -19,6 +19,11 @@ std::string lower(std::string s)
     return s;
 }
 
+bool isTelephoneEvent(const std::string& name)
+{
+    return name.size() == 15 && lower(name) == "telephone-event";
+}
+
 FmtpParams fmtpParams(const std::string& text)
 {
     FmtpParams out;
@@ -60,10 +65,10 @@ MediaResult<std::unique_ptr<AudioCodec>> makeCodec(const sdp::NegotiatedCodec& c
 AudioStream::AudioStream(std::string id, std::vector<SocketPair> sockets, std::unique_ptr<AudioSource> source,
                          std::unique_ptr<AudioSink> sink, bool echoCancel, std::shared_ptr<EventQueue> events,
                          RtpIdentity identity)
-    : id_(std::move(id)), sockets_(std::move(sockets)), source_(std::move(source)), sink_(std::move(sink)),
-      events_(std::move(events)), identity_(std::move(identity))
+    : id_(std::move(id)), source_(std::move(source)), sink_(std::move(sink)), events_(events),
+      identity_(identity),
+      transport_(id_, std::move(sockets), std::move(events), std::move(identity), stats_, *this)
 {
-    rtpPort_ = sockets_.empty() ? 0 : sockets_.front().rtp.port();
     if (echoCancel) {
         auto aec = EchoCanceller::create({kDeviceFormat.sampleRate, kDeviceFormat.frameSamples});
         if (aec) {
@@ -77,8 +82,6 @@ AudioStream::AudioStream(std::string id, std::vector<SocketPair> sockets, std::u
     lastPlayed_.assign(kDeviceFormat.frameLength(), 0);
     deviceOut_.resize(kDeviceFormat.frameLength());
     decoded_.resize(kMaxDecoded);
-    packet_.resize(1500 + kSrtpMaxTrailer);
-    rxBuffer_.resize(2048 + kSrtpMaxTrailer);
     timestamp_ = identity_.initialTimestamp;
     stats_.id = id_;
     stats_.echoCanceller = echo_.has_value();
@@ -110,25 +113,6 @@ void AudioStream::apply(const StreamPlan& plan, TimePoint now)
     plan_ = plan;
     planned_ = true;
 
-    // The socket of the remote address's family.
-    const bool v6 = plan.remoteRtp.host.find(':') != std::string::npos;
-    std::optional<std::size_t> family;
-    for (std::size_t i = 0; i < sockets_.size(); ++i) {
-        if (sockets_[i].rtp.ipv6() == v6) {
-            family = i;
-            break;
-        }
-    }
-    if (!family) {
-        error("no local " + std::string(v6 ? "IPv6" : "IPv4") + " address for the remote media address " +
-              plan.remoteRtp.host);
-        plan_.direction = sdp::Direction::Inactive;
-    } else {
-        active_ = *family;
-    }
-    if (!rtpLatch_ || !(rtpLatch_->destination() == plan.remoteRtp)) rtpLatch_.emplace(plan.remoteRtp);
-    if (!rtcpLatch_ || !(rtcpLatch_->destination() == plan.remoteRtcp)) rtcpLatch_.emplace(plan.remoteRtcp);
-
     // Send codec: rebuilt only when it changes (a re-offer for hold keeps it).
     if (plan.sendCodec) {
         const auto& c = *plan.sendCodec;
@@ -156,27 +140,9 @@ void AudioStream::apply(const StreamPlan& plan, TimePoint now)
         }
         stats_.codec = lower(c.name);
     }
-    // RTP session: one per call; rebuilt (same SSRC, sequence continues) if the clock changes.
-    const std::uint32_t clock = plan.sendCodec ? plan.sendCodec->clockRate : 8000;
-    if (!rtp_ || clock != rtpClock_) {
-        RtpSessionConfig rc;
-        rc.ssrc = rtp_ ? rtp_->ssrc() : identity_.ssrc;
-        rc.initialSequence =
-            lastSentSeq_ ? static_cast<std::uint16_t>(*lastSentSeq_ + 1) : identity_.initialSequence;
-        rc.clockRate = clock;
-        rc.cname = identity_.cname;
-        rc.randomSeed = identity_.seed++;
-        rc.sessionBandwidth = 64000;
-        rc.minimumInterval = identity_.rtcpMinimumInterval;
-        const auto wall = std::chrono::system_clock::now().time_since_epoch();
-        const auto secs = std::chrono::duration_cast<std::chrono::seconds>(wall);
-        const auto frac = std::chrono::duration_cast<std::chrono::nanoseconds>(wall - secs).count();
-        rc.ntp.reference = now;
-        rc.ntp.ntpAtReference = ((static_cast<std::uint64_t>(secs.count()) + 2208988800ull) << 32) +
-                                ((static_cast<std::uint64_t>(frac) << 32) / 1'000'000'000ull);
-        rtp_.emplace(rc, now);
-        rtpClock_ = clock;
-    }
+    // RTP clock: the send codec's (the transport keeps SSRC and sequence across a change).
+    rtpClock_ = plan.sendCodec ? plan.sendCodec->clockRate : 8000;
+    if (!transport_.apply(plan, rtpClock_, 64000, now)) plan_.direction = sdp::Direction::Inactive;
     if (plan.sendEvent && static_cast<int>(plan.sendEvent->clockRate) != dtmfSenderRate_) {
         dtmfSender_.emplace(static_cast<int>(plan.sendEvent->clockRate), plan.sendPtime);
         dtmfSenderRate_ = static_cast<int>(plan.sendEvent->clockRate);
@@ -193,20 +159,15 @@ void AudioStream::apply(const StreamPlan& plan, TimePoint now)
     }
     if (!sdp::sends(plan.direction)) talkspurt_ = true;
 
-    stats_.direction = std::string(sdp::toString(plan.direction));
-    stats_.keying = plan.srtp == sdp::SrtpMode::Sdes   ? "sdes"
-                    : plan.srtp == sdp::SrtpMode::Dtls ? "dtls"
-                                                       : "";
-    applySecurity(plan, now);
     maybeStarted();
     publish(now);
 }
 
 void AudioStream::maybeStarted()
 {
-    if (!planned_ || !keyed() || !encoder_) return;
+    if (!planned_ || !transport_.keyed() || !encoder_) return;
     // Announced again when a re-offer changed the codec or the far address.
-    const std::string remote = toString(rtpLatch_->destination());
+    const std::string remote = transport_.destination();
     const std::string now = stats_.codec + " " + remote;
     if (started_ && now == announced_) return;
     started_ = true;
@@ -255,7 +216,7 @@ void AudioStream::captured(std::span<const std::int16_t> frame, TimePoint now)
 void AudioStream::sendFrame(std::span<const std::int16_t> pcm, TimePoint now)
 {
     const auto step = encoder_->format().rtpTimestampStep();
-    const bool live = planned_ && sdp::sends(plan_.direction) && keyed() && rtp_;
+    const bool live = planned_ && sdp::sends(plan_.direction) && transport_.keyed();
     if (!live) {
         talkspurt_ = true;
         timestamp_ += step;
@@ -310,16 +271,77 @@ bool AudioStream::sendDtmfFrame(TimePoint now)
 void AudioStream::sendRtp(std::uint8_t pt, std::uint32_t timestamp, bool marker,
                           std::span<const std::uint8_t> payload, TimePoint now)
 {
-    const RtpHeader header = rtp_->nextHeader(pt, timestamp, marker);
-    std::size_t length = writeRtp(header, payload, packet_);
-    if (length == 0) return;
-    if (srtp_ && srtp_->protectRtp(packet_, length) != SrtpStatus::Ok) return;
-    activeSockets().rtp.sendTo(std::span<const std::uint8_t>(packet_.data(), length),
-                               rtpLatch_->destination());
-    rtp_->onRtpSent(header, payload.size(), now);
-    lastSentSeq_ = header.sequenceNumber;
-    ++stats_.packetsSent;
-    stats_.bytesSent += length;
+    transport_.sendRtp(pt, timestamp, marker, payload, now);
+}
+
+void AudioStream::onRtp(const RtpPacketView& packet, TimePoint now)
+{
+    if (!sdp::receives(plan_.direction)) return;
+    for (const auto& c : plan_.recvCodecs) {
+        if (c.payloadType != packet.header.payloadType) continue;
+        if (isTelephoneEvent(c.name)) {
+            receiveEvent(packet, now);
+        } else {
+            receiveAudio(packet, c, now);
+        }
+        return;
+    }
+    ++stats_.unexpected; // a payload type we never agreed on
+}
+
+void AudioStream::onRemoteSourceChanged()
+{
+    decoder_.reset();
+    decoderPt_ = -1;
+    resetJitterBuffer();
+}
+
+void AudioStream::onRtpSessionEvent(const RtpSessionEvent& event, TimePoint now)
+{
+    (void)event;
+    (void)now;
+}
+
+void AudioStream::onSecured(TimePoint now)
+{
+    (void)now;
+    started_ = false; // a new DTLS association: announce the media again
+    maybeStarted();
+}
+
+void AudioStream::collectFds(std::vector<int>& fds) const
+{
+    transport_.collectFds(fds);
+}
+
+void AudioStream::onReadable(std::size_t index, TimePoint now)
+{
+    transport_.onReadable(index, now);
+    publish(now);
+}
+
+std::optional<TimePoint> AudioStream::nextDeadline() const
+{
+    return transport_.nextDeadline();
+}
+
+void AudioStream::onTimeout(TimePoint now)
+{
+    transport_.onTimeout(now);
+}
+
+void AudioStream::stop(TimePoint now)
+{
+    transport_.stop(now);
+    if (sink_) sink_->close();
+    publish(now);
+}
+
+void AudioStream::release()
+{
+    transport_.release();
+    source_.reset();
+    sink_.reset();
 }
 
 void AudioStream::receiveAudio(const RtpPacketView& packet, const sdp::NegotiatedCodec& codec, TimePoint now)
@@ -457,28 +479,12 @@ void AudioStream::publish(TimePoint now)
 {
     (void)now;
     StreamStats s = stats_;
-    if (activeSsrc_ && rtp_) {
-        if (const RtpSource* src = rtp_->source(*activeSsrc_)) {
-            s.lost = std::max<std::int64_t>(0, src->cumulativeLost());
-            s.jitterMs = static_cast<double>(src->jitterTime().count()) / 1000.0;
-        }
-    }
-    if (rtp_ && rtp_->rtt()) s.rttMs = static_cast<double>(rtp_->rtt()->count()) / 1000.0;
+    transport_.fillStats(s);
     s.late = lateBase_ + (jitter_ ? jitter_->stats().late : 0);
     s.concealedMs =
         concealedBase_ + (jitter_ ? static_cast<std::uint64_t>(jitter_->stats().concealed.count()) : 0);
     s.jitterBufferMs = jitter_ ? static_cast<double>(jitter_->stats().currentDelay.count()) / 1000.0 : 0.0;
-    s.srtpSuite = srtp_ ? std::optional<SrtpSuite>(srtp_->suite()) : std::nullopt;
     s.muted = muted_;
-    s.srtpAuthFailures = authFailBase_ + (srtp_ ? srtp_->drops(SrtpStatus::AuthFail) : 0) +
-                         (srtcp_ ? srtcp_->drops(SrtpStatus::AuthFail) : 0);
-    s.srtpReplays = replayBase_ + (srtp_ ? srtp_->drops(SrtpStatus::ReplayFail) : 0) +
-                    (srtcp_ ? srtcp_->drops(SrtpStatus::ReplayFail) : 0);
-    if (rtp_) {
-        for (std::size_t e = 1; e < static_cast<std::size_t>(RtpError::Count); ++e)
-            s.malformed += rtp_->rtpErrors()[e];
-        s.malformed += rtp_->rtcpErrors();
-    }
     std::lock_guard lock(statsMutex_);
     published_ = std::move(s);
 }

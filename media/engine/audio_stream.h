@@ -22,10 +22,12 @@
 #pragma once
 
 #include "audio_stream_parts.h"
+#include "rtp_transport.h"
+#include "thread_stream.h"
 
 namespace vphone::media {
 
-class AudioStream {
+class AudioStream final : public ThreadStream, private RtpTransport::Owner {
 public:
     /// Everything the stream owns; sockets are already bound (their ports are in our SDP).
     AudioStream(std::string id, std::vector<SocketPair> sockets, std::unique_ptr<AudioSource> source,
@@ -42,7 +44,7 @@ public:
     /// Closes the sockets and drops the devices; only once the media thread no longer runs it.
     void release();
     /// Our RTP port (the same on every local address).
-    std::uint16_t rtpPort() const { return rtpPort_; }
+    std::uint16_t rtpPort() const { return transport_.rtpPort(); }
 
     // Media thread only.
     /// Installs a negotiation result.
@@ -53,16 +55,16 @@ public:
     /// hears nothing; the echo canceller still sees the capture so it stays adapted).
     void setMuted(bool muted) { muted_ = muted; }
     /// File descriptors to poll, tagged with their index for onReadable().
-    void collectFds(std::vector<int>& fds) const;
+    void collectFds(std::vector<int>& fds) const override;
     /// The socket with this index (as collected) is readable.
-    void onReadable(std::size_t index, TimePoint now);
+    void onReadable(std::size_t index, TimePoint now) override;
     /// One device frame period (20 ms): capture, send, play out.
-    void tick(TimePoint frameTime, TimePoint now);
+    void tick(TimePoint frameTime, TimePoint now) override;
     /// When onTimeout() must run next (RTCP, DTLS retransmission).
-    std::optional<TimePoint> nextDeadline() const;
-    void onTimeout(TimePoint now);
+    std::optional<TimePoint> nextDeadline() const override;
+    void onTimeout(TimePoint now) override;
     /// Sends RTCP BYE and DTLS close_notify, closes the sink.
-    void stop(TimePoint now);
+    void stop(TimePoint now) override;
 
 private:
     // Send path (audio_stream.cpp).
@@ -78,35 +80,16 @@ private:
     void receiveEvent(const RtpPacketView& packet, TimePoint now);
     bool switchDecoder(const sdp::NegotiatedCodec& codec);
     void resetJitterBuffer();
-    // Transport and security (stream_transport.cpp).
-    void applySecurity(const StreamPlan& plan, TimePoint now);
-    void onDatagram(bool rtcpPort, std::span<std::uint8_t> data, std::size_t size, const MediaAddress& from,
-                    TimePoint now);
-    void handleRtp(std::span<std::uint8_t> buffer, std::size_t size, const MediaAddress& from, TimePoint now);
-    void handleRtcp(bool rtcpPort, std::span<std::uint8_t> buffer, std::size_t size, TimePoint now);
-    void handleDtls(bool rtcpPort, std::span<const std::uint8_t> datagram, TimePoint now);
-    void afterDtls(TimePoint now);
-    void afterDtlsRtcp(TimePoint now);
-    /// Sends what a DTLS association has queued (from the RTP or RTCP port, to that port's
-    /// latched peer); returns when its retransmission timer falls due.
-    std::optional<TimePoint> flushDtls(DtlsSrtpSession& dtls, bool rtcpPort, TimePoint now);
-    /// The SRTP session that protects RTCP: the RTCP port's own DTLS association without
-    /// rtcp-mux (RFC 5764 §4.1), the RTP one otherwise.
-    SrtpSession* rtcpSrtp(bool rtcpPort);
-    void flushRtcp(TimePoint now);
-    void drainRtpEvents();
-    void setSrtp(std::optional<SrtpSession> session);
-    bool secure() const { return plan_.srtp != sdp::SrtpMode::None; }
-    bool keyed() const { return !secure() || srtp_.has_value(); }
-    SocketPair& activeSockets() { return sockets_[active_]; }
+    // RtpTransport::Owner.
+    void onRtp(const RtpPacketView& packet, TimePoint now) override;
+    void onRemoteSourceChanged() override;
+    void onRtpSessionEvent(const RtpSessionEvent& event, TimePoint now) override;
+    void onSecured(TimePoint now) override;
     void maybeStarted();
     void publish(TimePoint now);
     void error(std::string what);
 
     std::string id_;
-    std::vector<SocketPair> sockets_;
-    std::size_t active_ = 0;
-    std::uint16_t rtpPort_ = 0;
     std::unique_ptr<AudioSource> source_;
     std::unique_ptr<AudioSink> sink_;
     std::optional<EchoCanceller> echo_;
@@ -117,6 +100,7 @@ private:
     mutable std::mutex statsMutex_;
     StreamStats published_;
     StreamStats stats_;
+    RtpTransport transport_;
 
     StreamPlan plan_;
     bool planned_ = false;
@@ -136,14 +120,9 @@ private:
     bool encodePrimed_ = false;
     std::vector<std::int16_t> codecIn_;
     std::vector<std::uint8_t> payload_;
-    std::vector<std::uint8_t> packet_;
     std::uint32_t timestamp_ = 0;
+    std::uint32_t rtpClock_ = 8000;
     bool talkspurt_ = true;
-    std::optional<RtpSession> rtp_;
-    std::uint32_t rtpClock_ = 0;
-    std::optional<std::uint16_t> lastSentSeq_;
-    std::optional<SymmetricRtpLatch> rtpLatch_;
-    std::optional<SymmetricRtpLatch> rtcpLatch_;
     std::deque<char> dtmfQueue_;
     std::optional<DtmfSender> dtmfSender_;
     int dtmfSenderRate_ = 0;
@@ -157,31 +136,11 @@ private:
     bool decodePrimed_ = false;
     std::vector<std::int16_t> decoded_;
     DtmfReceiver dtmfReceiver_;
-    std::optional<std::uint32_t> activeSsrc_;
-    TimePoint activeHeard_{};
     std::optional<TimePoint> lastAudioArrival_;
     std::optional<std::uint16_t> lastAudioSeq_;
     std::uint32_t lastAudioTs_ = 0;
-    std::vector<std::uint8_t> rxBuffer_;
     std::uint64_t lateBase_ = 0;
     std::uint64_t concealedBase_ = 0;
-
-    // Security.
-    std::optional<SrtpSession> srtp_;
-    std::optional<SrtpKeys> sdesKeys_;
-    std::unique_ptr<DtlsSrtpSession> dtls_;
-    std::string dtlsPeer_; ///< role + fingerprint the association was made for
-    std::optional<TimePoint> dtlsDeadline_;
-    std::deque<std::vector<std::uint8_t>> earlyDtls_;
-    bool dtlsReported_ = false;
-    // RFC 5764 §4.1: without rtcp-mux the RTCP port runs its own DTLS handshake, keying SRTCP.
-    std::unique_ptr<DtlsSrtpSession> dtlsRtcp_;
-    std::optional<SrtpSession> srtcp_;
-    std::optional<TimePoint> dtlsRtcpDeadline_;
-    std::deque<std::vector<std::uint8_t>> earlyDtlsRtcp_;
-    bool dtlsRtcpReported_ = false;
-    std::uint64_t authFailBase_ = 0;
-    std::uint64_t replayBase_ = 0;
 };
 
 } // namespace vphone::media

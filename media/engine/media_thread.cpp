@@ -5,6 +5,7 @@
 #include <cstring>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <system_error>
 #include <unistd.h>
 
 namespace vphone::media {
@@ -13,7 +14,7 @@ namespace {
 constexpr auto kMaxBehind = std::chrono::milliseconds{200};
 }
 
-MediaThread::MediaThread(std::chrono::milliseconds tick) : tick_(tick) {}
+MediaThread::MediaThread(std::chrono::microseconds tick) : tick_(tick) {}
 
 MediaThread::~MediaThread()
 {
@@ -56,7 +57,7 @@ void MediaThread::post(std::function<void(TimePoint)> command)
     wake();
 }
 
-void MediaThread::addStream(AudioStream* stream)
+void MediaThread::addStream(ThreadStream* stream)
 {
     post([this, stream](TimePoint) { streams_.push_back(stream); });
 }
@@ -69,7 +70,7 @@ void MediaThread::stop()
         return;
     }
     post([this](TimePoint now) {
-        for (AudioStream* s : streams_)
+        for (ThreadStream* s : streams_)
             s->stop(now);
         streams_.clear();
         stopping_ = true;
@@ -85,7 +86,7 @@ void MediaThread::run()
     TimePoint nextTick = Clock::now();
     std::vector<std::function<void(TimePoint)>> batch;
     std::vector<int> fds;
-    std::vector<std::pair<AudioStream*, std::size_t>> owners;
+    std::vector<std::pair<ThreadStream*, std::size_t>> owners;
     std::vector<pollfd> pfds;
     while (true) {
         TimePoint now = Clock::now();
@@ -101,12 +102,12 @@ void MediaThread::run()
         // Device ticks: catch up when late, re-anchor when hopelessly behind.
         if (now - nextTick > kMaxBehind) nextTick = now;
         while (nextTick <= now) {
-            for (AudioStream* s : streams_)
+            for (ThreadStream* s : streams_)
                 s->tick(nextTick, now);
             nextTick += tick_;
         }
         TimePoint deadline = nextTick;
-        for (AudioStream* s : streams_) {
+        for (ThreadStream* s : streams_) {
             s->onTimeout(now);
             if (auto d = s->nextDeadline(); d && *d < deadline) deadline = *d;
         }
@@ -114,7 +115,7 @@ void MediaThread::run()
         pfds.clear();
         owners.clear();
         pfds.push_back({wakeFd_, POLLIN, 0});
-        for (AudioStream* s : streams_) {
+        for (ThreadStream* s : streams_) {
             fds.clear();
             s->collectFds(fds);
             for (std::size_t i = 0; i < fds.size(); ++i) {

@@ -10,12 +10,13 @@
 // then joins it. Nothing here blocks except poll() itself.
 #pragma once
 
-#include "audio_stream.h"
+#include "thread_stream.h"
 
 #include <atomic>
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -23,7 +24,7 @@ namespace vphone::media {
 
 class MediaThread {
 public:
-    explicit MediaThread(std::chrono::milliseconds tick = std::chrono::milliseconds{20});
+    explicit MediaThread(std::chrono::microseconds tick = std::chrono::milliseconds{20});
     ~MediaThread();
     MediaThread(const MediaThread&) = delete;
     MediaThread& operator=(const MediaThread&) = delete;
@@ -34,7 +35,7 @@ public:
     /// Runs `command` on the media thread soon (in posting order).
     void post(std::function<void(TimePoint now)> command);
     /// Adds a stream the thread drives from now on; it must outlive the thread.
-    void addStream(AudioStream* stream);
+    void addStream(ThreadStream* stream);
     /// Stops every stream (BYE) and joins. Idempotent.
     void stop();
 
@@ -42,13 +43,13 @@ private:
     void run();
     void wake();
 
-    std::chrono::milliseconds tick_;
+    std::chrono::microseconds tick_;
     std::thread thread_;
     int wakeFd_ = -1;
     std::mutex mutex_;
     std::vector<std::function<void(TimePoint)>> commands_;
     std::atomic<bool> stopping_{false};
-    std::vector<AudioStream*> streams_; // media thread only
+    std::vector<ThreadStream*> streams_; // media thread only
 };
 
 } // namespace vphone::media

@@ -1,16 +1,7 @@
-// AudioStream: sockets, demultiplexing, SRTP/SRTCP, DTLS-SRTP and RTCP (see audio_stream.h).
-//
-// Keys. SDES keys arrive in the plan; a changed key pair rekeys at once. DTLS: the role comes
-// from a=setup (active = client). The association is kept across re-offers while the role
-// and the peer's fingerprint stay the same, and restarted otherwise. A DTLS server can get the
-// ClientHello before the answer that names the client's fingerprint has been applied, so a
-// few early DTLS datagrams wait for the session. Until SRTP is keyed nothing is sent and
-// every RTP/RTCP datagram is dropped (counted as unexpected). Without rtcp-mux the RTCP port
-// runs a second DTLS handshake (RFC 5764 §4.1: one association per component) whose keys
-// protect SRTCP; until it completes RTCP is neither sent nor accepted, RTP flows regardless.
-#include "audio_stream.h"
+// RtpTransport: sockets, demultiplexing, SRTP/SRTCP, DTLS-SRTP and RTCP (see rtp_transport.h).
+#include "rtp_transport.h"
 
-#include <strings.h>
+#include <algorithm>
 
 namespace vphone::media {
 
@@ -19,13 +10,139 @@ constexpr std::size_t kMaxEarlyDtls = 8;
 constexpr int kMaxReadsPerWakeup = 64;
 constexpr auto kSsrcSwitchSilence = std::chrono::seconds{1};
 
-bool isTelephoneEvent(const std::string& name)
-{
-    return name.size() == 15 && ::strncasecmp(name.c_str(), "telephone-event", 15) == 0;
-}
 } // namespace
 
-void AudioStream::setSrtp(std::optional<SrtpSession> session)
+RtpTransport::RtpTransport(std::string id, std::vector<SocketPair> sockets,
+                           std::shared_ptr<EventQueue> events, RtpIdentity identity, StreamStats& stats,
+                           Owner& owner)
+    : id_(std::move(id)), sockets_(std::move(sockets)), events_(std::move(events)),
+      identity_(std::move(identity)), stats_(stats), owner_(owner)
+{
+    rtpPort_ = sockets_.empty() ? 0 : sockets_.front().rtp.port();
+    packet_.resize(1500 + kSrtpMaxTrailer);
+    rxBuffer_.resize(2048 + kSrtpMaxTrailer);
+}
+
+RtpTransport::~RtpTransport() = default;
+
+void RtpTransport::error(std::string what)
+{
+    events_->push(MediaErrorEvent{id_, std::move(what)});
+}
+
+bool RtpTransport::apply(const StreamPlan& plan, std::uint32_t clockRate, double sessionBandwidth,
+                         TimePoint now)
+{
+    plan_ = plan;
+    planned_ = true;
+    // The socket of the remote address's family.
+    const bool v6 = plan.remoteRtp.host.find(':') != std::string::npos;
+    std::optional<std::size_t> family;
+    for (std::size_t i = 0; i < sockets_.size(); ++i) {
+        if (sockets_[i].rtp.ipv6() == v6) {
+            family = i;
+            break;
+        }
+    }
+    bool usable = true;
+    if (!family) {
+        error("no local " + std::string(v6 ? "IPv6" : "IPv4") + " address for the remote media address " +
+              plan.remoteRtp.host);
+        plan_.direction = sdp::Direction::Inactive;
+        usable = false;
+    } else {
+        active_ = *family;
+    }
+    if (!rtpLatch_ || !(rtpLatch_->destination() == plan.remoteRtp)) rtpLatch_.emplace(plan.remoteRtp);
+    if (!rtcpLatch_ || !(rtcpLatch_->destination() == plan.remoteRtcp)) rtcpLatch_.emplace(plan.remoteRtcp);
+
+    // RTP session: one per call; rebuilt (same SSRC, sequence continues) if the clock changes.
+    if (!rtp_ || clockRate != rtpClock_) {
+        RtpSessionConfig rc;
+        rc.ssrc = rtp_ ? rtp_->ssrc() : identity_.ssrc;
+        rc.initialSequence =
+            lastSentSeq_ ? static_cast<std::uint16_t>(*lastSentSeq_ + 1) : identity_.initialSequence;
+        rc.clockRate = clockRate;
+        rc.cname = identity_.cname;
+        rc.randomSeed = identity_.seed++;
+        rc.sessionBandwidth = sessionBandwidth;
+        rc.minimumInterval = identity_.rtcpMinimumInterval;
+        const auto wall = std::chrono::system_clock::now().time_since_epoch();
+        const auto secs = std::chrono::duration_cast<std::chrono::seconds>(wall);
+        const auto frac = std::chrono::duration_cast<std::chrono::nanoseconds>(wall - secs).count();
+        rc.ntp.reference = now;
+        rc.ntp.ntpAtReference = ((static_cast<std::uint64_t>(secs.count()) + 2208988800ull) << 32) +
+                                ((static_cast<std::uint64_t>(frac) << 32) / 1'000'000'000ull);
+        rtp_.emplace(rc, now);
+        rtpClock_ = clockRate;
+    }
+    stats_.direction = std::string(sdp::toString(plan_.direction));
+    stats_.keying = plan.srtp == sdp::SrtpMode::Sdes   ? "sdes"
+                    : plan.srtp == sdp::SrtpMode::Dtls ? "dtls"
+                                                       : "";
+    applySecurity(plan, now);
+    return usable;
+}
+
+std::string RtpTransport::destination() const
+{
+    return rtpLatch_ ? toString(rtpLatch_->destination()) : std::string();
+}
+
+std::span<const std::uint8_t> RtpTransport::sendRtp(std::uint8_t pt, std::uint32_t timestamp, bool marker,
+                                                    std::span<const std::uint8_t> payload, TimePoint now)
+{
+    if (!planned_ || !rtp_ || !keyed() || !rtpLatch_) return {};
+    const RtpHeader header = rtp_->nextHeader(pt, timestamp, marker);
+    std::size_t length = writeRtp(header, payload, packet_);
+    if (length == 0) return {};
+    if (srtp_ && srtp_->protectRtp(packet_, length) != SrtpStatus::Ok) return {};
+    const auto datagram = std::span<const std::uint8_t>(packet_.data(), length);
+    activeSockets().rtp.sendTo(datagram, rtpLatch_->destination());
+    rtp_->onRtpSent(header, payload.size(), now);
+    lastSentSeq_ = header.sequenceNumber;
+    ++stats_.packetsSent;
+    stats_.bytesSent += length;
+    return datagram;
+}
+
+void RtpTransport::sendDatagram(std::span<const std::uint8_t> datagram)
+{
+    if (!planned_ || !rtpLatch_ || sockets_.empty()) return;
+    activeSockets().rtp.sendTo(datagram, rtpLatch_->destination());
+    ++stats_.packetsSent;
+    stats_.bytesSent += datagram.size();
+}
+
+void RtpTransport::sendFeedback(RtcpPacket feedback, TimePoint now)
+{
+    if (!planned_ || !rtp_) return;
+    rtp_->sendFeedback(std::move(feedback), now);
+    flushRtcp(now);
+}
+
+void RtpTransport::fillStats(StreamStats& s) const
+{
+    if (activeSsrc_ && rtp_) {
+        if (const RtpSource* src = rtp_->source(*activeSsrc_)) {
+            s.lost = std::max<std::int64_t>(0, src->cumulativeLost());
+            s.jitterMs = static_cast<double>(src->jitterTime().count()) / 1000.0;
+        }
+    }
+    if (rtp_ && rtp_->rtt()) s.rttMs = static_cast<double>(rtp_->rtt()->count()) / 1000.0;
+    s.srtpSuite = srtp_ ? std::optional<SrtpSuite>(srtp_->suite()) : std::nullopt;
+    s.srtpAuthFailures = authFailBase_ + (srtp_ ? srtp_->drops(SrtpStatus::AuthFail) : 0) +
+                         (srtcp_ ? srtcp_->drops(SrtpStatus::AuthFail) : 0);
+    s.srtpReplays = replayBase_ + (srtp_ ? srtp_->drops(SrtpStatus::ReplayFail) : 0) +
+                    (srtcp_ ? srtcp_->drops(SrtpStatus::ReplayFail) : 0);
+    if (rtp_) {
+        for (std::size_t e = 1; e < static_cast<std::size_t>(RtpError::Count); ++e)
+            s.malformed += rtp_->rtpErrors()[e];
+        s.malformed += rtp_->rtcpErrors();
+    }
+}
+
+void RtpTransport::setSrtp(std::optional<SrtpSession> session)
 {
     if (srtp_) {
         authFailBase_ += srtp_->drops(SrtpStatus::AuthFail);
@@ -34,7 +151,7 @@ void AudioStream::setSrtp(std::optional<SrtpSession> session)
     srtp_ = std::move(session);
 }
 
-void AudioStream::applySecurity(const StreamPlan& plan, TimePoint now)
+void RtpTransport::applySecurity(const StreamPlan& plan, TimePoint now)
 {
     switch (plan.srtp) {
     case sdp::SrtpMode::None:
@@ -75,7 +192,6 @@ void AudioStream::applySecurity(const StreamPlan& plan, TimePoint now)
         if (restart) {
             setSrtp(std::nullopt);
             dtlsReported_ = false;
-            started_ = false;
             dtlsRtcp_.reset();
         }
         if (plan.dtlsRole == DtlsRole::Invalid || !plan.certificate) {
@@ -118,7 +234,7 @@ void AudioStream::applySecurity(const StreamPlan& plan, TimePoint now)
     }
 }
 
-void AudioStream::collectFds(std::vector<int>& fds) const
+void RtpTransport::collectFds(std::vector<int>& fds) const
 {
     for (const auto& p : sockets_) {
         fds.push_back(p.rtp.fd());
@@ -126,7 +242,7 @@ void AudioStream::collectFds(std::vector<int>& fds) const
     }
 }
 
-void AudioStream::onReadable(std::size_t index, TimePoint now)
+void RtpTransport::onReadable(std::size_t index, TimePoint now)
 {
     const std::size_t pair = index / 2;
     if (pair >= sockets_.size()) return;
@@ -139,11 +255,10 @@ void AudioStream::onReadable(std::size_t index, TimePoint now)
         if (!size) break;
         onDatagram(rtcpPort, rxBuffer_, *size, from, now);
     }
-    publish(now);
 }
 
-void AudioStream::onDatagram(bool rtcpPort, std::span<std::uint8_t> data, std::size_t size,
-                             const MediaAddress& from, TimePoint now)
+void RtpTransport::onDatagram(bool rtcpPort, std::span<std::uint8_t> data, std::size_t size,
+                              const MediaAddress& from, TimePoint now)
 {
     const auto datagram = std::span<const std::uint8_t>(data.data(), size);
     const DatagramKind kind = classifyDatagram(datagram);
@@ -167,8 +282,8 @@ void AudioStream::onDatagram(bool rtcpPort, std::span<std::uint8_t> data, std::s
     }
 }
 
-void AudioStream::handleRtp(std::span<std::uint8_t> buffer, std::size_t size, const MediaAddress& from,
-                            TimePoint now)
+void RtpTransport::handleRtp(std::span<std::uint8_t> buffer, std::size_t size, const MediaAddress& from,
+                             TimePoint now)
 {
     if (!planned_ || !rtp_) {
         ++stats_.unexpected;
@@ -196,9 +311,9 @@ void AudioStream::handleRtp(std::span<std::uint8_t> buffer, std::size_t size, co
             ++stats_.unexpected;
             return;
         }
-        decoder_.reset();
-        decoderPt_ = -1;
-        resetJitterBuffer();
+        activeSsrc_ = ssrc;
+        activeHeard_ = now;
+        owner_.onRemoteSourceChanged();
     }
     activeSsrc_ = ssrc;
     activeHeard_ = now;
@@ -206,26 +321,16 @@ void AudioStream::handleRtp(std::span<std::uint8_t> buffer, std::size_t size, co
     if (plan_.rtcpMux && rtcpLatch_) rtcpLatch_->onValidPacket(from);
     ++stats_.packetsReceived;
     stats_.bytesReceived += wire;
-    if (!sdp::receives(plan_.direction)) return;
-    for (const auto& c : plan_.recvCodecs) {
-        if (c.payloadType != packet.header.payloadType) continue;
-        if (isTelephoneEvent(c.name)) {
-            receiveEvent(packet, now);
-        } else {
-            receiveAudio(packet, c, now);
-        }
-        return;
-    }
-    ++stats_.unexpected; // a payload type we never agreed on
+    owner_.onRtp(packet, now);
 }
 
-SrtpSession* AudioStream::rtcpSrtp(bool rtcpPort)
+SrtpSession* RtpTransport::rtcpSrtp(bool rtcpPort)
 {
     if (rtcpPort && plan_.srtp == sdp::SrtpMode::Dtls && !plan_.rtcpMux) return srtcp_ ? &*srtcp_ : nullptr;
     return srtp_ ? &*srtp_ : nullptr;
 }
 
-void AudioStream::handleRtcp(bool rtcpPort, std::span<std::uint8_t> buffer, std::size_t size, TimePoint now)
+void RtpTransport::handleRtcp(bool rtcpPort, std::span<std::uint8_t> buffer, std::size_t size, TimePoint now)
 {
     if (!planned_ || !rtp_) return;
     if (secure()) {
@@ -242,10 +347,10 @@ void AudioStream::handleRtcp(bool rtcpPort, std::span<std::uint8_t> buffer, std:
     if (rtp_->receiveRtcp(std::span<const std::uint8_t>(buffer.data(), size), now) == RtcpError::None) {
         ++stats_.rtcpReceived;
     }
-    drainRtpEvents();
+    drainRtpEvents(now);
 }
 
-void AudioStream::handleDtls(bool rtcpPort, std::span<const std::uint8_t> datagram, TimePoint now)
+void RtpTransport::handleDtls(bool rtcpPort, std::span<const std::uint8_t> datagram, TimePoint now)
 {
     if (planned_ && (plan_.srtp != sdp::SrtpMode::Dtls || (rtcpPort && plan_.rtcpMux))) {
         ++stats_.unexpected;
@@ -269,7 +374,7 @@ void AudioStream::handleDtls(bool rtcpPort, std::span<const std::uint8_t> datagr
     afterDtls(now);
 }
 
-std::optional<TimePoint> AudioStream::flushDtls(DtlsSrtpSession& dtls, bool rtcpPort, TimePoint now)
+std::optional<TimePoint> RtpTransport::flushDtls(DtlsSrtpSession& dtls, bool rtcpPort, TimePoint now)
 {
     const auto& latch = rtcpPort ? rtcpLatch_ : rtpLatch_;
     while (auto out = dtls.pollTransmit()) {
@@ -279,7 +384,7 @@ std::optional<TimePoint> AudioStream::flushDtls(DtlsSrtpSession& dtls, bool rtcp
     return t ? std::optional<TimePoint>(now + *t) : std::nullopt;
 }
 
-void AudioStream::afterDtls(TimePoint now)
+void RtpTransport::afterDtls(TimePoint now)
 {
     if (!dtls_) return;
     dtlsDeadline_ = flushDtls(*dtls_, false, now);
@@ -295,14 +400,14 @@ void AudioStream::afterDtls(TimePoint now)
         }
         setSrtp(std::move(session));
         events_->push(DtlsConnected{id_, dtls_->suite()});
-        maybeStarted();
+        owner_.onSecured(now);
     } else if (dtls_->state() == DtlsState::Failed) {
         dtlsReported_ = true;
         events_->push(DtlsFailed{id_, dtls_->error()});
     }
 }
 
-void AudioStream::afterDtlsRtcp(TimePoint now)
+void RtpTransport::afterDtlsRtcp(TimePoint now)
 {
     if (!dtlsRtcp_) return;
     dtlsRtcpDeadline_ = flushDtls(*dtlsRtcp_, true, now);
@@ -321,7 +426,7 @@ void AudioStream::afterDtlsRtcp(TimePoint now)
     }
 }
 
-void AudioStream::flushRtcp(TimePoint now)
+void RtpTransport::flushRtcp(TimePoint now)
 {
     (void)now;
     while (auto compound = rtp_->pollRtcp()) {
@@ -342,7 +447,7 @@ void AudioStream::flushRtcp(TimePoint now)
     }
 }
 
-std::optional<TimePoint> AudioStream::nextDeadline() const
+std::optional<TimePoint> RtpTransport::nextDeadline() const
 {
     std::optional<TimePoint> at;
     if (rtp_ && planned_) at = rtp_->nextTimeout();
@@ -351,12 +456,12 @@ std::optional<TimePoint> AudioStream::nextDeadline() const
     return at;
 }
 
-void AudioStream::onTimeout(TimePoint now)
+void RtpTransport::onTimeout(TimePoint now)
 {
     if (rtp_ && planned_ && now >= rtp_->nextTimeout()) {
         rtp_->onTimeout(now);
         flushRtcp(now);
-        drainRtpEvents();
+        drainRtpEvents(now);
     }
     if (dtls_ && dtlsDeadline_ && now >= *dtlsDeadline_) {
         dtls_->onTimeout();
@@ -368,7 +473,7 @@ void AudioStream::onTimeout(TimePoint now)
     }
 }
 
-void AudioStream::stop(TimePoint now)
+void RtpTransport::stop(TimePoint now)
 {
     if (rtp_ && planned_) {
         rtp_->bye("call ended", now);
@@ -382,23 +487,15 @@ void AudioStream::stop(TimePoint now)
         dtlsRtcp_->close();
         flushDtls(*dtlsRtcp_, true, now);
     }
-    if (sink_) sink_->close();
-    publish(now);
 }
 
-void AudioStream::drainRtpEvents()
+void RtpTransport::drainRtpEvents(TimePoint now)
 {
     while (auto e = rtp_->pollEvent()) {
         const auto* removed = std::get_if<SourceRemoved>(&*e);
         if (removed && removed->why == SourceRemoved::Why::Bye) ++stats_.byeReceived;
+        owner_.onRtpSessionEvent(*e, now);
     }
-}
-
-void AudioStream::release()
-{
-    sockets_.clear();
-    source_.reset();
-    sink_.reset();
 }
 
 } // namespace vphone::media
