@@ -44,6 +44,9 @@ struct StreamPlan {
     std::string remoteFingerprint; ///< "sha-256 AB:CD:..."
     std::shared_ptr<const DtlsCertificate> certificate;
     std::vector<SrtpSuite> dtlsSuites;
+    // Video.
+    std::vector<sdp::RtcpFb> remoteFeedback;          ///< what RTCP feedback the peer takes (RFC 4585)
+    std::optional<std::uint64_t> remoteMaxBitrateBps; ///< the peer's b=TIAS, or b=AS
 };
 
 /// The call's RTP identity, drawn once by the session: SSRC, first sequence number and

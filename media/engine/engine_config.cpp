@@ -146,7 +146,53 @@ EngineResult<bool> checkMediaConfig(const MediaConfig& c)
     }
     if (auto s = parseSourceSpec(c.audioSource); !s) return EngineError{500, s.error().what};
     if (auto s = parseSinkSpec(c.audioSink); !s) return EngineError{500, s.error().what};
+    if (auto s = parseVideoSourceSpec(c.videoSource); !s) return EngineError{500, s.error().what};
+    if (auto s = parseVideoSinkSpec(c.videoSink); !s) return EngineError{500, s.error().what};
+    std::string videoList;
+    for (const auto& n : c.videoCodecs)
+        videoList += (videoList.empty() ? "" : ",") + n;
+    if (auto v = parseVideoCodecList(videoList); !v) return v.error();
+    if (c.maxVideoWidth < 16 || c.maxVideoHeight < 16 || c.maxVideoWidth > 4096 || c.maxVideoHeight > 4096)
+        return EngineError{500, "media: maximum video resolution " + std::to_string(c.maxVideoWidth) + "x" +
+                                    std::to_string(c.maxVideoHeight) + " is outside 16x16 to 4096x4096"};
+    if (c.videoStartKbps < 30 || c.videoMaxKbps < c.videoStartKbps || c.videoMaxKbps > 20000)
+        return EngineError{500, "media: video bitrates must satisfy 30 <= start <= max <= 20000 kbit/s"};
     return true;
+}
+
+EngineResult<std::vector<std::string>> parseVideoCodecList(std::string_view text)
+{
+    std::vector<std::string> names;
+    std::size_t at = 0;
+    while (at <= text.size()) {
+        const auto comma = std::min(text.find(',', at), text.size());
+        const auto name = lower(trim(text.substr(at, comma - at)));
+        if (name != "h264" && name != "vp8") {
+            return EngineError{500, "--video-codecs '" + std::string(text) + "': unknown codec '" + name +
+                                        "' (known: h264, vp8)"};
+        }
+        if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+        at = comma + 1;
+    }
+    return names;
+}
+
+std::vector<sdp::Codec> videoSdpCodecsFor(const std::vector<std::string>& names, int maxWidth, int maxHeight)
+{
+    // RFC 6184 §8.1 / RFC 7741 §6.1: max-fs in 16x16 macroblocks, max-fr in frames per second.
+    const int mbs = ((maxWidth + 15) / 16) * ((maxHeight + 15) / 16);
+    const std::string limits = "max-fs=" + std::to_string(std::max(mbs, 3600)) + ";max-fr=30";
+    std::vector<sdp::Codec> out;
+    for (const auto& n : names) {
+        if (n == "h264") {
+            // Constrained baseline, level 3.1 (720p30); level-asymmetry lets the peer send more.
+            out.push_back({"H264", 90000, 1, -1,
+                           "profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1"});
+        } else if (n == "vp8") {
+            out.push_back({"VP8", 90000, 1, -1, limits});
+        }
+    }
+    return out;
 }
 
 std::vector<sdp::Codec> sdpCodecsFor(const std::vector<std::string>& names, bool opusFec, bool opusDtx)

@@ -9,6 +9,7 @@
 #include "sdp/offer_answer.h"
 #include "srtp/dtls_certificate.h"
 #include "srtp/srtp_session.h"
+#include "video_device.h"
 
 #include <chrono>
 #include <cstdint>
@@ -71,12 +72,29 @@ struct MediaConfig {
     /// Opus: in-band FEC and DTX we ask the peer for (a=fmtp), and use when it asks.
     bool opusFec = true;
     bool opusDtx = false;
+
+    // Video (issue 6). A video m-line is offered (and a peer's accepted) when there is a source,
+    // a file sink or an app sink; sendrecv with a source, recvonly without one.
+    std::string videoSource = "off"; ///< testsrc[:WxH[@FPS]] | device[:NAME] | off
+    std::string videoSink = "null";  ///< null | file:PATH.y4m
+    std::vector<std::string> videoCodecs{"h264", "vp8"};
+    int maxVideoWidth = 1280; ///< --max-resolution: nothing larger is sent (aspect kept)
+    int maxVideoHeight = 720;
+    int videoStartKbps = 800;
+    int videoMaxKbps = 2500;               ///< also our b=AS for video
+    VideoSourceFactory videoSourceFactory; ///< the app's camera in place of videoSource
+    VideoSinkFactory videoSinkFactory;     ///< the app's display in place of videoSink
 };
 
 /// "MIN-MAX" (1024..65535, MIN <= MAX, room for one even/odd pair).
 EngineResult<PortRange> parsePortRange(std::string_view text);
 /// "opus,pcmu,..." into names, checked against the codecs we have (case-insensitive).
 EngineResult<std::vector<std::string>> parseCodecList(std::string_view text);
+/// "h264,vp8" (either order, at least one).
+EngineResult<std::vector<std::string>> parseVideoCodecList(std::string_view text);
+/// The SDP codecs for video names: H264/90000 (constrained baseline, level 3.1, mode 1), VP8/90000;
+/// max-fs and max-fr from the largest size and rate we take.
+std::vector<sdp::Codec> videoSdpCodecsFor(const std::vector<std::string>& names, int maxWidth, int maxHeight);
 /// "off" | "optional" | "mandatory".
 EngineResult<sdp::SrtpPolicy> parseSrtpPolicy(std::string_view text);
 /// "sdes" | "dtls".

@@ -142,8 +142,27 @@ std::string toJson(const StreamStats& s)
     j += ",\"rtcp_sent\":" + std::to_string(s.rtcpSent);
     j += ",\"rtcp_received\":" + std::to_string(s.rtcpReceived);
     j += ",\"bye_received\":" + std::to_string(s.byeReceived);
-    j += ",\"dtmf_sent\":" + std::to_string(s.dtmfSent);
-    j += ",\"dtmf_received\":" + std::to_string(s.dtmfReceived);
+    if (s.type != "video") {
+        j += ",\"dtmf_sent\":" + std::to_string(s.dtmfSent);
+        j += ",\"dtmf_received\":" + std::to_string(s.dtmfReceived);
+        return j + "}";
+    }
+    const auto& v = s.video;
+    const auto u = [](std::uint64_t n) { return std::to_string(n); };
+    j += ",\"width\":" + std::to_string(v.width) + ",\"height\":" + std::to_string(v.height);
+    j +=
+        ",\"sent_width\":" + std::to_string(v.sentWidth) + ",\"sent_height\":" + std::to_string(v.sentHeight);
+    j += ",\"fps_sent\":" + number(v.fpsSent) + ",\"fps_received\":" + number(v.fpsReceived);
+    j += ",\"frames_encoded\":" + u(v.framesEncoded) + ",\"frames_decoded\":" + u(v.framesDecoded);
+    j += ",\"keyframes\":" + u(v.keyframes) + ",\"keyframes_sent\":" + u(v.keyframesSent);
+    j += ",\"pli\":" + u(v.pli) + ",\"fir\":" + u(v.fir) + ",\"nack\":" + u(v.nack);
+    j += ",\"pli_received\":" + u(v.pliReceived) + ",\"fir_received\":" + u(v.firReceived) +
+         ",\"nack_received\":" + u(v.nackReceived) + ",\"retransmitted\":" + u(v.retransmitted);
+    j += ",\"frames_dropped\":" + u(v.framesDropped) + ",\"frames_skipped\":" + u(v.framesSkipped) +
+         ",\"decode_errors\":" + u(v.decodeErrors);
+    j += ",\"bitrate_kbps\":" + number(v.bitrateKbps) +
+         ",\"bitrate_received_kbps\":" + number(v.bitrateReceivedKbps);
+    j += ",\"target_kbps\":" + std::to_string(v.targetKbps);
     return j + "}";
 }
 

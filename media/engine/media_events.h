@@ -106,6 +106,34 @@ struct StreamStats {
     std::uint64_t byeReceived = 0; ///< RTCP BYE from the peer's source
     std::uint64_t dtmfSent = 0;
     std::uint64_t dtmfReceived = 0;
+
+    /// Video only (type "video"): what we decode and send, and the feedback both ways.
+    struct Video {
+        int width = 0; ///< of the last decoded frame
+        int height = 0;
+        int sentWidth = 0; ///< of the last encoded frame
+        int sentHeight = 0;
+        double fpsSent = 0; ///< over the last second
+        double fpsReceived = 0;
+        std::uint64_t framesEncoded = 0;
+        std::uint64_t framesDecoded = 0;
+        std::uint64_t keyframes = 0;     ///< keyframes decoded
+        std::uint64_t keyframesSent = 0; ///< keyframes encoded
+        std::uint64_t pli = 0;           ///< PLIs we sent
+        std::uint64_t fir = 0;           ///< FIRs we sent
+        std::uint64_t nack = 0;          ///< sequence numbers we asked for again
+        std::uint64_t pliReceived = 0;
+        std::uint64_t firReceived = 0;
+        std::uint64_t nackReceived = 0;  ///< sequence numbers the peer asked for
+        std::uint64_t retransmitted = 0; ///< packets we sent again
+        std::uint64_t framesDropped = 0; ///< frames the receive buffer gave up (loss, bad payload)
+        std::uint64_t framesSkipped = 0; ///< frames not decoded while waiting for a keyframe
+        std::uint64_t decodeErrors = 0;
+        double bitrateKbps = 0; ///< what we send, over the last second
+        double bitrateReceivedKbps = 0;
+        int targetKbps = 0; ///< the bandwidth estimate driving the encoder
+    };
+    Video video;
 };
 
 /// {"type":"audio","codec":"opus","srtp":{"suite":...,"keying":"sdes"}|null,"packets_sent":N,...}

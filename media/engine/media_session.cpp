@@ -13,6 +13,7 @@ namespace vphone::media {
 namespace {
 
 constexpr char kAudio[] = "audio";
+constexpr char kVideo[] = "video";
 
 std::string sessionIdFrom(std::mt19937& random)
 {
@@ -56,12 +57,21 @@ EngineResult<std::unique_ptr<MediaSession>> MediaSession::create(MediaConfig con
         return EngineError{500, "SRTP: libsrtp2 failed to initialise"};
     }
     std::unique_ptr<MediaSession> s(new MediaSession(std::move(config)));
+    // checkMediaConfig() parsed both already.
+    s->videoSourceSpec_ = *parseVideoSourceSpec(s->config_.videoSource);
+    s->videoSinkSpec_ = *parseVideoSinkSpec(s->config_.videoSink);
+    s->videoWish_ = s->videoSourceSpec_.kind != VideoSourceSpec::Kind::Off ||
+                    s->videoSinkSpec_.kind != VideoSinkSpec::Kind::Null || s->config_.videoSinkFactory;
     if (s->config_.srtp != sdp::SrtpPolicy::Off) {
         unsigned tag = 1;
         for (SrtpSuite suite : s->config_.sdesSuites) {
             auto c = generateSdesCrypto(tag++, suite);
             if (!c) return EngineError{500, "SRTP: cannot make a key for " + std::string(toString(suite))};
             s->sdesCryptos_.push_back(std::move(*c));
+            // RFC 4568 §6.1: each media stream gets its own key.
+            auto v = generateSdesCrypto(tag - 1, suite);
+            if (!v) return EngineError{500, "SRTP: cannot make a key for " + std::string(toString(suite))};
+            s->videoSdesCryptos_.push_back(std::move(*v));
         }
     }
     return s;
@@ -75,6 +85,26 @@ EngineResult<bool> MediaSession::ensureSockets()
     sockets_ = std::move(*pairs);
     port_ = sockets_.front().rtp.port();
     return true;
+}
+
+EngineResult<bool> MediaSession::ensureVideoSockets()
+{
+    if (videoPort_ != 0) return true;
+    auto pairs = allocateSocketPairs(config_.localAddresses, config_.rtpPorts, random_);
+    if (!pairs) return pairs.error();
+    videoSockets_ = std::move(*pairs);
+    videoPort_ = videoSockets_.front().rtp.port();
+    return true;
+}
+
+sdp::Direction MediaSession::wishDirection(bool canSend, bool canReceive) const
+{
+    // RFC 6337 §5.3: a UA the peer holds (it will not receive) that holds too offers inactive.
+    const bool remoteHeld = hold_ == HoldState::Remote || hold_ == HoldState::Both;
+    if (holdWish_) return remoteHeld || !canSend ? sdp::Direction::Inactive : sdp::Direction::SendOnly;
+    if (canSend && canReceive) return sdp::Direction::SendRecv;
+    if (canSend) return sdp::Direction::SendOnly;
+    return canReceive ? sdp::Direction::RecvOnly : sdp::Direction::Inactive;
 }
 
 EngineResult<sdp::LocalSession> MediaSession::localSession(const std::string& address)
@@ -91,18 +121,36 @@ EngineResult<sdp::LocalSession> MediaSession::localSession(const std::string& ad
     s.media = "audio";
     s.port = port_;
     s.codecs = sdpCodecsFor(config_.codecs, config_.opusFec, config_.opusDtx);
-    // RFC 6337 §5.3: a UA the peer holds (it will not receive) that holds too offers inactive.
-    const bool remoteHeld = hold_ == HoldState::Remote || hold_ == HoldState::Both;
-    s.direction = !holdWish_   ? sdp::Direction::SendRecv
-                  : remoteHeld ? sdp::Direction::Inactive
-                               : sdp::Direction::SendOnly;
+    s.direction = wishDirection(true, true);
     s.ptime = config_.ptime;
     s.rtcpMux = true;
     for (const auto& c : sdesCryptos_) {
         auto parsed = sdp::parseCrypto(formatSdesCrypto(c));
         if (parsed) s.cryptos.push_back(*parsed);
     }
-    l.streams.push_back(std::move(s));
+    l.streams.push_back(s);
+    if (videoWish_) {
+        if (auto ok = ensureVideoSockets(); !ok) return ok.error();
+        sdp::LocalStream v;
+        v.id = kVideo;
+        v.media = "video";
+        v.port = videoPort_;
+        v.codecs = videoSdpCodecsFor(config_.videoCodecs, config_.maxVideoWidth, config_.maxVideoHeight);
+        v.direction = wishDirection(videoSourceSpec_.kind != VideoSourceSpec::Kind::Off, true);
+        v.rtcpMux = true;
+        for (const auto& c : videoSdesCryptos_) {
+            auto parsed = sdp::parseCrypto(formatSdesCrypto(c));
+            if (parsed) v.cryptos.push_back(*parsed);
+        }
+        v.bandwidthAs = static_cast<std::uint64_t>(config_.videoMaxKbps);
+        // RFC 4585 / 5104 feedback we send and answer; offered in the AVP profile as baresip and
+        // most SIP phones do (a strict AVP peer ignores the lines).
+        for (const char* fb : {"nack", "nack pli", "ccm fir", "goog-remb"}) {
+            std::string value = std::string("* ") + fb;
+            v.extraAttributes.push_back(sdp::Attribute{"rtcp-fb", value});
+        }
+        l.streams.push_back(std::move(v));
+    }
     return l;
 }
 
@@ -114,6 +162,7 @@ EngineResult<std::string> MediaSession::createOffer()
     auto offer = offerAnswer_.createOffer(*local);
     if (!offer) return EngineError{offerAnswer_.offerPending() ? 491 : 500, offer.error().message()};
     pendingHold_ = holdWish_;
+    pendingVideo_ = videoWish_;
     return sdp::serialize(*offer);
 }
 
@@ -122,6 +171,8 @@ void MediaSession::rejectOffer()
     offerAnswer_.cancelOffer();
     if (pendingHold_) holdWish_ = holdInForce_;
     pendingHold_.reset();
+    if (pendingVideo_) videoWish_ = videoInForce_;
+    pendingVideo_.reset();
 }
 
 EngineResult<bool> MediaSession::applyAnswer(std::string_view remoteAnswer)
@@ -129,9 +180,7 @@ EngineResult<bool> MediaSession::applyAnswer(std::string_view remoteAnswer)
     if (stopped_) return EngineError{500, "media session stopped"};
     auto parsed = sdp::parse(remoteAnswer);
     if (!parsed) {
-        offerAnswer_.cancelOffer();
-        if (pendingHold_) holdWish_ = holdInForce_;
-        pendingHold_.reset();
+        rejectOffer();
         events_->push(MediaErrorEvent{kAudio, "bad SDP answer: " + parsed.error().message()});
         return EngineError{488, "bad SDP answer: " + parsed.error().message()};
     }
@@ -142,11 +191,15 @@ EngineResult<bool> MediaSession::applyAnswer(std::string_view remoteAnswer)
     if (!negotiated) {
         if (pendingHold_) holdWish_ = holdInForce_;
         pendingHold_.reset();
+        if (pendingVideo_) videoWish_ = videoInForce_;
+        pendingVideo_.reset();
         events_->push(MediaErrorEvent{kAudio, negotiated.error().message()});
         return EngineError{488, negotiated.error().message()};
     }
     if (pendingHold_) holdInForce_ = *pendingHold_;
     pendingHold_.reset();
+    if (pendingVideo_) videoInForce_ = *pendingVideo_;
+    pendingVideo_.reset();
     lastAnswerOrigin_ = parsed->origin;
     return applyNegotiated(*negotiated, *parsed);
 }
@@ -174,6 +227,7 @@ EngineResult<std::string> MediaSession::answer(std::string_view remoteOffer)
     auto result = offerAnswer_.receiveOffer(*parsed, *local);
     if (!result) return EngineError{offerAnswer_.offerPending() ? 491 : 488, result.error().message()};
     holdInForce_ = holdWish_;
+    videoInForce_ = videoWish_;
     if (auto ok = applyNegotiated(result->negotiated, *parsed); !ok) return ok.error();
     return sdp::serialize(result->sdp);
 }
@@ -184,6 +238,19 @@ EngineResult<std::string> MediaSession::setHold(bool hold)
     holdWish_ = hold;
     auto offer = createOffer();
     if (!offer) holdWish_ = before;
+    return offer;
+}
+
+EngineResult<std::string> MediaSession::setVideo(bool on)
+{
+    if (on && videoSourceSpec_.kind == VideoSourceSpec::Kind::Off &&
+        videoSinkSpec_.kind == VideoSinkSpec::Kind::Null && !config_.videoSinkFactory) {
+        return EngineError{500, "video: no video source or sink configured"};
+    }
+    const bool before = videoWish_;
+    videoWish_ = on;
+    auto offer = createOffer();
+    if (!offer) videoWish_ = before;
     return offer;
 }
 
@@ -232,7 +299,7 @@ EngineResult<StreamPlan> MediaSession::planFor(const sdp::NegotiatedStream& n)
         return EngineError{488, "remote media address '" + n.remoteAddress + "' is not an IP address"};
     }
     if (const auto* c = n.sendCodec()) p.sendCodec = *c;
-    if (!p.sendCodec) return EngineError{488, "no audio codec in common"};
+    if (!p.sendCodec) return EngineError{488, "no " + n.media + " codec in common"};
     // The telephone-event of the audio codec's clock (RFC 4733 §2.1), else any.
     for (const auto& c : n.sendCodecs) {
         if (c.name.size() == 15 && ::strncasecmp(c.name.c_str(), "telephone-event", 15) == 0) {
@@ -243,13 +310,19 @@ EngineResult<StreamPlan> MediaSession::planFor(const sdp::NegotiatedStream& n)
     p.sendPtime = n.remotePtime.value_or(config_.ptime);
     p.recvPtime = n.remotePtime.value_or(config_.ptime);
     p.srtp = n.srtp;
+    p.remoteFeedback = n.remoteFeedback;
+    if (n.remoteBandwidthTias) {
+        p.remoteMaxBitrateBps = *n.remoteBandwidthTias;
+    } else if (n.remoteBandwidthAs) {
+        p.remoteMaxBitrateBps = *n.remoteBandwidthAs * 1000;
+    }
     if (n.srtp == sdp::SrtpMode::Sdes) {
         if (!n.localCrypto || !n.remoteCrypto)
             return EngineError{488, "SDES-SRTP without both a=crypto lines"};
         const auto suite = srtpSuiteFromName(n.localCrypto->suite);
-        auto mine = std::find_if(sdesCryptos_.begin(), sdesCryptos_.end(),
-                                 [&](const auto& c) { return c.suite == suite; });
-        if (mine == sdesCryptos_.end())
+        const auto& ours = n.id == kVideo ? videoSdesCryptos_ : sdesCryptos_;
+        auto mine = std::find_if(ours.begin(), ours.end(), [&](const auto& c) { return c.suite == suite; });
+        if (mine == ours.end())
             return EngineError{488, "SRTP: suite " + n.localCrypto->suite + " is not ours"};
         std::string why;
         auto theirs = parseSdesCrypto(sdp::toString(*n.remoteCrypto), &why);
@@ -327,7 +400,84 @@ EngineResult<bool> MediaSession::applyNegotiated(const sdp::Negotiated& negotiat
     AudioStream* stream = audio_.get();
     thread_.post([stream, p = std::move(*plan)](TimePoint now) { stream->apply(p, now); });
     updateHold(remote, *n);
+    applyVideo(negotiated);
     return true;
+}
+
+void MediaSession::applyVideo(const sdp::Negotiated& negotiated)
+{
+    const auto* n = negotiated.find(kVideo);
+    if (!n || !n->enabled) {
+        // Removed (port 0 on its m-line) or refused: the call goes on without video.
+        if (n && !n->reason.empty() && !video_) events_->push(MediaErrorEvent{kVideo, n->reason});
+        stopVideo();
+        return;
+    }
+    auto plan = planFor(*n);
+    if (!plan) {
+        events_->push(MediaErrorEvent{kVideo, plan.error().what});
+        stopVideo();
+        return;
+    }
+    if (!video_) {
+        if (auto ok = startVideo(); !ok) {
+            events_->push(MediaErrorEvent{kVideo, ok.error().what});
+            return;
+        }
+    }
+    VideoStream* stream = video_.get();
+    videoThread_->post([stream, p = std::move(*plan)](TimePoint now) { stream->apply(p, now); });
+}
+
+EngineResult<bool> MediaSession::startVideo()
+{
+    std::unique_ptr<VideoSource> source;
+    if (videoSourceSpec_.kind != VideoSourceSpec::Kind::Off) {
+        auto made = config_.videoSourceFactory ? config_.videoSourceFactory(videoSourceSpec_)
+                                               : makeVideoSource(videoSourceSpec_);
+        if (!made) return EngineError{500, "video source: " + made.error().what};
+        source = std::move(*made);
+    }
+    const int fps = source ? std::max(1, source->fps()) : 30;
+    auto sink = config_.videoSinkFactory ? config_.videoSinkFactory() : makeVideoSink(videoSinkSpec_, fps);
+    if (!sink) return EngineError{500, "video sink: " + sink.error().what};
+    if (auto ok = ensureVideoSockets(); !ok) return ok.error();
+    RtpIdentity id;
+    id.ssrc = static_cast<std::uint32_t>(random_());
+    id.initialSequence = static_cast<std::uint16_t>(random_());
+    id.initialTimestamp = static_cast<std::uint32_t>(random_());
+    id.cname = cnameFrom(random_);
+    id.seed = (std::uint64_t{random_()} << 32) | random_();
+    id.rtcpMinimumInterval = std::min(config_.rtcpMinimumInterval, std::chrono::milliseconds{1000});
+    VideoStreamConfig vc;
+    vc.maxWidth = config_.maxVideoWidth;
+    vc.maxHeight = config_.maxVideoHeight;
+    vc.startKbps = config_.videoStartKbps;
+    vc.maxKbps = config_.videoMaxKbps;
+    video_ = std::make_unique<VideoStream>(kVideo, std::move(videoSockets_), std::move(source),
+                                           std::move(*sink), vc, events_, std::move(id));
+    videoSockets_.clear();
+    videoThread_ = std::make_unique<MediaThread>(std::chrono::microseconds{1'000'000 / fps});
+    std::string why;
+    if (!videoThread_->start(&why)) {
+        video_.reset();
+        videoThread_.reset();
+        return EngineError{500, why};
+    }
+    videoThread_->addStream(video_.get());
+    return true;
+}
+
+void MediaSession::stopVideo()
+{
+    if (videoThread_) videoThread_->stop();
+    if (video_) {
+        finishedVideo_.push_back(video_->stats());
+        video_->release();
+        video_.reset();
+        videoPort_ = 0; // the sockets went with the stream; a new offer binds new ones
+    }
+    videoThread_.reset();
 }
 
 void MediaSession::updateHold(const sdp::SessionDescription& remote, const sdp::NegotiatedStream& n)
@@ -349,8 +499,14 @@ void MediaSession::updateHold(const sdp::SessionDescription& remote, const sdp::
 
 std::vector<StreamStats> MediaSession::stats() const
 {
-    if (!audio_) return {};
-    return {audio_->stats()};
+    std::vector<StreamStats> out;
+    if (audio_) out.push_back(audio_->stats());
+    if (video_) {
+        out.push_back(video_->stats());
+    } else if (!finishedVideo_.empty()) {
+        out.push_back(finishedVideo_.back());
+    }
+    return out;
 }
 
 std::uint16_t MediaSession::audioPort() const
@@ -365,6 +521,9 @@ void MediaSession::stop()
     thread_.stop();
     sockets_.clear();
     if (audio_) audio_->release();
+    if (videoThread_) videoThread_->stop();
+    if (video_) video_->release();
+    videoSockets_.clear();
     // The stream (sockets, devices) goes on this thread: Qt devices belong to it. Its last stats stay
     // readable.
 }

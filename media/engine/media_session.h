@@ -42,6 +42,7 @@
 #include "media_events.h"
 #include "media_thread.h"
 #include "srtp/sdes_crypto.h"
+#include "video_stream.h"
 
 #include <memory>
 #include <random>
@@ -72,6 +73,11 @@ public:
 
     /// Hold (sendonly) or resume (sendrecv): returns the re-offer to send.
     EngineResult<std::string> setHold(bool hold);
+    /// Adds (true) or removes (false) the video stream: returns the re-offer to send (a camera
+    /// switched on during an audio call, and off again). Errors: no video source or sink configured.
+    EngineResult<std::string> setVideo(bool on);
+    /// True when our offers carry video.
+    bool videoWanted() const { return videoWish_; }
     /// Codec names for the next offers (see parseCodecList()).
     EngineResult<bool> setCodecs(std::vector<std::string> names);
     /// Sends DTMF digits (0-9 * # A-D) as RFC 4733 events. Errors: bad digit, no agreed
@@ -107,6 +113,11 @@ private:
                                        const sdp::SessionDescription& remote);
     EngineResult<StreamPlan> planFor(const sdp::NegotiatedStream& stream);
     EngineResult<bool> startStream();
+    EngineResult<bool> ensureVideoSockets();
+    EngineResult<bool> startVideo();
+    void stopVideo();
+    void applyVideo(const sdp::Negotiated& negotiated);
+    sdp::Direction wishDirection(bool canSend, bool canReceive) const;
     void updateHold(const sdp::SessionDescription& remote, const sdp::NegotiatedStream& stream);
 
     MediaConfig config_;
@@ -114,13 +125,25 @@ private:
     std::mt19937 random_;
     sdp::OfferAnswerSession offerAnswer_;
     std::vector<SdesCrypto> sdesCryptos_; ///< our keys, one per suite, for the whole call
-    std::vector<SocketPair> sockets_;     ///< bound, until the stream takes them
+    std::vector<SdesCrypto> videoSdesCryptos_;
+    std::vector<SocketPair> sockets_; ///< bound, until the stream takes them
     std::uint16_t port_ = 0;
     SteadyAudioClock clock_;
     std::unique_ptr<AudioStream> audio_;
     MediaThread thread_;
-    bool holdWish_ = false;    ///< what our next offer asks
-    bool holdInForce_ = false; ///< what the last negotiation did
+    // Video: its own sockets (bound at the first offer that carries it) and thread.
+    bool videoWish_ = false; ///< what our next offer asks
+    std::optional<bool> pendingVideo_;
+    bool videoInForce_ = false;
+    VideoSourceSpec videoSourceSpec_;
+    VideoSinkSpec videoSinkSpec_;
+    std::vector<SocketPair> videoSockets_;
+    std::uint16_t videoPort_ = 0;
+    std::unique_ptr<VideoStream> video_;
+    std::unique_ptr<MediaThread> videoThread_;
+    std::vector<StreamStats> finishedVideo_; ///< stats of video streams removed mid-call
+    bool holdWish_ = false;                  ///< what our next offer asks
+    bool holdInForce_ = false;               ///< what the last negotiation did
     std::optional<bool> pendingHold_;
     std::optional<sdp::Origin> lastAnswerOrigin_;
     HoldState hold_ = HoldState::None;

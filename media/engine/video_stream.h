@@ -1,0 +1,148 @@
+// One video stream of a call, as its media thread runs it.
+//
+// Theory of operation. The session builds a VideoStream with its sockets, source and sink and
+// runs it on a MediaThread of its own whose tick is the source's frame period, so encoding and
+// decoding never delay the audio thread. apply() installs each negotiation (StreamPlan) without
+// tearing the stream down: a new send codec makes a new encoder, a new receive payload type a new
+// decoder and receive buffer; SRTP and DTLS live in the RtpTransport as for audio.
+//
+//   send:    source (one frame per tick) -> layer choice (the peer's max-fs, --max-resolution,
+//            the bandwidth estimate: size first, then frame rate) -> encoder (keyframe when the
+//            peer asked by PLI/FIR, on the first frame, and every keyframeInterval as a fallback)
+//            -> H.264 (RFC 6184 mode 1) or VP8 (RFC 7741) payloads -> RtpTransport; each datagram
+//            is kept for a second so a generic NACK is answered by sending it again.
+//   receive: RtpTransport -> VideoReceiveBuffer (reorders, reassembles whole frames, lists the
+//            holes to NACK, gives up a frame after maxWait) -> decoder (delta frames are skipped
+//            after a loss until a keyframe arrives; a PLI, or FIR when that is all the peer takes,
+//            asks for it, at most every 300 ms) -> sink.
+//   rate:    RTCP receiver reports, REMB/TMMBR and NACK counts feed a BandwidthEstimator whose
+//            target drives the encoder bitrate, then the layer (resolution, frame rate).
+//
+// Statistics are published after every tick and datagram burst (StreamStats::video).
+#pragma once
+
+#include "audio_stream_parts.h"
+#include "payload/h264_rtp.h"
+#include "payload/video_receive_buffer.h"
+#include "payload/vp8_rtp.h"
+#include "rtp/bandwidth_estimator.h"
+#include "rtp/retransmit_buffer.h"
+#include "rtp_transport.h"
+#include "thread_stream.h"
+#include "video/video_codec.h"
+#include "video_device.h"
+
+namespace vphone::media {
+
+/// Limits of one video stream, from the profile.
+struct VideoStreamConfig {
+    int maxWidth = 1280; ///< --max-resolution
+    int maxHeight = 720;
+    int startKbps = 800;
+    int minKbps = 100;
+    int maxKbps = 2500;
+    std::chrono::milliseconds keyframeInterval{10000}; ///< fallback when no PLI/FIR comes
+};
+
+class VideoStream final : public ThreadStream, private RtpTransport::Owner {
+public:
+    VideoStream(std::string id, std::vector<SocketPair> sockets, std::unique_ptr<VideoSource> source,
+                std::unique_ptr<VideoSink> sink, VideoStreamConfig config, std::shared_ptr<EventQueue> events,
+                RtpIdentity identity);
+    ~VideoStream();
+    VideoStream(const VideoStream&) = delete;
+    VideoStream& operator=(const VideoStream&) = delete;
+
+    // Any thread.
+    const std::string& id() const { return id_; }
+    StreamStats stats() const;
+    void release();
+    std::uint16_t rtpPort() const { return transport_.rtpPort(); }
+
+    // Media thread only.
+    void apply(const StreamPlan& plan, TimePoint now);
+    void collectFds(std::vector<int>& fds) const override;
+    void onReadable(std::size_t index, TimePoint now) override;
+    void tick(TimePoint frameTime, TimePoint now) override;
+    std::optional<TimePoint> nextDeadline() const override;
+    void onTimeout(TimePoint now) override;
+    void stop(TimePoint now) override;
+
+private:
+    // Send path.
+    void sendFrame(const VideoFrame& frame, TimePoint frameTime, TimePoint now);
+    BandwidthEstimator::Layer chooseLayer();
+    bool ensureEncoder(const BandwidthEstimator::Layer& layer);
+    // Receive path.
+    void onRtp(const RtpPacketView& packet, TimePoint now) override;
+    void onRemoteSourceChanged() override;
+    void onRtpSessionEvent(const RtpSessionEvent& event, TimePoint now) override;
+    void onSecured(TimePoint now) override;
+    void drainFrames(TimePoint now);
+    void decodeFrame(const AssembledFrame& frame, TimePoint now);
+    void requestKeyframe(TimePoint now);
+    void sendNacks(TimePoint now);
+    void resetReceiver(VideoPayloadFormat format);
+    // Shared.
+    void maybeStarted();
+    void publish(TimePoint now);
+    void error(std::string what);
+    bool remoteAccepts(std::string_view type, std::string_view parameters = {}) const;
+
+    std::string id_;
+    std::unique_ptr<VideoSource> source_;
+    std::unique_ptr<VideoSink> sink_;
+    VideoStreamConfig config_;
+    std::shared_ptr<EventQueue> events_;
+    RtpIdentity identity_;
+    mutable std::mutex statsMutex_;
+    StreamStats published_;
+    StreamStats stats_;
+    RtpTransport transport_;
+
+    StreamPlan plan_;
+    bool planned_ = false;
+    bool started_ = false;
+    std::string announced_;
+    VideoFrame captured_;
+
+    // Send.
+    std::optional<VideoCodecId> sendCodecId_;
+    std::uint8_t sendPt_ = 0;
+    std::unique_ptr<VideoEncoder> encoder_;
+    std::optional<H264Packetizer> h264Packetizer_;
+    std::optional<Vp8Packetizer> vp8Packetizer_;
+    std::vector<std::vector<std::uint8_t>> payloads_;
+    EncodedVideoFrame encoded_;
+    RetransmitBuffer retransmit_;
+    BandwidthEstimator bandwidth_;
+    int maxFrameMbs_ = 0; ///< the peer's max-fs (macroblocks), 0 for no limit
+    int maxFps_ = 0;      ///< the peer's max-fr, 0 for no limit
+    bool keyframeWanted_ = true;
+    std::optional<TimePoint> lastKeyframe_;
+    std::optional<TimePoint> lastFrameSent_;
+    TimePoint epoch_{};
+    bool epochSet_ = false;
+
+    // Receive.
+    VideoReceiveBuffer receive_;
+    std::optional<VideoPayloadFormat> recvFormat_;
+    int decoderPt_ = -1;
+    std::unique_ptr<VideoDecoder> decoder_;
+    VideoFrame decoded_;
+    bool waitingKeyframe_ = true;
+    std::optional<TimePoint> lastKeyframeRequest_;
+    std::vector<std::uint8_t> rtpCopy_;
+    std::uint8_t firSequence_ = 0;
+    std::uint64_t dropBase_ = 0;
+    std::uint64_t malformedBase_ = 0;
+
+    // Rates over the last second.
+    TimePoint rateStart_{};
+    std::uint64_t framesSentMark_ = 0;
+    std::uint64_t framesDecodedMark_ = 0;
+    std::uint64_t bytesSentMark_ = 0;
+    std::uint64_t bytesReceivedMark_ = 0;
+};
+
+} // namespace vphone::media

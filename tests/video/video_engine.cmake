@@ -1,0 +1,6 @@
+# Video through the media engine (media/engine VideoStream): two MediaSessions on loopback
+# (RTP 11700-11799) with the test pattern, a lossy relay for NACK/PLI recovery, adding and
+# removing video mid-call.
+add_executable(vphone_video_engine_tests ${CMAKE_CURRENT_SOURCE_DIR}/video/video_engine_test.cpp)
+target_link_libraries(vphone_video_engine_tests PRIVATE vphone_media_engine GTest::gtest_main)
+gtest_discover_tests(vphone_video_engine_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 RUN_SERIAL TRUE)
