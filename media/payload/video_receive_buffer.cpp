@@ -63,6 +63,7 @@ void VideoReceiveBuffer::push(const VideoPacket& packet, TimePoint now)
         const bool farBehind = nextSeq_ && *nextSeq_ - seq > restart;
         const bool tsBack = seq > highestSeq_ && lastTs_ - ts > kTimestampRestart;
         if (farAhead || farBehind || tsBack) {
+            ++restarts_;
             giveUpAll();
             nextSeq_.reset();
             doneTs_.reset();

@@ -125,6 +125,8 @@ public:
     const VideoDropCounts& drops() const { return drops_; }
     /// Packets held.
     std::size_t packetsHeld() const { return held_; }
+    /// Times a sequence number or timestamp jump restarted the stream.
+    std::uint64_t restarts() const { return restarts_; }
     /// Forgets everything but the counters (new SSRC, codec change).
     void reset();
 
@@ -177,6 +179,7 @@ private:
     std::uint64_t framesCompleted_ = 0;
     std::uint64_t packetsReceived_ = 0;
     std::uint64_t duplicates_ = 0;
+    std::uint64_t restarts_ = 0;
     VideoDropCounts drops_{};
 };
 
