@@ -11,6 +11,7 @@
 #include "dsp/media_result.h"
 #include "video/video_frame.h"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -40,6 +41,9 @@ struct VideoEncoderSettings {
     int keyframeIntervalFrames = 0;
     /// Encoder threads (1 or 2 here; x264 uses sliced threads so latency stays one frame).
     int threads = 1;
+    /// H.264 only: when positive, x264 cuts slices of at most this many bytes (e.g. 1200), so each
+    /// NAL unit fits one RTP packet (RFC 6184 single NAL unit mode, no FU-A). 0: one slice a frame.
+    int h264MaxSliceBytes = 0;
 };
 
 /// One encoded frame: an H.264 Annex B access unit (SPS/PPS repeated before every IDR) or a VP8 frame.
@@ -48,6 +52,8 @@ struct EncodedVideoFrame {
     bool keyframe = false;
     int width = 0;
     int height = 0;
+    /// The input frame's capture time (the encoders have no lookahead, so output matches input).
+    std::chrono::steady_clock::time_point captured{};
 };
 
 /// A real-time video encoder. Not thread-safe; use from one thread.

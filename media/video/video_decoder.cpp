@@ -51,7 +51,6 @@ MediaResult<std::unique_ptr<VideoDecoder>> VideoDecoder::create(VideoCodecId cod
     // One thread, no frame threading: frame threads would hold pictures back (latency).
     impl->ctx->thread_count = 1;
     impl->ctx->flags |= AV_CODEC_FLAG_LOW_DELAY;
-    impl->ctx->flags2 |= AV_CODEC_FLAG2_FAST;
     const int rc = avcodec_open2(impl->ctx, dec, nullptr);
     if (rc < 0) return mediaError(impl->prefix() + "cannot open: " + avErrorText(rc));
     return std::unique_ptr<VideoDecoder>(new VideoDecoder(std::move(impl)));

@@ -88,7 +88,9 @@ MediaResult<CodecContextPtr> openEncoder(const VideoEncoderSettings& s)
         av_dict_set(&opts, "tune", "zerolatency", 0);
         av_dict_set(&opts, "profile", "baseline", 0);
         av_dict_set(&opts, "forced-idr", "1", 0);
-        av_dict_set(&opts, "x264-params", "repeat-headers=1:annexb=1:scenecut=0:min-keyint=1", 0);
+        std::string params = "repeat-headers=1:annexb=1:scenecut=0:min-keyint=1";
+        if (s.h264MaxSliceBytes > 0) params += ":slice-max-size=" + std::to_string(s.h264MaxSliceBytes);
+        av_dict_set(&opts, "x264-params", params.c_str(), 0);
         c->thread_type = FF_THREAD_SLICE;
     } else {
         av_dict_set(&opts, "deadline", "realtime", 0);
@@ -200,6 +202,7 @@ MediaResult<bool> VideoEncoder::encode(const VideoFrame& frame, bool forceKeyfra
     out.keyframe = (p->flags & AV_PKT_FLAG_KEY) != 0;
     out.width = d.settings.width;
     out.height = d.settings.height;
+    out.captured = frame.captured;
     av_packet_unref(p);
     ++d.encoded;
     return true;

@@ -294,6 +294,48 @@ TEST(VideoEncoder, RejectsAnInvalidFrame)
     EXPECT_FALSE((*enc)->encode(bad, false, out));
 }
 
+TEST(VideoEncoder, H264SlicesFitTheRequestedSize)
+{
+    VideoEncoderSettings s;
+    s.bitrateKbps = 3000;
+    s.h264MaxSliceBytes = 1000;
+    auto enc = VideoEncoder::create(s);
+    ASSERT_TRUE(enc) << enc.error().what;
+    auto dec = VideoDecoder::create(VideoCodecId::H264);
+    ASSERT_TRUE(dec);
+    TestPattern pattern(640, 360);
+    std::mt19937 rng(2);
+    VideoFrame in, out;
+    EncodedVideoFrame encoded;
+    for (std::uint32_t n = 0; n < 10; ++n) {
+        pattern.render(n, in);
+        for (auto& b : in.data)
+            b = std::uint8_t(std::clamp(int(b) + int(rng() % 21) - 10, 0, 255));
+        ASSERT_TRUE((*enc)->encode(in, false, encoded).value());
+        EXPECT_EQ(encoded.captured, in.captured);
+        // Split at start codes; every NAL unit (with its header) fits.
+        const auto& d = encoded.data;
+        std::vector<std::size_t> starts;
+        for (std::size_t i = 0; i + 3 <= d.size(); ++i) {
+            if (d[i] == 0 && d[i + 1] == 0 && d[i + 2] == 1) starts.push_back(i + 3);
+        }
+        ASSERT_FALSE(starts.empty());
+        int slices = 0;
+        for (std::size_t k = 0; k < starts.size(); ++k) {
+            std::size_t end = k + 1 < starts.size() ? starts[k + 1] - 3 : d.size();
+            if (end > starts[k] && k + 1 < starts.size() && d[end - 1] == 0) --end; // 4-byte start code
+            EXPECT_LE(end - starts[k], 1000u) << "frame " << n;
+            const int type = d[starts[k]] & 0x1F;
+            slices += type == 1 || type == 5 ? 1 : 0;
+        }
+        if (n == 0) {
+            EXPECT_GT(slices, 1);
+        }
+        ASSERT_TRUE((*dec)->decode(encoded.data, out).value());
+        EXPECT_EQ(readFrameCounter(out), n);
+    }
+}
+
 TEST(VideoCodecId, Names)
 {
     EXPECT_EQ(toString(VideoCodecId::H264), "H264");
