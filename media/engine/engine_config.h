@@ -84,6 +84,7 @@ struct MediaConfig {
     int videoMaxKbps = 2500;               ///< also our b=AS for video
     VideoSourceFactory videoSourceFactory; ///< the app's camera in place of videoSource
     VideoSinkFactory videoSinkFactory;     ///< the app's display in place of videoSink
+    bool videoAtStart = true; ///< false: the first offer is audio-only; MediaSession::setVideo() adds it
 };
 
 /// "MIN-MAX" (1024..65535, MIN <= MAX, room for one even/odd pair).

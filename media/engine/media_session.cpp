@@ -62,6 +62,7 @@ EngineResult<std::unique_ptr<MediaSession>> MediaSession::create(MediaConfig con
     s->videoSinkSpec_ = *parseVideoSinkSpec(s->config_.videoSink);
     s->videoWish_ = s->videoSourceSpec_.kind != VideoSourceSpec::Kind::Off ||
                     s->videoSinkSpec_.kind != VideoSinkSpec::Kind::Null || s->config_.videoSinkFactory;
+    s->videoWish_ = s->videoWish_ && s->config_.videoAtStart;
     if (s->config_.srtp != sdp::SrtpPolicy::Off) {
         unsigned tag = 1;
         for (SrtpSuite suite : s->config_.sdesSuites) {
@@ -243,7 +244,7 @@ EngineResult<std::string> MediaSession::setHold(bool hold)
 
 EngineResult<std::string> MediaSession::setVideo(bool on)
 {
-    if (on && videoSourceSpec_.kind == VideoSourceSpec::Kind::Off &&
+    if (on && videoSourceSpec_.kind == VideoSourceSpec::Kind::Off && !config_.videoSourceFactory &&
         videoSinkSpec_.kind == VideoSinkSpec::Kind::Null && !config_.videoSinkFactory) {
         return EngineError{500, "video: no video source or sink configured"};
     }

@@ -52,13 +52,14 @@ bool loadPhoneConfig(const QString& path, PhoneOptions& o,
         return false;
     }
     static const QSet<QString> kGeneralValues{
-        QStringLiteral("listen"),     QStringLiteral("proxy"),      QStringLiteral("trace"),
-        QStringLiteral("dns-server"), QStringLiteral("keepalive"),  QStringLiteral("duration"),
-        QStringLiteral("tls-cert"),   QStringLiteral("tls-key"),    QStringLiteral("ca-file"),
-        QStringLiteral("trust-cert"), QStringLiteral("rate-limit"), QStringLiteral("audio-source"),
-        QStringLiteral("audio-sink"), QStringLiteral("codecs"),     QStringLiteral("ptime"),
-        QStringLiteral("srtp"),       QStringLiteral("keying"),     QStringLiteral("dtls-dir"),
-        QStringLiteral("rtp-ports")};
+        QStringLiteral("listen"),       QStringLiteral("proxy"),          QStringLiteral("trace"),
+        QStringLiteral("dns-server"),   QStringLiteral("keepalive"),      QStringLiteral("duration"),
+        QStringLiteral("tls-cert"),     QStringLiteral("tls-key"),        QStringLiteral("ca-file"),
+        QStringLiteral("trust-cert"),   QStringLiteral("rate-limit"),     QStringLiteral("audio-source"),
+        QStringLiteral("audio-sink"),   QStringLiteral("codecs"),         QStringLiteral("ptime"),
+        QStringLiteral("srtp"),         QStringLiteral("keying"),         QStringLiteral("dtls-dir"),
+        QStringLiteral("rtp-ports"),    QStringLiteral("video-source"),   QStringLiteral("video-sink"),
+        QStringLiteral("video-codecs"), QStringLiteral("max-resolution"), QStringLiteral("video-bitrate")};
     enum class Section { Invalid, None, General, Account };
     Section section = Section::None;
     int lineNo = 0;
@@ -117,7 +118,8 @@ bool loadPhoneConfig(const QString& path, PhoneOptions& o,
                 return bad(QStringLiteral("unknown in [general] (listen, proxy, trace, events, dns-server, "
                                           "keepalive, auto-answer, duration, tls-cert, tls-key, ca-file, "
                                           "trust-cert, rate-limit, audio-source, audio-sink, codecs, "
-                                          "ptime, srtp, keying, dtls-dir, rtp-ports)"));
+                                          "ptime, srtp, keying, dtls-dir, rtp-ports, video-source, "
+                                          "video-sink, video-codecs, max-resolution, video-bitrate)"));
             }
             QString why;
             if (!applyFlag(flag, &why)) return bad(why);

@@ -4,7 +4,8 @@
 //   [general]                 listen, proxy, trace, events, dns-server, keepalive, auto-answer,
 //                             duration, tls-cert, tls-key, ca-file, trust-cert, rate-limit,
 //                             audio-source, audio-sink, codecs, ptime, srtp, keying, dtls-dir,
-//                             rtp-ports
+//                             rtp-ports, video-source, video-sink, video-codecs,
+//                             max-resolution, video-bitrate
 //   [account] / [account NAME]  one per account: uri (required), password-file, password-env,
 //                             password, proxy, register (yes/no), srtp (off/optional/mandatory),
 //                             keying (sdes/dtls), ca-file, trust-cert

@@ -23,6 +23,7 @@ std::unique_ptr<media::MediaSession> Phone::makeMedia(ua::AccountId account)
         if (a.keying) config.keying = *a.keying;
     }
     config.localAddresses = {mediaAddress()};
+    config.videoAtStart = !o_.videoAfter; // --video-after: audio first, video by re-INVITE
     auto made = media::MediaSession::create(std::move(config));
     if (!made) {
         std::fprintf(stderr, "vphone-cli: media: %s\n", made.error().what.c_str());
@@ -155,6 +156,19 @@ void Phone::onConfirmed(ua::AccountId, const sip::CallStateChanged& e)
         };
         after(*o_.muteAfter, [mute] { mute(true); });
         if (o_.unmuteAfter) after(*o_.muteAfter + *o_.unmuteAfter, [mute] { mute(false); });
+    }
+    if (o_.videoAfter || o_.videoOffAfter) {
+        const double on = o_.videoAfter.value_or(0);
+        if (o_.videoAfter) {
+            after(on, [this, handle] {
+                if (auto* m = mediaOf(handle)) reoffer(handle, m->setVideo(true), "video on");
+            });
+        }
+        if (o_.videoOffAfter) {
+            after(on + *o_.videoOffAfter, [this, handle] {
+                if (auto* m = mediaOf(handle)) reoffer(handle, m->setVideo(false), "video off");
+            });
+        }
     }
     if (o_.reinviteAfter) {
         after(*o_.reinviteAfter, [this, handle] {

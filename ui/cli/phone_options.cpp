@@ -89,7 +89,16 @@ QString phoneUsage()
         "  --reinvite-codecs LIST with --reinvite-after: the re-INVITE offers these codecs\n"
         "  --repeat N             place --call N times, each after the previous one ended\n"
         "  --repeat-pause S       wait S seconds between those calls (default 0)\n"
-        "  --stats-json FILE      write each call's per-stream figures to FILE when it ends\n");
+        "  --stats-json FILE      write each call's per-stream figures to FILE when it ends\n"
+        "video:\n"
+        "  --video-source SPEC    testsrc[:WxH@FPS] (a moving pattern with a frame counter; default\n"
+        "                         640x360@30) | device[:NAME] | off (the default: no video)\n"
+        "  --video-sink SPEC      null | file:PATH.y4m (default null: decoded, not shown)\n"
+        "  --video-codecs LIST    h264,vp8 by preference (default both, in that order)\n"
+        "  --max-resolution WxH   send nothing larger (default 1280x720; the aspect ratio is kept)\n"
+        "  --video-bitrate KBPS   the most video we send (default 2500; also our b=AS)\n"
+        "  --video-after S        add video (re-INVITE) S seconds after the answer\n"
+        "  --video-off-after S    remove it again S seconds after it was added (or after the answer)\n");
 }
 
 namespace {
@@ -236,6 +245,43 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
                 return fail(QStringLiteral("%1 '%2': %3").arg(flag, v, QString::fromStdString(why)));
             }
             (source ? o.media.audioSource : o.media.audioSink) = spec;
+        } else if (flag == QLatin1String("--video-source") || flag == QLatin1String("--video-sink")) {
+            if (!value(&v)) return fail(QStringLiteral("%1 needs a spec").arg(flag));
+            const bool source = flag == QLatin1String("--video-source");
+            const std::string spec = v.toStdString();
+            std::string why;
+            if (source) {
+                if (auto p = media::parseVideoSourceSpec(spec); !p) why = p.error().what;
+            } else if (auto p = media::parseVideoSinkSpec(spec); !p) {
+                why = p.error().what;
+            }
+            if (!why.empty()) return fail(QStringLiteral("%1: %2").arg(flag, QString::fromStdString(why)));
+            (source ? o.media.videoSource : o.media.videoSink) = spec;
+        } else if (flag == QLatin1String("--video-codecs")) {
+            if (!value(&v)) return fail(QStringLiteral("--video-codecs needs a list like h264,vp8"));
+            auto codecs = media::parseVideoCodecList(v.toStdString());
+            if (!codecs) return fail(QString::fromStdString(codecs.error().what));
+            o.media.videoCodecs = *codecs;
+        } else if (flag == QLatin1String("--max-resolution")) {
+            if (!value(&v)) return fail(QStringLiteral("--max-resolution needs WxH"));
+            auto size = media::parseVideoSize(v.toStdString());
+            if (!size)
+                return fail(
+                    QStringLiteral("--max-resolution: %1").arg(QString::fromStdString(size.error().what)));
+            o.media.maxVideoWidth = size->first;
+            o.media.maxVideoHeight = size->second;
+        } else if (flag == QLatin1String("--video-bitrate")) {
+            bool ok = false;
+            const int kbps = value(&v) ? v.toInt(&ok) : 0;
+            if (!ok || kbps < 100 || kbps > 20000)
+                return fail(QStringLiteral("--video-bitrate needs 100 to 20000 kbit/s, got '%1'").arg(v));
+            o.media.videoMaxKbps = kbps;
+            o.media.videoStartKbps = std::min(o.media.videoStartKbps, kbps);
+        } else if (flag == QLatin1String("--video-after") || flag == QLatin1String("--video-off-after")) {
+            if (!value(&v)) return fail(QStringLiteral("%1 needs seconds").arg(flag));
+            auto s = seconds(v);
+            if (!s) return fail(QStringLiteral("%1 needs seconds, got '%2'").arg(flag, v));
+            (flag == QLatin1String("--video-after") ? o.videoAfter : o.videoOffAfter) = s;
         } else if (flag == QLatin1String("--codecs") || flag == QLatin1String("--reinvite-codecs")) {
             if (!value(&v)) return fail(QStringLiteral("%1 needs a list like opus,pcmu").arg(flag));
             auto codecs = media::parseCodecList(v.toStdString());

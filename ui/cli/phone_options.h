@@ -63,6 +63,10 @@ struct PhoneOptions {
     int repeat = 1;                          ///< --repeat N: place --call N times, one after the other
     double repeatPause = 0;                  ///< --repeat-pause S: wait S seconds between the repeated calls
     QString statsJson;                       ///< --stats-json FILE: per-call stream figures at hang-up
+    // Video (issue 6): --video-source, --video-sink, --video-codecs, --max-resolution and
+    // --video-bitrate fill `media`; these add and remove the stream by re-INVITE.
+    std::optional<double> videoAfter;    ///< --video-after S: add video S s after the answer
+    std::optional<double> videoOffAfter; ///< --video-off-after S: remove it S s after adding (or the answer)
 
     static media::MediaConfig defaultMediaConfig();
 };
