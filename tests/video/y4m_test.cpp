@@ -1,5 +1,6 @@
 // Y4M files: write/read round trip, scaling of other sizes, reader errors, vphone-video-check.
 #include "video/test_pattern.h"
+#include "video/video_codec.h"
 #include "video/y4m.h"
 
 #include <gtest/gtest.h>
@@ -189,6 +190,40 @@ TEST_F(Y4m, VideoCheckReportsCounters)
     EXPECT_EQ(status, 2);
     run(std::string(VPHONE_VIDEO_CHECK) + " 2>/dev/null", status);
     EXPECT_EQ(status, 2);
+}
+
+TEST_F(Y4m, VideoCheckReadsARecordedCall)
+{
+    // What a receiver records: VP8 at 300 kbit/s, decoded, frames 40..44 lost (not written).
+    VideoEncoderSettings s;
+    s.codec = VideoCodecId::Vp8;
+    s.bitrateKbps = 300;
+    auto enc = VideoEncoder::create(s);
+    auto dec = VideoDecoder::create(VideoCodecId::Vp8);
+    ASSERT_TRUE(enc && dec);
+    auto w = Y4mWriter::open(path("call.y4m"), 30);
+    ASSERT_TRUE(w);
+    TestPattern pattern(640, 360);
+    VideoFrame in, out;
+    EncodedVideoFrame encoded;
+    for (std::uint32_t n = 0; n < 60; ++n) {
+        pattern.render(n + 7, in);
+        ASSERT_TRUE((*enc)->encode(in, false, encoded).value());
+        ASSERT_TRUE((*dec)->decode(encoded.data, out).value());
+        if (n < 40 || n >= 45) {
+            ASSERT_TRUE((*w)->write(out));
+        }
+    }
+    ASSERT_TRUE((*w)->close());
+    int status = -1;
+    const std::string report = run(std::string(VPHONE_VIDEO_CHECK) + " " + path("call.y4m") +
+                                       " --expect-size 640x360 --min-frames 55",
+                                   status);
+    EXPECT_EQ(status, 0) << report;
+    EXPECT_NE(report.find("\"frames\":55,\"counters_read\":55,\"first_counter\":7,\"last_counter\":66,"
+                          "\"unique_counters\":55,\"missing\":5,\"max_gap\":5,\"out_of_order\":0}"),
+              std::string::npos)
+        << report;
 }
 
 } // namespace
