@@ -62,7 +62,7 @@ public:
     /// H.264: libx264 via libavcodec: preset ultrafast, tune zerolatency, profile baseline
     /// (constrained baseline, profile-level-id 42c0xx / 42e0xx-compatible; level chosen by x264 from
     /// the size), no B-frames, SPS/PPS repeated on every keyframe, Annex B output, CBR-like rate
-    /// control (bit_rate = rc_max_rate, VBV buffer of half a second).
+    /// control (bit_rate = rc_max_rate, VBV buffer of two frames).
     /// VP8: libvpx via libavcodec: deadline realtime, cpu-used 8, error resilient, lag 0, CBR.
     /// Errors name the setting at fault (size, fps, bitrate) or the missing FFmpeg encoder.
     static MediaResult<std::unique_ptr<VideoEncoder>> create(const VideoEncoderSettings& settings);

@@ -47,14 +47,15 @@ struct PacketDeleter {
 };
 using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
 
-void applyRate(AVCodecContext* ctx, VideoCodecId codec, int kbps)
+void applyRate(AVCodecContext* ctx, VideoCodecId codec, int kbps, int fps)
 {
     const std::int64_t bps = std::int64_t(kbps) * 1000;
     ctx->bit_rate = bps;
     ctx->rc_max_rate = bps;
-    // Half a second of VBV: small enough that a keyframe cannot delay the stream by much, large
-    // enough that a keyframe at 300 kbit/s still shows the picture (one frame's worth blurs it).
-    ctx->rc_buffer_size = int(std::min<std::int64_t>(bps / 2, 1 << 30));
+    // A VBV of two frames: a keyframe may burst to about two frames' worth of bits and no more, so
+    // it never queues behind itself on a link running at the target rate (the first keyframe is
+    // coarse and the next frames refine it; the test-pattern barcode stays readable at 300 kbit/s).
+    ctx->rc_buffer_size = int(std::min<std::int64_t>(bps * 2 / std::max(1, fps), 1 << 30));
     // libvpxenc picks VPX_CBR when min == max == bit_rate.
     if (codec == VideoCodecId::Vp8) ctx->rc_min_rate = bps;
 }
@@ -80,7 +81,7 @@ MediaResult<CodecContextPtr> openEncoder(const VideoEncoderSettings& s)
     // 0 means "only on request": a GOP longer than any call.
     c->gop_size = s.keyframeIntervalFrames > 0 ? s.keyframeIntervalFrames : (1 << 30);
     c->flags &= ~AV_CODEC_FLAG_GLOBAL_HEADER; // SPS/PPS in-band, before every IDR
-    applyRate(c, s.codec, s.bitrateKbps);
+    applyRate(c, s.codec, s.bitrateKbps, s.fps);
 
     AVDictionary* opts = nullptr;
     if (s.codec == VideoCodecId::H264) {
@@ -216,7 +217,7 @@ void VideoEncoder::setBitrate(int kbps)
     if (d.settings.codec == VideoCodecId::H264) {
         // FFmpeg's libx264 wrapper compares bit_rate/rc_max_rate/rc_buffer_size with x264's
         // parameters before every frame and calls x264_encoder_reconfig() when they differ.
-        applyRate(d.ctx.get(), d.settings.codec, kbps);
+        applyRate(d.ctx.get(), d.settings.codec, kbps, d.settings.fps);
         d.settings.bitrateKbps = kbps;
         return;
     }
