@@ -78,14 +78,14 @@ void pseudoPackets(const std::uint8_t* data, std::size_t size)
     if (buffer.packetsHeld() != 0) std::abort();
 }
 
-// NAL units from the input: type 1-23, no start code emulation, a first NAL that opens an
-// access unit; the expected Annex B access unit and whether it holds an IDR slice.
-Bytes accessUnitFrom(const std::uint8_t* data, std::size_t size, bool& idr)
+// NAL units from the input: type 1-23, no start code emulation, with `forceStart` a first NAL
+// that opens an access unit; the expected Annex B access unit and whether it holds an IDR slice.
+Bytes accessUnitFrom(const std::uint8_t* data, std::size_t size, bool forceStart, bool& idr)
 {
     Bytes au;
     idr = false;
     std::size_t pos = 0;
-    bool first = true;
+    bool first = forceStart;
     while (pos < size) {
         const std::uint8_t h = data[pos++];
         std::size_t len = std::min<std::size_t>(size - pos, (h & 0x0f) * 37 + 1);
@@ -117,27 +117,33 @@ Bytes accessUnitFrom(const std::uint8_t* data, std::size_t size, bool& idr)
     return au;
 }
 
+// Two access units from the input, the second one's start known only from the end of the
+// first, packetized, reordered across both, pushed, popped: the same bytes in order.
 void roundTrip(const std::uint8_t* data, std::size_t size)
 {
     if (size < 2 || size > 8192) return;
     const std::uint8_t choice = data[0];
-    bool idr = false;
-    const Bytes au = accessUnitFrom(data + 1, size - 1, idr);
-    const std::size_t maxPayload = std::max<std::size_t>(3 + (choice & 0x3f) * 19, au.size() / 500 + 3);
+    bool idr[2] = {false, false};
+    const Bytes au[2] = {accessUnitFrom(data + 1, size - 1, true, idr[0]),
+                         accessUnitFrom(data + 1, size - 1, false, idr[1])};
+    const std::size_t maxPayload = std::max<std::size_t>(3 + (choice & 0x3f) * 19, au[0].size() / 250 + 3);
     H264Packetizer packetizer(maxPayload);
-    std::vector<Bytes> payloads;
-    if (packetizer.packetize(au, payloads) == 0) std::abort();
+    std::vector<Bytes> payloads[2];
     const std::uint16_t seq0 = static_cast<std::uint16_t>(65500 + choice);
-    const std::uint32_t ts = 0xfffffff0u + choice;
+    const std::uint32_t ts0 = 0xfffffff0u + choice;
     std::vector<VideoPacket> packets;
-    for (std::size_t i = 0; i < payloads.size(); ++i) {
-        if (payloads[i].size() > maxPayload) std::abort();
-        packets.push_back(
-            VideoPacket{static_cast<std::uint16_t>(seq0 + i), ts, i + 1 == payloads.size(), payloads[i]});
+    std::uint16_t seq = seq0;
+    for (int f = 0; f < 2; ++f) {
+        if (packetizer.packetize(au[f], payloads[f]) == 0) std::abort();
+        for (std::size_t i = 0; i < payloads[f].size(); ++i) {
+            if (payloads[f][i].size() > maxPayload) std::abort();
+            packets.push_back(VideoPacket{seq++, ts0 + 3000u * static_cast<std::uint32_t>(f),
+                                          i + 1 == payloads[f].size(), payloads[f][i]});
+        }
     }
     if (choice & 0x40) std::reverse(packets.begin(), packets.end());
     if (choice & 0x80)
-        std::rotate(packets.begin(), packets.begin() + static_cast<std::ptrdiff_t>(packets.size() / 2),
+        std::rotate(packets.begin(), packets.begin() + static_cast<std::ptrdiff_t>(packets.size() / 3),
                     packets.end());
     VideoReceiveConfig config;
     config.format = VideoPayloadFormat::H264;
@@ -146,8 +152,11 @@ void roundTrip(const std::uint8_t* data, std::size_t size)
     const TimePoint now{};
     for (const auto& p : packets)
         buffer.push(p, now);
-    const auto frame = buffer.pop(now);
-    if (!frame || frame->data != au || frame->keyframe != idr || frame->timestamp != ts) std::abort();
+    for (int f = 0; f < 2; ++f) {
+        const auto frame = buffer.pop(now);
+        if (!frame || frame->data != au[f] || frame->keyframe != idr[f]) std::abort();
+        if (frame->timestamp != ts0 + 3000u * static_cast<std::uint32_t>(f)) std::abort();
+    }
     if (buffer.pop(now) || buffer.takeFrameLost() || buffer.packetsHeld() != 0) std::abort();
 }
 

@@ -535,3 +535,44 @@ TEST(VideoReceiveBuffer, ResetForgetsPacketsButKeepsCounters)
     EXPECT_TRUE(buffer.pop(t0));
     EXPECT_EQ(toString(VideoDrop::MissingStart), "missing start");
 }
+
+TEST(VideoReceiveBuffer, Mode0StreamOfSingleNalUnitPacketsIsAssembled)
+{
+    // packetization-mode 0: SPS, PPS and two slices each in their own packet, same timestamp.
+    const std::vector<Bytes> nals{{0x67, 0x42, 0x1f}, {0x68, 0xce}, {0x65, 0x88, 0x01}, {0x65, 0x1a, 0x02}};
+    VideoReceiveBuffer buffer(h264Config());
+    Bytes expected;
+    for (std::size_t i = 0; i < nals.size(); ++i) {
+        expected.insert(expected.end(), {0, 0, 0, 1});
+        expected.insert(expected.end(), nals[i].begin(), nals[i].end());
+    }
+    for (std::size_t i = nals.size(); i-- > 0;) {
+        buffer.push(VideoPacket{static_cast<std::uint16_t>(7 + i), 1234, i + 1 == nals.size(), nals[i]}, t0);
+    }
+    auto frame = buffer.pop(t0);
+    ASSERT_TRUE(frame);
+    EXPECT_EQ(frame->data, expected);
+    EXPECT_TRUE(frame->keyframe);
+    EXPECT_EQ(frame->firstSequence, 7);
+    EXPECT_EQ(frame->lastSequence, 10);
+}
+
+TEST(VideoReceiveBuffer, NacksAreBoundedPerCallAndTheRestFollowOnTheNextCall)
+{
+    Sender sender(VideoPayloadFormat::H264, 100, 0, 100);
+    const auto packets = sender.frame(accessUnit(true, 20000)); // ~200 packets
+    ASSERT_GT(packets.size(), 150u);
+    VideoReceiveBuffer buffer(h264Config());
+    buffer.push(packets.front().view(), t0);
+    buffer.push(packets.back().view(), t0);
+    const std::size_t missing = packets.size() - 2;
+    const auto first = buffer.nacks(t0);
+    EXPECT_EQ(first.size(), VideoReceiveBuffer::kMaxNacksPerCall);
+    EXPECT_EQ(first.front(), 101);
+    EXPECT_EQ(buffer.nextDeadline(), t0); // more to ask for at once
+    std::size_t total = first.size();
+    for (int i = 0; i < 5; ++i)
+        total += buffer.nacks(t0).size();
+    EXPECT_EQ(total, missing);
+    EXPECT_EQ(buffer.nextDeadline(), t0 + 40ms);
+}
