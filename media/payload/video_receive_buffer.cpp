@@ -65,6 +65,7 @@ void VideoReceiveBuffer::push(const VideoPacket& packet, TimePoint now)
         if (farAhead || farBehind || tsBack) {
             ++restarts_;
             giveUpAll();
+            paddingSeqs_.clear();
             nextSeq_.reset();
             doneTs_.reset();
             afterGiveUp_ = false;
@@ -74,10 +75,27 @@ void VideoReceiveBuffer::push(const VideoPacket& packet, TimePoint now)
             any_ = false;
         }
     }
+    if (packet.payload.empty()) {
+        // RFC 3550 §5.1 padding-only packet (bandwidth probing) once its padding is removed: it
+        // belongs to no frame but takes a sequence number, which must not look like a hole.
+        ++padding_;
+        if (any_ && (!nextSeq_ || seq >= *nextSeq_) && !seqTs_.contains(seq)) {
+            paddingSeqs_.insert(seq);
+            nacked_.erase(seq);
+            if (paddingSeqs_.size() > config_.maxPackets) paddingSeqs_.erase(paddingSeqs_.begin());
+            if (seq > highestSeq_) {
+                if (seq > highestSeq_ + 1 && !nackDue_) nackDue_ = now;
+                highestSeq_ = seq;
+            }
+            absorbPadding();
+        }
+        return;
+    }
     if ((nextSeq_ && seq < *nextSeq_) || (doneTs_ && ts <= *doneTs_)) {
         ++drops_[static_cast<std::size_t>(VideoDrop::Late)];
         return;
     }
+    paddingSeqs_.erase(seq);
     if (seqTs_.contains(seq)) {
         ++duplicates_;
         return;
@@ -158,6 +176,18 @@ void VideoReceiveBuffer::forgetBelow(std::int64_t seq)
     nacked_.erase(nacked_.begin(), nacked_.lower_bound(seq));
 }
 
+void VideoReceiveBuffer::absorbPadding()
+{
+    if (!nextSeq_) return;
+    paddingSeqs_.erase(paddingSeqs_.begin(), paddingSeqs_.lower_bound(*nextSeq_));
+    // Padding right after the last frame continues it: the next frame starts after the padding.
+    while (!paddingSeqs_.empty() && *paddingSeqs_.begin() == *nextSeq_) {
+        paddingSeqs_.erase(paddingSeqs_.begin());
+        ++*nextSeq_;
+    }
+    forgetBelow(*nextSeq_);
+}
+
 void VideoReceiveBuffer::giveUpFront(VideoDrop reason)
 {
     auto node = frames_.extract(frames_.begin());
@@ -171,7 +201,7 @@ void VideoReceiveBuffer::giveUpFront(VideoDrop reason)
     const std::int64_t next = frame.packets.rbegin()->first + 1;
     nextSeq_ = nextSeq_ ? std::max(*nextSeq_, next) : next;
     doneTs_ = node.key();
-    forgetBelow(*nextSeq_);
+    absorbPadding();
 }
 
 void VideoReceiveBuffer::giveUpAll()
@@ -196,7 +226,7 @@ std::optional<AssembledFrame> VideoReceiveBuffer::release()
     const std::int64_t lastSeq = frame.packets.rbegin()->first;
     nextSeq_ = nextSeq_ ? std::max(*nextSeq_, lastSeq + 1) : lastSeq + 1;
     doneTs_ = node.key();
-    forgetBelow(*nextSeq_);
+    absorbPadding();
 
     std::vector<std::span<const std::uint8_t>> payloads;
     payloads.reserve(frame.packets.size());
@@ -282,8 +312,8 @@ std::vector<std::uint16_t> VideoReceiveBuffer::nacks(TimePoint now)
     std::int64_t scanned = 0;
     auto held = seqTs_.lower_bound(seq);
     while (seq < highestSeq_ && scanned < kMaxNackScan) {
-        if (held != seqTs_.end() && held->first == seq) {
-            ++held;
+        if ((held != seqTs_.end() && held->first == seq) || paddingSeqs_.contains(seq)) {
+            if (held != seqTs_.end() && held->first == seq) ++held;
             ++seq;
             continue;
         }
@@ -332,6 +362,7 @@ void VideoReceiveBuffer::reset()
     frames_.clear();
     seqTs_.clear();
     nacked_.clear();
+    paddingSeqs_.clear();
     held_ = 0;
     any_ = false;
     highestSeq_ = 0;

@@ -21,7 +21,10 @@
 // * NACK (RFC 4585 §6.2.1). Sequence numbers missing between the last released packet and the
 //   newest one are listed by nacks(): once at once, then again every nackInterval, at most
 //   maxNackRetries times, at most kMaxNacksPerCall per call.
-// * A sequence number jumping more than maxPackets ahead (a restarted sender) gives up what is held.
+// * A sequence number jumping more than max(maxPackets, 1000) either way, or a timestamp going
+//   back more than 10 s, is a restarted sender: what is held is given up and the stream restarts.
+// * An empty payload is a padding-only packet (RFC 3550 §5.1, sent for bandwidth probing): no
+//   frame, no drop; its sequence number is no hole, and padding right after a frame continues it.
 #pragma once
 
 #include "payload/video_payload.h"
@@ -33,6 +36,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -125,6 +129,8 @@ public:
     const VideoDropCounts& drops() const { return drops_; }
     /// Packets held.
     std::size_t packetsHeld() const { return held_; }
+    /// Padding-only packets (empty payload): they fill their sequence number and are not kept.
+    std::uint64_t paddingPackets() const { return padding_; }
     /// Times a sequence number or timestamp jump restarted the stream.
     std::uint64_t restarts() const { return restarts_; }
     /// Forgets everything but the counters (new SSRC, codec change).
@@ -161,12 +167,14 @@ private:
     void giveUpAll();
     std::optional<AssembledFrame> release();
     void forgetBelow(std::int64_t seq);
+    void absorbPadding();
     std::int64_t nackFrom() const;
 
     VideoReceiveConfig config_;
     std::map<std::int64_t, Frame> frames_;       ///< by unwrapped timestamp
     std::map<std::int64_t, std::int64_t> seqTs_; ///< held sequence number -> its frame's timestamp
     std::map<std::int64_t, NackState> nacked_;
+    std::set<std::int64_t> paddingSeqs_; ///< padding-only packets not yet passed
     std::size_t held_ = 0;
     bool any_ = false;                    ///< a packet was stored since reset
     std::int64_t highestSeq_ = 0;         ///< newest unwrapped sequence number
@@ -180,6 +188,7 @@ private:
     std::uint64_t packetsReceived_ = 0;
     std::uint64_t duplicates_ = 0;
     std::uint64_t restarts_ = 0;
+    std::uint64_t padding_ = 0;
     VideoDropCounts drops_{};
 };
 

@@ -357,7 +357,7 @@ TEST(VideoReceiveBuffer, StapBAndFuAWithStartAndEndAreBadPayload)
     VideoReceiveBuffer buffer(h264Config());
     buffer.push(VideoPacket{1, 0, true, Bytes{0x19, 0, 0, 2, 0x41, 0x88}}, t0);
     buffer.push(VideoPacket{2, 3000, true, Bytes{0x7c, 0xc1, 0x88}}, t0);
-    buffer.push(VideoPacket{3, 6000, true, Bytes{}}, t0);
+    buffer.push(VideoPacket{3, 6000, true, Bytes{0x1e, 0x88}}, t0);
     EXPECT_FALSE(buffer.pop(t0));
     EXPECT_EQ(dropped(buffer, VideoDrop::BadPayload), 3u);
     EXPECT_EQ(buffer.packetsHeld(), 0u);
@@ -575,4 +575,30 @@ TEST(VideoReceiveBuffer, NacksAreBoundedPerCallAndTheRestFollowOnTheNextCall)
         total += buffer.nacks(t0).size();
     EXPECT_EQ(total, missing);
     EXPECT_EQ(buffer.nextDeadline(), t0 + 40ms);
+}
+
+TEST(VideoReceiveBuffer, PaddingOnlyPacketsFillTheirSequenceNumbersWithoutDelayingFrames)
+{
+    Sender sender;
+    const auto f1 = sender.frame(accessUnit(true, 500));
+    const std::uint16_t pad = sender.sequence;
+    sender.sequence += 3; // three padding-only packets (empty once the RTP padding is removed)
+    const Bytes au2 = accessUnit(false, 2500, 2);
+    const auto f2 = sender.frame(au2);
+    VideoReceiveBuffer buffer(h264Config());
+    pushAll(buffer, f1, t0);
+    ASSERT_TRUE(buffer.pop(t0));
+    buffer.push(VideoPacket{static_cast<std::uint16_t>(pad + 2), f1[0].timestamp, false, {}}, t0);
+    buffer.push(VideoPacket{pad, f1[0].timestamp, false, {}}, t0);
+    pushAll(buffer, f2, t0 + 1ms);
+    EXPECT_EQ(buffer.nacks(t0 + 1ms), std::vector<std::uint16_t>{static_cast<std::uint16_t>(pad + 1)});
+    EXPECT_FALSE(buffer.pop(t0 + 1ms)); // pad + 1 might be a lost frame
+    buffer.push(VideoPacket{static_cast<std::uint16_t>(pad + 1), f1[0].timestamp, false, {}}, t0 + 20ms);
+    auto frame = buffer.pop(t0 + 20ms); // the delta frame follows without waiting
+    ASSERT_TRUE(frame);
+    EXPECT_EQ(frame->data, au2);
+    EXPECT_EQ(buffer.paddingPackets(), 3u);
+    EXPECT_EQ(dropped(buffer, VideoDrop::BadPayload), 0u);
+    EXPECT_FALSE(buffer.takeFrameLost());
+    EXPECT_FALSE(buffer.nextDeadline());
 }
