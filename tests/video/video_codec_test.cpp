@@ -293,6 +293,36 @@ TEST_P(VideoCodecs, CorruptAndTruncatedFramesNeverCrash)
     EXPECT_FALSE((*fresh)->decode({}, out).value());
 }
 
+TEST_P(VideoCodecs, DecoderFollowsASizeChangeAtAKeyframe)
+{
+    // The sender restarts its encoder at another size (bandwidth adaptation); one decoder follows.
+    auto dec = VideoDecoder::create(GetParam());
+    ASSERT_TRUE(dec);
+    VideoFrame in, out;
+    EncodedVideoFrame encoded;
+    std::uint32_t n = 0;
+    for (const auto& [w, h] : {std::pair{640, 360}, {320, 180}, {1280, 720}}) {
+        VideoEncoderSettings s;
+        s.codec = GetParam();
+        s.width = w;
+        s.height = h;
+        s.threads = 2;
+        auto enc = VideoEncoder::create(s);
+        ASSERT_TRUE(enc) << enc.error().what;
+        TestPattern pattern(w, h);
+        for (int i = 0; i < 5; ++i, ++n) {
+            pattern.render(n, in);
+            ASSERT_TRUE((*enc)->encode(in, false, encoded).value());
+            auto d = (*dec)->decode(encoded.data, out);
+            ASSERT_TRUE(d) << d.error().what;
+            ASSERT_TRUE(*d);
+            EXPECT_EQ(out.width, w);
+            EXPECT_EQ(out.height, h);
+            EXPECT_EQ(readFrameCounter(out), n);
+        }
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Codecs, VideoCodecs, testing::Values(VideoCodecId::H264, VideoCodecId::Vp8),
                          codecName);
 
