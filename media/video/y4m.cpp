@@ -60,7 +60,7 @@ MediaResult<bool> Y4mWriter::write(const VideoFrame& frame)
         height_ = frame.height;
         const std::string header = std::string(kMagic) + " W" + std::to_string(width_) + " H" +
                                    std::to_string(height_) + " F" + std::to_string(fps_) +
-                                   ":1 Ip A1:1 C420jpeg\n";
+                                   ":1 Ip A1:1 C420\n";
         if (std::fwrite(header.data(), 1, header.size(), file_) != header.size()) {
             return mediaError("y4m " + path_ + ": cannot write the header: " + systemError());
         }

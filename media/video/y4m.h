@@ -1,6 +1,6 @@
 // YUV4MPEG2 (.y4m) files: the raw-video format of ffmpeg, x264 and mpv, used to record what a call
 // received and to feed a recorded camera back in. Only 4:2:0 (C420, C420jpeg, C420paldv,
-// C420mpeg2 or no C tag) is read; the writer writes "C420jpeg" and one FRAME header per picture.
+// C420mpeg2 or no C tag) is read; the writer writes "C420" and one FRAME header per picture.
 #pragma once
 
 #include "dsp/media_result.h"

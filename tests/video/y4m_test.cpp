@@ -46,6 +46,11 @@ TEST_F(Y4m, RoundTripKeepsEveryByte)
     EXPECT_EQ((*w)->frames(), 5u);
     EXPECT_FALSE((*w)->write(written[0])); // after close
 
+    std::ifstream raw(path("a.y4m"), std::ios::binary);
+    std::string header;
+    std::getline(raw, header);
+    EXPECT_EQ(header, "YUV4MPEG2 W321 H181 F25:1 Ip A1:1 C420");
+
     auto r = Y4mReader::open(path("a.y4m"));
     ASSERT_TRUE(r) << r.error().what;
     EXPECT_EQ((*r)->width(), 321);
