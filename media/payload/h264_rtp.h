@@ -17,6 +17,8 @@
 //   FU-A fragments that do not follow a start fragment (MissingStart in the receive buffer).
 #pragma once
 
+#include "payload/video_payload.h"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>

@@ -12,6 +12,8 @@
 //   point past the end, and a descriptor with nothing after it, are errors.
 #pragma once
 
+#include "payload/video_payload.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
