@@ -114,6 +114,14 @@ MediaResult<std::unique_ptr<Y4mReader>> Y4mReader::open(const std::string& path)
     std::unique_ptr<Y4mReader> reader(new Y4mReader(f, path));
     auto header = reader->parseHeader();
     if (!header) return header.error();
+    // The file's size, for truncation checks (a pipe has none: reads then find the end themselves).
+    if (std::fseek(f, 0, SEEK_END) == 0) {
+        const long size = std::ftell(f);
+        if (size >= 0) reader->fileSize_ = std::uint64_t(size);
+        if (std::fseek(f, long(reader->offset_), SEEK_SET) != 0) {
+            return mediaError("y4m " + path + ": cannot seek: " + systemError());
+        }
+    }
     return reader;
 }
 
@@ -213,6 +221,14 @@ MediaResult<bool> Y4mReader::read(VideoFrame& out)
     if (r != LineRead::Ok || line.compare(0, kFrame.size(), kFrame) != 0 ||
         (line.size() > kFrame.size() && line[kFrame.size()] != ' ')) {
         return mediaError(where + "expected a FRAME header");
+    }
+    // Check the size before allocating: a lying header must not make us allocate gigabytes.
+    const std::uint64_t dataAt = offset_ + line.size() + 1;
+    const std::uint64_t frameBytes = VideoFrame::byteSize(width_, height_);
+    if (dataAt + frameBytes > fileSize_) {
+        return mediaError(where +
+                          "truncated: " + std::to_string(fileSize_ > dataAt ? fileSize_ - dataAt : 0) +
+                          " of " + std::to_string(frameBytes) + " bytes");
     }
     out.resize(width_, height_);
     const std::size_t n = std::fread(out.data.data(), 1, out.data.size(), file_);

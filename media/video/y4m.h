@@ -80,6 +80,7 @@ private:
     int fpsNum_ = 30;
     int fpsDen_ = 1;
     std::uint64_t offset_ = 0;
+    std::uint64_t fileSize_ = UINT64_MAX;
     std::uint64_t frames_ = 0;
 };
 

@@ -133,6 +133,8 @@ TEST_F(Y4m, ReaderErrorsSayWhatAndWhere)
     EXPECT_NE(truncated.find("truncated: 3 of 6 bytes"), std::string::npos) << truncated;
     const std::string garbage = errorOf(header + "FRAME\n" + frame + "GARBAGE\n");
     EXPECT_NE(garbage.find("frame 1 at offset 34: expected a FRAME header"), std::string::npos) << garbage;
+    const std::string huge = errorOf("YUV4MPEG2 W16384 H16384\nFRAME\n" + frame);
+    EXPECT_NE(huge.find("frame 0 at offset 24: truncated: 6 of 402653184 bytes"), std::string::npos) << huge;
     EXPECT_NE(Y4mReader::open(path("missing.y4m")).error().what.find("missing.y4m"), std::string::npos);
 }
 
