@@ -204,6 +204,33 @@ TEST_P(VideoCodecs, SetBitrateLowersTheOutput)
     EXPECT_LT(low, 31250u * 2);
 }
 
+TEST_P(VideoCodecs, SetBitrateKeepsTheStreamDecodable)
+{
+    // H.264 reconfigures x264 in place (no keyframe); VP8 opens a new libvpx encoder, whose first
+    // frame is a keyframe. Either way one decoder reads every frame across the change.
+    VideoEncoderSettings s;
+    s.codec = GetParam();
+    s.width = 320;
+    s.height = 180;
+    auto enc = VideoEncoder::create(s);
+    auto dec = VideoDecoder::create(GetParam());
+    ASSERT_TRUE(enc && dec);
+    TestPattern pattern(320, 180);
+    VideoFrame in, out;
+    EncodedVideoFrame encoded;
+    for (std::uint32_t n = 0; n < 20; ++n) {
+        if (n == 10) (*enc)->setBitrate(200);
+        pattern.render(n, in);
+        ASSERT_TRUE((*enc)->encode(in, false, encoded).value());
+        const bool expectKey = n == 0 || (n == 10 && GetParam() == VideoCodecId::Vp8);
+        EXPECT_EQ(encoded.keyframe, expectKey) << "frame " << n;
+        ASSERT_TRUE((*dec)->decode(encoded.data, out).value());
+        EXPECT_EQ(readFrameCounter(out), n);
+    }
+    (*enc)->setBitrate(1); // clamped, not rejected
+    EXPECT_EQ((*enc)->settings().bitrateKbps, 30);
+}
+
 TEST_P(VideoCodecs, OtherInputSizesAreScaled)
 {
     VideoEncoderSettings s;
