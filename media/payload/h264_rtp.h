@@ -55,11 +55,11 @@ std::string_view toString(H264PayloadError error);
 
 /// What one H.264 RTP payload is.
 struct H264PacketInfo {
-    H264PayloadError error = H264PayloadError::None;
-    std::uint8_t packetType = 0; ///< 1-23 single NAL unit, 24 STAP-A, 28 FU-A
-    bool frameStart = false;     ///< begins an access unit: its first NAL unit is an AUD, SEI, SPS or
-                                 ///< PPS, or a slice with first_mb_in_slice == 0 (FU-A: start fragment)
-    bool idr = false;            ///< holds (part of) an IDR slice
+    H264PayloadError error = H264PayloadError::None; ///< None: the rest is meaningful
+    std::uint8_t packetType = 0;                     ///< 1-23 single NAL unit, 24 STAP-A, 28 FU-A
+    bool frameStart = false; ///< begins an access unit: its first NAL unit is an AUD, SEI, SPS or
+                             ///< PPS, or a slice with first_mb_in_slice == 0 (FU-A: start fragment)
+    bool idr = false;        ///< holds (part of) an IDR slice
 };
 
 /// Classifies and validates one RTP payload (structure only; no copy).

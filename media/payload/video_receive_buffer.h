@@ -45,22 +45,22 @@ namespace vphone::media {
 
 /// One RTP packet of the video stream, already SRTP-unprotected and parsed.
 struct VideoPacket {
-    std::uint16_t sequence = 0;
-    std::uint32_t timestamp = 0;
-    bool marker = false;
-    std::span<const std::uint8_t> payload; ///< copied by push()
+    std::uint16_t sequence = 0;            ///< RTP sequence number
+    std::uint32_t timestamp = 0;           ///< RTP timestamp (90 kHz)
+    bool marker = false;                   ///< RTP marker: last packet of the frame
+    std::span<const std::uint8_t> payload; ///< copied by push(); empty: a padding-only packet
 };
 
 /// A whole frame, ready for the decoder.
 struct AssembledFrame {
     /// H.264: Annex B access unit (00 00 00 01 before each NAL); VP8: the frame without descriptors.
     std::vector<std::uint8_t> data;
-    std::uint32_t timestamp = 0;
+    std::uint32_t timestamp = 0; ///< RTP timestamp
     /// H.264: contains an IDR slice (type 5); VP8: P bit 0 in the first packet's payload header.
     bool keyframe = false;
-    std::uint16_t firstSequence = 0;
-    std::uint16_t lastSequence = 0;
-    TimePoint firstArrival{}; ///< arrival of the frame's earliest-arriving packet
+    std::uint16_t firstSequence = 0; ///< sequence number of the frame's first packet
+    std::uint16_t lastSequence = 0;  ///< and of its marker packet
+    TimePoint firstArrival{};        ///< arrival of the frame's earliest-arriving packet
 };
 
 /// Why frames (or packets) were dropped. None is never counted.
@@ -82,7 +82,7 @@ using VideoDropCounts = std::array<std::uint64_t, static_cast<std::size_t>(Video
 
 /// Settings of a VideoReceiveBuffer.
 struct VideoReceiveConfig {
-    VideoPayloadFormat format = VideoPayloadFormat::H264;
+    VideoPayloadFormat format = VideoPayloadFormat::H264; ///< how payloads are read
     std::chrono::milliseconds maxWait{150};     ///< an incomplete frame waits this long for retransmissions
     std::size_t maxFrameBytes = 4 << 20;        ///< larger frames are dropped (Oversize)
     std::size_t maxPackets = 2048;              ///< packets held at once; beyond, oldest frames are given up

@@ -51,8 +51,9 @@ struct Vp8Descriptor {
 
 /// Outcome of parseVp8Descriptor(): `descriptor` is meaningful only when error == None.
 struct Vp8Parse {
-    Vp8Descriptor descriptor;
-    Vp8PayloadError error = Vp8PayloadError::None;
+    Vp8Descriptor descriptor;                      ///< what was read
+    Vp8PayloadError error = Vp8PayloadError::None; ///< None: the descriptor is valid
+    /// Whether the payload is usable.
     bool ok() const { return error == Vp8PayloadError::None; }
     /// First packet of a frame: S=1 and PID=0.
     bool frameStart() const { return ok() && descriptor.start && descriptor.partitionId == 0; }
