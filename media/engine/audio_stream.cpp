@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 namespace vphone::media {
 
@@ -447,6 +448,7 @@ void AudioStream::decodeOne(TimePoint frameTime)
     switch (frame.kind) {
     case PlayoutFrame::Kind::Packet:
         if (frame.payload.empty()) break; // a telephone event's stand-in: silence below
+        if (lipSync_) presented(frame.timestamp, frameTime);
         n = decoder_->decode(frame.payload, decoded_);
         if (!n) n = decoder_->conceal(decoded_);
         break;
@@ -473,6 +475,22 @@ void AudioStream::decodeOne(TimePoint frameTime)
     }
     const std::size_t samples = std::min(*n * std::size_t(f.channels), decoded_.size());
     decodeResampler_->push(std::span<const std::int16_t>(decoded_.data(), samples));
+}
+
+void AudioStream::presented(std::uint32_t timestamp, TimePoint frameTime)
+{
+    const auto* session = transport_.session();
+    const auto ssrc = transport_.remoteSsrc();
+    const RtpSource* source = session && ssrc ? session->source(*ssrc) : nullptr;
+    const auto sent =
+        source ? senderTimeMs(*source, timestamp, decoder_->format().rtpClockRate) : std::nullopt;
+    if (!sent) return;
+    // What is decoded now reaches the sink after the resampler's and this frame's worth of delay.
+    const double offset = steadyMs(frameTime) + 20.0 - *sent;
+    audioOffsetMs_ = audioOffsetMs_ ? *audioOffsetMs_ * 0.9 + offset * 0.1 : offset;
+    if (std::abs(offset - *audioOffsetMs_) > 500) audioOffsetMs_ = offset; // a new SR mapping
+    lipSync_->audioOffsetMs = *audioOffsetMs_;
+    lipSync_->audioKnown = true;
 }
 
 void AudioStream::publish(TimePoint now)

@@ -54,6 +54,8 @@ public:
     /// Mute: the capture is replaced by silence before encoding (RTP keeps flowing, the peer
     /// hears nothing; the echo canceller still sees the capture so it stays adapted).
     void setMuted(bool muted) { muted_ = muted; }
+    /// Shares the call's lip-sync state (set before the thread runs the stream).
+    void setLipSync(std::shared_ptr<LipSync> sync) { lipSync_ = std::move(sync); }
     /// File descriptors to poll, tagged with their index for onReadable().
     void collectFds(std::vector<int>& fds) const override;
     /// The socket with this index (as collected) is readable.
@@ -76,6 +78,7 @@ private:
     // Receive path (audio_stream.cpp).
     void playOut(TimePoint frameTime, TimePoint now);
     void decodeOne(TimePoint frameTime);
+    void presented(std::uint32_t timestamp, TimePoint frameTime);
     void receiveAudio(const RtpPacketView& packet, const sdp::NegotiatedCodec& codec, TimePoint now);
     void receiveEvent(const RtpPacketView& packet, TimePoint now);
     bool switchDecoder(const sdp::NegotiatedCodec& codec);
@@ -94,6 +97,8 @@ private:
     std::unique_ptr<AudioSink> sink_;
     std::optional<EchoCanceller> echo_;
     bool muted_ = false;
+    std::shared_ptr<LipSync> lipSync_;
+    std::optional<double> audioOffsetMs_; ///< smoothed presentation offset (see LipSync)
     std::vector<std::int16_t> silence_;
     std::shared_ptr<EventQueue> events_;
     RtpIdentity identity_;

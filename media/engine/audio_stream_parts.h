@@ -16,6 +16,7 @@
 #include "srtp/srtp_session.h"
 #include "udp_socket.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -59,6 +60,27 @@ struct RtpIdentity {
     std::uint64_t seed = 0;
     std::chrono::milliseconds rtcpMinimumInterval{5000};
 };
+
+/// Lip sync between the audio and the video stream of one call (RFC 3550 §6.4.1: both streams'
+/// sender reports map their RTP clocks to the sender's one NTP clock). Each stream measures its
+/// "presentation offset": local steady time of playing a piece of media minus the sender's NTP time
+/// of capturing it (a huge constant, the clocks' difference, plus the real delay; the constant
+/// cancels between the two streams). The audio stream publishes its offset; the video stream holds
+/// decoded frames until their offset matches it. Audio is never sped up or delayed for video.
+struct LipSync {
+    std::atomic<double> audioOffsetMs{0}; ///< valid when audioKnown
+    std::atomic<bool> audioKnown{false};
+};
+
+/// The sender's NTP time (ms since 1900) of RTP timestamp `ts`, from the source's last SR; nullopt
+/// before the first SR.
+std::optional<double> senderTimeMs(const RtpSource& source, std::uint32_t ts, std::uint32_t clockRate);
+
+/// Local steady time in ms (for presentation offsets).
+inline double steadyMs(TimePoint t)
+{
+    return std::chrono::duration<double, std::milli>(t.time_since_epoch()).count();
+}
 
 /// The device side of every stream: 48 kHz mono in 20 ms frames.
 inline constexpr AudioFormat kDeviceFormat{48000, 1, 960};

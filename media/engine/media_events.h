@@ -132,6 +132,10 @@ struct StreamStats {
         double bitrateKbps = 0; ///< what we send, over the last second
         double bitrateReceivedKbps = 0;
         int targetKbps = 0; ///< the bandwidth estimate driving the encoder
+        /// Lip sync: how much later than its sound the last frame was shown (ms; negative: earlier),
+        /// from both streams' sender reports; nullopt until both have one.
+        std::optional<double> avSyncMs;
+        double syncDelayMs = 0; ///< how long the last decoded frame was held back for lip sync
     };
     Video video;
 };

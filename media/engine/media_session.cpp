@@ -360,7 +360,8 @@ EngineResult<bool> MediaSession::startStream()
     id.ssrc = static_cast<std::uint32_t>(random_());
     id.initialSequence = static_cast<std::uint16_t>(random_());
     id.initialTimestamp = static_cast<std::uint32_t>(random_());
-    id.cname = cnameFrom(random_);
+    if (cname_.empty()) cname_ = cnameFrom(random_);
+    id.cname = cname_;
     id.seed = (std::uint64_t{random_()} << 32) | random_();
     id.rtcpMinimumInterval = config_.rtcpMinimumInterval;
     const bool echo = !config_.sourceFactory && sourceSpec->kind == SourceKind::Device;
@@ -368,6 +369,7 @@ EngineResult<bool> MediaSession::startStream()
                                            echo, events_, std::move(id));
     sockets_.clear();
     audio_->setMuted(muted_);
+    audio_->setLipSync(lipSync_);
     std::string why;
     if (!thread_.start(&why)) {
         audio_.reset();
@@ -447,7 +449,8 @@ EngineResult<bool> MediaSession::startVideo()
     id.ssrc = static_cast<std::uint32_t>(random_());
     id.initialSequence = static_cast<std::uint16_t>(random_());
     id.initialTimestamp = static_cast<std::uint32_t>(random_());
-    id.cname = cnameFrom(random_);
+    if (cname_.empty()) cname_ = cnameFrom(random_);
+    id.cname = cname_;
     id.seed = (std::uint64_t{random_()} << 32) | random_();
     id.rtcpMinimumInterval = std::min(config_.rtcpMinimumInterval, std::chrono::milliseconds{1000});
     VideoStreamConfig vc;
@@ -458,6 +461,7 @@ EngineResult<bool> MediaSession::startVideo()
     video_ = std::make_unique<VideoStream>(kVideo, std::move(videoSockets_), std::move(source),
                                            std::move(*sink), vc, events_, std::move(id));
     videoSockets_.clear();
+    video_->setLipSync(lipSync_);
     videoThread_ = std::make_unique<MediaThread>(std::chrono::microseconds{1'000'000 / fps});
     std::string why;
     if (!videoThread_->start(&why)) {

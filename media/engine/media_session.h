@@ -130,6 +130,8 @@ private:
     std::uint16_t port_ = 0;
     SteadyAudioClock clock_;
     std::unique_ptr<AudioStream> audio_;
+    std::shared_ptr<LipSync> lipSync_ = std::make_shared<LipSync>();
+    std::string cname_; ///< one CNAME for all our streams (RFC 3550 §6.5.1: lip sync groups by it)
     MediaThread thread_;
     // Video: its own sockets (bound at the first offer that carries it) and thread.
     bool videoWish_ = false; ///< what our next offer asks

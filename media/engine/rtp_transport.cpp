@@ -12,6 +12,17 @@ constexpr auto kSsrcSwitchSilence = std::chrono::seconds{1};
 
 } // namespace
 
+std::optional<double> senderTimeMs(const RtpSource& source, std::uint32_t ts, std::uint32_t clockRate)
+{
+    const auto ntp = source.lastSrNtp();
+    const auto rtp = source.lastSrRtp();
+    if (!ntp || !rtp || clockRate == 0) return std::nullopt;
+    const double srMs = double(*ntp >> 32) * 1000.0 + double(*ntp & 0xffffffffu) * 1000.0 / 4294967296.0;
+    // RTP timestamps wrap: the signed distance from the SR's.
+    const auto delta = static_cast<std::int32_t>(ts - *rtp);
+    return srMs + double(delta) * 1000.0 / double(clockRate);
+}
+
 RtpTransport::RtpTransport(std::string id, std::vector<SocketPair> sockets,
                            std::shared_ptr<EventQueue> events, RtpIdentity identity, StreamStats& stats,
                            Owner& owner)

@@ -248,6 +248,7 @@ void VideoStream::tick(TimePoint frameTime, TimePoint now)
 {
     if (source_ && source_->capture(frameTime, captured_)) sendFrame(captured_, frameTime, now);
     drainFrames(now);
+    renderDue(now);
     publish(now);
 }
 
@@ -281,6 +282,8 @@ void VideoStream::sendFrame(const VideoFrame& frame, TimePoint frameTime, TimePo
         ++stats_.video.keyframesSent;
     }
     ++stats_.video.framesEncoded;
+    if (!firstSent_) firstSent_ = now;
+    lastSent_ = now;
     stats_.video.sentWidth = encoded_.width;
     stats_.video.sentHeight = encoded_.height;
     const std::size_t n = h264Packetizer_ ? h264Packetizer_->packetize(encoded_.data, payloads_)
@@ -376,11 +379,59 @@ void VideoStream::decodeFrame(const AssembledFrame& frame, TimePoint now)
     if (frame.keyframe) waitingKeyframe_ = false;
     if (!*ok) return;
     ++stats_.video.framesDecoded;
+    if (!firstDecoded_) firstDecoded_ = now;
+    lastDecoded_ = now;
     if (frame.keyframe) ++stats_.video.keyframes;
     stats_.video.width = decoded_.width;
     stats_.video.height = decoded_.height;
     decoded_.captured = frame.firstArrival;
-    if (sink_) sink_->write(decoded_, now);
+    present(frame.timestamp, now);
+}
+
+void VideoStream::present(std::uint32_t timestamp, TimePoint now)
+{
+    const auto* session = transport_.session();
+    const auto ssrc = transport_.remoteSsrc();
+    const RtpSource* source = session && ssrc ? session->source(*ssrc) : nullptr;
+    const auto sent = source ? senderTimeMs(*source, timestamp, kVideoClock) : std::nullopt;
+    double delayMs = 0;
+    if (sent && lipSync_ && lipSync_->audioKnown) {
+        // Shown now, this frame would be `audio - video` ms ahead of its sound: wait that long
+        // (bounded; never negative: audio is not delayed for video).
+        delayMs = std::clamp(lipSync_->audioOffsetMs.load() - (steadyMs(now) - *sent), 0.0, 400.0);
+    }
+    stats_.video.syncDelayMs = delayMs;
+    if (delayMs < 2 || pending_.size() >= 30) {
+        render(decoded_, sent, now);
+        return;
+    }
+    Pending p;
+    p.due = now + std::chrono::microseconds(static_cast<long long>(delayMs * 1000));
+    p.sentMs = sent;
+    if (!spare_.empty()) {
+        p.frame = std::move(spare_.back());
+        spare_.pop_back();
+    }
+    p.frame.resize(decoded_.width, decoded_.height);
+    std::copy(decoded_.data.begin(), decoded_.data.end(), p.frame.data.begin());
+    p.frame.captured = decoded_.captured;
+    pending_.push_back(std::move(p));
+}
+
+void VideoStream::render(const VideoFrame& frame, std::optional<double> sentMs, TimePoint now)
+{
+    if (sentMs && lipSync_ && lipSync_->audioKnown)
+        stats_.video.avSyncMs = steadyMs(now) - *sentMs - lipSync_->audioOffsetMs.load();
+    if (sink_) sink_->write(frame, now);
+}
+
+void VideoStream::renderDue(TimePoint now)
+{
+    while (!pending_.empty() && pending_.front().due <= now) {
+        render(pending_.front().frame, pending_.front().sentMs, now);
+        spare_.push_back(std::move(pending_.front().frame));
+        pending_.pop_front();
+    }
 }
 
 void VideoStream::requestKeyframe(TimePoint now)
@@ -462,6 +513,7 @@ std::optional<TimePoint> VideoStream::nextDeadline() const
 {
     auto at = transport_.nextDeadline();
     if (const auto r = receive_.nextDeadline(); r && (!at || *r < *at)) at = r;
+    if (!pending_.empty() && (!at || pending_.front().due < *at)) at = pending_.front().due;
     return at;
 }
 
@@ -469,6 +521,7 @@ void VideoStream::onTimeout(TimePoint now)
 {
     transport_.onTimeout(now);
     if (const auto r = receive_.nextDeadline(); r && now >= *r) drainFrames(now);
+    renderDue(now);
 }
 
 void VideoStream::stop(TimePoint now)
@@ -481,21 +534,22 @@ void VideoStream::stop(TimePoint now)
     publish(now);
 }
 
-void VideoStream::publish(TimePoint now)
+void VideoStream::publish(TimePoint)
 {
+    // Rates over the stream's life so far: from the first to the latest frame each way (a hold or
+    // the hang-up does not drag them down).
     auto& v = stats_.video;
-    if (rateStart_ == TimePoint{}) rateStart_ = now;
-    const double seconds = std::chrono::duration<double>(now - rateStart_).count();
-    if (seconds >= 1.0) {
-        v.fpsSent = double(v.framesEncoded - framesSentMark_) / seconds;
-        v.fpsReceived = double(v.framesDecoded - framesDecodedMark_) / seconds;
-        v.bitrateKbps = double(stats_.bytesSent - bytesSentMark_) * 8 / 1000 / seconds;
-        v.bitrateReceivedKbps = double(stats_.bytesReceived - bytesReceivedMark_) * 8 / 1000 / seconds;
-        framesSentMark_ = v.framesEncoded;
-        framesDecodedMark_ = v.framesDecoded;
-        bytesSentMark_ = stats_.bytesSent;
-        bytesReceivedMark_ = stats_.bytesReceived;
-        rateStart_ = now;
+    const auto rate = [](std::uint64_t count, const std::optional<TimePoint>& first, TimePoint last) {
+        const double seconds = first ? std::chrono::duration<double>(last - *first).count() : 0.0;
+        return seconds > 0.2 ? double(count) / seconds : 0.0;
+    };
+    if (firstSent_) {
+        v.fpsSent = rate(v.framesEncoded - 1, firstSent_, lastSent_);
+        v.bitrateKbps = rate(stats_.bytesSent, firstSent_, lastSent_) * 8 / 1000;
+    }
+    if (firstDecoded_) {
+        v.fpsReceived = rate(v.framesDecoded - 1, firstDecoded_, lastDecoded_);
+        v.bitrateReceivedKbps = rate(stats_.bytesReceived, firstDecoded_, lastDecoded_) * 8 / 1000;
     }
     v.targetKbps = bandwidth_.targetKbps();
     StreamStats s = stats_;

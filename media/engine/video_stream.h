@@ -61,6 +61,8 @@ public:
 
     // Media thread only.
     void apply(const StreamPlan& plan, TimePoint now);
+    /// Shares the call's lip-sync state (set before the thread runs the stream).
+    void setLipSync(std::shared_ptr<LipSync> sync) { lipSync_ = std::move(sync); }
     void collectFds(std::vector<int>& fds) const override;
     void onReadable(std::size_t index, TimePoint now) override;
     void tick(TimePoint frameTime, TimePoint now) override;
@@ -81,6 +83,9 @@ private:
     void drainFrames(TimePoint now);
     void decodeFrame(const AssembledFrame& frame, TimePoint now);
     void requestKeyframe(TimePoint now);
+    void present(std::uint32_t timestamp, TimePoint now);
+    void render(const VideoFrame& frame, std::optional<double> sentMs, TimePoint now);
+    void renderDue(TimePoint now);
     void sendNacks(TimePoint now);
     void resetReceiver(VideoPayloadFormat format);
     // Shared.
@@ -136,13 +141,21 @@ private:
     std::uint8_t firSequence_ = 0;
     std::uint64_t dropBase_ = 0;
     std::uint64_t malformedBase_ = 0;
+    // Lip sync: decoded frames wait here until the audio of the same instant plays.
+    std::shared_ptr<LipSync> lipSync_;
+    struct Pending {
+        TimePoint due;
+        std::optional<double> sentMs;
+        VideoFrame frame;
+    };
+    std::deque<Pending> pending_;
+    std::vector<VideoFrame> spare_; ///< frames reused for pending_
 
-    // Rates over the last second.
-    TimePoint rateStart_{};
-    std::uint64_t framesSentMark_ = 0;
-    std::uint64_t framesDecodedMark_ = 0;
-    std::uint64_t bytesSentMark_ = 0;
-    std::uint64_t bytesReceivedMark_ = 0;
+    // Rates (first and latest frame each way).
+    std::optional<TimePoint> firstSent_;
+    TimePoint lastSent_{};
+    std::optional<TimePoint> firstDecoded_;
+    TimePoint lastDecoded_{};
 };
 
 } // namespace vphone::media

@@ -98,6 +98,7 @@ void RtpSource::onSenderReport(const SenderReport& sr, TimePoint arrival)
 {
     lastHeard_ = arrival;
     lastSrNtp_ = sr.ntpTimestamp;
+    lastSrRtp_ = sr.rtpTimestamp;
     lastSrArrival_ = arrival;
 }
 

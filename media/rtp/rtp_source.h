@@ -63,6 +63,9 @@ public:
     bool sentSinceLastReport() const { return receivedSinceReport_; }
     /// Last sender report's NTP timestamp, if any.
     std::optional<std::uint64_t> lastSrNtp() const { return lastSrNtp_; }
+    /// The RTP timestamp of that SR: with lastSrNtp() it maps the source's RTP clock to its NTP
+    /// wall clock (RFC 3550 §6.4.1), which lip sync needs.
+    std::optional<std::uint32_t> lastSrRtp() const { return lastSrRtp_; }
 
 private:
     void initSeq(std::uint16_t seq);
@@ -84,6 +87,7 @@ private:
     std::uint32_t jitter_ = 0;
     TimePoint lastHeard_;
     std::optional<std::uint64_t> lastSrNtp_;
+    std::optional<std::uint32_t> lastSrRtp_;
     TimePoint lastSrArrival_{};
 };
 

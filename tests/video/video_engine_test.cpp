@@ -261,6 +261,11 @@ TEST_P(VideoCall, BothSidesDecodeThePatternAtTheSentSizeWithSrtp)
     EXPECT_GE(vs->video.framesDecoded, 72u);
     EXPECT_GE(vs->video.keyframes, 1u);
     EXPECT_EQ(vs->srtpAuthFailures, 0u);
+    // Lip sync: both streams' sender reports arrived, and frames are shown with their sound.
+    ASSERT_TRUE(vs->video.avSyncMs.has_value());
+    std::cout << "[ lip sync ] video shown " << *vs->video.avSyncMs << " ms after its audio (held "
+              << vs->video.syncDelayMs << " ms)\n";
+    EXPECT_LT(std::abs(*vs->video.avSyncMs), 45.0);
     a->stop();
     b->stop();
 }
