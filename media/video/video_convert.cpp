@@ -39,6 +39,11 @@ std::string sizeText(int w, int h)
     return std::to_string(w) + "x" + std::to_string(h);
 }
 
+int packedFormat(PixelOrder order)
+{
+    return order == PixelOrder::Bgra ? AV_PIX_FMT_BGRA : AV_PIX_FMT_RGBA;
+}
+
 bool sizeOk(int w, int h)
 {
     return w > 0 && h > 0 && w <= 8192 && h <= 8192;
@@ -73,7 +78,7 @@ MediaResult<bool> VideoScaler::scale(const VideoFrame& in, int w, int h, VideoFr
 }
 
 MediaResult<bool> VideoScaler::rgbaToI420(std::span<const std::uint8_t> rgba, int w, int h, int stride,
-                                          VideoFrame& out)
+                                          VideoFrame& out, PixelOrder order)
 {
     if (!sizeOk(w, h)) return mediaError("rgba to I420: bad size " + sizeText(w, h));
     if (stride < w * 4)
@@ -82,7 +87,7 @@ MediaResult<bool> VideoScaler::rgbaToI420(std::span<const std::uint8_t> rgba, in
         return mediaError("rgba to I420: " + std::to_string(rgba.size()) + " bytes are too few for " +
                           sizeText(w, h));
     }
-    SwsContext* sws = context(w, h, AV_PIX_FMT_RGBA, w, h, AV_PIX_FMT_YUV420P);
+    SwsContext* sws = context(w, h, packedFormat(order), w, h, AV_PIX_FMT_YUV420P);
     if (!sws) return mediaError("rgba to I420: swscale cannot convert " + sizeText(w, h));
     out.resize(w, h);
     const std::uint8_t* src[4] = {rgba.data(), nullptr, nullptr, nullptr};
@@ -93,10 +98,12 @@ MediaResult<bool> VideoScaler::rgbaToI420(std::span<const std::uint8_t> rgba, in
     return true;
 }
 
-MediaResult<bool> VideoScaler::i420ToRgba(const VideoFrame& in, std::vector<std::uint8_t>& rgba)
+MediaResult<bool> VideoScaler::i420ToRgba(const VideoFrame& in, std::vector<std::uint8_t>& rgba,
+                                          PixelOrder order)
 {
     if (!in.valid()) return mediaError("I420 to rgba: invalid input frame " + sizeText(in.width, in.height));
-    SwsContext* sws = context(in.width, in.height, AV_PIX_FMT_YUV420P, in.width, in.height, AV_PIX_FMT_RGBA);
+    SwsContext* sws =
+        context(in.width, in.height, AV_PIX_FMT_YUV420P, in.width, in.height, packedFormat(order));
     if (!sws) return mediaError("I420 to rgba: swscale cannot convert " + sizeText(in.width, in.height));
     rgba.resize(std::size_t(in.width) * std::size_t(in.height) * 4);
     const std::uint8_t* src[4] = {in.y(), in.u(), in.v(), nullptr};

@@ -14,6 +14,10 @@ struct SwsContext;
 
 namespace vphone::media {
 
+/// Byte order of a 32-bit packed picture: Rgba is QImage::Format_RGBA8888; Bgra is
+/// QImage::Format_RGB32 / Format_ARGB32 on a little-endian machine (what QVideoFrame::toImage gives).
+enum class PixelOrder { Rgba, Bgra };
+
 /// Scales and converts pictures; keeps one cached SwsContext. Not thread-safe.
 class VideoScaler {
 public:
@@ -26,13 +30,16 @@ public:
     /// invalid input frame or size.
     MediaResult<bool> scale(const VideoFrame& in, int w, int h, VideoFrame& out);
 
-    /// Converts a w x h RGBA picture (bytes R, G, B, A; rows `stride` bytes apart) to I420 of the
-    /// same size. Errors when `rgba` is too short for the size and stride.
+    /// Converts a w x h RGBA picture (bytes R, G, B, A, or B, G, R, A with PixelOrder::Bgra; rows
+    /// `stride` bytes apart) to I420 of the same size. Errors when `rgba` is too short for the size
+    /// and stride.
     MediaResult<bool> rgbaToI420(std::span<const std::uint8_t> rgba, int w, int h, int stride,
-                                 VideoFrame& out);
+                                 VideoFrame& out, PixelOrder order = PixelOrder::Rgba);
 
-    /// Converts I420 `in` to tightly packed RGBA (width*4 bytes a row, alpha 255) in `rgba`.
-    MediaResult<bool> i420ToRgba(const VideoFrame& in, std::vector<std::uint8_t>& rgba);
+    /// Converts I420 `in` to tightly packed RGBA (width*4 bytes a row, alpha 255; B, G, R, A with
+    /// PixelOrder::Bgra) in `rgba`.
+    MediaResult<bool> i420ToRgba(const VideoFrame& in, std::vector<std::uint8_t>& rgba,
+                                 PixelOrder order = PixelOrder::Rgba);
 
 private:
     SwsContext* context(int srcW, int srcH, int srcFormat, int dstW, int dstH, int dstFormat);

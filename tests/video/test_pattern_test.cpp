@@ -133,6 +133,29 @@ TEST(VideoScaler, RgbaRoundTripKeepsColours)
     EXPECT_FALSE(scaler.rgbaToI420(rgba, 320, 180, 100, back));
 }
 
+TEST(VideoScaler, BgraIsRgbaWithRedAndBlueSwapped)
+{
+    TestPattern pattern(64, 40);
+    VideoScaler scaler;
+    VideoFrame f, back;
+    pattern.render(5, f);
+    std::vector<std::uint8_t> rgba, bgra;
+    ASSERT_TRUE(scaler.i420ToRgba(f, rgba));
+    ASSERT_TRUE(scaler.i420ToRgba(f, bgra, PixelOrder::Bgra));
+    ASSERT_EQ(rgba.size(), bgra.size());
+    for (std::size_t i = 0; i < rgba.size(); i += 4) {
+        ASSERT_EQ(rgba[i], bgra[i + 2]);
+        ASSERT_EQ(rgba[i + 1], bgra[i + 1]);
+        ASSERT_EQ(rgba[i + 2], bgra[i]);
+    }
+    // A padded stride (as QImage rows are 4-byte aligned and may carry more).
+    std::vector<std::uint8_t> padded(std::size_t(64 * 4 + 32) * 40);
+    for (int y = 0; y < 40; ++y)
+        std::copy_n(bgra.begin() + y * 64 * 4, 64 * 4, padded.begin() + y * (64 * 4 + 32));
+    ASSERT_TRUE(scaler.rgbaToI420(padded, 64, 40, 64 * 4 + 32, back, PixelOrder::Bgra));
+    EXPECT_EQ(readFrameCounter(back), 5u);
+}
+
 TEST(VideoScaler, RejectsBadInput)
 {
     VideoScaler scaler;
