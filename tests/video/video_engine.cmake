@@ -4,3 +4,9 @@
 add_executable(vphone_video_engine_tests ${CMAKE_CURRENT_SOURCE_DIR}/video/video_engine_test.cpp)
 target_link_libraries(vphone_video_engine_tests PRIVATE vphone_media_engine GTest::gtest_main)
 gtest_discover_tests(vphone_video_engine_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 RUN_SERIAL TRUE)
+
+# vphone-cli <-> vphone-cli video calls (SIP 5550-5559, RTP 11900-11999), read back by vphone-video-check.
+add_test(NAME interop_vphone_video
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/interop/vphone_video.sh $<TARGET_FILE:vphone-cli>
+          $<TARGET_FILE:vphone-video-check>)
+set_tests_properties(interop_vphone_video PROPERTIES TIMEOUT 180 RUN_SERIAL TRUE)
