@@ -104,8 +104,9 @@ public:
 
     /// Decodes one whole frame (H.264 Annex B access unit / VP8 frame). Returns true and fills `out`
     /// (I420, converted with swscale if the decoder outputs another format) when a picture came out;
-    /// false when not (no error, e.g. a P-frame before the first keyframe). A corrupt frame returns
-    /// an error (the caller asks for a keyframe); the decoder stays usable.
+    /// false when not (no error: an empty frame, SPS/PPS alone, a hidden VP8 frame). A corrupt frame,
+    /// or a delta frame with no keyframe before it (a late joiner, a lost keyframe), returns an error
+    /// (the caller asks for a keyframe); the decoder stays usable and the next keyframe decodes.
     MediaResult<bool> decode(std::span<const std::uint8_t> frame, VideoFrame& out);
 
     /// Pictures decode() has returned.

@@ -82,8 +82,8 @@ MediaResult<bool> VideoDecoder::decode(std::span<const std::uint8_t> frame, Vide
     rc = avcodec_send_packet(d.ctx, p);
     av_packet_unref(p);
     if (rc < 0 && rc != AVERROR(EAGAIN)) {
-        return mediaError(d.prefix() + "corrupt frame (" + std::to_string(frame.size()) +
-                          " bytes): " + avErrorText(rc));
+        return mediaError(d.prefix() + "cannot decode a frame of " + std::to_string(frame.size()) +
+                          " bytes (" + avErrorText(rc) + "); a keyframe is needed");
     }
     AVFrame* f = d.frame;
     rc = avcodec_receive_frame(d.ctx, f);
@@ -95,7 +95,8 @@ MediaResult<bool> VideoDecoder::decode(std::span<const std::uint8_t> frame, Vide
     } unref{f};
 
     if (f->decode_error_flags != 0 || (f->flags & AV_FRAME_FLAG_CORRUPT)) {
-        return mediaError(d.prefix() + "corrupt picture (concealed errors); ask for a keyframe");
+        return mediaError(d.prefix() +
+                          "damaged picture (the decoder concealed errors); a keyframe is needed");
     }
     if (f->width <= 0 || f->height <= 0 || f->width > 8192 || f->height > 8192) {
         return mediaError(d.prefix() + "picture size " + std::to_string(f->width) + "x" +

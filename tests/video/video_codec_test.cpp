@@ -231,6 +231,36 @@ TEST_P(VideoCodecs, SetBitrateKeepsTheStreamDecodable)
     EXPECT_EQ((*enc)->settings().bitrateKbps, 30);
 }
 
+TEST_P(VideoCodecs, DeltaFramesBeforeAKeyframeAreErrors)
+{
+    VideoEncoderSettings s;
+    s.codec = GetParam();
+    s.width = 320;
+    s.height = 180;
+    auto enc = VideoEncoder::create(s);
+    ASSERT_TRUE(enc);
+    TestPattern pattern(320, 180);
+    VideoFrame in, out;
+    std::vector<EncodedVideoFrame> frames(4);
+    for (std::uint32_t n = 0; n < 4; ++n) {
+        pattern.render(n, in);
+        ASSERT_TRUE((*enc)->encode(in, false, frames[n]).value());
+    }
+    // A receiver that missed the keyframe: errors (so it asks for one), then the keyframe decodes.
+    auto dec = VideoDecoder::create(GetParam());
+    ASSERT_TRUE(dec);
+    for (std::uint32_t n = 1; n < 4; ++n) {
+        auto d = (*dec)->decode(frames[n].data, out);
+        ASSERT_FALSE(d) << "frame " << n;
+        EXPECT_NE(d.error().what.find("keyframe"), std::string::npos) << d.error().what;
+    }
+    auto d = (*dec)->decode(frames[0].data, out);
+    ASSERT_TRUE(d) << d.error().what;
+    ASSERT_TRUE(*d);
+    EXPECT_EQ(readFrameCounter(out), 0u);
+    EXPECT_EQ((*dec)->framesDecoded(), 1u);
+}
+
 TEST_P(VideoCodecs, OtherInputSizesAreScaled)
 {
     VideoEncoderSettings s;
