@@ -411,8 +411,16 @@ void MediaSession::applyVideo(const sdp::Negotiated& negotiated)
 {
     const auto* n = negotiated.find(kVideo);
     if (!n || !n->enabled) {
-        // Removed (port 0 on its m-line) or refused: the call goes on without video.
-        if (n && !n->reason.empty() && !video_) events_->push(MediaErrorEvent{kVideo, n->reason});
+        // Removed (port 0 on its m-line) or refused: the call goes on without video. Say why when
+        // we wanted it (an m-line we could not take is not bound to our stream: look by media).
+        if (videoWish_ && !video_) {
+            for (const auto& s : negotiated.streams) {
+                if (s.media == "video" && !s.enabled && !s.reason.empty()) {
+                    events_->push(MediaErrorEvent{kVideo, "video not used: " + s.reason});
+                    break;
+                }
+            }
+        }
         stopVideo();
         return;
     }

@@ -1,4 +1,5 @@
 // vphone-video-check FILE.y4m [--expect-size WxH] [--min-frames N]
+// vphone-video-check --write-pattern FILE.y4m WxH@FPS SECONDS
 //
 // Reads a .y4m recording of the test pattern (test_pattern.h), reads the frame-number barcode of
 // every frame and prints one JSON line:
@@ -10,6 +11,9 @@
 // the read before them (repeats of the same number are not counted).
 // Exit status: 0 when it ran and every check passed; 1 when --expect-size or --min-frames failed
 // (the JSON line is still printed, the reason on stderr); 2 for bad usage or an unreadable file.
+//
+// --write-pattern writes SECONDS of the test pattern (frames numbered from 0) as a Y4M file, the
+// source another program (baresip's avformat module, ffmpeg) plays so vphone can count its frames.
 #include "video/test_pattern.h"
 #include "video/y4m.h"
 
@@ -25,7 +29,8 @@ namespace {
 
 int usage()
 {
-    std::fprintf(stderr, "usage: vphone-video-check FILE.y4m [--expect-size WxH] [--min-frames N]\n");
+    std::fprintf(stderr, "usage: vphone-video-check FILE.y4m [--expect-size WxH] [--min-frames N]\n"
+                         "       vphone-video-check --write-pattern FILE.y4m WxH@FPS SECONDS\n");
     return 2;
 }
 
@@ -53,12 +58,52 @@ std::string jsonString(std::string_view s)
     return out + "\"";
 }
 
+int writePattern(const char* path, std::string_view format, std::string_view secondsText)
+{
+    using namespace vphone::media;
+    long long w = 0, h = 0, fps = 0, seconds = 0;
+    const auto x = format.find('x');
+    const auto at = format.find('@');
+    if (x == std::string_view::npos || at == std::string_view::npos || at < x ||
+        !parseInt(format.substr(0, x), w) || !parseInt(format.substr(x + 1, at - x - 1), h) ||
+        !parseInt(format.substr(at + 1), fps) || w < 40 || h < 20 || w > 4096 || h > 4096 || fps < 1 ||
+        fps > 60 || !parseInt(secondsText, seconds) || seconds < 1 || seconds > 600) {
+        std::fprintf(stderr,
+                     "vphone-video-check: --write-pattern wants WxH@FPS (40x20 to 4096x4096, 1-60 fps) "
+                     "and 1 to 600 seconds\n");
+        return 2;
+    }
+    auto writer = Y4mWriter::open(path, static_cast<int>(fps));
+    if (!writer) {
+        std::fprintf(stderr, "vphone-video-check: %s\n", writer.error().what.c_str());
+        return 2;
+    }
+    TestPattern pattern(static_cast<int>(w), static_cast<int>(h));
+    VideoFrame frame;
+    for (long long n = 0; n < fps * seconds; ++n) {
+        pattern.render(static_cast<std::uint32_t>(n), frame);
+        if (auto ok = (*writer)->write(frame); !ok) {
+            std::fprintf(stderr, "vphone-video-check: %s\n", ok.error().what.c_str());
+            return 2;
+        }
+    }
+    if (auto ok = (*writer)->close(); !ok) {
+        std::fprintf(stderr, "vphone-video-check: %s\n", ok.error().what.c_str());
+        return 2;
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     using namespace vphone::media;
     if (argc < 2) return usage();
+    if (std::string_view(argv[1]) == "--write-pattern") {
+        if (argc != 5) return usage();
+        return writePattern(argv[2], argv[3], argv[4]);
+    }
     const std::string path = argv[1];
     long long expectW = -1, expectH = -1, minFrames = -1;
     for (int i = 2; i < argc; ++i) {

@@ -125,10 +125,11 @@ std::string withVideoPort(const std::string& sdp, std::uint16_t port)
 }
 
 /// Forwards UDP between two loopback endpoints through two sockets of its own, dropping the
-/// datagrams `drop` says (direction 0: towards `b`, 1: towards `a`). Stops when destroyed.
+/// datagrams `drop` says (direction 0: towards `b`, 1: towards `a`); `drop` may also rewrite the
+/// datagram it is shown (the bad-input test corrupts payloads). Stops when destroyed.
 class LossyRelay {
 public:
-    using Drop = std::function<bool(int direction, std::span<const std::uint8_t> datagram)>;
+    using Drop = std::function<bool(int direction, std::span<std::uint8_t> datagram)>;
     LossyRelay()
     {
         for (int i = 0; i < 2; ++i) {
@@ -176,7 +177,7 @@ private:
                 if (n <= 0) continue;
                 // From a (on socket 0) to b, sent from socket 1 so b latches onto it; and back.
                 const int direction = i;
-                if (drop_ && drop_(direction, std::span<const std::uint8_t>(buf.data(), std::size_t(n)))) {
+                if (drop_ && drop_(direction, std::span<std::uint8_t>(buf.data(), std::size_t(n)))) {
                     ++dropped_;
                     continue;
                 }
@@ -305,7 +306,7 @@ TEST(VideoLoss, NackRetransmissionKeepsDecodingWholeUnderRandomLoss)
     std::atomic<bool> lossy{false};
     std::uint32_t n = 0;
     // 10 % of a's video RTP towards b lost while `lossy`; feedback and b's media pass.
-    ASSERT_TRUE(call.start("h264", [&](int direction, std::span<const std::uint8_t> d) {
+    ASSERT_TRUE(call.start("h264", [&](int direction, std::span<std::uint8_t> d) {
         return direction == 0 && lossy && isRtp(d) && (++n % 10) == 7;
     }));
     ASSERT_TRUE(waitFor([&] { return call.seenByB->readable() >= 15; }, std::chrono::seconds{5}));
@@ -338,11 +339,10 @@ TEST(VideoLoss, PliBringsAKeyframeWithinOneSecondWhenRetransmissionCannotHelp)
     std::atomic<bool> blackout{false};
     // Without "nack" in the offer b cannot ask for packets again: a 300 ms blackout of a's video
     // breaks the reference chain and only a keyframe (asked by PLI) repairs it.
-    ASSERT_TRUE(call.start("vp8",
-                           [&](int direction, std::span<const std::uint8_t> d) {
-                               return direction == 0 && blackout && isRtp(d);
-                           },
-                           {"nack"}));
+    ASSERT_TRUE(call.start(
+        "vp8",
+        [&](int direction, std::span<std::uint8_t> d) { return direction == 0 && blackout && isRtp(d); },
+        {"nack"}));
     ASSERT_TRUE(waitFor([&] { return call.seenByB->readable() >= 15; }, std::chrono::seconds{5}));
     blackout = true;
     std::this_thread::sleep_for(std::chrono::milliseconds{300});
@@ -372,6 +372,79 @@ TEST(VideoLoss, PliBringsAKeyframeWithinOneSecondWhenRetransmissionCannotHelp)
     EXPECT_GE(as->video.keyframesSent, 2u);
     EXPECT_EQ(bs->video.nack, 0u);
 }
+
+// Payloads that lie, written into a's real packets on their way to b (plain RTP so the relay can
+// touch them): b drops and counts them, asks for a keyframe, and keeps showing frames.
+class VideoBadInput : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(VideoBadInput, MalformedPayloadsAreDroppedCountedAndRecoveredFrom)
+{
+    const std::string codec = GetParam();
+    RelayedCall call;
+    std::atomic<bool> corrupt{false};
+    std::atomic<int> corrupted{0};
+    std::uint32_t n = 0;
+    ASSERT_TRUE(call.start(codec, [&](int direction, std::span<std::uint8_t> d) {
+        if (direction != 0 || !corrupt || !isRtp(d) || d.size() < 16 || (++n % 7) != 3) return false;
+        std::uint8_t* p = d.data() + 12; // no CSRCs or extensions in our packets
+        const std::size_t len = d.size() - 12;
+        switch (corrupted++ % 4) {
+        case 0: // H.264: an FU-A middle fragment with no start; VP8: X bit set, extension missing
+            if (codec == "h264") {
+                p[0] = 28 | 0x60;
+                p[1] = 5; // S=0 E=0 type 5
+            } else {
+                p[0] = 0x80;
+                std::fill(p + 1, p + len, std::uint8_t{0xff});
+            }
+            break;
+        case 1: // H.264: STAP-A whose first length runs past the end; VP8: descriptor only
+            if (codec == "h264") {
+                p[0] = 24;
+                p[1] = 0xff;
+                p[2] = 0xff;
+            } else {
+                p[0] = 0x90;
+                p[1] = 0x80;
+                p[2] = 0x80; // 15-bit picture id: then nothing
+                return false;
+            }
+            break;
+        case 2: // a reserved NAL type (H.264) / a descriptor that ends inside the picture id (VP8)
+            p[0] = codec == "h264" ? 30 : 0x90;
+            if (codec != "h264") p[1] = 0x80;
+            break;
+        default: // random bytes
+            for (std::size_t i = 0; i < len; ++i)
+                p[i] = static_cast<std::uint8_t>(i * 131 + n);
+            break;
+        }
+        return false;
+    }));
+    ASSERT_TRUE(waitFor([&] { return call.seenByB->readable() >= 15; }, std::chrono::seconds{5}));
+    corrupt = true;
+    std::this_thread::sleep_for(std::chrono::seconds{2});
+    corrupt = false;
+    const auto restored = Clock::now();
+    ASSERT_TRUE(waitFor(
+        [&] {
+            const auto f = call.seenByB->snapshot();
+            return std::count_if(f.begin(), f.end(),
+                                 [&](const Seen& s) { return s.read && s.at > restored; }) >= 10;
+        },
+        std::chrono::seconds{3}));
+    const auto bs = videoStats(*call.b);
+    ASSERT_TRUE(bs);
+    std::cout << "[ bad payloads " << codec << " ] corrupted " << corrupted << ", b counted " << bs->malformed
+              << " malformed, dropped " << bs->video.framesDropped << " frames, decode errors "
+              << bs->video.decodeErrors << ", PLIs " << bs->video.pli << ", showed "
+              << call.seenByB->readable() << "\n";
+    EXPECT_GE(corrupted.load(), 5);
+    EXPECT_GT(bs->malformed + bs->video.framesDropped + bs->video.decodeErrors, 0u);
+    EXPECT_GT(bs->video.pli, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Codecs, VideoBadInput, ::testing::Values("h264", "vp8"));
 
 TEST(VideoModify, VideoIsAddedToAnAudioCallAndRemovedAgain)
 {
