@@ -112,6 +112,32 @@ MediaResult<VideoSourceSpec> parseVideoSourceSpec(std::string_view text)
         if (text.size() > 7) spec.device = std::string(text.substr(7));
         return spec;
     }
+    if (text == "screen" || text.starts_with("screen:") || text.starts_with("screen@") ||
+        text.starts_with("window:")) {
+        const bool window = text.starts_with("window:");
+        spec.kind = window ? VideoSourceSpec::Kind::Window : VideoSourceSpec::Kind::Screen;
+        std::string_view rest = text.substr(window ? 7 : 6);
+        if (!window && text.size() > 6 && text[6] == '@') rest = text.substr(6);
+        spec.fps = 15; // screen content: sharp text matters more than motion
+        if (const auto at = rest.find('@'); at != std::string_view::npos) {
+            if (!toInt(rest.substr(at + 1), spec.fps) || spec.fps < 1 || spec.fps > 60)
+                return mediaError("video source " + quoted(text) + ": frame rate must be 1 to 60");
+            rest = rest.substr(0, at);
+        }
+        if (window) {
+            const bool hex = rest.starts_with("0x") || rest.starts_with("0X");
+            const auto digits = hex ? rest.substr(2) : rest;
+            const auto [p, ec] =
+                std::from_chars(digits.data(), digits.data() + digits.size(), spec.window, hex ? 16 : 10);
+            if (digits.empty() || ec != std::errc{} || p != digits.data() + digits.size() || spec.window == 0)
+                return mediaError("video source " + quoted(text) + ": the window id is not a number");
+        } else {
+            spec.device = std::string(rest); // the X display, e.g. ":99"; empty: $DISPLAY
+        }
+        spec.width = 0; // the screen's or window's own size
+        spec.height = 0;
+        return spec;
+    }
     if (text == "testsrc" || text.starts_with("testsrc:")) {
         spec.kind = VideoSourceSpec::Kind::TestPattern;
         if (text.size() <= 8) return spec;
@@ -127,7 +153,9 @@ MediaResult<VideoSourceSpec> parseVideoSourceSpec(std::string_view text)
         spec.height = size->second;
         return spec;
     }
-    return mediaError("video source " + quoted(text) + " is not testsrc[:WxH[@FPS]], device[:NAME] or off");
+    return mediaError(
+        "video source " + quoted(text) +
+        " is not testsrc[:WxH[@FPS]], device[:NAME], screen[:DISPLAY][@FPS], window:ID[@FPS] or off");
 }
 
 MediaResult<VideoSinkSpec> parseVideoSinkSpec(std::string_view text)
@@ -151,6 +179,9 @@ MediaResult<std::unique_ptr<VideoSource>> makeVideoSource(const VideoSourceSpec&
     case VideoSourceSpec::Kind::Device:
         return mediaError("video source device" + (spec.device.empty() ? "" : ":" + spec.device) +
                           ": no camera support in this program (cameras come through the desktop app)");
+    case VideoSourceSpec::Kind::Screen:
+    case VideoSourceSpec::Kind::Window:
+        return mediaError("video source screen/window: screen capture is not available in this build");
     case VideoSourceSpec::Kind::Off: break;
     }
     return mediaError("video source is off");

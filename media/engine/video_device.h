@@ -5,6 +5,8 @@
 //                                 barcode (test_pattern.h); default 640x360@30
 //           device[:NAME]        a camera (only through a VideoSourceFactory the app installs:
 //                                 Qt Multimedia lives in the app; the spec is checked here)
+//           screen[:DISPLAY][@FPS] the whole X11 screen (FFmpeg x11grab; DISPLAY defaults to $DISPLAY)
+//           window:ID[@FPS]       one X11 window by its id (decimal or 0x hex)
 //           off                   no video
 //   sink:   null                  decode and count, show nothing
 //           file:PATH.y4m         every decoded frame into a YUV4MPEG2 file (scaled to the first
@@ -15,7 +17,7 @@
 #pragma once
 
 #include "dsp/media_result.h"
-#include "video/video_frame.h"
+#include "video/video_io.h"
 
 #include <chrono>
 #include <cstdint>
@@ -26,39 +28,15 @@
 
 namespace vphone::media {
 
-/// A video source on the media thread.
-class VideoSource {
-public:
-    virtual ~VideoSource() = default;
-    /// The size and rate it produces (a camera may change size; frames carry their own).
-    virtual int width() const = 0;
-    virtual int height() const = 0;
-    virtual int fps() const = 0;
-    /// The frame for this tick into `out`; false when there is none.
-    virtual bool capture(std::chrono::steady_clock::time_point frameTime, VideoFrame& out) = 0;
-    /// "testsrc 640x360@30", "camera 'Integrated'".
-    virtual std::string describe() const = 0;
-};
-
-/// A video sink on the media thread.
-class VideoSink {
-public:
-    virtual ~VideoSink() = default;
-    /// One decoded frame, at the time it is shown.
-    virtual void write(const VideoFrame& frame, std::chrono::steady_clock::time_point now) = 0;
-    /// Finishes a file; errors reported by write()/close() come back in lastError().
-    virtual void close() {}
-    virtual std::string lastError() const { return {}; }
-};
-
 /// What a source spec says.
 struct VideoSourceSpec {
-    enum class Kind { Off, TestPattern, Device };
+    enum class Kind { Off, TestPattern, Device, Screen, Window };
     Kind kind = Kind::Off;
     int width = 640;
     int height = 360;
     int fps = 30;
-    std::string device; ///< Device: the camera's name, empty for the default one
+    std::string device;       ///< Device: the camera's name, empty for the default one; Screen: the X display
+    unsigned long window = 0; ///< Window: the X11 window id
 };
 struct VideoSinkSpec {
     enum class Kind { Null, File };
@@ -66,7 +44,8 @@ struct VideoSinkSpec {
     std::string path;
 };
 
-/// "testsrc[:WxH[@FPS]]" | "device[:NAME]" | "off"; the error quotes what is wrong.
+/// "testsrc[:WxH[@FPS]]" | "device[:NAME]" | "screen[:DISPLAY][@FPS]" | "window:ID[@FPS]" | "off"; the error
+/// quotes what is wrong.
 MediaResult<VideoSourceSpec> parseVideoSourceSpec(std::string_view text);
 /// "null" | "file:PATH.y4m".
 MediaResult<VideoSinkSpec> parseVideoSinkSpec(std::string_view text);
