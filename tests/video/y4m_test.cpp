@@ -199,6 +199,22 @@ TEST_F(Y4m, VideoCheckReportsCounters)
     EXPECT_EQ(status, 2);
 }
 
+TEST_F(Y4m, VideoCheckWritesThePatternItReads)
+{
+    int status = -1;
+    run(std::string(VPHONE_VIDEO_CHECK) + " --write-pattern " + path("src.y4m") + " 160x90@10 2", status);
+    ASSERT_EQ(status, 0);
+    const std::string report = run(std::string(VPHONE_VIDEO_CHECK) + " " + path("src.y4m"), status);
+    EXPECT_EQ(status, 0) << report;
+    EXPECT_NE(report.find("\"frames\":20,\"counters_read\":20,\"first_counter\":0,\"last_counter\":19,"
+                          "\"unique_counters\":20,\"missing\":0,\"max_gap\":0,\"out_of_order\":0}"),
+              std::string::npos)
+        << report;
+    run(std::string(VPHONE_VIDEO_CHECK) + " --write-pattern " + path("bad.y4m") + " 160x90 2 2>/dev/null",
+        status);
+    EXPECT_EQ(status, 2);
+}
+
 TEST_F(Y4m, VideoCheckReadsARecordedCall)
 {
     // What a receiver records: VP8 at 300 kbit/s, decoded, frames 40..44 lost (not written).
