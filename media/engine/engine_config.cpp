@@ -188,6 +188,10 @@ std::vector<sdp::Codec> videoSdpCodecsFor(const std::vector<std::string>& names,
             // Constrained baseline, level 3.1 (720p30); level-asymmetry lets the peer send more.
             out.push_back({"H264", 90000, 1, -1,
                            "profile-level-id=42e01f;packetization-mode=1;level-asymmetry-allowed=1"});
+            // Mode 0 (single NAL units, slices cut to fit a packet) for peers that offer only it
+            // (baresip's first H.264 format).
+            out.push_back({"H264", 90000, 1, -1,
+                           "profile-level-id=42e01f;packetization-mode=0;level-asymmetry-allowed=1"});
         } else if (n == "vp8") {
             out.push_back({"VP8", 90000, 1, -1, limits});
         }

@@ -126,6 +126,8 @@ struct StreamStats {
         std::uint64_t firReceived = 0;
         std::uint64_t nackReceived = 0;  ///< sequence numbers the peer asked for
         std::uint64_t retransmitted = 0; ///< packets we sent again
+        std::uint64_t rembReceived = 0;  ///< REMB / TMMBR bandwidth caps the peer sent
+        std::uint64_t tmmbrReceived = 0;
         std::uint64_t framesDropped = 0; ///< frames the receive buffer gave up (loss, bad payload)
         std::uint64_t framesSkipped = 0; ///< frames not decoded while waiting for a keyframe
         std::uint64_t decodeErrors = 0;

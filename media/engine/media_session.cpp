@@ -45,6 +45,7 @@ MediaSession::~MediaSession()
 EngineResult<std::unique_ptr<MediaSession>> MediaSession::create(MediaConfig config)
 {
     if (auto ok = checkMediaConfig(config); !ok) return ok.error();
+    silenceFfmpegLogs(); // x264/libvpx chatter on stderr; our errors come back as values
     if (config.srtp != sdp::SrtpPolicy::Off && !config.dtlsCertificate &&
         !config.dtlsCertificateDir.empty()) {
         auto cert = loadOrCreateDtlsCertificate(config.dtlsCertificateDir);

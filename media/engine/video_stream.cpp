@@ -147,11 +147,15 @@ void VideoStream::apply(const StreamPlan& plan, TimePoint now)
     std::optional<VideoCodecId> sendId;
     if (plan.sendCodec) sendId = codecIdOf(plan.sendCodec->name);
     if (plan.sendCodec && !sendId) error("cannot send video codec " + plan.sendCodec->name);
-    if (sendId != sendCodecId_ || (plan.sendCodec && plan.sendCodec->payloadType != sendPt_)) {
+    const bool singleNal =
+        sendId == VideoCodecId::H264 && fmtpInt(plan.sendCodec->fmtp, "packetization-mode") == 0;
+    if (sendId != sendCodecId_ || (plan.sendCodec && plan.sendCodec->payloadType != sendPt_) ||
+        singleNal != singleNal_) {
         encoder_.reset();
         h264Packetizer_.reset();
         vp8Packetizer_.reset();
         sendCodecId_ = sendId;
+        singleNal_ = singleNal;
         if (sendId == VideoCodecId::H264) h264Packetizer_.emplace(kMaxPayload);
         if (sendId == VideoCodecId::Vp8)
             vp8Packetizer_.emplace(kMaxPayload, static_cast<std::uint16_t>(identity_.seed & 0x7fff));
@@ -233,6 +237,8 @@ bool VideoStream::ensureEncoder(const BandwidthEstimator::Layer& layer)
     settings.fps = std::max(1, layer.fps);
     settings.bitrateKbps = kbps;
     settings.threads = layer.width * layer.height >= 1280 * 720 ? 2 : 1;
+    // RFC 6184 mode 0: every NAL unit travels alone, so slices must fit a packet.
+    if (singleNal_) settings.h264MaxSliceBytes = static_cast<int>(kMaxPayload) - 100;
     auto made = VideoEncoder::create(settings);
     if (!made) {
         error("video encoder: " + made.error().what);
@@ -286,8 +292,16 @@ void VideoStream::sendFrame(const VideoFrame& frame, TimePoint frameTime, TimePo
     lastSent_ = now;
     stats_.video.sentWidth = encoded_.width;
     stats_.video.sentHeight = encoded_.height;
-    const std::size_t n = h264Packetizer_ ? h264Packetizer_->packetize(encoded_.data, payloads_)
-                                          : vp8Packetizer_->packetize(encoded_.data, payloads_);
+    std::size_t n = 0;
+    if (singleNal_) {
+        payloads_.resize(0);
+        for (const auto nal : splitAnnexB(encoded_.data))
+            payloads_.emplace_back(nal.begin(), nal.end());
+        n = payloads_.size();
+    } else {
+        n = h264Packetizer_ ? h264Packetizer_->packetize(encoded_.data, payloads_)
+                            : vp8Packetizer_->packetize(encoded_.data, payloads_);
+    }
     const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(frameTime - epoch_).count();
     const auto ts = static_cast<std::uint32_t>(identity_.initialTimestamp +
                                                static_cast<std::uint64_t>(elapsed) * kVideoClock / 1'000'000);
@@ -486,6 +500,25 @@ void VideoStream::onRtpSessionEvent(const RtpSessionEvent& event, TimePoint now)
             } else if constexpr (std::is_same_v<T, Fir>) {
                 ++stats_.video.firReceived;
                 keyframeWanted_ = true;
+            } else if constexpr (std::is_same_v<T, ReportAboutUs>) {
+                const auto rtt = transport_.session() ? transport_.session()->rtt() : std::nullopt;
+                std::optional<std::chrono::milliseconds> ms;
+                if (rtt) ms = std::chrono::duration_cast<std::chrono::milliseconds>(*rtt);
+                bandwidth_.onReceiverReport(e.block.fractionLost, ms, now);
+            } else if constexpr (std::is_same_v<T, Remb>) {
+                ++stats_.video.rembReceived;
+                bandwidth_.onRemoteEstimate(e.bitrateBps, now);
+            } else if constexpr (std::is_same_v<T, Tmmbr>) {
+                // RFC 5104 §4.2.1: the entry for us caps what we send; acknowledge it by TMMBN.
+                ++stats_.video.tmmbrReceived;
+                const std::uint32_t us = transport_.session()->ssrc();
+                for (const auto& entry : e.entries) {
+                    if (entry.ssrc != us) continue;
+                    bandwidth_.onRemoteEstimate(entry.bitrateBps, now);
+                    Tmmbn tmmbn;
+                    tmmbn.entries.push_back({us, entry.bitrateBps, entry.overhead});
+                    transport_.sendFeedback(std::move(tmmbn), now);
+                }
             } else if constexpr (std::is_same_v<T, RttMeasured>) {
                 const auto rtt = std::chrono::duration_cast<std::chrono::milliseconds>(e.rtt);
                 receive_.setNackInterval(std::max(std::chrono::milliseconds{20}, rtt + rtt / 2));

@@ -116,6 +116,7 @@ private:
     std::uint8_t sendPt_ = 0;
     std::unique_ptr<VideoEncoder> encoder_;
     std::optional<H264Packetizer> h264Packetizer_;
+    bool singleNal_ = false; ///< H.264 packetization-mode 0 (RFC 6184 §6.2)
     std::optional<Vp8Packetizer> vp8Packetizer_;
     std::vector<std::vector<std::uint8_t>> payloads_;
     EncodedVideoFrame encoded_;

@@ -110,6 +110,7 @@ RtcpError RtpSession::receiveRtcp(std::span<const std::uint8_t> datagram, TimePo
         if (from == ssrc_) collision(now);
         if (auto it = sources_.find(from); it != sources_.end()) it->second.heard(now);
         for (const ReportBlock& b : reports) {
+            if (b.ssrc == ssrc_) events_.push_back(ReportAboutUs{from, b});
             if (b.ssrc != ssrc_ || b.lsr == 0) continue;
             // §6.4.1: RTT = A - LSR - DLSR, all in 1/65536 s; a negative result is clock noise.
             const auto rtt = static_cast<std::int32_t>(a - b.lsr - b.dlsr);
@@ -136,6 +137,15 @@ RtcpError RtpSession::receiveRtcp(std::span<const std::uint8_t> datagram, TimePo
             const bool forUs = std::any_of(fir->entries.begin(), fir->entries.end(),
                                            [&](const Fir::Entry& e) { return e.ssrc == ssrc_; });
             if (forUs) events_.push_back(std::move(*fir));
+        } else if (auto* remb = std::get_if<Remb>(&packet)) {
+            if (std::find(remb->ssrcs.begin(), remb->ssrcs.end(), ssrc_) != remb->ssrcs.end())
+                events_.push_back(std::move(*remb));
+        } else if (auto* tmmbr = std::get_if<Tmmbr>(&packet)) {
+            const bool forUs = std::any_of(tmmbr->entries.begin(), tmmbr->entries.end(),
+                                           [&](const Tmmbr::Entry& e) { return e.ssrc == ssrc_; });
+            if (forUs) events_.push_back(std::move(*tmmbr));
+        } else if (auto* tmmbn = std::get_if<Tmmbn>(&packet)) {
+            events_.push_back(std::move(*tmmbn));
         }
     }
     return RtcpError::None;

@@ -63,8 +63,15 @@ struct RttMeasured {
     std::uint32_t remoteSsrc = 0;
     std::chrono::microseconds rtt{0};
 };
-/// Feedback addressed to our SSRC (for issue 6: NACK retransmission, key frames).
-using RtpSessionEvent = std::variant<SsrcCollision, SourceAdded, SourceRemoved, RttMeasured, Nack, Pli, Fir>;
+/// A reception report block about our SSRC (loss as the peer sees it; drives the video bitrate).
+struct ReportAboutUs {
+    std::uint32_t reporter = 0;
+    ReportBlock block;
+};
+/// Feedback addressed to our SSRC (issue 6: NACK retransmission, keyframes, bandwidth: REMB
+/// listing our SSRC, TMMBR/TMMBN entries for it).
+using RtpSessionEvent = std::variant<SsrcCollision, SourceAdded, SourceRemoved, RttMeasured, ReportAboutUs,
+                                     Nack, Pli, Fir, Remb, Tmmbr, Tmmbn>;
 
 /// Why receiveRtp() did not deliver a packet (beyond RtpError).
 enum class RtpDrop {

@@ -10,3 +10,10 @@ add_test(NAME interop_vphone_video
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/interop/vphone_video.sh $<TARGET_FILE:vphone-cli>
           $<TARGET_FILE:vphone-video-check>)
 set_tests_properties(interop_vphone_video PROPERTIES TIMEOUT 180 RUN_SERIAL TRUE)
+
+# vphone-cli <-> baresip 1.0 video (avcodec H.264, vp8, avformat playing the pattern), both
+# directions, SDES and DTLS-SRTP (SIP 5530-5539, RTP 11800-11899).
+add_test(NAME interop_baresip_video
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/interop/baresip_video.sh $<TARGET_FILE:vphone-cli>
+          $<TARGET_FILE:vphone-video-check>)
+set_tests_properties(interop_baresip_video PROPERTIES TIMEOUT 240 RUN_SERIAL TRUE)
