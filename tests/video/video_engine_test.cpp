@@ -279,9 +279,10 @@ struct RelayedCall {
     std::unique_ptr<MediaSession> a, b;
     LossyRelay relay;
     ::testing::AssertionResult start(const std::string& codec, LossyRelay::Drop drop,
-                                     const std::vector<std::string>& feedbackToRemove = {})
+                                     const std::vector<std::string>& feedbackToRemove = {},
+                                     const std::string& sourceOfA = "testsrc:320x180@30")
     {
-        a = make(videoConfig("testsrc:320x180@30", nullptr, {codec}));
+        a = make(videoConfig(sourceOfA, nullptr, {codec}));
         b = make(videoConfig("testsrc:320x180@30", seenByB, {codec}));
         if (!a || !b) return ::testing::AssertionFailure() << "sessions";
         auto offer = a->createOffer();
@@ -371,6 +372,42 @@ TEST(VideoLoss, PliBringsAKeyframeWithinOneSecondWhenRetransmissionCannotHelp)
     EXPECT_GT(as->video.pliReceived, 0u);
     EXPECT_GE(as->video.keyframesSent, 2u);
     EXPECT_EQ(bs->video.nack, 0u);
+}
+
+TEST(VideoRate, LossReportedByTheReceiverLowersTheBitrateThenTheResolution)
+{
+    // 20 % of a's video lost on the way and no NACK (removed from the offer), so b's receiver
+    // reports show the loss; a's estimate must fall below what 640x360@30 needs and the layer step
+    // down. 640x360 noise-free pattern at the default 800 kbit/s start.
+    RelayedCall call;
+    std::atomic<bool> lossy{false};
+    std::uint32_t n = 0;
+    ASSERT_TRUE(call.start(
+        "vp8",
+        [&](int direction, std::span<std::uint8_t> d) {
+            return direction == 0 && lossy && isRtp(d) && (++n % 5) == 2;
+        },
+        {"nack"}, "testsrc:640x360@30"));
+    ASSERT_TRUE(waitFor([&] { return call.seenByB->readable() >= 15; }, std::chrono::seconds{5}));
+    const auto before = videoStats(*call.a);
+    ASSERT_TRUE(before);
+    lossy = true;
+    const bool stepped = waitFor(
+        [&] {
+            const auto s = videoStats(*call.a);
+            return s && s->video.sentWidth > 0 && s->video.sentWidth < 640;
+        },
+        std::chrono::seconds{12});
+    lossy = false;
+    const auto after = videoStats(*call.a);
+    ASSERT_TRUE(after);
+    std::cout << "[ rate ] target " << before->video.targetKbps << " -> " << after->video.targetKbps
+              << " kbit/s, sending " << after->video.sentWidth << "x" << after->video.sentHeight << " at "
+              << after->video.fpsSent << " fps; b shows " << videoStats(*call.b)->video.width << "x"
+              << videoStats(*call.b)->video.height << "\n";
+    EXPECT_TRUE(stepped);
+    EXPECT_LT(after->video.targetKbps, before->video.targetKbps);
+    EXPECT_LT(after->video.sentWidth, 640);
 }
 
 // Payloads that lie, written into a's real packets on their way to b (plain RTP so the relay can
