@@ -14,7 +14,7 @@ build_pkgs=(
   qml6-module-qtqml-workerscript qml6-module-qtmultimedia libqt6sql6-sqlite qtkeychain-qt6-dev
   libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavformat-dev libavdevice-dev
   libsrtp2-dev libssl-dev libopus-dev libgtest-dev googletest libbenchmark-dev
-  libspeexdsp-dev pulseaudio
+  libspeexdsp-dev pulseaudio xvfb xauth
 )
 bench_pkgs=(libosip2-dev libsofia-sip-ua-dev libbellesip-dev libre-dev baresip-core baresip-ffmpeg jackd2 libjack-jackd2-dev)
 peer_pkgs=(sip-tester baresip-core baresip-ffmpeg kamailio kamailio-tls-modules sipsak dnsmasq sipvicious)

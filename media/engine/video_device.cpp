@@ -1,6 +1,7 @@
 // Video sources and sinks from spec strings (see video_device.h).
 #include "video_device.h"
 
+#include "screen/screen_source.h"
 #include "video/test_pattern.h"
 #include "video/y4m.h"
 
@@ -116,8 +117,8 @@ MediaResult<VideoSourceSpec> parseVideoSourceSpec(std::string_view text)
         text.starts_with("window:")) {
         const bool window = text.starts_with("window:");
         spec.kind = window ? VideoSourceSpec::Kind::Window : VideoSourceSpec::Kind::Screen;
-        std::string_view rest = text.substr(window ? 7 : 6);
-        if (!window && text.size() > 6 && text[6] == '@') rest = text.substr(6);
+        // After "window:" or "screen:" (so "screen::99" is display ":99"); "screen@10" has no display.
+        std::string_view rest = text.substr(window || (text.size() > 6 && text[6] == ':') ? 7 : 6);
         spec.fps = 15; // screen content: sharp text matters more than motion
         if (const auto at = rest.find('@'); at != std::string_view::npos) {
             if (!toInt(rest.substr(at + 1), spec.fps) || spec.fps < 1 || spec.fps > 60)
@@ -133,6 +134,8 @@ MediaResult<VideoSourceSpec> parseVideoSourceSpec(std::string_view text)
                 return mediaError("video source " + quoted(text) + ": the window id is not a number");
         } else {
             spec.device = std::string(rest); // the X display, e.g. ":99"; empty: $DISPLAY
+            if (!spec.device.empty() && spec.device.find(':') == std::string::npos)
+                spec.device.insert(0, ":"); // "screen:99" means display ":99" too
         }
         spec.width = 0; // the screen's or window's own size
         spec.height = 0;
@@ -179,9 +182,8 @@ MediaResult<std::unique_ptr<VideoSource>> makeVideoSource(const VideoSourceSpec&
     case VideoSourceSpec::Kind::Device:
         return mediaError("video source device" + (spec.device.empty() ? "" : ":" + spec.device) +
                           ": no camera support in this program (cameras come through the desktop app)");
-    case VideoSourceSpec::Kind::Screen:
-    case VideoSourceSpec::Kind::Window:
-        return mediaError("video source screen/window: screen capture is not available in this build");
+    case VideoSourceSpec::Kind::Screen: return makeScreenSource(spec.device, 0, spec.fps);
+    case VideoSourceSpec::Kind::Window: return makeScreenSource(spec.device, spec.window, spec.fps);
     case VideoSourceSpec::Kind::Off: break;
     }
     return mediaError("video source is off");
