@@ -17,3 +17,10 @@ if(VPHONE_X11_FOUND)
             $<TARGET_FILE:vphone-screen-paint>)
   set_tests_properties(interop_screen_share PROPERTIES TIMEOUT 120 RUN_SERIAL TRUE)
 endif()
+
+# The Qt hand-off (ui/common/qt_video.h) under an offscreen QGuiApplication; no camera here.
+add_executable(vphone_qt_video_tests ${CMAKE_CURRENT_SOURCE_DIR}/video/qt_video_test.cpp)
+target_link_libraries(vphone_qt_video_tests PRIVATE vphone_ui_common Qt6::Gui Qt6::Multimedia Qt6::Test
+                      GTest::gtest)
+gtest_discover_tests(vphone_qt_video_tests DISCOVERY_TIMEOUT 60
+  PROPERTIES TIMEOUT 60 ENVIRONMENT "QT_QPA_PLATFORM=offscreen")
