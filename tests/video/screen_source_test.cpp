@@ -244,3 +244,22 @@ TEST(ScreenSource, SpecsNameTheDisplay)
     ASSERT_TRUE(d);
     EXPECT_EQ(d->device, "localhost:10.0");
 }
+
+TEST(ScreenSource, AWindowThatGoesAwayStopsTheFramesNotTheProgram)
+{
+    NEED_XVFB();
+    const Window w = XCreateSimpleWindow(g_dpy, DefaultRootWindow(g_dpy), 300, 200, 64, 48, 0, 0, 0x00ff00);
+    XMapWindow(g_dpy, w);
+    XSync(g_dpy, False);
+    auto source = makeScreenSource(g_display, w, 20);
+    ASSERT_TRUE(source) << source.error().what;
+    VideoFrame frame;
+    ASSERT_TRUE(nextFrame(**source, frame));
+    EXPECT_EQ(frame.width, 64);
+    XDestroyWindow(g_dpy, w);
+    XSync(g_dpy, False);
+    std::this_thread::sleep_for(300ms);
+    (*source)->capture(std::chrono::steady_clock::now(), frame); // at most one frame from before
+    EXPECT_FALSE(nextFrame(**source, frame)) << "frames after the window was destroyed";
+    source->reset(); // the reader thread has ended; the destructor joins it at once
+}
