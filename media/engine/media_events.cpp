@@ -163,7 +163,8 @@ std::string toJson(const StreamStats& s)
     j += ",\"bitrate_kbps\":" + number(v.bitrateKbps) +
          ",\"bitrate_received_kbps\":" + number(v.bitrateReceivedKbps);
     j += ",\"target_kbps\":" + std::to_string(v.targetKbps);
-    j += ",\"remb_received\":" + u(v.rembReceived) + ",\"tmmbr_received\":" + u(v.tmmbrReceived);
+    j += ",\"remb_sent\":" + u(v.rembSent) + ",\"remb_received\":" + u(v.rembReceived) +
+         ",\"tmmbr_received\":" + u(v.tmmbrReceived);
     j += ",\"av_sync_ms\":" + (v.avSyncMs ? number(*v.avSyncMs) : std::string("null"));
     j += ",\"sync_delay_ms\":" + number(v.syncDelayMs);
     return j + "}";

@@ -126,6 +126,7 @@ struct StreamStats {
         std::uint64_t firReceived = 0;
         std::uint64_t nackReceived = 0;  ///< sequence numbers the peer asked for
         std::uint64_t retransmitted = 0; ///< packets we sent again
+        std::uint64_t rembSent = 0;      ///< our delay-based estimates sent to the peer
         std::uint64_t rembReceived = 0;  ///< REMB / TMMBR bandwidth caps the peer sent
         std::uint64_t tmmbrReceived = 0;
         std::uint64_t framesDropped = 0; ///< frames the receive buffer gave up (loss, bad payload)

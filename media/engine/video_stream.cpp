@@ -95,7 +95,10 @@ VideoStream::VideoStream(std::string id, std::vector<SocketPair> sockets, std::u
     : id_(std::move(id)), source_(std::move(source)), sink_(std::move(sink)), config_(config),
       events_(events), identity_(identity),
       transport_(id_, std::move(sockets), std::move(events), std::move(identity), stats_, *this),
-      bandwidth_(BandwidthConfig{config.minKbps, config.startKbps, config.maxKbps})
+      bandwidth_(BandwidthConfig{config.minKbps, config.startKbps, config.maxKbps}),
+      delay_(DelayEstimatorConfig{90000, 1000ull * std::uint64_t(config.startKbps),
+                                  1000ull * std::uint64_t(config.minKbps),
+                                  1000ull * std::uint64_t(config.maxKbps)})
 {
     stats_.id = id_;
     stats_.type = "video";
@@ -346,6 +349,7 @@ void VideoStream::onRtp(const RtpPacketView& packet, TimePoint now)
         decoderPt_ = codec->payloadType;
         resetReceiver(payloadFormatOf(*id));
     }
+    delay_.onPacket(packet.payload.size() + 12, now);
     receive_.push(VideoPacket{packet.header.sequenceNumber, packet.header.timestamp, packet.header.marker,
                               packet.payload},
                   now);
@@ -367,8 +371,19 @@ void VideoStream::onSecured(TimePoint now)
 void VideoStream::drainFrames(TimePoint now)
 {
     if (!recvFormat_ || !decoder_) return;
-    while (auto frame = receive_.pop(now))
+    while (auto frame = receive_.pop(now)) {
+        delay_.onFrame(frame->timestamp, frame->firstArrival); // not now: a frame may wait for an earlier one
         decodeFrame(*frame, now);
+    }
+    if (remoteAccepts("goog-remb")) {
+        if (const auto bps = delay_.remb(now); bps && transport_.remoteSsrc()) {
+            Remb remb;
+            remb.bitrateBps = *bps;
+            remb.ssrcs.push_back(*transport_.remoteSsrc());
+            transport_.sendFeedback(std::move(remb), now);
+            ++stats_.video.rembSent;
+        }
+    }
     if (receive_.takeFrameLost()) {
         waitingKeyframe_ = true;
         requestKeyframe(now);

@@ -26,6 +26,7 @@
 #include "payload/video_receive_buffer.h"
 #include "payload/vp8_rtp.h"
 #include "rtp/bandwidth_estimator.h"
+#include "rtp/delay_estimator.h"
 #include "rtp/retransmit_buffer.h"
 #include "rtp_transport.h"
 #include "thread_stream.h"
@@ -132,6 +133,7 @@ private:
 
     // Receive.
     VideoReceiveBuffer receive_;
+    DelayEstimator delay_; ///< our delay-based estimate of the path from the peer, sent as REMB
     std::optional<VideoPayloadFormat> recvFormat_;
     int decoderPt_ = -1;
     std::unique_ptr<VideoDecoder> decoder_;

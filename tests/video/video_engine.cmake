@@ -17,3 +17,8 @@ add_test(NAME interop_baresip_video
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/interop/baresip_video.sh $<TARGET_FILE:vphone-cli>
           $<TARGET_FILE:vphone-video-check>)
 set_tests_properties(interop_baresip_video PROPERTIES TIMEOUT 240 RUN_SERIAL TRUE)
+
+# The receiver's delay-based estimate (media/rtp/delay_estimator), on synthetic arrivals.
+add_executable(vphone_delay_estimator_tests ${CMAKE_CURRENT_SOURCE_DIR}/video/delay_estimator_test.cpp)
+target_link_libraries(vphone_delay_estimator_tests PRIVATE vphone_rtp GTest::gtest_main)
+gtest_discover_tests(vphone_delay_estimator_tests DISCOVERY_TIMEOUT 60)

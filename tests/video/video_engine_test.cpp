@@ -262,6 +262,9 @@ TEST_P(VideoCall, BothSidesDecodeThePatternAtTheSentSizeWithSrtp)
     EXPECT_GE(vs->video.framesDecoded, 72u);
     EXPECT_GE(vs->video.keyframes, 1u);
     EXPECT_EQ(vs->srtpAuthFailures, 0u);
+    // Each side sends its delay-based estimate (REMB, both offered goog-remb) and hears the other's.
+    EXPECT_GE(vs->video.rembSent, 1u);
+    EXPECT_GE(vs->video.rembReceived, 1u);
     // Lip sync: both streams' sender reports arrived, and frames are shown with their sound.
     ASSERT_TRUE(vs->video.avSyncMs.has_value());
     std::cout << "[ lip sync ] video shown " << *vs->video.avSyncMs << " ms after its audio (held "
