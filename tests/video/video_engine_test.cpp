@@ -269,7 +269,11 @@ TEST_P(VideoCall, BothSidesDecodeThePatternAtTheSentSizeWithSrtp)
     ASSERT_TRUE(vs->video.avSyncMs.has_value());
     std::cout << "[ lip sync ] video shown " << *vs->video.avSyncMs << " ms after its audio (held "
               << vs->video.syncDelayMs << " ms)\n";
-    EXPECT_LT(std::abs(*vs->video.avSyncMs), 45.0);
+    // Without lip sync the video would show ~40 ms (the audio jitter buffer) before its sound;
+    // with it, never more than 20 ms early. Late is bounded loosely: a loaded machine (ASan, CI)
+    // may wake the video thread late.
+    EXPECT_GT(*vs->video.avSyncMs, -20.0);
+    EXPECT_LT(*vs->video.avSyncMs, 150.0);
     a->stop();
     b->stop();
 }
