@@ -19,7 +19,8 @@
 #  - vphone-cli decoded linphonec's VP8 at the size linphonec says it sends ("Setting sent
 #    vsize=" in its log), at least 80 % of the frames linphonec's encoder rate (its last "VP8 Video
 #    configuration set: ... fps=") gives over vphone's video media time, with keyframes, no decode
-#    errors, and SRTP (SDES, no authentication failure) exactly in cases 3 and 4;
+#    errors, a last decoded frame that is a picture (luma spread, not a flat frame), and SRTP
+#    (SDES, no authentication failure) exactly in cases 3 and 4;
 #  - linphonec decoded ours: its log says "MSVp8Dec: video is 640x360" and "First video frame
 #    decoded successfully", its decoder FPS figure ("VP8 decoder: FPS:") is >= 24 (80 % of 30);
 #    two snapshots taken 1 s apart are 640x360, not flat, and differ (our pattern moves): the
@@ -100,13 +101,24 @@ start = [ts(l) for l in lines if '"kind":"started"' in l and '"stream":"video"' 
 end = [ts(l) for l in lines if '"state":"terminated"' in l]
 media_s = (end[0] - start[0]).total_seconds() if start and end else 0.0
 expected = lfps * media_s
+# luma spread of the last decoded frame: linphonec's static picture, not a flat (e.g. green) frame
+with open(r["file"], "rb") as f:
+    f.readline()
+    y, chroma, sd = None, 2 * ((r["width"] + 1) // 2) * ((r["height"] + 1) // 2), 0.0
+    while f.readline():
+        y = f.read(r["width"] * r["height"])
+        f.read(chroma)
+    if y:
+        s = y[::7]
+        m = sum(s) / len(s)
+        sd = (sum((x - m) ** 2 for x in s) / len(s)) ** 0.5
 print("       linphonec sends %dx%d at %.1f fps; vphone decoded %d frames %dx%d in %.1f s of video "
       "(expected %.1f, need %.1f), stats: %s %dx%d, %d frames, %.1f fps, keyframes %d, PLI %d, "
-      "NACK %d, decode errors %d, srtp %s, auth failures %d" % (
+      "NACK %d, decode errors %d, srtp %s, auth failures %d; last frame luma stddev %.1f" % (
           lw, lh, lfps, r["frames"], r["width"], r["height"], media_s, expected, 0.8 * expected,
           v["codec"], v["width"], v["height"], v["frames_decoded"], v["fps_received"], v["keyframes"],
-          v["pli"], v["nack"], v["decode_errors"], v["srtp"], v["srtp_auth_failures"]))
-ok = (v["codec"] == "vp8" and lw > 0 and lfps > 0 and (r["width"], r["height"]) == (lw, lh)
+          v["pli"], v["nack"], v["decode_errors"], v["srtp"], v["srtp_auth_failures"], sd))
+ok = (sd > 20 and v["codec"] == "vp8" and lw > 0 and lfps > 0 and (r["width"], r["height"]) == (lw, lh)
       and (v["width"], v["height"]) == (lw, lh) and media_s > 3
       and r["frames"] >= 0.8 * expected and v["keyframes"] >= 1 and v["decode_errors"] == 0
       and v["srtp_auth_failures"] == 0
@@ -127,7 +139,8 @@ import json, sys
 fps = [float(x) for x in sys.argv[1].split()]
 l = json.loads(sys.argv[2])
 ok = (fps and max(fps) >= 24
-      and all(l[k]["width"] == 640 and l[k]["height"] == 360 and l[k]["stddev"] > 20 for k in "ab")
+      and all(l.get(k, {}).get("width") == 640 and l.get(k, {}).get("height") == 360
+              and l.get(k, {}).get("stddev", 0) > 20 for k in "ab")
       and l.get("diff", 0) > 5)
 sys.exit(0 if ok else 1)
 PY
@@ -140,6 +153,16 @@ linphonec_srtp() {
   suite=$(grep -o 'Found crypto algorithm matching tag [0-9]*' "$log" | head -1)
   echo "       linphonec: ${suite:-no matching crypto}, SRTP send keys set $n_tx, receive keys set $n_rx"
   [ -n "$suite" ] && [ "$n_tx" -ge 2 ] && [ "$n_rx" -ge 2 ]
+}
+
+# loopback_only NAME: every c= line vphone-cli sent or received is 127.0.0.1, and so is the address
+# it sends video to (liblinphone 5.1 offers its default route's address unless [rtp] bind_address)
+loopback_only() {
+  local cs remote
+  cs=$(grep '^c=' "$WORK/$1.trace" | tr -d '\r' | sort -u | tr '\n' ' ')
+  remote=$(grep -o '"remote":"[^"]*","stream":"video"' "$WORK/$1.log" | head -1 | cut -d'"' -f4)
+  echo "       SDP connection lines: ${cs:-none}; vphone sends video to ${remote:-nothing}"
+  [ "$cs" = "c=IN IP4 127.0.0.1 " ] && [[ "$remote" == 127.0.0.1:* ]]
 }
 
 # case_out CASE MEDIA_ENCRYPTION MANDATORY SRTP_FLAG: vphone-cli (alice) calls linphonec (lin)
@@ -160,6 +183,7 @@ case_out() {
   kill -0 $vp 2>/dev/null || { wait $vp; rc=$?; }
   check "the call succeeds (exit 0)" test $rc -eq 0
   stop_linphonec
+  check "SDP and media on 127.0.0.1 only" loopback_only "a$c"
   check "vphone-cli decoded linphonec's VP8 at its size, >= 80 % of its frames ($keying)" \
     vphone_ok "a$c" "lin$c" "$keying"
   check "linphonec decoded vphone-cli's VP8 at 640x360, >= 24 fps, moving pattern in its snapshots" \
@@ -185,6 +209,7 @@ case_in() {
   kill "${!pid_var}" 2>/dev/null
   for _ in $(seq 50); do kill -0 "${!pid_var}" 2>/dev/null || break; sleep 0.1; done
   stop_linphonec
+  check "SDP and media on 127.0.0.1 only" loopback_only "b$c"
   check "vphone-cli decoded linphonec's VP8 at its size, >= 80 % of its frames ($keying)" \
     vphone_ok "b$c" "lin$c" "$keying"
   check "linphonec decoded vphone-cli's VP8 at 640x360, >= 24 fps, moving pattern in its snapshots" \

@@ -171,7 +171,11 @@ def main():
     out = {}
     maps = []
     for key, path in zip("ab", sys.argv[1:3]):
-        w, h, g = luma_map(path)
+        try:
+            w, h, g = luma_map(path)
+        except (OSError, ValueError, IndexError, KeyError, EOFError) as e:
+            print(json.dumps({"error": "%s: %s" % (path, e)}))
+            sys.exit(1)
         maps.append((w, h, g))
         out[key] = figures(w, h, g)
     if len(maps) == 2 and maps[0][:2] == maps[1][:2]:
