@@ -64,7 +64,8 @@ start_linphonec() {
   for _ in $(seq 100); do ss -lun | grep -q "127.0.0.1:$LIN_PORT " && break; sleep 0.1; done
   lc "soundcard use files" # no sound card here: silence instead of ALSA errors
 }
-lc() { echo "$*" >&3; }
+# lc COMMAND: to linphonec's FIFO, only while it runs (a write with no reader would SIGPIPE us)
+lc() { kill -0 "$LIN_PID" 2>/dev/null && echo "$*" >&3; }
 stop_linphonec() { # quit, bounded wait, then cleanup's TERM/KILL if it is still there
   lc quit
   for _ in $(seq 50); do kill -0 "$LIN_PID" 2>/dev/null || break; sleep 0.1; done
