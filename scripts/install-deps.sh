@@ -17,7 +17,7 @@ build_pkgs=(
   libspeexdsp-dev pulseaudio xvfb xauth
 )
 bench_pkgs=(libosip2-dev libsofia-sip-ua-dev libbellesip-dev libre-dev baresip-core baresip-ffmpeg jackd2 libjack-jackd2-dev)
-peer_pkgs=(sip-tester baresip-core baresip-ffmpeg kamailio kamailio-tls-modules sipsak dnsmasq sipvicious)
+peer_pkgs=(sip-tester baresip-core baresip-ffmpeg linphone-cli iproute2 kamailio kamailio-tls-modules sipsak dnsmasq sipvicious)
 
 want=("${build_pkgs[@]}")
 for arg in "$@"; do

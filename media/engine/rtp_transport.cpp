@@ -279,6 +279,8 @@ void RtpTransport::onDatagram(bool rtcpPort, std::span<std::uint8_t> data, std::
             if (rtcpLatch_) rtcpLatch_->onValidPacket(from);
         } else if (kind == DatagramKind::Dtls) {
             handleDtls(true, datagram, now);
+        } else if (kind == DatagramKind::Stun) {
+            ++stats_.unexpected; // connectivity checks of a peer that does ICE (we do not yet)
         } else {
             ++stats_.malformed;
         }
