@@ -471,7 +471,7 @@ EngineResult<bool> MediaSession::startVideo()
                                            std::move(*sink), vc, events_, std::move(id));
     videoSockets_.clear();
     video_->setLipSync(lipSync_);
-    videoThread_ = std::make_unique<MediaThread>(std::chrono::microseconds{1'000'000 / fps});
+    videoThread_ = std::make_unique<MediaThread>(std::chrono::microseconds{1'000'000 / fps}, "vphone-video");
     std::string why;
     if (!videoThread_->start(&why)) {
         video_.reset();

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/eventfd.h>
 #include <system_error>
 #include <unistd.h>
@@ -14,7 +15,9 @@ namespace {
 constexpr auto kMaxBehind = std::chrono::milliseconds{200};
 }
 
-MediaThread::MediaThread(std::chrono::microseconds tick) : tick_(tick) {}
+MediaThread::MediaThread(std::chrono::microseconds tick, std::string name)
+    : tick_(tick), name_(std::move(name))
+{}
 
 MediaThread::~MediaThread()
 {
@@ -82,6 +85,7 @@ void MediaThread::stop()
 
 void MediaThread::run()
 {
+    ::pthread_setname_np(::pthread_self(), name_.substr(0, 15).c_str());
     using Clock = std::chrono::steady_clock;
     TimePoint nextTick = Clock::now();
     std::vector<std::function<void(TimePoint)>> batch;

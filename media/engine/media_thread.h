@@ -24,7 +24,9 @@ namespace vphone::media {
 
 class MediaThread {
 public:
-    explicit MediaThread(std::chrono::microseconds tick = std::chrono::milliseconds{20});
+    /// `name` (at most 15 characters) shows in top -H and /proc/PID/task/*/comm.
+    explicit MediaThread(std::chrono::microseconds tick = std::chrono::milliseconds{20},
+                         std::string name = "vphone-audio");
     ~MediaThread();
     MediaThread(const MediaThread&) = delete;
     MediaThread& operator=(const MediaThread&) = delete;
@@ -44,6 +46,7 @@ private:
     void wake();
 
     std::chrono::microseconds tick_;
+    std::string name_;
     std::thread thread_;
     int wakeFd_ = -1;
     std::mutex mutex_;
