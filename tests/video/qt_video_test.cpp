@@ -170,6 +170,86 @@ TEST(QtCameraSource, TheFactoryOpensCamerasAndLeavesOtherSourcesToTheEngine)
     EXPECT_EQ((*pattern)->fps(), 15);
 }
 
+namespace {
+
+/// A w x h QVideoFrame in `format`, every pixel pure red (RGB formats) or the red's Y/U/V.
+QVideoFrame redFrame(QVideoFrameFormat::PixelFormat format, int w, int h)
+{
+    QVideoFrame f(QVideoFrameFormat(QSize(w, h), format));
+    if (!f.map(QVideoFrame::WriteOnly)) return {};
+    const auto fill = [&](int plane, int rows, auto pixel) {
+        for (int r = 0; r < rows; ++r)
+            pixel(f.bits(plane) + std::ptrdiff_t(r) * f.bytesPerLine(plane));
+    };
+    switch (format) {
+    case QVideoFrameFormat::Format_YUV420P:
+        fill(0, h, [&](std::uint8_t* row) { std::memset(row, 82, std::size_t(w)); });
+        fill(1, h / 2, [&](std::uint8_t* row) { std::memset(row, 90, std::size_t(w / 2)); });
+        fill(2, h / 2, [&](std::uint8_t* row) { std::memset(row, 240, std::size_t(w / 2)); });
+        break;
+    case QVideoFrameFormat::Format_NV12:
+        fill(0, h, [&](std::uint8_t* row) { std::memset(row, 82, std::size_t(w)); });
+        fill(1, h / 2, [&](std::uint8_t* row) {
+            for (int c = 0; c < w / 2; ++c)
+                row[2 * c] = 90, row[2 * c + 1] = 240;
+        });
+        break;
+    case QVideoFrameFormat::Format_YUYV:
+        fill(0, h, [&](std::uint8_t* row) {
+            for (int c = 0; c < w / 2; ++c)
+                row[4 * c] = 82, row[4 * c + 1] = 90, row[4 * c + 2] = 82, row[4 * c + 3] = 240;
+        });
+        break;
+    default: { // RGBA8888 / BGRA8888 / RGBX8888 / BGRX8888
+        const bool rgba =
+            format == QVideoFrameFormat::Format_RGBA8888 || format == QVideoFrameFormat::Format_RGBX8888;
+        fill(0, h, [&](std::uint8_t* row) {
+            for (int c = 0; c < w; ++c) {
+                row[4 * c + 0] = rgba ? 255 : 0;
+                row[4 * c + 1] = 0;
+                row[4 * c + 2] = rgba ? 0 : 255;
+                row[4 * c + 3] = 255;
+            }
+        });
+    }
+    }
+    f.unmap();
+    return f;
+}
+
+double meanOf(const std::uint8_t* p, std::size_t n)
+{
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        sum += p[i];
+    return sum / double(n);
+}
+
+} // namespace
+
+TEST(QtCameraSource, ConvertsWhatCamerasGiveToI420)
+{
+    media::VideoScaler scaler;
+    for (const auto format : {QVideoFrameFormat::Format_YUV420P, QVideoFrameFormat::Format_NV12,
+                              QVideoFrameFormat::Format_RGBA8888, QVideoFrameFormat::Format_BGRA8888,
+                              QVideoFrameFormat::Format_BGRX8888, QVideoFrameFormat::Format_YUYV}) {
+        const QVideoFrame in = redFrame(format, 64, 48);
+        ASSERT_TRUE(in.isValid()) << format;
+        media::VideoFrame out;
+        ASSERT_TRUE(ui::QtCameraSource::toI420(in, scaler, out)) << format;
+        ASSERT_TRUE(out.valid());
+        EXPECT_EQ(out.width, 64);
+        EXPECT_EQ(out.height, 48);
+        const std::size_t c = std::size_t(out.chromaWidth()) * out.chromaHeight();
+        // Red in BT.601 limited range; Qt's YUYV -> RGB -> our I420 round trip is a little off.
+        EXPECT_NEAR(meanOf(out.y(), std::size_t(out.width) * out.height), 82, 4) << format;
+        EXPECT_NEAR(meanOf(out.u(), c), 90, 4) << format;
+        EXPECT_NEAR(meanOf(out.v(), c), 240, 4) << format;
+    }
+    media::VideoFrame out;
+    EXPECT_FALSE(ui::QtCameraSource::toI420(QVideoFrame(), scaler, out));
+}
+
 int main(int argc, char** argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");

@@ -301,12 +301,12 @@ bool QtCameraSource::capture(std::chrono::steady_clock::time_point frameTime, Vi
         frame = shared_->latest;
         shared_->fresh = false;
     }
-    if (!convert(frame, out)) return false;
+    if (!toI420(frame, scaler_, out)) return false;
     out.captured = frameTime;
     return true;
 }
 
-bool QtCameraSource::convert(const QVideoFrame& source, VideoFrame& out)
+bool QtCameraSource::toI420(const QVideoFrame& source, media::VideoScaler& scaler, VideoFrame& out)
 {
     QVideoFrame in = source;
     const int w = in.width();
@@ -322,7 +322,7 @@ bool QtCameraSource::convert(const QVideoFrame& source, VideoFrame& out)
         const QImage image = in.toImage().convertToFormat(QImage::Format_RGBA8888);
         if (image.isNull()) return false;
         const std::size_t bytes = std::size_t(image.bytesPerLine()) * std::size_t(image.height());
-        return scaler_
+        return scaler
             .rgbaToI420(std::span<const std::uint8_t>(image.constBits(), bytes), image.width(),
                         image.height(), int(image.bytesPerLine()), out)
             .ok();
@@ -353,7 +353,7 @@ bool QtCameraSource::convert(const QVideoFrame& source, VideoFrame& out)
         const bool rgba =
             format == QVideoFrameFormat::Format_RGBA8888 || format == QVideoFrameFormat::Format_RGBX8888;
         const std::size_t bytes = std::size_t(in.bytesPerLine(0)) * std::size_t(h);
-        ok = scaler_
+        ok = scaler
                  .rgbaToI420(std::span<const std::uint8_t>(in.bits(0), bytes), w, h, in.bytesPerLine(0), out,
                              rgba ? media::PixelOrder::Rgba : media::PixelOrder::Bgra)
                  .ok();

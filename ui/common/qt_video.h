@@ -75,15 +75,17 @@ public:
     /// Empty while the camera works; else why it gives no frames ("camera 'X' was unplugged").
     std::string lastError() const;
 
+    /// A camera's frame in I420: YUV420P and NV12 copied, RGBA/RGBX/BGRA/BGRX through `scaler`,
+    /// other formats through QVideoFrame::toImage(). False when it cannot be read.
+    static bool toI420(const QVideoFrame& in, media::VideoScaler& scaler, media::VideoFrame& out);
+
     struct Shared; // the state the camera's thread and the media thread share
 
 private:
     explicit QtCameraSource(std::shared_ptr<Shared> shared);
-    bool convert(const QVideoFrame& in, media::VideoFrame& out);
 
     std::shared_ptr<Shared> shared_;
     media::VideoScaler scaler_;
-    std::vector<std::uint8_t> rgba_;
 };
 
 /// For MediaConfig::videoSourceFactory: Device specs open a QtCameraSource (made on the
