@@ -155,7 +155,8 @@ EngineResult<bool> checkMediaConfig(const MediaConfig& c)
     if (c.maxVideoWidth < 16 || c.maxVideoHeight < 16 || c.maxVideoWidth > 4096 || c.maxVideoHeight > 4096)
         return EngineError{500, "media: maximum video resolution " + std::to_string(c.maxVideoWidth) + "x" +
                                     std::to_string(c.maxVideoHeight) + " is outside 16x16 to 4096x4096"};
-    if (c.videoStartKbps < 30 || c.videoMaxKbps < c.videoStartKbps || c.videoMaxKbps > 20000)
+    if ((c.videoStartKbps != 0 && c.videoStartKbps < 30) || c.videoMaxKbps < c.videoStartKbps ||
+        c.videoMaxKbps < 30 || c.videoMaxKbps > 20000)
         return EngineError{500, "media: video bitrates must satisfy 30 <= start <= max <= 20000 kbit/s"};
     return true;
 }

@@ -80,7 +80,9 @@ struct MediaConfig {
     std::vector<std::string> videoCodecs{"h264", "vp8"};
     int maxVideoWidth = 1280; ///< --max-resolution: nothing larger is sent (aspect kept)
     int maxVideoHeight = 720;
-    int videoStartKbps = 800;
+    /// Where the bandwidth estimate starts; 0: at videoMaxKbps (a softphone's configured bitrate is
+    /// the user's word for the path; loss and delay reports bring it down within a second or two).
+    int videoStartKbps = 0;
     int videoMaxKbps = 2500;               ///< also our b=AS for video
     VideoSourceFactory videoSourceFactory; ///< the app's camera in place of videoSource
     VideoSinkFactory videoSinkFactory;     ///< the app's display in place of videoSink

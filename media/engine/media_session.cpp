@@ -465,7 +465,7 @@ EngineResult<bool> MediaSession::startVideo()
     VideoStreamConfig vc;
     vc.maxWidth = config_.maxVideoWidth;
     vc.maxHeight = config_.maxVideoHeight;
-    vc.startKbps = config_.videoStartKbps;
+    vc.startKbps = config_.videoStartKbps != 0 ? config_.videoStartKbps : config_.videoMaxKbps;
     vc.maxKbps = config_.videoMaxKbps;
     video_ = std::make_unique<VideoStream>(kVideo, std::move(videoSockets_), std::move(source),
                                            std::move(*sink), vc, events_, std::move(id));

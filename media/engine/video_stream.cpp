@@ -96,7 +96,8 @@ VideoStream::VideoStream(std::string id, std::vector<SocketPair> sockets, std::u
       events_(events), identity_(identity),
       transport_(id_, std::move(sockets), std::move(events), std::move(identity), stats_, *this),
       bandwidth_(BandwidthConfig{config.minKbps, config.startKbps, config.maxKbps}),
-      delay_(DelayEstimatorConfig{90000, 1000ull * std::uint64_t(config.startKbps),
+      // The receiver's REMB starts at the maximum: it constrains nothing before it sees a queue.
+      delay_(DelayEstimatorConfig{90000, 1000ull * std::uint64_t(config.maxKbps),
                                   1000ull * std::uint64_t(config.minKbps),
                                   1000ull * std::uint64_t(config.maxKbps)})
 {

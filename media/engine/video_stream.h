@@ -39,7 +39,7 @@ namespace vphone::media {
 struct VideoStreamConfig {
     int maxWidth = 1280; ///< --max-resolution
     int maxHeight = 720;
-    int startKbps = 800;
+    int startKbps = 2500; ///< where the sender's estimate starts
     int minKbps = 100;
     int maxKbps = 2500;
     std::chrono::milliseconds keyframeInterval{10000}; ///< fallback when no PLI/FIR comes

@@ -57,13 +57,23 @@ void DelayEstimator::decide(TimePoint now)
     const double elapsed = lastDecision_ ? std::chrono::duration<double>(now - *lastDecision_).count() : 0.0;
     lastDecision_ = now;
     const std::uint64_t received = receivedBps(now);
-    if (trend_ > config_.overuseMsPerSecond) {
-        const auto lowered = static_cast<std::uint64_t>(0.85 * double(received));
+    // Overuse must persist over two decisions (a keyframe burst or a late media thread is not a
+    // queue). The cut is 15 %, not to 0.85 x received at once: a sender whose content needs less
+    // than its estimate (app-limited) cannot be the cause of a queue, and a real bottleneck still
+    // takes the estimate down by half within a second of decisions every 200 ms.
+    const bool over = trend_ > config_.overuseMsPerSecond;
+    const bool sustained = over && overusing_;
+    overusing_ = over;
+    if (sustained) {
+        const auto lowered = std::max(static_cast<std::uint64_t>(0.85 * double(received)),
+                                      static_cast<std::uint64_t>(0.85 * double(estimate_)));
         if (received > 0 && lowered < estimate_) {
             estimate_ = lowered;
             urgent_ = true;
             ++overuses_;
         }
+    } else if (over) {
+        // first sign: wait for the next decision
     } else if (trend_ >= -config_.overuseMsPerSecond) {
         const auto grown =
             static_cast<std::uint64_t>(double(estimate_) * (1.0 + 0.08 * std::min(elapsed, 1.0)));

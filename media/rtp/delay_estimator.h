@@ -6,10 +6,10 @@
 // one-way delay variation between consecutive frames, d = (arrival_i - arrival_i-1) -
 // (ts_i - ts_i-1) / clock, adds up to the queueing delay the path has built since the start; an
 // exponential filter smooths it and its rise over the last second is the trend. A trend above
-// +overuseMs per second means a queue is growing (the sender exceeds the path): the estimate
-// drops to 0.85 × the bitrate actually received. A trend below -overuseMs (a queue draining)
-// holds the estimate. Otherwise it grows 8 % per second, but never beyond 1.5 × what is received
-// (the sender cannot prove more). The estimate starts at `startBps` and stays within
+// +overuseMs per second at two decisions in a row means a queue is growing (the sender exceeds
+// the path): the estimate drops by 15 %, but not below 0.85 × the bitrate actually received. A trend below
+// -overuseMs (a queue draining) holds the estimate. Otherwise it grows 8 % per second, but never beyond 1.5 ×
+// what is received (the sender cannot prove more). The estimate starts at `startBps` and stays within
 // [minBps, maxBps]. remb() says when to send one: at once after an overuse decision, else every
 // interval.
 #pragma once
@@ -65,6 +65,7 @@ private:
     std::optional<TimePoint> lastDecision_;
     std::optional<TimePoint> lastRemb_;
     bool urgent_ = false;
+    bool overusing_ = false; ///< the previous decision saw overuse
     std::uint64_t overuses_ = 0;
 };
 

@@ -277,7 +277,7 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
             if (!ok || kbps < 100 || kbps > 20000)
                 return fail(QStringLiteral("--video-bitrate needs 100 to 20000 kbit/s, got '%1'").arg(v));
             o.media.videoMaxKbps = kbps;
-            o.media.videoStartKbps = std::min(o.media.videoStartKbps, kbps);
+            if (o.media.videoStartKbps > kbps) o.media.videoStartKbps = 0; // start at the new maximum
         } else if (flag == QLatin1String("--video-after") || flag == QLatin1String("--video-off-after")) {
             if (!value(&v)) return fail(QStringLiteral("%1 needs seconds").arg(flag));
             auto s = seconds(v);
