@@ -230,7 +230,10 @@ bool VideoStream::ensureEncoder(const BandwidthEstimator::Layer& layer)
     if (encoder_) {
         const auto& s = encoder_->settings();
         if (s.width == layer.width && s.height == layer.height) {
-            if (std::abs(s.bitrateKbps - kbps) * 20 > s.bitrateKbps) encoder_->setBitrate(kbps);
+            // H.264 retunes x264 in place; VP8 needs a new encoder and a keyframe (FFmpeg 5.1's
+            // libvpx wrapper), so it follows only changes above 20 %.
+            const int step = s.codec == VideoCodecId::Vp8 ? 5 : 20;
+            if (std::abs(s.bitrateKbps - kbps) * step > s.bitrateKbps) encoder_->setBitrate(kbps);
             return true;
         }
     }

@@ -28,7 +28,8 @@ struct DelayEstimatorConfig {
     std::uint64_t startBps = 800'000;
     std::uint64_t minBps = 100'000;
     std::uint64_t maxBps = 2'500'000;
-    double overuseMsPerSecond = 15; ///< queue growth that counts as overuse
+    double overuseMsPerSecond = 30; ///< queue growth that counts as overuse (a media thread's own
+                                    ///< jitter at 720p stays well below)
     std::chrono::milliseconds interval{1000};
 };
 
