@@ -79,24 +79,24 @@ EngineResult<std::unique_ptr<MediaSession>> MediaSession::create(MediaConfig con
     return s;
 }
 
-EngineResult<bool> MediaSession::ensureSockets()
+EngineResult<bool> MediaSession::bindPairs(std::vector<SocketPair>& sockets, std::uint16_t& port)
 {
-    if (port_ != 0) return true;
+    if (port != 0) return true;
     auto pairs = allocateSocketPairs(config_.localAddresses, config_.rtpPorts, random_);
     if (!pairs) return pairs.error();
-    sockets_ = std::move(*pairs);
-    port_ = sockets_.front().rtp.port();
+    sockets = std::move(*pairs);
+    port = sockets.front().rtp.port();
     return true;
+}
+
+EngineResult<bool> MediaSession::ensureSockets()
+{
+    return bindPairs(sockets_, port_);
 }
 
 EngineResult<bool> MediaSession::ensureVideoSockets()
 {
-    if (videoPort_ != 0) return true;
-    auto pairs = allocateSocketPairs(config_.localAddresses, config_.rtpPorts, random_);
-    if (!pairs) return pairs.error();
-    videoSockets_ = std::move(*pairs);
-    videoPort_ = videoSockets_.front().rtp.port();
-    return true;
+    return bindPairs(videoSockets_, videoPort_);
 }
 
 sdp::Direction MediaSession::wishDirection(bool canSend, bool canReceive) const

@@ -107,6 +107,8 @@ public:
 
 private:
     explicit MediaSession(MediaConfig config);
+    /// Binds an RTP/RTCP pair per local address into `sockets` unless `port` is set already.
+    EngineResult<bool> bindPairs(std::vector<SocketPair>& sockets, std::uint16_t& port);
     EngineResult<bool> ensureSockets();
     EngineResult<sdp::LocalSession> localSession(const std::string& address);
     EngineResult<bool> applyNegotiated(const sdp::Negotiated& negotiated,
