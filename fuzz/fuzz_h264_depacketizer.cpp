@@ -10,6 +10,7 @@
 // step, flags (bit 0 marker, the rest milliseconds to advance), payload.
 #include "payload/h264_rtp.h"
 #include "payload/video_receive_buffer.h"
+#include "video_packet_run.h"
 
 #include <algorithm>
 #include <chrono>
@@ -25,66 +26,6 @@ using namespace vphone::media;
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
-
-void drain(VideoReceiveBuffer& buffer, const VideoReceiveConfig& config, TimePoint now,
-           std::optional<std::int64_t>& lastTs)
-{
-    while (auto frame = buffer.pop(now)) {
-        if (frame->data.size() > config.maxFrameBytes || frame->data.empty()) std::abort();
-        if (lastTs) {
-            const auto step =
-                static_cast<std::int32_t>(frame->timestamp - static_cast<std::uint32_t>(*lastTs));
-            if (step <= 0) std::abort();
-            *lastTs += step;
-        } else {
-            lastTs = frame->timestamp;
-        }
-    }
-    // NACKs come in bounded batches; once they are all out (and the frames popped), the next
-    // deadline lies ahead: a caller arming a timer for it never spins.
-    for (int batch = 0;; ++batch) {
-        const std::size_t n = buffer.nacks(now).size();
-        if (n > VideoReceiveBuffer::kMaxNacksPerCall || batch > 100) std::abort();
-        if (n == 0) break;
-    }
-    if (const auto at = buffer.nextDeadline(); at && *at <= now) std::abort();
-    if (buffer.packetsHeld() > config.maxPackets) std::abort();
-}
-
-void pseudoPackets(const std::uint8_t* data, std::size_t size)
-{
-    VideoReceiveConfig config;
-    config.format = VideoPayloadFormat::H264;
-    config.maxPackets = 64;
-    config.maxFrameBytes = 8192;
-    VideoReceiveBuffer buffer(config);
-    TimePoint now{};
-    std::uint16_t seq = 0;
-    std::uint32_t ts = 0;
-    std::optional<std::int64_t> lastTs;
-    std::uint64_t restarts = 0;
-    std::size_t pos = 0;
-    while (size - pos >= 5) {
-        const std::size_t len =
-            std::min<std::size_t>((data[pos] << 8 | data[pos + 1]) & 0x7ff, size - pos - 5);
-        seq = static_cast<std::uint16_t>(seq + static_cast<std::int8_t>(data[pos + 2]));
-        ts += static_cast<std::uint32_t>(static_cast<std::int8_t>(data[pos + 3]) * 1500);
-        const std::uint8_t flags = data[pos + 4];
-        const std::span<const std::uint8_t> payload(data + pos + 5, len);
-        pos += 5 + len;
-        now += std::chrono::milliseconds(flags >> 1);
-        buffer.push(VideoPacket{seq, ts, (flags & 1) != 0, payload}, now);
-        // A restarted sender (a far sequence or timestamp jump) starts a new timestamp order.
-        if (buffer.restarts() != restarts) lastTs.reset();
-        restarts = buffer.restarts();
-        drain(buffer, config, now, lastTs);
-        if (auto at = buffer.nextDeadline(); at && *at > now + config.maxWait + config.nackInterval)
-            std::abort();
-    }
-    now += std::chrono::seconds(1);
-    while (buffer.pop(now)) {}
-    if (buffer.packetsHeld() != 0) std::abort();
-}
 
 // NAL units from the input: type 1-23, no start code emulation, with `forceStart` a first NAL
 // that opens an access unit; the expected Annex B access unit and whether it holds an IDR slice.
@@ -172,7 +113,7 @@ void roundTrip(const std::uint8_t* data, std::size_t size)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    pseudoPackets(data, size);
+    fuzz::pseudoPackets(VideoPayloadFormat::H264, data, size);
     roundTrip(data, size);
     return 0;
 }
