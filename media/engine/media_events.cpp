@@ -139,6 +139,7 @@ std::string toJson(const StreamStats& s)
     j += ",\"srtp_replays\":" + std::to_string(s.srtpReplays);
     j += ",\"malformed\":" + std::to_string(s.malformed);
     j += ",\"unexpected\":" + std::to_string(s.unexpected);
+    j += ",\"foreign_ssrc\":" + std::to_string(s.foreignSsrc);
     j += ",\"rtcp_sent\":" + std::to_string(s.rtcpSent);
     j += ",\"rtcp_received\":" + std::to_string(s.rtcpReceived);
     j += ",\"bye_received\":" + std::to_string(s.byeReceived);

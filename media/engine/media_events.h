@@ -101,6 +101,7 @@ struct StreamStats {
     std::uint64_t malformed = 0; ///< datagrams that are not RTP/RTCP/DTLS/STUN or fail RTP checks
     std::uint64_t unexpected =
         0; ///< plain packets while SRTP is required, unknown payload types, foreign SSRCs
+    std::uint64_t foreignSsrc = 0; ///< of `unexpected`: another source's packets while ours was live
     std::uint64_t rtcpSent = 0;
     std::uint64_t rtcpReceived = 0;
     std::uint64_t byeReceived = 0; ///< RTCP BYE from the peer's source

@@ -322,6 +322,7 @@ void RtpTransport::handleRtp(std::span<std::uint8_t> buffer, std::size_t size, c
     if (activeSsrc_ && *activeSsrc_ != ssrc) {
         if (now - activeHeard_ < kSsrcSwitchSilence) {
             ++stats_.unexpected;
+            ++stats_.foreignSsrc;
             return;
         }
         activeSsrc_ = ssrc;
