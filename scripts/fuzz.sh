@@ -22,6 +22,7 @@ if ((${#targets[@]} == 0)); then
     targets+=(fuzz_wav)
     targets+=(fuzz_rtp fuzz_rtcp fuzz_stun)
     targets+=(fuzz_h264_depacketizer fuzz_vp8_depacketizer)
+    [ -f "$(dirname "${BASH_SOURCE[0]}")/../fuzz/contacts.cmake" ] && targets+=(fuzz_vcard)
 fi
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
