@@ -29,8 +29,13 @@ Result<QSqlQuery> run(const QSqlDatabase& db, const QString& step, const QString
     QSqlQuery query(db);
     query.setForwardOnly(true);
     if (!query.prepare(sql)) return sqlError(db, step, query.lastError().text());
-    for (const QVariant& value : values)
-        query.addBindValue(value);
+    for (const QVariant& value : values) {
+        // A null QString binds as SQL NULL; the text columns are NOT NULL and mean "empty".
+        if (value.typeId() == QMetaType::QString && value.toString().isNull())
+            query.addBindValue(QStringLiteral(""));
+        else
+            query.addBindValue(value);
+    }
     if (!query.exec()) return sqlError(db, step, query.lastError().text());
     return query;
 }

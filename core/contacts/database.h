@@ -140,8 +140,9 @@ public:
     /// The contact owning this SIP address (scheme, port, parameters and case ignored); a
     /// `user=phone` or all-digits user part falls back to findByNumber(); nullopt if none.
     Result<std::optional<Contact>> findBySipUri(const QString& uri) const;
-    /// The contact with this number, digits compared: exact first, else one number ending with
-    /// the other when both have 7+ digits ("+49 30 1234567" finds "030 1234567").
+    /// The contact with this number, digits compared: exact first, else, leading zeros dropped,
+    /// one number ending with the other when both keep 7+ digits ("030 1234567" finds
+    /// "+49 30 1234567").
     Result<std::optional<Contact>> findByNumber(const QString& number) const;
 
     // --- Call history -----------------------------------------------------------------

@@ -274,12 +274,18 @@ Result<std::optional<Contact>> Database::findByNumber(const QString& number) con
         QStringLiteral("SELECT contact_id FROM phone_numbers WHERE digits = ? ORDER BY contact_id LIMIT 1"),
         {digits});
     if (!exact || exact->has_value() || digits.size() < kSuffixMatchDigits) return exact;
-    // National vs international forms ("030 1234567" vs "+49 30 1234567"): one ends with the
-    // other. The digits hold no '%' or '_', so LIKE is a plain suffix test here.
-    return contactWhere(QStringLiteral("SELECT contact_id FROM phone_numbers WHERE length(digits) >= ?"
-                                       " AND (digits LIKE '%' || ? OR ? LIKE '%' || digits)"
-                                       " ORDER BY length(digits) DESC, contact_id LIMIT 1"),
-                        {kSuffixMatchDigits, digits, digits});
+    // National vs international forms ("030 1234567" vs "+49 30 1234567", "0049 30..."): with
+    // leading zeros (trunk and international prefixes) dropped, one ends with the other. The
+    // digits hold no '%' or '_', so LIKE is a plain suffix test here.
+    QString significant = digits;
+    while (significant.startsWith(u'0'))
+        significant.remove(0, 1);
+    if (significant.size() < kSuffixMatchDigits) return exact;
+    return contactWhere(
+        QStringLiteral("SELECT contact_id FROM phone_numbers WHERE length(ltrim(digits, '0')) >= ?"
+                       " AND (digits LIKE '%' || ? OR ? LIKE '%' || ltrim(digits, '0'))"
+                       " ORDER BY length(digits) DESC, contact_id LIMIT 1"),
+        {kSuffixMatchDigits, significant, significant});
 }
 
 } // namespace vphone::contacts

@@ -104,7 +104,7 @@ QString contactSearchKey(const Contact& contact)
 {
     QStringList parts{contact.displayName, contact.givenName, contact.familyName, contact.organisation};
     for (const SipAddress& address : contact.sipAddresses)
-        parts.append(address.uri);
+        parts.append(withoutScheme(address.uri));
     for (const PhoneNumber& number : contact.phoneNumbers)
         parts.append(number.number);
     QString key = foldForSearch(parts.join(u'\n'));
