@@ -38,7 +38,9 @@ MediaSessionProvider::~MediaSessionProvider()
 media::MediaSession* MediaSessionProvider::sessionFor(const ua::Call& call, std::string* why)
 {
     if (auto it = sessions_.find(&call); it != sessions_.end()) return it->second.session.get();
-    auto made = media::MediaSession::create(config_);
+    media::MediaConfig config = config_;
+    if (callConfigHook_) callConfigHook_(call, config);
+    auto made = media::MediaSession::create(std::move(config));
     if (!made) {
         *why = "media: " + made.error().what;
         return nullptr;
@@ -48,7 +50,7 @@ media::MediaSession* MediaSessionProvider::sessionFor(const ua::Call& call, std:
         if (!drainPosted_.exchange(true))
             QMetaObject::invokeMethod(this, &MediaSessionProvider::drain, Qt::QueuedConnection);
     });
-    Entry entry{const_cast<ua::Call*>(&call), std::move(*made)};
+    Entry entry{const_cast<ua::Call*>(&call), std::move(*made), std::nullopt, false};
     auto* raw = entry.session.get();
     sessions_.emplace(&call, std::move(entry));
     return raw;
@@ -59,9 +61,15 @@ ua::SdpResult MediaSessionProvider::offer(const ua::Call& call, Purpose purpose)
     std::string why;
     auto* m = sessionFor(call, &why);
     if (!m) return ua::SdpResult::refuse(500, why);
+    // A Refresh asked for by setVideo() carries the video change.
+    auto& entry = sessions_.find(&call)->second;
+    const std::optional<bool> video = purpose == Purpose::Refresh ? entry.videoChange : std::nullopt;
+    entry.videoChange.reset();
     media::EngineResult<std::string> ours = purpose == Purpose::Hold     ? m->setHold(true)
                                             : purpose == Purpose::Resume ? m->setHold(false)
+                                            : video                      ? m->setVideo(*video)
                                                                          : m->createOffer();
+    if (video && ours) entry.videoOffered = true;
     if (!ours) return refusal(ours.error());
     return ua::SdpResult::description(std::move(*ours));
 }
@@ -151,6 +159,35 @@ bool MediaSessionProvider::setMuted(ua::Call* call, bool muted)
     if (!m) return false;
     m->setMuted(muted);
     return true;
+}
+
+bool MediaSessionProvider::setVideo(ua::Call* call, bool on)
+{
+    const auto it = sessions_.find(call);
+    if (it == sessions_.end() || !it->second.session) {
+        emit mediaError(call, QStringLiteral("video: the call has no media"));
+        return false;
+    }
+    if (it->second.session->videoWanted() == on) return true;
+    it->second.videoChange = on;
+    it->second.videoOffered = false;
+    call->reinvite(); // the Phone asks offer(Refresh) at once, or emits problem() and sends nothing
+    // The call may have ended (and its entry gone) inside reinvite().
+    const auto again = sessions_.find(call);
+    if (again == sessions_.end()) return false;
+    again->second.videoChange.reset();
+    if (!again->second.videoOffered) {
+        emit mediaError(call, on ? QStringLiteral("video: the camera could not be added to the call")
+                                 : QStringLiteral("video: the camera could not be removed from the call"));
+        return false;
+    }
+    return true;
+}
+
+bool MediaSessionProvider::videoWanted(const ua::Call* call) const
+{
+    const auto* m = session(call);
+    return m && m->videoWanted();
 }
 
 void MediaSessionProvider::drain()

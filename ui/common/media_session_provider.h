@@ -4,7 +4,8 @@
 // Theory of operation: one media::MediaSession per Call, made from the MediaConfig given here
 // when the call first needs a description (our offer for an outgoing call or an offerless
 // INVITE, our answer to an incoming one). Offers: Initial and Refresh are createOffer(), Hold
-// and Resume are setHold(true/false); answers (the INVITE's offer, or a peer's re-INVITE/UPDATE
+// and Resume are setHold(true/false), and the Refresh that setVideo() asks the Phone for (its
+// camera button) is setVideo(on); answers (the INVITE's offer, or a peer's re-INVITE/UPDATE
 // offer) are MediaSession::answer(), whose 488/491 become the Phone's refusal. negotiated()
 // applies the answer to our offer while one is pending (the 183's or 200's answer, the ACK's
 // for an offerless INVITE, a re-INVITE's) and finds an unusable answer fatal; otherwise our
@@ -27,8 +28,10 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace vphone::ui {
 
@@ -64,6 +67,18 @@ public:
     bool sendDtmf(ua::Call* call, const QString& digits);
     /// Mutes or unmutes the call's microphone (silence is sent; false when it has no media).
     bool setMuted(ua::Call* call, bool muted);
+    /// Adds (true) or removes (false) the call's video, as a camera button does: a re-INVITE
+    /// through the Phone carrying MediaSession::setVideo()'s offer. False (and mediaError()) when
+    /// the call has no media, the engine has no video to offer, or no re-INVITE could be sent.
+    bool setVideo(ua::Call* call, bool on);
+    /// True when the call's offers carry video (false without a session).
+    bool videoWanted(const ua::Call* call) const;
+    /// Adjusts the copy of config() one call's session is made from, just before it is made
+    /// (the app's per-call video views and whether the call starts with video). Runs on this
+    /// object's thread, inside Phone::call() for an outgoing call and Call::answer() for an
+    /// incoming one.
+    using CallConfigHook = std::function<void(const ua::Call& call, media::MediaConfig& config)>;
+    void setCallConfigHook(CallConfigHook hook) { callConfigHook_ = std::move(hook); }
     /// Calls with a session now.
     int sessionCount() const { return static_cast<int>(sessions_.size()); }
 
@@ -85,12 +100,16 @@ private:
     struct Entry {
         QPointer<ua::Call> call;
         std::unique_ptr<media::MediaSession> session;
+        /// setVideo() is asking the Phone for a re-INVITE: its Refresh offer is this change.
+        std::optional<bool> videoChange;
+        bool videoOffered = false;
     };
     /// The call's session, made on first use; nullptr with *why set when it cannot be.
     media::MediaSession* sessionFor(const ua::Call& call, std::string* why);
     void drain();
 
     media::MediaConfig config_;
+    CallConfigHook callConfigHook_;
     std::map<const ua::Call*, Entry> sessions_;
     std::atomic<bool> drainPosted_{false};
 };

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The desktop app end to end under Xvfb (SIP 5600-5619, RTP 12500-12599, all on 127.0.0.1):
+#  1. `vphone --video sip:far@127.0.0.1:5610` calls vphone-cli (auto-answer, 440 Hz tone, test
+#     pattern) at start: the app's --log shows the call Active, then Ended (--hangup-after);
+#     media flowed both ways (vphone-cli's --stats-json: audio packets and decoded video frames;
+#     the app's own stats lines: the same the other way);
+#  2. a screenshot of the window during the call (--screenshot-after, QQuickWindow::grabWindow)
+#     is a PNG in the build directory that is not blank;
+#  3. a second `vphone --profile SAME sip:far2@...` hands its URI to the running instance and exits
+#     0 within 2 s; the running one places that call (Active, then Ended).
+# usage: app_call.sh VPHONE VPHONE_CLI OUTPUT_DIR
+set -uo pipefail
+VPHONE=$(realpath "$1")
+CLI=$(realpath "$2")
+OUT=$(realpath "$3")
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/../interop/lib.sh"
+export XDG_DATA_HOME=$WORK XDG_CONFIG_HOME=$WORK XDG_RUNTIME_DIR=$WORK
+mkdir -p "$OUT"
+
+# Xvfb is required: missing packages fail the test (scripts/install-deps.sh installs xvfb xauth).
+command -v Xvfb >/dev/null || { echo "FAIL: Xvfb is not installed (apt-get install xvfb xauth)"; exit 1; }
+DISPLAY_NUM=
+for n in $(seq 80 99); do
+  [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || { DISPLAY_NUM=$n; break; }
+done
+[ -n "$DISPLAY_NUM" ] || { echo "FAIL: no free X display in :80-:99"; exit 1; }
+start xvfb Xvfb ":$DISPLAY_NUM" -nolisten tcp -screen 0 1280x800x24
+for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] && break; sleep 0.1; done
+[ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] || { echo "FAIL: Xvfb did not start"; cat "$WORK/xvfb.log"; exit 1; }
+export DISPLAY=":$DISPLAY_NUM" QT_QPA_PLATFORM=xcb
+
+start far "$CLI" --listen udp:127.0.0.1:5610 --auto-answer --events --rtp-ports 12550-12599 \
+  --audio-source tone:440 --video-source testsrc:320x180@15 --stats-json "$WORK/far.json"
+sleep 0.5
+
+PROFILE=$WORK/profile
+mkdir -p "$PROFILE"
+LOG=$WORK/app.jsonl
+SHOT=$OUT/app_call.png
+rm -f "$SHOT"
+start app "$VPHONE" --profile "$PROFILE" --listen udp:127.0.0.1:5600 --rtp-ports 12500-12549 \
+  --video-source testsrc:320x180@15 --log "$LOG" --screenshot-after 6 --screenshot "$SHOT" --hangup-after 9 \
+  --video sip:far@127.0.0.1:5610
+
+# json_check PYTHON_EXPR: evaluates over the app's log lines (L: list of dicts) and far.json (F).
+json_check() {
+  python3 - "$LOG" "$WORK/far.json" "$1" <<'PY'
+import json, os, sys
+log, far, expr = sys.argv[1:]
+L = [json.loads(l) for l in open(log) if l.strip()] if os.path.exists(log) else []
+F = json.load(open(far)) if os.path.exists(far) else {"calls": []}
+def calls(id): return [e for e in L if e.get("event") == "call" and e.get("id") == id]
+def streams(id): # the app's last stats line of call `id`
+    s = [e for e in L if e.get("event") == "stats" and e.get("id") == id]
+    return s[-1]["streams"] if s else []
+def stream(streams, kind): return next((s for s in streams if s["type"] == kind), {})
+ok = bool(eval(expr))
+if not ok: print("       (false: %s)" % expr)
+sys.exit(0 if ok else 1)
+PY
+}
+
+check "the app starts and listens on 127.0.0.1:5600" wait_for "$LOG" '"event":"started"' 20
+check "the call to sip:far@127.0.0.1:5610 is answered (Active)" wait_for "$LOG" '"id":1,.*"state":"Active"' 20
+check "the screenshot is taken during the call" wait_for "$LOG" '"event":"screenshot"' 20
+check "the call ends (Ended) after --hangup-after" wait_for "$LOG" '"id":1,.*"state":"Ended"' 20
+check "vphone-cli received audio and decoded video from the app" wait_for "$WORK/far.json" '"calls"' 10
+check "  its audio: packets_received > 0" json_check 'stream(F["calls"][0]["streams"], "audio").get("packets_received", 0) > 0'
+check "  its video: frames_decoded > 0" json_check 'stream(F["calls"][0]["streams"], "video").get("frames_decoded", 0) > 0'
+check "the app received audio from vphone-cli" json_check 'stream(streams(1), "audio").get("packets_received", 0) > 0'
+check "the app decoded vphone-cli's video" json_check 'stream(streams(1), "video").get("frames_decoded", 0) > 0'
+check "the screenshot is a PNG in the build directory" test -s "$SHOT"
+check "  of the whole window, not blank (>= 5 % non-background pixels, >= 10 kB)" json_check \
+  '[e for e in L if e.get("event") == "screenshot" and e["saved"] and e["width"] >= 400 and e["non_background"] >= 0.05] and os.path.getsize("'"$SHOT"'") >= 10000'
+python3 -c 'import json,sys; e=[json.loads(l) for l in open(sys.argv[1]) if "\"screenshot\"" in l]; print("       screenshot: %s %dx%d, %.0f %% non-background" % (e[0]["file"], e[0]["width"], e[0]["height"], 100*e[0]["non_background"]))' "$LOG" 2>/dev/null
+
+# A second launch with the same profile hands its URI over and exits at once.
+t0=$(date +%s%N)
+timeout 10 "$VPHONE" --profile "$PROFILE" sip:far2@127.0.0.1:5610 >"$WORK/second.log" 2>&1
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+echo "       second launch: exit $rc after $ms ms"
+check "a second launch with the same profile exits 0" test "$rc" -eq 0
+check "  within 2 s" test "$ms" -lt 2000
+check "the running instance got the URI" wait_for "$LOG" '"event":"handoff","message":"dial sip:far2@127.0.0.1:5610"' 5
+check "  and called it (Active)" wait_for "$LOG" '"id":2,.*"peer":"sip:far2@127.0.0.1:5610".*"state":"Active"' 20
+check "  until --hangup-after ended it" wait_for "$LOG" '"id":2,.*"state":"Ended"' 20
+check "vphone-cli took both calls" json_check 'len(F["calls"]) >= 2 or print("       far.json: %d call(s)" % len(F["calls"]))'
+
+finish

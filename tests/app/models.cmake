@@ -1,0 +1,10 @@
+# The desktop app's models (ui/models): the dial-target normaliser, pure (no sockets, no clock).
+add_executable(vphone_models_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_dial_target_test.cpp)
+target_link_libraries(vphone_models_tests PRIVATE vphone_dial_target GTest::gtest_main)
+gtest_discover_tests(vphone_models_tests DISCOVERY_TIMEOUT 60)
+
+# PhoneController against another one on 127.0.0.1 (SIP 5614-5615, RTP 12500-12539), offscreen:
+# a video call with its buttons (mute, camera off/on, hold, DTMF, hang-up).
+add_executable(vphone_controller_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_controller_test.cpp)
+target_link_libraries(vphone_controller_tests PRIVATE vphone_models Qt6::Gui Qt6::Test GTest::gtest)
+gtest_discover_tests(vphone_controller_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 RUN_SERIAL TRUE)

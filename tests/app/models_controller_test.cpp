@@ -1,0 +1,155 @@
+// PhoneController (ui/models) against another PhoneController on 127.0.0.1 (SIP 5614-5615, RTP
+// 12500-12539), under an offscreen QGuiApplication: a typed address is dialled with video, the
+// callee answers with video, frames reach both remote views and the self view, the quality
+// figures fill in, mute, camera off/on (re-INVITEs), hold/resume, DTMF and hang-up work; typing
+// garbage gives a sentence and no call. Waits are bounded (10 s), never timed.
+#include "models/phone_controller.h"
+
+#include <QElapsedTimer>
+#include <QGuiApplication>
+#include <QSignalSpy>
+#include <QVideoFrame>
+#include <QVideoSink>
+
+#include <gtest/gtest.h>
+
+using namespace vphone;
+using ui::CallItem;
+using ui::PhoneController;
+
+namespace {
+
+template <class Pred> bool waitFor(Pred pred)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!pred() && t.elapsed() < 10000) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    }
+    return pred();
+}
+
+ui::ProfileConfig profile(int sipPort, std::uint16_t rtpMin)
+{
+    ui::ProfileConfig c;
+    c.listen = {QStringLiteral("udp:127.0.0.1:%1").arg(sipPort)};
+    c.media.rtpPorts = {rtpMin, static_cast<std::uint16_t>(rtpMin + 19)};
+    c.media.codecs = {"pcmu", "telephone-event"};
+    c.media.audioSource = "tone:440";
+    c.media.videoSource = "testsrc:320x180@15";
+    c.media.rtcpMinimumInterval = std::chrono::milliseconds(500);
+    c.media.srtp = sdp::SrtpPolicy::Optional;
+    return c;
+}
+
+/// Counts the frames a view (a QML VideoOutput's sink) is given.
+struct View {
+    QVideoSink sink;
+    int frames = 0;
+    View()
+    {
+        QObject::connect(&sink, &QVideoSink::videoFrameChanged, [this](const QVideoFrame& f) {
+            if (f.isValid()) ++frames;
+        });
+    }
+};
+
+} // namespace
+
+TEST(PhoneController, AVideoCallBetweenTwoControllersCarriesMediaAndObeysTheButtons)
+{
+    PhoneController alice(profile(5614, 12500));
+    PhoneController bob(profile(5615, 12520));
+    ASSERT_TRUE(alice.start()) << alice.lastProblem().toStdString();
+    ASSERT_TRUE(bob.start()) << bob.lastProblem().toStdString();
+    EXPECT_NE(alice.accountStatus().indexOf(QLatin1String("direct IP calls on udp:127.0.0.1:5614")), -1)
+        << alice.accountStatus().toStdString();
+    EXPECT_EQ(alice.accountLevel(), QLatin1String("ok"));
+
+    ASSERT_TRUE(alice.dial(QStringLiteral("127.0.0.1:5615"), true)) << alice.lastProblem().toStdString();
+    ASSERT_TRUE(waitFor([&] { return bob.incomingCall() != nullptr; }));
+    CallItem* in = bob.incomingCall();
+    EXPECT_TRUE(in->incoming());
+    in->answer(true);
+    ASSERT_TRUE(
+        waitFor([&] { return alice.currentCall() && alice.currentCall()->active() && in->active(); }));
+    CallItem* out = alice.currentCall();
+    EXPECT_EQ(out->peerUri(), QLatin1String("sip:127.0.0.1:5615"));
+    EXPECT_TRUE(out->video());
+    EXPECT_TRUE(in->video());
+    EXPECT_EQ(bob.incomingCall(), nullptr);
+
+    View aliceRemote, aliceSelf, bobRemote;
+    out->setRemoteView(&aliceRemote.sink);
+    out->setLocalView(&aliceSelf.sink);
+    in->setRemoteView(&bobRemote.sink);
+    EXPECT_TRUE(waitFor([&] {
+        return aliceRemote.frames > 3 && bobRemote.frames > 3 && aliceSelf.frames > 3;
+    })) << aliceRemote.frames
+        << " " << bobRemote.frames << " " << aliceSelf.frames;
+    // The figures are re-read each second.
+    EXPECT_TRUE(waitFor([&] { return out->qualityText().contains(QStringLiteral("PCMU · loss")); }))
+        << out->qualityText().toStdString();
+    EXPECT_TRUE(waitFor([&] { return out->qualityText().contains(QLatin1String("SRTP AES")); }))
+        << out->qualityText().toStdString();
+    EXPECT_TRUE(waitFor([&] { return out->qualityText().contains(QLatin1String("320x180")); }))
+        << out->qualityText().toStdString();
+    EXPECT_FALSE(out->quality().isEmpty());
+    EXPECT_TRUE(waitFor([&] { return out->remoteVideoShown(); }));
+
+    out->toggleMute();
+    EXPECT_TRUE(out->muted());
+    out->toggleMute();
+    EXPECT_FALSE(out->muted());
+
+    // Camera off and on: each a re-INVITE (removing, then adding the video stream) that succeeds.
+    QSignalSpy modified(out->call(), &ua::Call::modified);
+    out->toggleVideo();
+    EXPECT_FALSE(out->video());
+    ASSERT_TRUE(waitFor([&] { return modified.size() == 1; }));
+    EXPECT_EQ(modified.at(0).at(1).toInt(), 200);
+    const int before = bobRemote.frames;
+    out->toggleVideo();
+    EXPECT_TRUE(out->video());
+    ASSERT_TRUE(waitFor([&] { return modified.size() == 2; }));
+    EXPECT_EQ(modified.at(1).at(1).toInt(), 200);
+    EXPECT_TRUE(waitFor([&] { return bobRemote.frames > before + 3; }));
+
+    out->toggleHold();
+    EXPECT_TRUE(waitFor([&] { return out->held() && out->state() == QLatin1String("Held"); }));
+    out->toggleHold();
+    EXPECT_TRUE(waitFor([&] { return !out->held() && out->state() == QLatin1String("Active"); }));
+
+    QSignalSpy dtmf(&bob.media(), &ui::MediaSessionProvider::dtmfReceived);
+    out->sendDtmf(QStringLiteral("5"));
+    EXPECT_TRUE(waitFor([&] { return dtmf.size() == 1; }));
+
+    alice.hangUp();
+    EXPECT_TRUE(waitFor([&] { return out->ended() && in->ended(); }));
+    EXPECT_EQ(alice.currentCall(), nullptr);
+    EXPECT_EQ(bob.currentCall(), nullptr);
+    EXPECT_EQ(alice.calls().size(), 1);
+}
+
+TEST(PhoneController, GarbageInTheDialBarGivesASentenceAndNoCall)
+{
+    PhoneController phone(profile(5614, 12500));
+    ASSERT_TRUE(phone.start());
+    QSignalSpy problem(&phone, &PhoneController::lastProblemChanged);
+    EXPECT_FALSE(phone.dial(QStringLiteral("bob smith"), false));
+    EXPECT_EQ(problem.size(), 1);
+    EXPECT_EQ(phone.lastProblem(), QLatin1String("'bob smith' is not a number or a SIP address"));
+    EXPECT_FALSE(phone.dial(QStringLiteral("+4930123"), false)); // a number needs an account
+    EXPECT_TRUE(phone.lastProblem().contains(QLatin1String("needs an account")));
+    EXPECT_TRUE(phone.calls().isEmpty());
+    EXPECT_EQ(phone.currentCall(), nullptr);
+}
+
+int main(int argc, char** argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}

@@ -1,0 +1,199 @@
+// vphone, the desktop video phone: `vphone [--profile DIR] [URI]`.
+//
+// One instance per profile: a later launch hands its URI to the running one (single_instance.h)
+// and exits 0; the running one dials it and comes to the front. The profile directory (default:
+// the platform's application data directory) holds vphone.ini (profile_config.h) and, later,
+// the contacts database. The window is QML (qml/Main.qml) bound to PhoneController.
+#include "models/phone_controller.h"
+#include "models/profile_config.h"
+#include "single_instance.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QGuiApplication>
+#include <QHash>
+#include <QJsonObject>
+#include <QQmlApplicationEngine>
+#include <QQmlContext>
+#include <QQuickWindow>
+#include <QStandardPaths>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+/// The share of pixels that differ from the most common colour (the background).
+double nonBackground(const QImage& image)
+{
+    QHash<QRgb, qint64> counts;
+    const QImage img = image.convertToFormat(QImage::Format_RGB32);
+    for (int y = 0; y < img.height(); ++y) {
+        const auto* row = reinterpret_cast<const QRgb*>(img.constScanLine(y));
+        for (int x = 0; x < img.width(); ++x)
+            ++counts[row[x]];
+    }
+    qint64 most = 0;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        most = std::max(most, it.value());
+    const qint64 all = static_cast<qint64>(img.width()) * img.height();
+    return all > 0 ? static_cast<double>(all - most) / static_cast<double>(all) : 0.0;
+}
+
+QQuickWindow* windowOf(QQmlApplicationEngine& engine)
+{
+    const auto roots = engine.rootObjects();
+    return roots.isEmpty() ? nullptr : qobject_cast<QQuickWindow*>(roots.first());
+}
+
+void bringForward(QQmlApplicationEngine& engine)
+{
+    if (QQuickWindow* w = windowOf(engine)) {
+        w->show();
+        w->raise();
+        w->requestActivate();
+    }
+}
+
+int fail(const QString& what)
+{
+    std::fprintf(stderr, "vphone: %s\n", qPrintable(what));
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setApplicationName(QStringLiteral("vphone"));
+    QGuiApplication::setOrganizationName(QStringLiteral("vphone"));
+    QGuiApplication::setApplicationVersion(QStringLiteral(VPHONE_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral("vphone"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QGuiApplication::translate("main", "A SIP video phone."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption profileOption(
+        QStringLiteral("profile"),
+        QGuiApplication::translate("main", "Profile directory (settings, history)."), QStringLiteral("DIR"));
+    const QCommandLineOption listenOption(
+        QStringLiteral("listen"),
+        QGuiApplication::translate("main", "SIP socket PROTO:HOST:PORT (repeatable)."),
+        QStringLiteral("SPEC"));
+    const QCommandLineOption rtpOption(QStringLiteral("rtp-ports"),
+                                       QGuiApplication::translate("main", "UDP ports for media, MIN-MAX."),
+                                       QStringLiteral("RANGE"));
+    const QCommandLineOption videoOption(
+        QStringLiteral("video-source"),
+        QGuiApplication::translate("main", "Camera: device[:NAME], testsrc[:WxH[@FPS]] or off."),
+        QStringLiteral("SPEC"));
+    const QCommandLineOption videoCallOption(
+        QStringLiteral("video"), QGuiApplication::translate("main", "Make the call to URI a video call."));
+    const QCommandLineOption logOption(
+        QStringLiteral("log"), QGuiApplication::translate("main", "Write state changes as JSON lines."),
+        QStringLiteral("FILE"));
+    // For tests: a picture of the window, and calls that end by themselves.
+    QCommandLineOption screenshotAfter(QStringLiteral("screenshot-after"), QString(),
+                                       QStringLiteral("SECONDS"));
+    QCommandLineOption screenshotFile(QStringLiteral("screenshot"), QString(), QStringLiteral("FILE"));
+    QCommandLineOption hangupAfter(QStringLiteral("hangup-after"), QString(), QStringLiteral("SECONDS"));
+    for (QCommandLineOption* o : {&screenshotAfter, &screenshotFile, &hangupAfter})
+        o->setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions({profileOption, listenOption, rtpOption, videoOption, videoCallOption, logOption,
+                       screenshotAfter, screenshotFile, hangupAfter});
+    parser.addPositionalArgument(
+        QStringLiteral("uri"),
+        QGuiApplication::translate("main", "Call this (sip:, sips:, tel:, callto: or a number)."),
+        QStringLiteral("[URI]"));
+    parser.process(app);
+
+    QString profile = parser.value(profileOption);
+    if (profile.isEmpty()) profile = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (!QDir().mkpath(profile))
+        return fail(QStringLiteral("cannot create the profile directory %1").arg(profile));
+    profile = QDir(profile).canonicalPath();
+    const QString uri = parser.positionalArguments().value(0);
+
+    // A running instance of this profile takes the URI (or comes forward) and we are done.
+    vphone::app::SingleInstance instance(profile);
+    if (instance.sendToRunning(uri.isEmpty() ? QStringLiteral("raise") : QStringLiteral("dial ") + uri,
+                               1000ms))
+        return 0;
+    QString why;
+    if (!instance.listen(&why)) return fail(QStringLiteral("single-instance socket: %1").arg(why));
+
+    QSettings settings(QDir(profile).filePath(QStringLiteral("vphone.ini")), QSettings::IniFormat);
+    QStringList problems;
+    vphone::ui::ProfileConfig config = vphone::ui::loadProfileConfig(settings, &problems);
+    config.profileDir = profile;
+    for (const QString& p : problems)
+        std::fprintf(stderr, "vphone: vphone.ini: %s\n", qPrintable(p));
+    if (parser.isSet(listenOption)) config.listen = parser.values(listenOption);
+    if (parser.isSet(rtpOption)) {
+        auto ports = vphone::media::parsePortRange(parser.value(rtpOption).toStdString());
+        if (!ports)
+            return fail(QStringLiteral("--rtp-ports: %1").arg(QString::fromStdString(ports.error().what)));
+        config.media.rtpPorts = *ports;
+    }
+    if (parser.isSet(videoOption)) config.media.videoSource = parser.value(videoOption).toStdString();
+    config.media.dtlsCertificateDir = QDir(profile).filePath(QStringLiteral("dtls")).toStdString();
+
+    vphone::ui::PhoneController controller(config);
+    if (parser.isSet(logOption) && !controller.openLog(parser.value(logOption)))
+        return fail(QStringLiteral("cannot write the log %1").arg(parser.value(logOption)));
+
+    QQmlApplicationEngine engine;
+    engine.rootContext()->setContextProperty(QStringLiteral("phone"), &controller);
+    engine.rootContext()->setContextProperty(QStringLiteral("appVersion"), QStringLiteral(VPHONE_VERSION));
+    engine.load(QUrl(QStringLiteral("qrc:/Vphone/qml/Main.qml")));
+    if (!windowOf(engine)) return fail(QStringLiteral("the window could not be loaded"));
+
+    if (!controller.start())
+        std::fprintf(stderr, "vphone: %s\n", qPrintable(controller.lastProblem())); // the window says it too
+
+    QObject::connect(&controller, &vphone::ui::PhoneController::raiseRequested, &app,
+                     [&engine] { bringForward(engine); });
+    QObject::connect(&instance, &vphone::app::SingleInstance::messageReceived, &app,
+                     [&engine, &controller](const QString& message) {
+                         controller.log({{QStringLiteral("event"), QStringLiteral("handoff")},
+                                         {QStringLiteral("message"), message}});
+                         bringForward(engine);
+                         if (message.startsWith(QLatin1String("dial ")))
+                             controller.dial(message.mid(5), false);
+                     });
+    if (!uri.isEmpty()) {
+        const bool video = parser.isSet(videoCallOption);
+        QTimer::singleShot(0, &controller, [&controller, uri, video] { controller.dial(uri, video); });
+    }
+
+    if (parser.isSet(hangupAfter)) {
+        const int ms = static_cast<int>(parser.value(hangupAfter).toDouble() * 1000);
+        QObject::connect(&controller, &vphone::ui::PhoneController::currentCallChanged, &controller,
+                         [&controller, ms] {
+                             vphone::ui::CallItem* item = controller.currentCall();
+                             if (!item || !item->active() || item->property("hangupArmed").toBool()) return;
+                             item->setProperty("hangupArmed", true);
+                             QTimer::singleShot(ms, item, [item] { item->hangUp(); });
+                         });
+    }
+    if (parser.isSet(screenshotAfter) && parser.isSet(screenshotFile)) {
+        const int ms = static_cast<int>(parser.value(screenshotAfter).toDouble() * 1000);
+        const QString file = parser.value(screenshotFile);
+        QTimer::singleShot(ms, &app, [&engine, &controller, file] {
+            QQuickWindow* w = windowOf(engine);
+            const QImage image = w ? w->grabWindow() : QImage();
+            const bool saved = !image.isNull() && image.save(file, "PNG");
+            controller.log({{QStringLiteral("event"), QStringLiteral("screenshot")},
+                            {QStringLiteral("file"), file},
+                            {QStringLiteral("saved"), saved},
+                            {QStringLiteral("width"), image.width()},
+                            {QStringLiteral("height"), image.height()},
+                            {QStringLiteral("non_background"), nonBackground(image)}});
+        });
+    }
+    return QGuiApplication::exec();
+}

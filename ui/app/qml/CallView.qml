@@ -1,0 +1,174 @@
+// One call: the peer's video filling the view (or the peer's name when there is none), our
+// self view in a corner, the peer, the duration and the quality line, and the call's buttons.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import QtMultimedia
+
+Frame {
+    id: view
+    property var call: null
+    padding: 0
+
+    // The views' sinks go to the call shown (the call forwards its frames to them).
+    property var attached: null
+    function attachViews() {
+        if (view.attached && view.attached !== view.call) {
+            view.attached.remoteView = null
+            view.attached.localView = null
+        }
+        view.attached = view.call
+        if (view.call) {
+            view.call.remoteView = remoteOut.videoSink
+            view.call.localView = selfOut.videoSink
+        }
+    }
+    onCallChanged: attachViews()
+    Component.onCompleted: attachViews()
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        Item {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+
+            Rectangle {
+                anchors.fill: parent
+                color: palette.shadow
+                visible: remoteOut.visible
+            }
+            VideoOutput {
+                id: remoteOut
+                objectName: "remoteVideo"
+                anchors.fill: parent
+                fillMode: VideoOutput.PreserveAspectFit
+                visible: view.call !== null && view.call.remoteVideoShown
+            }
+
+            ColumnLayout {
+                anchors.centerIn: parent
+                visible: !remoteOut.visible
+                spacing: 6
+                Label {
+                    text: view.call ? view.call.peerName : ""
+                    font.pointSize: 20
+                    Layout.alignment: Qt.AlignHCenter
+                }
+                Label {
+                    text: view.call ? view.stateText(view.call.state) : ""
+                    opacity: 0.7
+                    Layout.alignment: Qt.AlignHCenter
+                }
+            }
+
+            Rectangle {
+                id: selfFrame
+                visible: view.call !== null && view.call.video
+                width: Math.max(120, parent.width / 4)
+                height: width * 9 / 16
+                anchors.right: parent.right
+                anchors.bottom: parent.bottom
+                anchors.margins: 10
+                color: palette.shadow
+                border.color: palette.highlight
+                border.width: 1
+                VideoOutput {
+                    id: selfOut
+                    objectName: "selfVideo"
+                    anchors.fill: parent
+                    anchors.margins: 1
+                    fillMode: VideoOutput.PreserveAspectFit
+                }
+            }
+        }
+
+        Pane {
+            Layout.fillWidth: true
+            ColumnLayout {
+                anchors.fill: parent
+                spacing: 6
+                RowLayout {
+                    spacing: 8
+                    Layout.fillWidth: true
+                    StatusDot {
+                        level: !view.call || view.call.quality === "" ? ""
+                               : view.call.quality === "good" ? "ok" : view.call.quality === "fair" ? "busy" : "error"
+                    }
+                    Label {
+                        text: view.call ? view.call.peerName : ""
+                        font.bold: true
+                        elide: Text.ElideRight
+                    }
+                    Label {
+                        text: view.call ? (view.call.active ? view.call.durationText : view.stateText(view.call.state)) : ""
+                    }
+                    Label {
+                        text: view.call ? view.call.qualityText : ""
+                        opacity: 0.7
+                        elide: Text.ElideRight
+                        Layout.fillWidth: true
+                    }
+                }
+                RowLayout {
+                    spacing: 6
+                    Button {
+                        text: view.call && view.call.muted ? qsTr("Unmute") : qsTr("Mute")
+                        checkable: true
+                        checked: view.call !== null && view.call.muted
+                        enabled: view.call !== null && view.call.active
+                        onClicked: view.call.toggleMute()
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Microphone on or off (Ctrl+M)")
+                    }
+                    Button {
+                        text: view.call && view.call.video ? qsTr("Camera off") : qsTr("Camera on")
+                        enabled: view.call !== null && view.call.active
+                        onClicked: view.call.toggleVideo()
+                    }
+                    Button {
+                        text: view.call && view.call.held ? qsTr("Resume") : qsTr("Hold")
+                        enabled: view.call !== null && view.call.active
+                        onClicked: view.call.toggleHold()
+                    }
+                    Button {
+                        text: qsTr("Keypad")
+                        enabled: view.call !== null && view.call.active
+                        onClicked: keypad.open()
+                        DtmfKeypad {
+                            id: keypad
+                            call: view.call
+                            y: -height - 4
+                        }
+                    }
+                    Item {
+                        Layout.fillWidth: true
+                    }
+                    Button {
+                        text: qsTr("Hang up")
+                        enabled: view.call !== null && !view.call.ended
+                        onClicked: view.call.hangUp()
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("End the call (Esc, Ctrl+E)")
+                    }
+                }
+            }
+        }
+    }
+
+    function stateText(state) {
+        switch (state) {
+        case "Calling": return qsTr("Calling…")
+        case "Proceeding": return qsTr("Trying…")
+        case "Ringing": return qsTr("Ringing…")
+        case "EarlyMedia": return qsTr("Ringing…")
+        case "Incoming": return qsTr("Incoming call")
+        case "Active": return qsTr("In call")
+        case "Held": return qsTr("On hold")
+        case "Ended": return qsTr("Call ended")
+        }
+        return state
+    }
+}

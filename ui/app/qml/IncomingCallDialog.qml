@@ -1,0 +1,44 @@
+// An incoming call: who calls, then accept with audio, accept with video, or decline.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Dialog {
+    id: dialog
+    property var call: null
+    visible: call !== null
+    modal: true
+    anchors.centerIn: Overlay.overlay
+    title: qsTr("Incoming call")
+    closePolicy: Popup.NoAutoClose
+
+    ColumnLayout {
+        spacing: 8
+        Label {
+            text: dialog.call ? dialog.call.peerName : ""
+            font.pointSize: 16
+        }
+        Label {
+            text: dialog.call ? dialog.call.peerUri : ""
+            opacity: 0.7
+        }
+        RowLayout {
+            spacing: 6
+            Button {
+                text: qsTr("Accept")
+                highlighted: true
+                onClicked: dialog.call.answer(false)
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Answer with audio (Ctrl+Return)")
+            }
+            Button {
+                text: qsTr("Accept with video")
+                onClicked: dialog.call.answer(true)
+            }
+            Button {
+                text: qsTr("Decline")
+                onClicked: dialog.call.decline()
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+// The main window: account status, dial bar, call list and the current call; the incoming-call
+// dialog on top. Bound to the context property `phone` (PhoneController) only.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+ApplicationWindow {
+    id: window
+    width: 960
+    height: 640
+    minimumWidth: 560
+    minimumHeight: 400
+    visible: true
+    title: phone.currentCall ? qsTr("%1 — vphone").arg(phone.currentCall.peerName) : qsTr("vphone")
+
+    header: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: 10
+            anchors.rightMargin: 10
+            spacing: 8
+            StatusDot {
+                level: phone.accountLevel
+            }
+            Label {
+                objectName: "accountStatus"
+                text: phone.accountStatus
+                elide: Text.ElideRight
+                Layout.fillWidth: true
+            }
+            Label {
+                text: phone.lastProblem
+                visible: phone.lastProblem.length > 0
+                elide: Text.ElideLeft
+                opacity: 0.7
+                Layout.maximumWidth: window.width / 3
+            }
+        }
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: 8
+        spacing: 8
+
+        DialBar {
+            id: dialBar
+            Layout.fillWidth: true
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: 8
+
+            CallList {
+                Layout.preferredWidth: 240
+                Layout.fillHeight: true
+            }
+
+            CallView {
+                call: phone.currentCall
+                visible: phone.currentCall !== null
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+            }
+
+            Pane {
+                visible: phone.currentCall === null
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                Label {
+                    anchors.centerIn: parent
+                    text: qsTr("No call. Type a number or an address above and press Enter.")
+                    opacity: 0.6
+                    wrapMode: Text.WordWrap
+                }
+            }
+        }
+    }
+
+    IncomingCallDialog {
+        call: phone.incomingCall
+    }
+
+    Shortcut {
+        sequence: "Ctrl+Return"
+        onActivated: phone.answer(false)
+    }
+    Shortcut {
+        sequences: ["Escape", "Ctrl+E"]
+        onActivated: phone.hangUp()
+    }
+    Shortcut {
+        sequence: "Ctrl+M"
+        onActivated: phone.toggleMute()
+    }
+    Shortcut {
+        sequence: "Ctrl+L"
+        onActivated: dialBar.focusField()
+    }
+}

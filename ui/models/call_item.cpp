@@ -1,0 +1,225 @@
+#include "models/call_item.h"
+
+#include "models/phone_controller.h"
+
+#include <QJsonObject>
+#include <QMetaEnum>
+#include <QVideoFrame>
+
+#include <algorithm>
+
+namespace vphone::ui {
+
+CallItem::CallItem(ua::Call* call, PhoneController* controller)
+    : QObject(controller), call_(call), controller_(controller)
+{
+    incoming_ = call->direction() == ua::Call::Direction::Incoming;
+    peerUri_ = call->remoteUri();
+    connect(call, &ua::Call::stateChanged, this, [this] {
+        if (call_ && call_->state() == ua::Call::State::Held) setHeld(true);
+        if (call_ && call_->state() == ua::Call::State::Active) setHeld(false);
+        emit stateChanged();
+    });
+    connect(call, &QObject::destroyed, this, &CallItem::stateChanged);
+    // Frames reach whichever view is attached now.
+    connect(&remoteSink_, &QVideoSink::videoFrameChanged, this, [this](const QVideoFrame& frame) {
+        ++remoteFrames_;
+        if (remoteView_) remoteView_->setVideoFrame(frame);
+    });
+    connect(&localSink_, &QVideoSink::videoFrameChanged, this, [this](const QVideoFrame& frame) {
+        if (localView_) localView_->setVideoFrame(frame);
+    });
+}
+
+CallItem::~CallItem() = default;
+
+QString CallItem::state() const
+{
+    if (!call_) return QStringLiteral("Ended");
+    return QString::fromLatin1(
+        QMetaEnum::fromType<ua::Call::State>().valueToKey(static_cast<int>(call_->state())));
+}
+
+bool CallItem::ringing() const
+{
+    return call_ && call_->state() == ua::Call::State::Incoming;
+}
+
+bool CallItem::active() const
+{
+    return call_ && (call_->state() == ua::Call::State::Active || call_->state() == ua::Call::State::Held);
+}
+
+bool CallItem::ended() const
+{
+    return !call_ || call_->isEnded();
+}
+
+QString CallItem::peerName() const
+{
+    if (call_ && !call_->remoteDisplayName().isEmpty()) return call_->remoteDisplayName();
+    QString shown = peerUri_;
+    for (const char* scheme : {"sip:", "sips:"}) {
+        if (shown.startsWith(QLatin1String(scheme))) shown = shown.mid(static_cast<int>(qstrlen(scheme)));
+    }
+    return shown.section(QLatin1Char(';'), 0, 0);
+}
+
+QString CallItem::reason() const
+{
+    if (!call_ || !call_->isEnded()) return {};
+    if (call_->code() >= 300) return tr("%1 (%2)").arg(call_->reason()).arg(call_->code());
+    return call_->reason();
+}
+
+int CallItem::duration() const
+{
+    return call_ ? call_->duration() : 0;
+}
+
+QString CallItem::durationText() const
+{
+    const int s = duration();
+    const QString mmss = QStringLiteral("%1:%2")
+                             .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+                             .arg(s % 60, 2, 10, QLatin1Char('0'));
+    return s >= 3600 ? QStringLiteral("%1:%2").arg(s / 3600).arg(mmss) : mmss;
+}
+
+void CallItem::setRemoteView(QVideoSink* view)
+{
+    if (remoteView_ == view) return;
+    remoteView_ = view;
+    if (view && remoteSink_.videoFrame().isValid()) view->setVideoFrame(remoteSink_.videoFrame());
+    emit viewsChanged();
+}
+
+void CallItem::setLocalView(QVideoSink* view)
+{
+    if (localView_ == view) return;
+    localView_ = view;
+    if (view && localSink_.videoFrame().isValid()) view->setVideoFrame(localSink_.videoFrame());
+    emit viewsChanged();
+}
+
+void CallItem::answer(bool withVideo)
+{
+    controller_->answerCall(this, withVideo);
+}
+
+void CallItem::decline()
+{
+    if (call_) call_->reject(603);
+}
+
+void CallItem::hangUp()
+{
+    if (call_) call_->hangUp();
+}
+
+void CallItem::toggleHold()
+{
+    if (!call_) return;
+    if (held_)
+        call_->resume();
+    else
+        call_->hold();
+}
+
+void CallItem::toggleMute()
+{
+    controller_->setCallMuted(this, !muted_);
+}
+
+void CallItem::toggleVideo()
+{
+    controller_->setCallVideo(this, !video_);
+}
+
+void CallItem::sendDtmf(const QString& digits)
+{
+    controller_->sendDtmf(this, digits);
+}
+
+void CallItem::setVideo(bool on)
+{
+    if (video_ == on) return;
+    video_ = on;
+    emit videoChanged();
+}
+
+void CallItem::setHeld(bool held)
+{
+    if (held_ == held) return;
+    held_ = held;
+    emit heldChanged();
+}
+
+void CallItem::setMutedState(bool muted)
+{
+    if (muted_ == muted) return;
+    muted_ = muted;
+    emit mutedChanged();
+}
+
+namespace {
+
+QString suiteOf(const QJsonObject& s)
+{
+    const QJsonValue srtp = s.value(QLatin1String("srtp"));
+    return srtp.isObject() ? srtp.toObject().value(QLatin1String("suite")).toString() : QString();
+}
+
+} // namespace
+
+void CallItem::refresh()
+{
+    remoteFramesSeen_ = remoteFrames_ != lastRemoteFrames_;
+    lastRemoteFrames_ = remoteFrames_;
+    stats_ = call_ && !call_->isEnded() ? controller_->media().stats(call_) : QJsonArray();
+    QString audio;
+    QString video;
+    double worstLoss = 0;
+    double worstJitter = 0;
+    double rtt = -1;
+    QString suite;
+    for (const auto& value : stats_) {
+        const QJsonObject s = value.toObject();
+        const QString codec = s.value(QLatin1String("codec")).toString().toUpper();
+        if (codec.isEmpty()) continue; // not flowing yet
+        const bool isVideo = s.value(QLatin1String("type")).toString() == QLatin1String("video");
+        const double received = s.value(QLatin1String("packets_received")).toDouble();
+        const double lost = std::max(0.0, s.value(QLatin1String("lost")).toDouble());
+        worstLoss = std::max(worstLoss, received + lost > 0 ? 100.0 * lost / (received + lost) : 0.0);
+        if (!isVideo) worstJitter = std::max(worstJitter, s.value(QLatin1String("jitter_ms")).toDouble());
+        if (s.value(QLatin1String("rtt_ms")).isDouble())
+            rtt = std::max(rtt, s.value(QLatin1String("rtt_ms")).toDouble());
+        if (suite.isEmpty()) suite = suiteOf(s);
+        if (isVideo) {
+            const int w = s.value(QLatin1String("width")).toInt();
+            const int h = s.value(QLatin1String("height")).toInt();
+            video = codec;
+            if (w > 0 && h > 0) video += QStringLiteral(" %1x%2").arg(w).arg(h);
+            video += tr(" %1 kbit/s").arg(qRound(s.value(QLatin1String("bitrate_received_kbps")).toDouble()));
+        } else {
+            audio = codec;
+        }
+    }
+    QStringList parts;
+    if (!audio.isEmpty() || !video.isEmpty()) {
+        if (!audio.isEmpty()) parts << audio;
+        parts << tr("loss %1 %").arg(worstLoss, 0, 'f', 1) << tr("jitter %1 ms").arg(qRound(worstJitter));
+        if (rtt >= 0) parts << tr("RTT %1 ms").arg(qRound(rtt));
+        if (!video.isEmpty()) parts << video;
+        parts << (suite.isEmpty() ? tr("not encrypted") : tr("SRTP %1").arg(suite));
+        quality_ = worstLoss > 5 || worstJitter > 60 || rtt > 400   ? QStringLiteral("poor")
+                   : worstLoss > 1 || worstJitter > 30 || rtt > 200 ? QStringLiteral("fair")
+                                                                    : QStringLiteral("good");
+    } else {
+        quality_.clear();
+    }
+    qualityText_ = parts.join(QStringLiteral(" · "));
+    emit tick();
+}
+
+} // namespace vphone::ui

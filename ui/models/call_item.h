@@ -1,0 +1,126 @@
+// CallItem: one call as the QML call view sees it — the facade's ua::Call plus what the view
+// needs around it: mute and camera state, the quality figures of the last second, and the
+// remote and self views' frames.
+//
+// Theory of operation: PhoneController makes one CallItem per ua::Call (when the call's media
+// session is made, or when the Phone reports the call) and keeps it until the call is removed.
+// The media engine writes the call's frames into two QVideoSinks owned here (remote: the
+// decoder's output; local: a copy of every frame our camera or test pattern captures); a QML
+// VideoOutput's own sink is handed in through remoteView/localView and gets each frame
+// forwarded, so the view can come and go while the call runs. refresh() (each second, from
+// the controller) re-reads the call's duration and its media statistics.
+#pragma once
+
+#include "ua/call.h"
+
+#include <QJsonArray>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QVideoSink>
+
+namespace vphone::ui {
+
+class PhoneController;
+
+/// One call of the phone for the views.
+class CallItem : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(QString state READ state NOTIFY stateChanged)
+    Q_PROPERTY(bool incoming READ incoming CONSTANT)
+    Q_PROPERTY(bool ringing READ ringing NOTIFY stateChanged)
+    Q_PROPERTY(bool active READ active NOTIFY stateChanged)
+    Q_PROPERTY(bool ended READ ended NOTIFY stateChanged)
+    Q_PROPERTY(bool held READ held NOTIFY heldChanged)
+    Q_PROPERTY(QString peerName READ peerName CONSTANT)
+    Q_PROPERTY(QString peerUri READ peerUri CONSTANT)
+    Q_PROPERTY(QString reason READ reason NOTIFY stateChanged)
+    Q_PROPERTY(int duration READ duration NOTIFY tick)
+    Q_PROPERTY(QString durationText READ durationText NOTIFY tick)
+    Q_PROPERTY(bool muted READ muted NOTIFY mutedChanged)
+    Q_PROPERTY(bool video READ video NOTIFY videoChanged)
+    Q_PROPERTY(bool remoteVideoShown READ remoteVideoShown NOTIFY tick)
+    Q_PROPERTY(QString quality READ quality NOTIFY tick)
+    Q_PROPERTY(QString qualityText READ qualityText NOTIFY tick)
+    Q_PROPERTY(QVideoSink* remoteView READ remoteView WRITE setRemoteView NOTIFY viewsChanged)
+    Q_PROPERTY(QVideoSink* localView READ localView WRITE setLocalView NOTIFY viewsChanged)
+public:
+    CallItem(ua::Call* call, PhoneController* controller);
+    ~CallItem() override;
+
+    ua::Call* call() const { return call_; }
+    /// "Calling", "Ringing", "Incoming", "Active", "Held", "Ended"... (ua::Call::State's name).
+    QString state() const;
+    bool incoming() const { return incoming_; }
+    bool ringing() const;
+    bool active() const;
+    bool ended() const;
+    bool held() const { return held_; }
+    QString peerName() const;
+    QString peerUri() const { return peerUri_; }
+    /// What ended the call, in plain words ("Busy (486)"); empty while it runs.
+    QString reason() const;
+    int duration() const;
+    QString durationText() const;
+    bool muted() const { return muted_; }
+    bool video() const { return video_; }
+    bool remoteVideoShown() const { return remoteFrames_ > 0 && remoteFramesSeen_; }
+    /// "good", "fair", "poor" or "" (no figures yet): colours the quality dot.
+    QString quality() const { return quality_; }
+    /// "Opus · loss 0.0 % · jitter 2 ms · RTT 1 ms · H264 640x360 412 kbit/s · SRTP AES_CM_128_HMAC_SHA1_80"
+    QString qualityText() const { return qualityText_; }
+    /// The media statistics last read (as MediaSessionProvider::stats()).
+    QJsonArray stats() const { return stats_; }
+
+    QVideoSink* remoteView() const { return remoteView_; }
+    void setRemoteView(QVideoSink* view);
+    QVideoSink* localView() const { return localView_; }
+    void setLocalView(QVideoSink* view);
+    /// Where the engine writes the call's frames (owned here).
+    QVideoSink* remoteFrames() { return &remoteSink_; }
+    QVideoSink* localFrames() { return &localSink_; }
+
+    Q_INVOKABLE void answer(bool withVideo);
+    Q_INVOKABLE void decline();
+    Q_INVOKABLE void hangUp();
+    Q_INVOKABLE void toggleHold();
+    Q_INVOKABLE void toggleMute();
+    Q_INVOKABLE void toggleVideo();
+    Q_INVOKABLE void sendDtmf(const QString& digits);
+
+    /// Re-reads duration and statistics (the controller's one-second timer).
+    void refresh();
+    /// The controller's word on the call's video after answer/offer and setVideo().
+    void setVideo(bool on);
+    void setHeld(bool held);
+    void setMutedState(bool muted);
+
+signals:
+    void stateChanged();
+    void heldChanged();
+    void mutedChanged();
+    void videoChanged();
+    void viewsChanged();
+    void tick();
+
+private:
+    QPointer<ua::Call> call_;
+    PhoneController* controller_;
+    bool incoming_ = false;
+    QString peerUri_;
+    bool held_ = false;
+    bool muted_ = false;
+    bool video_ = false;
+    QJsonArray stats_;
+    QString quality_;
+    QString qualityText_;
+    QVideoSink remoteSink_;
+    QVideoSink localSink_;
+    QPointer<QVideoSink> remoteView_;
+    QPointer<QVideoSink> localView_;
+    quint64 remoteFrames_ = 0;
+    quint64 lastRemoteFrames_ = 0;
+    bool remoteFramesSeen_ = false; ///< a frame came within the last second
+};
+
+} // namespace vphone::ui

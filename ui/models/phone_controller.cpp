@@ -1,0 +1,406 @@
+#include "models/phone_controller.h"
+
+#include "common/qt_video.h"
+
+#include <QCameraDevice>
+#include <QDateTime>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QMediaDevices>
+#include <QMetaEnum>
+#include <QNetworkInterface>
+
+namespace vphone::ui {
+
+namespace {
+
+/// Our camera (or test pattern), with a copy of every frame for the self view.
+class PreviewSource final : public media::VideoSource {
+public:
+    PreviewSource(std::unique_ptr<media::VideoSource> inner, QVideoSink* preview)
+        : inner_(std::move(inner)), preview_(preview)
+    {}
+    int width() const override { return inner_->width(); }
+    int height() const override { return inner_->height(); }
+    int fps() const override { return inner_->fps(); }
+    bool capture(std::chrono::steady_clock::time_point frameTime, media::VideoFrame& out) override
+    {
+        if (!inner_->capture(frameTime, out)) return false;
+        preview_.write(out, frameTime); // the media thread; the adapter posts to the view's thread
+        return true;
+    }
+    std::string describe() const override { return inner_->describe(); }
+
+private:
+    std::unique_ptr<media::VideoSource> inner_;
+    QtVideoSinkAdapter preview_;
+};
+
+/// The address peers reach our media on: the configured one, the listen address, else the
+/// first IPv4 address of this machine that is not loopback.
+std::string mediaAddressFor(const ProfileConfig& config)
+{
+    if (!config.mediaAddress.isEmpty()) return config.mediaAddress.toStdString();
+    for (const QString& spec : config.listen) {
+        // "udp:HOST:PORT" ("[v6]" in brackets)
+        QString host = spec.section(QLatin1Char(':'), 1, -2);
+        host.remove(QLatin1Char('[')).remove(QLatin1Char(']'));
+        const QHostAddress a(host);
+        if (!a.isNull() && a != QHostAddress::Any && a != QHostAddress::AnyIPv4 && a != QHostAddress::AnyIPv6)
+            return host.toStdString();
+    }
+    for (const QHostAddress& a : QNetworkInterface::allAddresses()) {
+        if (a.protocol() == QAbstractSocket::IPv4Protocol && !a.isLoopback())
+            return a.toString().toStdString();
+    }
+    return "127.0.0.1";
+}
+
+} // namespace
+
+PhoneController::PhoneController(ProfileConfig config, QObject* parent)
+    : QObject(parent), config_(std::move(config)),
+      media_(std::make_unique<MediaSessionProvider>(config_.media)), phone_(std::make_unique<ua::Phone>())
+{
+    phone_->setSessionDescriptionProvider(media_.get());
+    phone_->setUserAgentName(QStringLiteral("vphone/0.1"));
+    media_->setCallConfigHook(
+        [this](const ua::Call& call, media::MediaConfig& c) { configureCall(call, c); });
+    connect(phone_.get(), &ua::Phone::incomingCall, this, [this](ua::Call* call) {
+        CallItem* item = itemFor(call);
+        log({{QStringLiteral("event"), QStringLiteral("incoming")},
+             {QStringLiteral("peer"), item->peerUri()}});
+        emit incomingCallChanged();
+        emit raiseRequested();
+    });
+    connect(phone_.get(), &ua::Phone::callsChanged, this, [this] {
+        for (ua::Call* call : phone_->calls())
+            itemFor(call);
+        emit callsChanged();
+    });
+    connect(phone_.get(), &ua::Phone::problem, this, &PhoneController::setProblem);
+    connect(phone_.get(), &ua::Phone::runningChanged, this, &PhoneController::accountStatusChanged);
+    connect(media_.get(), &MediaSessionProvider::mediaError, this,
+            [this](ua::Call*, const QString& what) { setProblem(what); });
+    connect(media_.get(), &MediaSessionProvider::holdChanged, this,
+            [this](ua::Call* call, const QString& state) {
+                itemFor(call)->setHeld(state == QLatin1String("local") || state == QLatin1String("both"));
+                log({{QStringLiteral("event"), QStringLiteral("hold")}, {QStringLiteral("state"), state}});
+            });
+    connect(media_.get(), &MediaSessionProvider::mediaStarted, this,
+            [this](ua::Call*, const QString& codec, const QString& remote) {
+                log({{QStringLiteral("event"), QStringLiteral("media")},
+                     {QStringLiteral("codec"), codec},
+                     {QStringLiteral("remote"), remote}});
+            });
+    timer_.setInterval(1000);
+    connect(&timer_, &QTimer::timeout, this, &PhoneController::secondTick);
+}
+
+PhoneController::~PhoneController()
+{
+    // Calls go before the sessions' views: hang up while the provider still runs.
+    phone_.reset();
+}
+
+bool PhoneController::start()
+{
+    media::MediaConfig& m = config_.media;
+    if (m.videoSource.rfind("device", 0) == 0 && QMediaDevices::videoInputs().isEmpty()) {
+        log({{QStringLiteral("event"), QStringLiteral("note")},
+             {QStringLiteral("text"), QStringLiteral("no camera: video calls receive only")}});
+        m.videoSource = "off";
+    }
+    m.localAddresses = {mediaAddressFor(config_)};
+    if (auto ok = media::checkMediaConfig(m); !ok) {
+        setProblem(tr("Media settings: %1").arg(QString::fromStdString(ok.error().what)));
+        return false;
+    }
+    media_->setConfig(m);
+
+    QStringList listen = config_.listen;
+    for (const ProfileAccount& a : config_.accounts) {
+        ua::AccountSettings s = a.settings;
+        if (a.transport != QLatin1String("udp")) {
+            // A TCP or TLS account needs a socket of that kind and its requests sent over it.
+            const QString spec = QStringLiteral("%1:0.0.0.0:0").arg(a.transport);
+            if (!listen.contains(spec)) listen.append(spec);
+            if (s.outboundProxy.isEmpty()) {
+                const QString host =
+                    s.registrar.isEmpty() ? a.plan.domain : s.registrar.section(QLatin1Char(':'), -1);
+                s.outboundProxy = QStringLiteral("sip:%1;transport=%2").arg(host, a.transport);
+            }
+        }
+        ua::Account* account = phone_->addAccount(s);
+        if (!account) continue;
+        const auto changed = [this, account] {
+            log({{QStringLiteral("event"), QStringLiteral("account")},
+                 {QStringLiteral("uri"), account->uri()},
+                 {QStringLiteral("state"),
+                  QString::fromLatin1(QMetaEnum::fromType<ua::Account::RegistrationState>().valueToKey(
+                      static_cast<int>(account->registrationState())))},
+                 {QStringLiteral("code"), account->lastCode()}});
+            emit accountStatusChanged();
+        };
+        connect(account, &ua::Account::registrationStateChanged, this, changed);
+        connect(account, &ua::Account::lastReasonChanged, this, &PhoneController::accountStatusChanged);
+    }
+    if (!phone_->start(listen)) return false;
+    log({{QStringLiteral("event"), QStringLiteral("started")},
+         {QStringLiteral("listen"), QJsonArray::fromStringList(phone_->listenAddresses())}});
+    timer_.start();
+    emit accountStatusChanged();
+    return true;
+}
+
+bool PhoneController::openLog(const QString& path)
+{
+    log_ = std::make_unique<QFile>(path);
+    if (!log_->open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
+        log_.reset();
+        return false;
+    }
+    return true;
+}
+
+void PhoneController::log(QJsonObject entry)
+{
+    if (!log_) return;
+    entry.insert(QStringLiteral("t"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    log_->write(QJsonDocument(entry).toJson(QJsonDocument::Compact) + '\n');
+    log_->flush();
+}
+
+QString PhoneController::accountStatus() const
+{
+    if (!phone_->running())
+        return lastProblem_.isEmpty() ? tr("Not connected") : tr("Not connected: %1").arg(lastProblem_);
+    const QList<ua::Account*> accounts = phone_->accounts();
+    if (accounts.isEmpty())
+        return tr("No account: direct IP calls on %1")
+            .arg(phone_->listenAddresses().join(QStringLiteral(", ")));
+    const ua::Account* a = accounts.first();
+    const QString why = a->lastCode() > 0 ? QStringLiteral("%1 (%2)").arg(a->lastReason()).arg(a->lastCode())
+                                          : a->lastReason();
+    switch (a->registrationState()) {
+    case ua::Account::RegistrationState::Registered: return tr("Registered as %1").arg(a->uri());
+    case ua::Account::RegistrationState::Registering: return tr("Registering %1…").arg(a->uri());
+    case ua::Account::RegistrationState::Unregistering: return tr("Signing out %1…").arg(a->uri());
+    case ua::Account::RegistrationState::Failed:
+        return tr("%1 could not register: %2").arg(a->uri(), why.isEmpty() ? tr("no answer") : why);
+    default:
+        return why.isEmpty() ? tr("%1 is not registered").arg(a->uri())
+                             : tr("%1 is not registered: %2").arg(a->uri(), why);
+    }
+}
+
+QString PhoneController::accountLevel() const
+{
+    if (!phone_->running()) return QStringLiteral("error");
+    const QList<ua::Account*> accounts = phone_->accounts();
+    if (accounts.isEmpty()) return QStringLiteral("ok");
+    switch (accounts.first()->registrationState()) {
+    case ua::Account::RegistrationState::Registered: return QStringLiteral("ok");
+    case ua::Account::RegistrationState::Failed: return QStringLiteral("error");
+    default: return QStringLiteral("busy");
+    }
+}
+
+QList<QObject*> PhoneController::calls() const
+{
+    QList<QObject*> out;
+    for (CallItem* item : items_)
+        out.prepend(item); // newest first
+    return out;
+}
+
+CallItem* PhoneController::currentCall() const
+{
+    for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
+        if (!(*it)->ended() && !(*it)->ringing()) return *it;
+    }
+    return nullptr;
+}
+
+CallItem* PhoneController::incomingCall() const
+{
+    for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
+        if ((*it)->ringing()) return *it;
+    }
+    return nullptr;
+}
+
+DialPlan PhoneController::planFor(const ua::Account* account) const
+{
+    if (!account) return {};
+    for (const ProfileAccount& a : config_.accounts) {
+        if (account->settings().uri == a.settings.uri) return a.plan;
+    }
+    return {};
+}
+
+bool PhoneController::dial(const QString& text, bool video)
+{
+    ua::Account* account = phone_->accounts().value(0);
+    const DialTarget target = normaliseDialTarget(text, planFor(account));
+    if (!target.ok()) {
+        setProblem(target.error);
+        log({{QStringLiteral("event"), QStringLiteral("dial")},
+             {QStringLiteral("input"), text},
+             {QStringLiteral("error"), target.error}});
+        return false;
+    }
+    nextCallVideo_ = video;
+    ua::Call* call = phone_->call(target.uri, account);
+    nextCallVideo_ = false;
+    log({{QStringLiteral("event"), QStringLiteral("dial")},
+         {QStringLiteral("input"), text},
+         {QStringLiteral("uri"), target.uri},
+         {QStringLiteral("video"), video},
+         {QStringLiteral("ok"), call != nullptr}});
+    if (!call) return false;
+    CallItem* item = itemFor(call);
+    item->setVideo(media_->videoWanted(call));
+    emit currentCallChanged();
+    return true;
+}
+
+void PhoneController::answer(bool video)
+{
+    if (CallItem* item = incomingCall()) answerCall(item, video);
+}
+
+void PhoneController::hangUp()
+{
+    if (CallItem* item = incomingCall())
+        item->decline();
+    else if (CallItem* current = currentCall())
+        current->hangUp();
+}
+
+void PhoneController::toggleMute()
+{
+    if (CallItem* item = currentCall()) item->toggleMute();
+}
+
+CallItem* PhoneController::itemFor(ua::Call* call)
+{
+    for (CallItem* item : items_) {
+        if (item->call() == call) return item;
+    }
+    auto* item = new CallItem(call, this);
+    track(item);
+    return item;
+}
+
+void PhoneController::track(CallItem* item)
+{
+    items_.append(item);
+    const int id = static_cast<int>(items_.size());
+    const auto report = [this, item, id] {
+        ua::Call* c = item->call();
+        log({{QStringLiteral("event"), QStringLiteral("call")},
+             {QStringLiteral("id"), id},
+             {QStringLiteral("state"), item->state()},
+             {QStringLiteral("peer"), item->peerUri()},
+             {QStringLiteral("incoming"), item->incoming()},
+             {QStringLiteral("code"), c ? c->code() : 0},
+             {QStringLiteral("reason"), c ? c->reason() : QString()}});
+        if (item->active()) item->refresh();
+        emit currentCallChanged();
+        emit incomingCallChanged();
+    };
+    connect(item, &CallItem::stateChanged, this, report);
+    ua::Call* call = item->call();
+    connect(call, &QObject::destroyed, this, [this, item] {
+        items_.removeAll(item);
+        item->deleteLater();
+        emit callsChanged();
+        emit currentCallChanged();
+        emit incomingCallChanged();
+    });
+    report();
+    emit callsChanged();
+}
+
+void PhoneController::configureCall(const ua::Call& call, media::MediaConfig& config)
+{
+    auto* c = const_cast<ua::Call*>(&call);
+    CallItem* item = itemFor(c);
+    const bool video = call.direction() == ua::Call::Direction::Outgoing
+                           ? nextCallVideo_
+                           : (answering_ == c && answeringVideo_);
+    config.videoAtStart = video;
+    config.videoSinkFactory = qtSinkFactory(item->remoteFrames());
+    config.videoSourceFactory =
+        [camera = qtCameraFactory(), preview = QPointer<QVideoSink>(item->localFrames())](
+            const media::VideoSourceSpec& spec) -> media::MediaResult<std::unique_ptr<media::VideoSource>> {
+        auto made = camera(spec);
+        if (!made || preview.isNull()) return made;
+        return std::unique_ptr<media::VideoSource>(
+            std::make_unique<PreviewSource>(std::move(*made), preview.data()));
+    };
+}
+
+void PhoneController::answerCall(CallItem* item, bool video)
+{
+    ua::Call* call = item->call();
+    if (!call || !item->ringing()) return;
+    answering_ = call;
+    answeringVideo_ = video;
+    call->answer();
+    answering_ = nullptr;
+    if (item->call()) item->setVideo(media_->videoWanted(call));
+    log({{QStringLiteral("event"), QStringLiteral("answer")}, {QStringLiteral("video"), video}});
+}
+
+void PhoneController::setCallVideo(CallItem* item, bool on)
+{
+    ua::Call* call = item->call();
+    if (!call || !item->active()) return;
+    const bool done = media_->setVideo(call, on);
+    if (done) item->setVideo(media_->videoWanted(call));
+    log({{QStringLiteral("event"), QStringLiteral("camera")},
+         {QStringLiteral("on"), on},
+         {QStringLiteral("ok"), done}});
+}
+
+void PhoneController::setCallMuted(CallItem* item, bool muted)
+{
+    ua::Call* call = item->call();
+    if (!call) return;
+    if (media_->setMuted(call, muted)) item->setMutedState(muted);
+    log({{QStringLiteral("event"), QStringLiteral("mute")}, {QStringLiteral("on"), item->muted()}});
+}
+
+void PhoneController::sendDtmf(CallItem* item, const QString& digits)
+{
+    ua::Call* call = item->call();
+    if (!call || !item->active()) return;
+    const bool ok = media_->sendDtmf(call, digits);
+    log({{QStringLiteral("event"), QStringLiteral("dtmf")},
+         {QStringLiteral("digits"), digits},
+         {QStringLiteral("ok"), ok}});
+}
+
+void PhoneController::setProblem(const QString& what)
+{
+    lastProblem_ = what;
+    log({{QStringLiteral("event"), QStringLiteral("problem")}, {QStringLiteral("text"), what}});
+    emit lastProblemChanged();
+    emit accountStatusChanged();
+}
+
+void PhoneController::secondTick()
+{
+    for (CallItem* item : items_) {
+        if (item->ended()) continue;
+        item->refresh();
+        if (item->active() && !item->stats().isEmpty())
+            log({{QStringLiteral("event"), QStringLiteral("stats")},
+                 {QStringLiteral("id"), static_cast<int>(items_.indexOf(item)) + 1},
+                 {QStringLiteral("streams"), item->stats()}});
+    }
+}
+
+} // namespace vphone::ui

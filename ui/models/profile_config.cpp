@@ -1,0 +1,94 @@
+#include "models/profile_config.h"
+
+namespace vphone::ui {
+
+namespace {
+
+std::string text(QSettings& s, const char* key, const char* fallback)
+{
+    return s.value(QLatin1String(key), QLatin1String(fallback)).toString().trimmed().toStdString();
+}
+
+} // namespace
+
+ProfileConfig loadProfileConfig(QSettings& s, QStringList* errors)
+{
+    ProfileConfig c;
+    const auto bad = [errors](const QString& key, const std::string& why) {
+        if (errors) errors->append(QStringLiteral("%1: %2").arg(key, QString::fromStdString(why)));
+    };
+
+    s.beginGroup(QStringLiteral("network"));
+    if (s.contains(QStringLiteral("listen"))) {
+        QStringList listen = s.value(QStringLiteral("listen")).toStringList();
+        listen.removeAll(QString());
+        if (!listen.isEmpty()) c.listen = listen;
+    }
+    if (s.contains(QStringLiteral("rtpPorts"))) {
+        if (auto ports = media::parsePortRange(text(s, "rtpPorts", "")))
+            c.media.rtpPorts = *ports;
+        else
+            bad(QStringLiteral("network/rtpPorts"), ports.error().what);
+    }
+    c.mediaAddress = s.value(QStringLiteral("mediaAddress")).toString().trimmed();
+    s.endGroup();
+
+    s.beginGroup(QStringLiteral("media"));
+    if (s.contains(QStringLiteral("codecs"))) {
+        if (auto codecs = media::parseCodecList(text(s, "codecs", "")))
+            c.media.codecs = *codecs;
+        else
+            bad(QStringLiteral("media/codecs"), codecs.error().what);
+    }
+    if (s.contains(QStringLiteral("videoCodecs"))) {
+        if (auto codecs = media::parseVideoCodecList(text(s, "videoCodecs", "")))
+            c.media.videoCodecs = *codecs;
+        else
+            bad(QStringLiteral("media/videoCodecs"), codecs.error().what);
+    }
+    c.media.videoSource = text(s, "videoSource", "device");
+    if (auto srtp = media::parseSrtpPolicy(text(s, "srtp", "optional")))
+        c.media.srtp = *srtp;
+    else
+        bad(QStringLiteral("media/srtp"), srtp.error().what);
+    if (auto keying = media::parseKeying(text(s, "keying", "sdes")))
+        c.media.keying = *keying;
+    else
+        bad(QStringLiteral("media/keying"), keying.error().what);
+    s.endGroup();
+
+    const int n = s.beginReadArray(QStringLiteral("accounts"));
+    for (int i = 0; i < n; ++i) {
+        s.setArrayIndex(i);
+        ProfileAccount a;
+        a.settings.uri = s.value(QStringLiteral("uri")).toString().trimmed();
+        if (a.settings.uri.isEmpty()) continue;
+        a.settings.displayName = s.value(QStringLiteral("displayName")).toString();
+        a.settings.authUser = s.value(QStringLiteral("authUser")).toString();
+        // TODO(#7): the password moves to the system keychain (QtKeychain) next; until then it
+        // is read from the profile's settings file, which only its owner can read.
+        a.settings.password = s.value(QStringLiteral("password")).toString();
+        a.settings.outboundProxy = s.value(QStringLiteral("proxy")).toString().trimmed();
+        a.settings.registrar = s.value(QStringLiteral("registrar")).toString().trimmed();
+        a.settings.registerOnStart = s.value(QStringLiteral("register"), true).toBool();
+        a.transport =
+            s.value(QStringLiteral("transport"), QStringLiteral("udp")).toString().trimmed().toLower();
+        if (a.transport != QLatin1String("udp") && a.transport != QLatin1String("tcp") &&
+            a.transport != QLatin1String("tls")) {
+            bad(QStringLiteral("accounts/%1/transport").arg(i + 1), "must be udp, tcp or tls");
+            a.transport = QStringLiteral("udp");
+        }
+        // The host part of the address of record is where numbers and bare names go.
+        QString domain = a.settings.uri.section(QLatin1Char('@'), 1);
+        if (domain.isEmpty()) domain = a.settings.uri.section(QLatin1Char(':'), 1);
+        a.plan.domain = domain.section(QLatin1Char(';'), 0, 0).section(QLatin1Char('>'), 0, 0);
+        a.plan.stripPrefix = s.value(QStringLiteral("stripPrefix")).toString().trimmed();
+        a.plan.addPrefix = s.value(QStringLiteral("addPrefix")).toString().trimmed();
+        a.plan.internationalPrefix = s.value(QStringLiteral("internationalPrefix")).toString().trimmed();
+        c.accounts.append(a);
+    }
+    s.endArray();
+    return c;
+}
+
+} // namespace vphone::ui

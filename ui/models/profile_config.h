@@ -1,0 +1,44 @@
+// ProfileConfig: what the app reads from its profile's settings file (PROFILE/vphone.ini,
+// INI format) and command line: accounts, listen addresses, media. Loading is here so the
+// controller gets plain values; nothing here talks to the network.
+//
+//   [network]  listen=udp:0.0.0.0:5060 (comma list)   rtpPorts=16384-32767   mediaAddress=
+//   [media]    codecs=opus,pcmu,pcma,g722,telephone-event   videoSource=device|testsrc[:WxH[@FPS]]|off
+//              videoCodecs=h264,vp8   srtp=off|optional|mandatory   keying=sdes|dtls
+//   [accounts] size=N, then 1\uri, 1\displayName, 1\authUser, 1\password, 1\proxy,
+//              1\registrar, 1\transport=udp|tcp|tls, 1\register=true,
+//              1\stripPrefix, 1\addPrefix, 1\internationalPrefix   (the dial plan of numbers)
+#pragma once
+
+#include "engine/engine_config.h"
+#include "models/dial_target.h"
+#include "ua/account_settings.h"
+
+#include <QList>
+#include <QSettings>
+#include <QString>
+#include <QStringList>
+
+namespace vphone::ui {
+
+/// One account of the profile.
+struct ProfileAccount {
+    ua::AccountSettings settings;
+    QString transport = QStringLiteral("udp");
+    DialPlan plan;
+};
+
+/// Everything the controller starts from.
+struct ProfileConfig {
+    QStringList listen{QStringLiteral("udp:0.0.0.0:5060")};
+    QList<ProfileAccount> accounts;
+    media::MediaConfig media;
+    QString mediaAddress; ///< empty: the listen address, else the first non-loopback IPv4 one
+    QString profileDir;
+};
+
+/// Reads `settings` into a ProfileConfig; `errors` gets one sentence per bad value (the value
+/// is then left at its default). The password is read from the file for now.
+ProfileConfig loadProfileConfig(QSettings& settings, QStringList* errors);
+
+} // namespace vphone::ui
