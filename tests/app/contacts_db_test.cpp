@@ -24,7 +24,7 @@ Contact alice()
     c.familyName = QStringLiteral("Ångström");
     c.organisation = QStringLiteral("Example AB");
     c.note = QStringLiteral("met at FOSDEM\nsecond line");
-    c.photo = QByteArray("\x89PNG\r\n\x1a\n\0\0binary", 18);
+    c.photo = QByteArray("\x89PNG\r\n\x1a\n\0\0binary", 16);
     c.photoMimeType = QStringLiteral("image/png");
     c.favourite = true;
     c.blf = true;
