@@ -7,7 +7,9 @@
 #  2. a screenshot of the window during the call (--screenshot-after, QQuickWindow::grabWindow)
 #     is a PNG in the build directory that is not blank;
 #  3. a second `vphone --profile SAME sip:far2@...` hands its URI to the running instance and exits
-#     0 within 2 s; the running one places that call (Active, then Ended).
+#     0 within 2 s; the running one places that call (Active, then Ended);
+#  4. a call from another vphone-cli rings in the app's incoming-call dialog (a second screenshot,
+#     app_incoming.png) and ends when the caller gives up.
 # usage: app_call.sh VPHONE VPHONE_CLI OUTPUT_DIR
 set -uo pipefail
 VPHONE=$(realpath "$1")
@@ -30,7 +32,7 @@ for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] && break; sleep 0.1
 [ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] || { echo "FAIL: Xvfb did not start"; cat "$WORK/xvfb.log"; exit 1; }
 export DISPLAY=":$DISPLAY_NUM" QT_QPA_PLATFORM=xcb
 
-start far "$CLI" --listen udp:127.0.0.1:5610 --auto-answer --events --rtp-ports 12550-12599 \
+start far "$CLI" --listen udp:127.0.0.1:5610 --auto-answer --events --rtp-ports 12550-12579 \
   --audio-source tone:440 --video-source testsrc:320x180@15 --stats-json "$WORK/far.json"
 sleep 0.5
 
@@ -38,9 +40,10 @@ PROFILE=$WORK/profile
 mkdir -p "$PROFILE"
 LOG=$WORK/app.jsonl
 SHOT=$OUT/app_call.png
-rm -f "$SHOT"
+SHOT_IN=$OUT/app_incoming.png
+rm -f "$SHOT" "$SHOT_IN"
 start app "$VPHONE" --profile "$PROFILE" --listen udp:127.0.0.1:5600 --rtp-ports 12500-12549 \
-  --video-source testsrc:320x180@15 --log "$LOG" --screenshot-after 6 --screenshot "$SHOT" --hangup-after 9 \
+  --video-source testsrc:320x180@15 --log "$LOG" --screenshot-after 6 --screenshot "$SHOT" --screenshot-incoming "$SHOT_IN" --hangup-after 9 \
   --video sip:far@127.0.0.1:5610
 
 # json_check PYTHON_EXPR: evaluates over the app's log lines (L: list of dicts) and far.json (F).
@@ -73,7 +76,10 @@ check "the app decoded vphone-cli's video" json_check 'stream(streams(1), "video
 check "the screenshot is a PNG in the build directory" test -s "$SHOT"
 check "  of the whole window, not blank (>= 5 % non-background pixels, >= 10 kB)" json_check \
   '[e for e in L if e.get("event") == "screenshot" and e["saved"] and e["width"] >= 400 and e["non_background"] >= 0.05] and os.path.getsize("'"$SHOT"'") >= 10000'
-python3 -c 'import json,sys; e=[json.loads(l) for l in open(sys.argv[1]) if "\"screenshot\"" in l]; print("       screenshot: %s %dx%d, %.0f %% non-background" % (e[0]["file"], e[0]["width"], e[0]["height"], 100*e[0]["non_background"]))' "$LOG" 2>/dev/null
+shots() {
+  python3 -c 'import json,sys; [print("       screenshot: %s %dx%d, %.0f %% non-background" % (e["file"], e["width"], e["height"], 100*e["non_background"])) for e in (json.loads(l) for l in open(sys.argv[1]) if "\"screenshot\"" in l) if e["file"] == sys.argv[2]]' "$LOG" "$1" 2>/dev/null
+}
+shots "$SHOT"
 
 # A second launch with the same profile hands its URI over and exits at once.
 t0=$(date +%s%N)
@@ -87,5 +93,14 @@ check "the running instance got the URI" wait_for "$LOG" '"event":"handoff","mes
 check "  and called it (Active)" wait_for "$LOG" '"id":2,.*"peer":"sip:far2@127.0.0.1:5610".*"state":"Active"' 20
 check "  until --hangup-after ended it" wait_for "$LOG" '"id":2,.*"state":"Ended"' 20
 check "vphone-cli took both calls" json_check 'len(F["calls"]) >= 2 or print("       far.json: %d call(s)" % len(F["calls"]))'
+
+# An incoming call rings in the dialog (pictured) until the caller gives up (CANCEL).
+timeout 20 "$CLI" --listen udp:127.0.0.1:5612 --call sip:app@127.0.0.1:5600 --duration 4 --rtp-ports 12580-12599 \
+  >"$WORK/caller.log" 2>&1
+check "a call from vphone-cli rings in the app (incoming)" wait_for "$LOG" '"event":"incoming"' 5
+check "  its dialog is pictured (not blank)" json_check \
+  '[e for e in L if e.get("event") == "screenshot" and e["file"] == "'"$SHOT_IN"'" and e["saved"] and e["non_background"] >= 0.05]'
+shots "$SHOT_IN"
+check "  and the call ends when the caller gives up" wait_for "$LOG" '"id":3,.*"state":"Ended"' 10
 
 finish

@@ -3,8 +3,10 @@ add_executable(vphone_models_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_dial_t
 target_link_libraries(vphone_models_tests PRIVATE vphone_dial_target GTest::gtest_main)
 gtest_discover_tests(vphone_models_tests DISCOVERY_TIMEOUT 60)
 
-# PhoneController against another one on 127.0.0.1 (SIP 5614-5615, RTP 12500-12539), offscreen:
-# a video call with its buttons (mute, camera off/on, hold, DTMF, hang-up).
-add_executable(vphone_controller_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_controller_test.cpp)
+# PhoneController against another one on 127.0.0.1 (SIP 5614-5617, RTP 12500-12559), offscreen:
+# a video call with its buttons (mute, camera off/on, hold, DTMF, hang-up); the settings file; an
+# account at a fake registrar and its dial plan.
+add_executable(vphone_controller_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_controller_test.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/app/models_profile_test.cpp)
 target_link_libraries(vphone_controller_tests PRIVATE vphone_models Qt6::Gui Qt6::Test GTest::gtest)
 gtest_discover_tests(vphone_controller_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 RUN_SERIAL TRUE)

@@ -100,11 +100,13 @@ int main(int argc, char** argv)
     QCommandLineOption screenshotAfter(QStringLiteral("screenshot-after"), QString(),
                                        QStringLiteral("SECONDS"));
     QCommandLineOption screenshotFile(QStringLiteral("screenshot"), QString(), QStringLiteral("FILE"));
+    QCommandLineOption screenshotIncoming(QStringLiteral("screenshot-incoming"), QString(),
+                                          QStringLiteral("FILE"));
     QCommandLineOption hangupAfter(QStringLiteral("hangup-after"), QString(), QStringLiteral("SECONDS"));
-    for (QCommandLineOption* o : {&screenshotAfter, &screenshotFile, &hangupAfter})
+    for (QCommandLineOption* o : {&screenshotAfter, &screenshotFile, &screenshotIncoming, &hangupAfter})
         o->setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({profileOption, listenOption, rtpOption, videoOption, videoCallOption, logOption,
-                       screenshotAfter, screenshotFile, hangupAfter});
+                       screenshotAfter, screenshotFile, screenshotIncoming, hangupAfter});
     parser.addPositionalArgument(
         QStringLiteral("uri"),
         QGuiApplication::translate("main", "Call this (sip:, sips:, tel:, callto: or a number)."),
@@ -180,20 +182,30 @@ int main(int argc, char** argv)
                              QTimer::singleShot(ms, item, [item] { item->hangUp(); });
                          });
     }
+    const auto screenshot = [&engine, &controller](const QString& file) {
+        QQuickWindow* w = windowOf(engine);
+        const QImage image = w ? w->grabWindow() : QImage();
+        const bool saved = !image.isNull() && image.save(file, "PNG");
+        controller.log({{QStringLiteral("event"), QStringLiteral("screenshot")},
+                        {QStringLiteral("file"), file},
+                        {QStringLiteral("saved"), saved},
+                        {QStringLiteral("width"), image.width()},
+                        {QStringLiteral("height"), image.height()},
+                        {QStringLiteral("non_background"), nonBackground(image)}});
+    };
     if (parser.isSet(screenshotAfter) && parser.isSet(screenshotFile)) {
         const int ms = static_cast<int>(parser.value(screenshotAfter).toDouble() * 1000);
-        const QString file = parser.value(screenshotFile);
-        QTimer::singleShot(ms, &app, [&engine, &controller, file] {
-            QQuickWindow* w = windowOf(engine);
-            const QImage image = w ? w->grabWindow() : QImage();
-            const bool saved = !image.isNull() && image.save(file, "PNG");
-            controller.log({{QStringLiteral("event"), QStringLiteral("screenshot")},
-                            {QStringLiteral("file"), file},
-                            {QStringLiteral("saved"), saved},
-                            {QStringLiteral("width"), image.width()},
-                            {QStringLiteral("height"), image.height()},
-                            {QStringLiteral("non_background"), nonBackground(image)}});
-        });
+        QTimer::singleShot(ms, &app, [screenshot, file = parser.value(screenshotFile)] { screenshot(file); });
+    }
+    if (parser.isSet(screenshotIncoming)) {
+        // One second after the first incoming call rings: the dialog has been shown.
+        QObject::connect(
+            &controller, &vphone::ui::PhoneController::incomingCallChanged, &app,
+            [&controller, screenshot, file = parser.value(screenshotIncoming), done = false]() mutable {
+                if (done || !controller.incomingCall()) return;
+                done = true;
+                QTimer::singleShot(1000, &controller, [screenshot, file] { screenshot(file); });
+            });
     }
     return QGuiApplication::exec();
 }

@@ -68,6 +68,10 @@ QString CallItem::peerName() const
 QString CallItem::reason() const
 {
     if (!call_ || !call_->isEnded()) return {};
+    // The user agent's words for a call ended by BYE (core/sip/user_agent.cpp), said plainly.
+    if (call_->code() == 0 && call_->reason() == QLatin1String("BYE sent")) return tr("You hung up");
+    if (call_->code() == 0 && call_->reason() == QLatin1String("BYE received")) return tr("They hung up");
+    if (call_->code() == 487) return incoming_ ? tr("Missed") : tr("Cancelled");
     if (call_->code() >= 300) return tr("%1 (%2)").arg(call_->reason()).arg(call_->code());
     return call_->reason();
 }

@@ -105,12 +105,17 @@ Frame {
                     Label {
                         text: view.call ? (view.call.active ? view.call.durationText : view.stateText(view.call.state)) : ""
                     }
-                    Label {
-                        text: view.call ? view.call.qualityText : ""
-                        opacity: 0.7
-                        elide: Text.ElideRight
+                    Item {
                         Layout.fillWidth: true
                     }
+                }
+                Label {
+                    objectName: "qualityText"
+                    text: view.call ? view.call.qualityText : ""
+                    visible: text.length > 0
+                    opacity: 0.7
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
                 }
                 RowLayout {
                     spacing: 6
