@@ -118,8 +118,11 @@ TEST(PhoneController, AVideoCallBetweenTwoControllersCarriesMediaAndObeysTheButt
 
     out->toggleHold();
     EXPECT_TRUE(waitFor([&] { return out->held() && out->state() == QLatin1String("Held"); }));
+    EXPECT_TRUE(waitFor([&] { return in->remoteHeld(); })); // bob's view says alice holds him
+    EXPECT_FALSE(in->held());
     out->toggleHold();
     EXPECT_TRUE(waitFor([&] { return !out->held() && out->state() == QLatin1String("Active"); }));
+    EXPECT_TRUE(waitFor([&] { return !in->remoteHeld(); }));
 
     QSignalSpy dtmf(&bob.media(), &ui::MediaSessionProvider::dtmfReceived);
     out->sendDtmf(QStringLiteral("5"));

@@ -20,6 +20,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <memory>
 
 using namespace std::chrono_literals;
 
@@ -67,11 +68,21 @@ int fail(const QString& what)
 
 int main(int argc, char** argv)
 {
-    QGuiApplication app(argc, argv);
-    QGuiApplication::setApplicationName(QStringLiteral("vphone"));
-    QGuiApplication::setOrganizationName(QStringLiteral("vphone"));
-    QGuiApplication::setApplicationVersion(QStringLiteral(VPHONE_VERSION));
-    QGuiApplication::setDesktopFileName(QStringLiteral("vphone"));
+    // --version and --help work without a display (a QGuiApplication would abort there).
+    bool infoOnly = false;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        infoOnly = infoOnly || arg == "-v" || arg == "--version" || arg == "-h" || arg == "--help" ||
+                   arg == "--help-all";
+    }
+    const std::unique_ptr<QCoreApplication> application = infoOnly
+                                                              ? std::make_unique<QCoreApplication>(argc, argv)
+                                                              : std::make_unique<QGuiApplication>(argc, argv);
+    QCoreApplication& app = *application;
+    QCoreApplication::setApplicationName(QStringLiteral("vphone"));
+    QCoreApplication::setOrganizationName(QStringLiteral("vphone"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(VPHONE_VERSION));
+    if (!infoOnly) QGuiApplication::setDesktopFileName(QStringLiteral("vphone"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QGuiApplication::translate("main", "A SIP video phone."));

@@ -159,6 +159,13 @@ void CallItem::setHeld(bool held)
     emit heldChanged();
 }
 
+void CallItem::setRemoteHeld(bool held)
+{
+    if (remoteHeld_ == held) return;
+    remoteHeld_ = held;
+    emit heldChanged();
+}
+
 void CallItem::setMutedState(bool muted)
 {
     if (muted_ == muted) return;

@@ -32,6 +32,7 @@ class CallItem : public QObject {
     Q_PROPERTY(bool active READ active NOTIFY stateChanged)
     Q_PROPERTY(bool ended READ ended NOTIFY stateChanged)
     Q_PROPERTY(bool held READ held NOTIFY heldChanged)
+    Q_PROPERTY(bool remoteHeld READ remoteHeld NOTIFY heldChanged)
     Q_PROPERTY(QString peerName READ peerName CONSTANT)
     Q_PROPERTY(QString peerUri READ peerUri CONSTANT)
     Q_PROPERTY(QString reason READ reason NOTIFY stateChanged)
@@ -56,6 +57,8 @@ public:
     bool active() const;
     bool ended() const;
     bool held() const { return held_; }
+    /// The other side put us on hold.
+    bool remoteHeld() const { return remoteHeld_; }
     QString peerName() const;
     QString peerUri() const { return peerUri_; }
     /// What ended the call, in plain words ("Busy (486)"); empty while it runs.
@@ -93,6 +96,7 @@ public:
     /// The controller's word on the call's video after answer/offer and setVideo().
     void setVideo(bool on);
     void setHeld(bool held);
+    void setRemoteHeld(bool held);
     void setMutedState(bool muted);
 
 signals:
@@ -109,6 +113,7 @@ private:
     bool incoming_ = false;
     QString peerUri_;
     bool held_ = false;
+    bool remoteHeld_ = false;
     bool muted_ = false;
     bool video_ = false;
     QJsonArray stats_;

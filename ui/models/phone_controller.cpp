@@ -84,7 +84,9 @@ PhoneController::PhoneController(ProfileConfig config, QObject* parent)
             [this](ua::Call*, const QString& what) { setProblem(what); });
     connect(media_.get(), &MediaSessionProvider::holdChanged, this,
             [this](ua::Call* call, const QString& state) {
-                itemFor(call)->setHeld(state == QLatin1String("local") || state == QLatin1String("both"));
+                CallItem* item = itemFor(call);
+                item->setHeld(state == QLatin1String("local") || state == QLatin1String("both"));
+                item->setRemoteHeld(state == QLatin1String("remote") || state == QLatin1String("both"));
                 log({{QStringLiteral("event"), QStringLiteral("hold")}, {QStringLiteral("state"), state}});
             });
     connect(media_.get(), &MediaSessionProvider::mediaStarted, this,
@@ -216,6 +218,7 @@ QList<QObject*> PhoneController::calls() const
 
 CallItem* PhoneController::currentCall() const
 {
+    if (shown_ && !shown_->ended() && !shown_->ringing()) return shown_;
     for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
         if (!(*it)->ended() && !(*it)->ringing()) return *it;
     }
@@ -261,6 +264,7 @@ bool PhoneController::dial(const QString& text, bool video)
     if (!call) return false;
     CallItem* item = itemFor(call);
     item->setVideo(media_->videoWanted(call));
+    shown_ = item;
     emit currentCallChanged();
     return true;
 }
@@ -276,6 +280,13 @@ void PhoneController::hangUp()
         item->decline();
     else if (CallItem* current = currentCall())
         current->hangUp();
+}
+
+void PhoneController::showCall(CallItem* item)
+{
+    if (!item || !items_.contains(item)) return;
+    shown_ = item;
+    emit currentCallChanged();
 }
 
 void PhoneController::toggleMute()
@@ -351,6 +362,8 @@ void PhoneController::answerCall(CallItem* item, bool video)
     call->answer();
     answering_ = nullptr;
     if (item->call()) item->setVideo(media_->videoWanted(call));
+    shown_ = item;
+    emit currentCallChanged();
     log({{QStringLiteral("event"), QStringLiteral("answer")}, {QStringLiteral("video"), video}});
 }
 

@@ -66,6 +66,8 @@ public:
     /// Hangs up the current call, or declines the ringing one.
     Q_INVOKABLE void hangUp();
     Q_INVOKABLE void toggleMute();
+    /// Shows `item` in the call view (a click in the call list) while it has not ended.
+    Q_INVOKABLE void showCall(vphone::ui::CallItem* item);
 
     ua::Phone& phone() { return *phone_; }
     MediaSessionProvider& media() { return *media_; }
@@ -97,6 +99,7 @@ private:
     std::unique_ptr<MediaSessionProvider> media_; // declared first: outlives the Phone
     std::unique_ptr<ua::Phone> phone_;
     QList<CallItem*> items_;
+    QPointer<CallItem> shown_; ///< picked in the call list, or the newest call dialled or answered
     bool nextCallVideo_ = false;
     QPointer<ua::Call> answering_;
     bool answeringVideo_ = false;

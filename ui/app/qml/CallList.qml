@@ -21,6 +21,7 @@ Frame {
             required property var modelData
             width: ListView.view.width
             highlighted: row.modelData === phone.currentCall
+            onClicked: phone.showCall(row.modelData)
             contentItem: RowLayout {
                 spacing: 8
                 StatusDot {

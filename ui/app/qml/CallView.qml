@@ -105,6 +105,11 @@ Frame {
                     Label {
                         text: view.call ? (view.call.active ? view.call.durationText : view.stateText(view.call.state)) : ""
                     }
+                    Label {
+                        text: qsTr("On hold by the other side")
+                        visible: view.call !== null && view.call.remoteHeld
+                        font.italic: true
+                    }
                     Item {
                         Layout.fillWidth: true
                     }
