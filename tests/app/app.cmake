@@ -1,6 +1,15 @@
-# The desktop app `vphone` end to end under Xvfb (its own display, stopped by PID): a video call
-# to vphone-cli on 127.0.0.1 (SIP 5600-5619, RTP 12500-12599), a screenshot of the window
-# (app_call.png in this build directory), and a second launch handing its URI to the first.
+# The desktop app `vphone`.
+# One instance per profile (ui/app/single_instance.cpp): local sockets only, no network.
+add_executable(vphone_single_instance_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/app_single_instance_test.cpp
+  ${PROJECT_SOURCE_DIR}/ui/app/single_instance.cpp ${PROJECT_SOURCE_DIR}/ui/app/single_instance.h)
+set_target_properties(vphone_single_instance_tests PROPERTIES AUTOMOC ON)
+target_include_directories(vphone_single_instance_tests PRIVATE ${PROJECT_SOURCE_DIR}/ui/app)
+target_link_libraries(vphone_single_instance_tests PRIVATE Qt6::Network GTest::gtest)
+gtest_discover_tests(vphone_single_instance_tests DISCOVERY_TIMEOUT 60)
+
+# End to end under Xvfb (its own display, stopped by PID): a video call to vphone-cli on 127.0.0.1
+# (SIP 5600-5619, RTP 12500-12599), screenshots of the window (app_call.png, app_incoming.png in
+# this build directory), a second launch handing its URI to the first, an incoming call.
 add_test(NAME app_call
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/app_call.sh $<TARGET_FILE:vphone> $<TARGET_FILE:vphone-cli>
           ${CMAKE_CURRENT_BINARY_DIR})

@@ -92,6 +92,9 @@ check "  within 2 s" test "$ms" -lt 2000
 check "the running instance got the URI" wait_for "$LOG" '"event":"handoff","message":"dial sip:far2@127.0.0.1:5610"' 5
 check "  and called it (Active)" wait_for "$LOG" '"id":2,.*"peer":"sip:far2@127.0.0.1:5610".*"state":"Active"' 20
 check "  until --hangup-after ended it" wait_for "$LOG" '"id":2,.*"state":"Ended"' 20
+timeout 10 "$VPHONE" --profile "$PROFILE" >"$WORK/third.log" 2>&1
+check "a launch without a URI exits 0" test $? -eq 0
+check "  and brings the running window forward" wait_for "$LOG" '"event":"handoff","message":"raise"' 5
 check "vphone-cli took both calls" json_check 'len(F["calls"]) >= 2 or print("       far.json: %d call(s)" % len(F["calls"]))'
 
 # An incoming call rings in the dialog (pictured) until the caller gives up (CANCEL).
