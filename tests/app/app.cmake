@@ -7,6 +7,12 @@ target_include_directories(vphone_single_instance_tests PRIVATE ${PROJECT_SOURCE
 target_link_libraries(vphone_single_instance_tests PRIVATE Qt6::Network GTest::gtest)
 gtest_discover_tests(vphone_single_instance_tests DISCOVERY_TIMEOUT 60)
 
+# The QML views over a real PhoneController, offscreen, driven by keys (SIP 5618-5619, RTP
+# 12560-12599).
+add_executable(vphone_views_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/app_views_test.cpp)
+target_link_libraries(vphone_views_tests PRIVATE vphone_qml vphone_models Qt6::Quick Qt6::Test GTest::gtest)
+gtest_discover_tests(vphone_views_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 RUN_SERIAL TRUE)
+
 # End to end under Xvfb (its own display, stopped by PID): a video call to vphone-cli on 127.0.0.1
 # (SIP 5600-5619, RTP 12500-12599), screenshots of the window (app_call.png, app_incoming.png in
 # this build directory), a second launch handing its URI to the first, an incoming call.

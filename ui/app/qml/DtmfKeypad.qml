@@ -10,6 +10,14 @@ Popup {
     focus: true
 
     GridLayout {
+        focus: true
+        // Typing a digit while the keypad is open sends it too.
+        Keys.onPressed: event => {
+            if (pad.call && event.text.length === 1 && "0123456789*#".indexOf(event.text) >= 0) {
+                pad.call.sendDtmf(event.text)
+                event.accepted = true
+            }
+        }
         columns: 3
         rowSpacing: 4
         columnSpacing: 4
@@ -22,12 +30,6 @@ Popup {
                 onClicked: if (pad.call) pad.call.sendDtmf(modelData)
                 Accessible.name: qsTr("Key %1").arg(modelData)
             }
-        }
-    }
-    Keys.onPressed: event => {
-        if (pad.call && "0123456789*#".indexOf(event.text) >= 0 && event.text.length === 1) {
-            pad.call.sendDtmf(event.text)
-            event.accepted = true
         }
     }
 }

@@ -7,7 +7,9 @@ Dialog {
     id: dialog
     property var call: null
     visible: call !== null
-    modal: true
+    // Not modal: the window's shortcuts (Ctrl+Return answers, Escape declines) stay active, and a
+    // call in progress stays usable while another rings.
+    modal: false
     anchors.centerIn: Overlay.overlay
     title: qsTr("Incoming call")
     closePolicy: Popup.NoAutoClose

@@ -1,0 +1,108 @@
+// The app's QML views (ui/app/qml, the Vphone module) over a real PhoneController, offscreen,
+// driven by keys as a user would: type an address in the dial bar and press Enter, Ctrl+M mutes,
+// Escape hangs up; an incoming call shows the dialog and Ctrl+Return answers it, Ctrl+E ends it.
+// The far end is another PhoneController (SIP 5618-5619, RTP 12560-12599 on 127.0.0.1).
+#include "models/phone_controller.h"
+
+#include <QElapsedTimer>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQmlContext>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+using namespace vphone;
+using ui::PhoneController;
+
+namespace {
+
+template <class Pred> bool waitFor(Pred pred)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!pred() && t.elapsed() < 10000) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
+    }
+    return pred();
+}
+
+ui::ProfileConfig profile(int sipPort, std::uint16_t rtpMin)
+{
+    ui::ProfileConfig c;
+    c.listen = {QStringLiteral("udp:127.0.0.1:%1").arg(sipPort)};
+    c.media.rtpPorts = {rtpMin, static_cast<std::uint16_t>(rtpMin + 19)};
+    c.media.codecs = {"pcmu", "telephone-event"};
+    c.media.videoSource = "testsrc:320x180@15";
+    return c;
+}
+
+} // namespace
+
+TEST(AppViews, KeysDialMuteHangUpAnswerAndEndCalls)
+{
+    PhoneController alice(profile(5618, 12560));
+    PhoneController bob(profile(5619, 12580));
+    ASSERT_TRUE(alice.start());
+    ASSERT_TRUE(bob.start());
+
+    QQmlApplicationEngine engine;
+    QStringList warnings;
+    QObject::connect(&engine, &QQmlApplicationEngine::warnings, [&](const QList<QQmlError>& list) {
+        for (const auto& e : list)
+            warnings.append(e.toString());
+    });
+    engine.rootContext()->setContextProperty(QStringLiteral("phone"), &alice);
+    engine.load(QUrl(QStringLiteral("qrc:/Vphone/qml/Main.qml")));
+    ASSERT_FALSE(engine.rootObjects().isEmpty());
+    auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+    ASSERT_NE(window, nullptr);
+    window->requestActivate();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(window));
+    auto* status = window->findChild<QObject*>(QStringLiteral("accountStatus"));
+    ASSERT_NE(status, nullptr);
+    EXPECT_TRUE(status->property("text").toString().contains(QLatin1String("127.0.0.1:5618")));
+
+    // Type the address (the dial bar has the focus) and press Enter.
+    for (const char c : std::string("127.0.0.1:5619"))
+        QTest::keyClick(window, c);
+    QTest::keyClick(window, Qt::Key_Return);
+    ASSERT_TRUE(waitFor([&] { return bob.incomingCall() != nullptr; }));
+    bob.answer(false);
+    ASSERT_TRUE(waitFor([&] { return alice.currentCall() && alice.currentCall()->active(); }));
+    auto* field = window->findChild<QObject*>(QStringLiteral("dialField"));
+    ASSERT_NE(field, nullptr);
+    EXPECT_TRUE(field->property("text").toString().isEmpty()); // cleared once dialled
+
+    QTest::keyClick(window, Qt::Key_M, Qt::ControlModifier);
+    EXPECT_TRUE(alice.currentCall()->muted());
+    ui::CallItem* first = alice.currentCall();
+    QTest::keyClick(window, Qt::Key_Escape);
+    EXPECT_TRUE(waitFor([&] { return first->ended(); }));
+
+    // An incoming call: the dialog, answered with Ctrl+Return, ended with Ctrl+E.
+    ASSERT_TRUE(bob.dial(QStringLiteral("sip:alice@127.0.0.1:5618"), false));
+    ASSERT_TRUE(waitFor([&] { return alice.incomingCall() != nullptr; }));
+    ui::CallItem* in = alice.incomingCall();
+    QTest::keyClick(window, Qt::Key_Return, Qt::ControlModifier);
+    EXPECT_TRUE(waitFor([&] { return in->active(); }));
+    QTest::keyClick(window, Qt::Key_E, Qt::ControlModifier);
+    EXPECT_TRUE(waitFor([&] { return in->ended(); }));
+
+    // Ctrl+L puts the focus back in the dial bar.
+    QTest::keyClick(window, Qt::Key_L, Qt::ControlModifier);
+    EXPECT_TRUE(field->property("activeFocus").toBool());
+    EXPECT_FALSE(window->grabWindow().isNull());
+    EXPECT_TRUE(warnings.isEmpty()) << warnings.join(QLatin1Char('\n')).toStdString();
+}
+
+int main(int argc, char** argv)
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
