@@ -71,6 +71,7 @@ ApplicationWindow {
                 Layout.fillHeight: true
                 Label {
                     anchors.centerIn: parent
+                    visible: phone.incomingCall === null // the incoming-call dialog shows here
                     text: qsTr("No call. Type a number or an address above and press Enter.")
                     opacity: 0.6
                     wrapMode: Text.WordWrap
