@@ -107,7 +107,9 @@ public:
     Database(Database&& other) noexcept;
     /// Closes this connection and takes over the one of `other`.
     Database& operator=(Database&& other) noexcept;
+    /// Not copyable: one object, one connection.
     Database(const Database&) = delete;
+    /// Not copyable: one object, one connection.
     Database& operator=(const Database&) = delete;
     /// Closes the connection and removes its name from QtSql.
     ~Database();

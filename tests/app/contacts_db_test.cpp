@@ -279,3 +279,27 @@ TEST(ContactsDatabase, ImportsVCardFileInOneTransaction)
     EXPECT_EQ(back.contacts[0], file->contacts[1]);
     EXPECT_EQ(back.contacts[1], file->contacts[0]);
 }
+
+TEST(ContactsDatabase, SqlErrorsNameTheStepTheSqliteMessageAndTheFile)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("c.db"));
+    auto db = contacts_test::open(path);
+    ASSERT_TRUE(db);
+    contacts_test::withRawConnection(path, [](QSqlDatabase& raw) {
+        QSqlQuery q(raw);
+        ASSERT_TRUE(q.exec(QStringLiteral("DROP TABLE calls")));
+    });
+    CallRecord call;
+    call.peerUri = QStringLiteral("sip:bob@example.com");
+    call.startTime = QDateTime::currentDateTimeUtc();
+    auto failed = db->addCall(call);
+    ASSERT_FALSE(failed.ok());
+    const QString what = failed.error().message();
+    EXPECT_TRUE(what.startsWith(QStringLiteral("add call: "))) << what.toStdString();
+    EXPECT_TRUE(what.contains(QStringLiteral("no such table: calls"))) << what.toStdString();
+    EXPECT_TRUE(what.contains(path)) << what.toStdString();
+    // The failed transaction was rolled back: the connection still works.
+    EXPECT_TRUE(db->addContact(named(QStringLiteral("Still fine"))).ok());
+    EXPECT_EQ(value(db->contactCount()), 1);
+}
