@@ -39,7 +39,8 @@ struct VideoEncoderSettings {
     int bitrateKbps = 800;
     /// 0: no periodic keyframes (only the first frame and those requested); the stream forces them.
     int keyframeIntervalFrames = 0;
-    /// Encoder threads (1 or 2 here; x264 uses sliced threads so latency stays one frame).
+    /// Encoder threads (1 or 2 here; x264 uses sliced threads so latency stays one frame). VP8
+    /// always encodes on one thread (settings() then says 1): libvpx's row threads busy-wait.
     int threads = 1;
     /// H.264 only: when positive, x264 cuts slices of at most this many bytes (e.g. 1200), so each
     /// NAL unit fits one RTP packet (RFC 6184 single NAL unit mode, no FU-A). 0: one slice a frame.
@@ -63,7 +64,8 @@ public:
     /// (constrained baseline, profile-level-id 42c0xx / 42e0xx-compatible; level chosen by x264 from
     /// the size), no B-frames, SPS/PPS repeated on every keyframe, Annex B output, CBR-like rate
     /// control (bit_rate = rc_max_rate, VBV buffer of two frames).
-    /// VP8: libvpx via libavcodec: deadline realtime, cpu-used 8, error resilient, lag 0, CBR.
+    /// VP8: libvpx via libavcodec: deadline realtime, cpu-used 16 from 720p up (8 below), static
+    /// threshold 1 (unchanged macroblocks skipped), error resilient, lag 0, CBR, one thread.
     /// Errors name the setting at fault (size, fps, bitrate) or the missing FFmpeg encoder.
     static MediaResult<std::unique_ptr<VideoEncoder>> create(const VideoEncoderSettings& settings);
     ~VideoEncoder();

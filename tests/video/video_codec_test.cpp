@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <random>
 #include <string>
 
@@ -450,6 +451,44 @@ TEST(VideoEncoder, H264SlicesFitTheRequestedSize)
         ASSERT_TRUE((*dec)->decode(encoded.data, out).value());
         EXPECT_EQ(readFrameCounter(out), n);
     }
+}
+
+std::size_t threadsOfThisProcess()
+{
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& t : std::filesystem::directory_iterator("/proc/self/task"))
+        ++n;
+    return n;
+}
+
+TEST(VideoEncoder, Vp8EncodesOnOneThreadWhateverIsAsked)
+{
+    // libvpx's VP8 row threads busy-wait for each other: VP8 keeps to the calling thread, also
+    // across a rate change (a new libvpx encoder); H.264 (x264 sliced threads) gets what it asks.
+    VideoEncoderSettings s;
+    s.codec = VideoCodecId::Vp8;
+    s.width = 1280;
+    s.height = 720;
+    s.bitrateKbps = 2000;
+    s.threads = 2;
+    const std::size_t before = threadsOfThisProcess();
+    auto enc = VideoEncoder::create(s);
+    ASSERT_TRUE(enc) << enc.error().what;
+    EXPECT_EQ((*enc)->settings().threads, 1);
+    TestPattern pattern(1280, 720);
+    VideoFrame in;
+    EncodedVideoFrame encoded;
+    for (std::uint32_t n = 0; n < 4; ++n) {
+        if (n == 2) (*enc)->setBitrate(1000);
+        pattern.render(n, in);
+        ASSERT_TRUE((*enc)->encode(in, false, encoded).value());
+        EXPECT_EQ(threadsOfThisProcess(), before) << "frame " << n;
+    }
+    EXPECT_EQ((*enc)->settings().threads, 1);
+    s.codec = VideoCodecId::H264;
+    auto h264 = VideoEncoder::create(s);
+    ASSERT_TRUE(h264);
+    EXPECT_EQ((*h264)->settings().threads, 2);
 }
 
 TEST(VideoCodecId, Names)
