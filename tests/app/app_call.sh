@@ -43,7 +43,7 @@ SHOT=$OUT/app_call.png
 SHOT_IN=$OUT/app_incoming.png
 rm -f "$SHOT" "$SHOT_IN"
 start app "$VPHONE" --profile "$PROFILE" --listen udp:127.0.0.1:5600 --rtp-ports 12500-12549 \
-  --video-source testsrc:320x180@15 --log "$LOG" --screenshot-after 6 --screenshot "$SHOT" --screenshot-incoming "$SHOT_IN" --hangup-after 9 \
+  --audio-source tone:440 --audio-sink null --video-source testsrc:320x180@15 --log "$LOG" --screenshot-after 6 --screenshot "$SHOT" --screenshot-incoming "$SHOT_IN" --hangup-after 9 \
   --video sip:far@127.0.0.1:5610
 
 # json_check PYTHON_EXPR: evaluates over the app's log lines (L: list of dicts) and far.json (F).

@@ -74,7 +74,7 @@ TEST(ProfileConfig, TheSettingsFileGivesAccountsDialPlanListenAndMedia)
         EXPECT_FALSE(e.contains(QLatin1String("secret")));
 }
 
-TEST(ProfileConfig, AnEmptyFileMeansDirectCallsOnPort5060AndTheCamera)
+TEST(ProfileConfig, AnEmptyFileMeansDirectCallsOnPort5060AndTheDevices)
 {
     QTemporaryDir dir;
     QSettings s(dir.filePath(QStringLiteral("vphone.ini")), QSettings::IniFormat);
@@ -84,6 +84,8 @@ TEST(ProfileConfig, AnEmptyFileMeansDirectCallsOnPort5060AndTheCamera)
     EXPECT_EQ(c.listen, QStringList{QStringLiteral("udp:0.0.0.0:5060")});
     EXPECT_TRUE(c.accounts.isEmpty());
     EXPECT_EQ(c.media.videoSource, "device");
+    EXPECT_EQ(c.media.audioSource, "device");
+    EXPECT_EQ(c.media.audioSink, "device");
 }
 
 TEST(PhoneController, AnAccountRegistersAndNumbersGoThroughItsDialPlan)

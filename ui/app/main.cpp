@@ -102,6 +102,14 @@ int main(int argc, char** argv)
         QStringLiteral("video-source"),
         QGuiApplication::translate("main", "Camera: device[:NAME], testsrc[:WxH[@FPS]] or off."),
         QStringLiteral("SPEC"));
+    const QCommandLineOption audioSourceOption(
+        QStringLiteral("audio-source"),
+        QCoreApplication::translate("main", "Microphone: device[:NAME], tone:HZ, file:PATH or silence."),
+        QStringLiteral("SPEC"));
+    const QCommandLineOption audioSinkOption(
+        QStringLiteral("audio-sink"),
+        QCoreApplication::translate("main", "Speaker: device[:NAME], file:PATH or null."),
+        QStringLiteral("SPEC"));
     const QCommandLineOption videoCallOption(
         QStringLiteral("video"), QGuiApplication::translate("main", "Make the call to URI a video call."));
     const QCommandLineOption logOption(
@@ -116,8 +124,9 @@ int main(int argc, char** argv)
     QCommandLineOption hangupAfter(QStringLiteral("hangup-after"), QString(), QStringLiteral("SECONDS"));
     for (QCommandLineOption* o : {&screenshotAfter, &screenshotFile, &screenshotIncoming, &hangupAfter})
         o->setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({profileOption, listenOption, rtpOption, videoOption, videoCallOption, logOption,
-                       screenshotAfter, screenshotFile, screenshotIncoming, hangupAfter});
+    parser.addOptions({profileOption, listenOption, rtpOption, audioSourceOption, audioSinkOption,
+                       videoOption, videoCallOption, logOption, screenshotAfter, screenshotFile,
+                       screenshotIncoming, hangupAfter});
     parser.addPositionalArgument(
         QStringLiteral("uri"),
         QGuiApplication::translate("main", "Call this (sip:, sips:, tel:, callto: or a number)."),
@@ -153,6 +162,9 @@ int main(int argc, char** argv)
         config.media.rtpPorts = *ports;
     }
     if (parser.isSet(videoOption)) config.media.videoSource = parser.value(videoOption).toStdString();
+    if (parser.isSet(audioSourceOption))
+        config.media.audioSource = parser.value(audioSourceOption).toStdString();
+    if (parser.isSet(audioSinkOption)) config.media.audioSink = parser.value(audioSinkOption).toStdString();
     config.media.dtlsCertificateDir = QDir(profile).filePath(QStringLiteral("dtls")).toStdString();
 
     vphone::ui::PhoneController controller(config);

@@ -2,6 +2,7 @@
 
 #include "common/qt_video.h"
 
+#include <QAudioDevice>
 #include <QCameraDevice>
 #include <QDateTime>
 #include <QHostAddress>
@@ -112,6 +113,17 @@ bool PhoneController::start()
         log({{QStringLiteral("event"), QStringLiteral("note")},
              {QStringLiteral("text"), QStringLiteral("no camera: video calls receive only")}});
         m.videoSource = "off";
+    }
+    // No microphone or speaker (no sound server): calls still connect, silent that way.
+    if (m.audioSource.rfind("device", 0) == 0 && QMediaDevices::audioInputs().isEmpty()) {
+        log({{QStringLiteral("event"), QStringLiteral("note")},
+             {QStringLiteral("text"), QStringLiteral("no microphone: silence is sent")}});
+        m.audioSource = "silence";
+    }
+    if (m.audioSink.rfind("device", 0) == 0 && QMediaDevices::audioOutputs().isEmpty()) {
+        log({{QStringLiteral("event"), QStringLiteral("note")},
+             {QStringLiteral("text"), QStringLiteral("no speaker: what the peer says is not played")}});
+        m.audioSink = "null";
     }
     m.localAddresses = {mediaAddressFor(config_)};
     if (auto ok = media::checkMediaConfig(m); !ok) {

@@ -47,6 +47,8 @@ ProfileConfig loadProfileConfig(QSettings& s, QStringList* errors)
             bad(QStringLiteral("media/videoCodecs"), codecs.error().what);
     }
     c.media.videoSource = text(s, "videoSource", "device");
+    c.media.audioSource = text(s, "audioSource", "device");
+    c.media.audioSink = text(s, "audioSink", "device");
     if (auto srtp = media::parseSrtpPolicy(text(s, "srtp", "optional")))
         c.media.srtp = *srtp;
     else

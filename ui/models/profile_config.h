@@ -4,6 +4,7 @@
 //
 //   [network]  listen=udp:0.0.0.0:5060 (comma list)   rtpPorts=16384-32767   mediaAddress=
 //   [media]    codecs=opus,pcmu,pcma,g722,telephone-event   videoSource=device|testsrc[:WxH[@FPS]]|off
+//              audioSource=device[:NAME]|tone:HZ|file:PATH|silence   audioSink=device[:NAME]|file:PATH|null
 //              videoCodecs=h264,vp8   srtp=off|optional|mandatory   keying=sdes|dtls
 //   [accounts] size=N, then 1\uri, 1\displayName, 1\authUser, 1\password, 1\proxy,
 //              1\registrar, 1\transport=udp|tcp|tls, 1\register=true,
