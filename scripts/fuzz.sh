@@ -163,6 +163,11 @@ mkdir -p "$dir"
 printf '\x05\x00\x08\x01\x00\x00\x90\x80\x80\x01\x10\x02\x9d\x01\x00\x05\x01\x00\x01\x80\x80\x80\x01\x2a\x00\x08\x01\x02\x01\x90\xf0\x81\x02\x07\xa5\x11\x22' | seed "$dir"
 printf '\x41\x00\x02\x01\x00\x00\x90\x80\x00\x01\x01\x00\x01\x10\x00\x04\x01\x02\x00\x90\x20\x00\x01' | seed "$dir"
 
+# --- vcard: the sample address-book exports the contacts tests read (Apple, Google, RFC 6350).
+dir=$corpus/fuzz_vcard
+mkdir -p "$dir"
+for f in "$root"/tests/data/vcard/*.vcf; do [ -f "$f" ] && seed "$dir" <"$f"; done
+
 # --- run
 failed=0
 for target in "${targets[@]}"; do
