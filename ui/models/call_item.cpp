@@ -15,6 +15,7 @@ CallItem::CallItem(ua::Call* call, PhoneController* controller)
 {
     incoming_ = call->direction() == ua::Call::Direction::Incoming;
     peerUri_ = call->remoteUri();
+    contactName_ = controller->contactNameFor(peerUri_);
     connect(call, &ua::Call::stateChanged, this, [this] {
         if (call_ && call_->state() == ua::Call::State::Held) setHeld(true);
         if (call_ && call_->state() == ua::Call::State::Active) setHeld(false);
@@ -57,6 +58,7 @@ bool CallItem::ended() const
 
 QString CallItem::peerName() const
 {
+    if (!contactName_.isEmpty()) return contactName_;
     if (call_ && !call_->remoteDisplayName().isEmpty()) return call_->remoteDisplayName();
     QString shown = peerUri_;
     for (const char* scheme : {"sip:", "sips:"}) {
@@ -113,7 +115,9 @@ void CallItem::answer(bool withVideo)
 
 void CallItem::decline()
 {
-    if (call_) call_->reject(603);
+    if (!call_) return;
+    controller_->markDeclined(this);
+    call_->reject(603);
 }
 
 void CallItem::hangUp()

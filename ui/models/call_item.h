@@ -112,6 +112,7 @@ private:
     PhoneController* controller_;
     bool incoming_ = false;
     QString peerUri_;
+    QString contactName_; ///< the address book's name for the peer, if it is a contact
     bool held_ = false;
     bool remoteHeld_ = false;
     bool muted_ = false;

@@ -5,6 +5,7 @@
 #include <QAudioDevice>
 #include <QCameraDevice>
 #include <QDateTime>
+#include <QDir>
 #include <QHostAddress>
 #include <QJsonDocument>
 #include <QMediaDevices>
@@ -98,6 +99,202 @@ PhoneController::PhoneController(ProfileConfig config, QObject* parent)
             });
     timer_.setInterval(1000);
     connect(&timer_, &QTimer::timeout, this, &PhoneController::secondTick);
+
+    for (auto* model : std::initializer_list<QObject*>{&history_, &contacts_, &conversations_, &messages_})
+        model->setParent(this);
+    connect(&history_, &HistoryModel::problem, this, &PhoneController::setProblem);
+    connect(&contacts_, &ContactListModel::problem, this, &PhoneController::setProblem);
+    connect(&conversations_, &ConversationListModel::problem, this, &PhoneController::setProblem);
+    connect(&messages_, &MessageListModel::problem, this, &PhoneController::setProblem);
+    conversations_.setNamer([this](const QString& uri) { return contactNameFor(uri); });
+    openDatabase();
+    connect(phone_.get(), &ua::Phone::messageReceived, this, [this](ua::MessageThread* thread, int row) {
+        watchThread(thread);
+        if (!db_ || !thread) return;
+        const ua::MessageThread::Message& m = thread->at(row);
+        contacts::Message stored;
+        stored.accountUri = accountUriOf(thread);
+        stored.peerUri = thread->remoteUri();
+        stored.direction = contacts::Direction::Incoming;
+        stored.text = m.text;
+        if (!m.contentType.isEmpty()) stored.contentType = m.contentType;
+        stored.time = m.time.isValid() ? m.time : QDateTime::currentDateTimeUtc();
+        stored.state = contacts::DeliveryState::Delivered;
+        // Read at once when that conversation is open in the view.
+        stored.read = messages_.peerUri() == stored.peerUri && messages_.accountUri() == stored.accountUri &&
+                      messagesOpen_;
+        if (auto id = db_->addMessage(stored); !id) setProblem(id.error().what);
+        log({{QStringLiteral("event"), QStringLiteral("message")},
+             {QStringLiteral("peer"), stored.peerUri},
+             {QStringLiteral("text"), stored.text}});
+        conversations_.reload();
+        if (messages_.peerUri() == stored.peerUri) messages_.reload();
+    });
+}
+
+void PhoneController::openDatabase()
+{
+    if (config_.profileDir.isEmpty()) return;
+    const QString path = QDir(config_.profileDir).filePath(QStringLiteral("vphone.db"));
+    auto db = contacts::Database::open(path);
+    if (!db) {
+        setProblem(tr("Contacts and history unavailable: %1").arg(db.error().what));
+        return;
+    }
+    db_ = std::make_unique<contacts::Database>(std::move(*db));
+    history_.setDatabase(db_.get());
+    contacts_.setDatabase(db_.get());
+    conversations_.setDatabase(db_.get());
+    messages_.setDatabase(db_.get());
+}
+
+QString PhoneController::contactNameFor(const QString& uri) const
+{
+    if (!db_ || uri.isEmpty()) return {};
+    auto found =
+        uri.startsWith(QLatin1String("tel:")) ? db_->findByNumber(uri.mid(4)) : db_->findBySipUri(uri);
+    if (!found || !*found) return {};
+    return (*found)->displayName;
+}
+
+QString PhoneController::accountUriOf(const ua::MessageThread* thread) const
+{
+    const ua::Account* a = thread ? thread->account() : nullptr;
+    return a ? a->uri() : QString();
+}
+
+void PhoneController::watchThread(ua::MessageThread* thread)
+{
+    if (!thread || watched_.contains(thread)) return;
+    watched_.insert(thread);
+    connect(thread, &QObject::destroyed, this, [this, thread] {
+        watched_.remove(thread);
+        sentIds_.remove(thread);
+    });
+    connect(thread, &ua::MessageThread::deliveryChanged, this,
+            [this, thread](int row, ua::MessageThread::Delivery delivery) {
+                const qint64 id = sentIds_.value(thread).value(row);
+                if (!db_ || id == 0) return;
+                const contacts::DeliveryState state =
+                    delivery == ua::MessageThread::Delivery::Delivered ? contacts::DeliveryState::Delivered
+                    : delivery == ua::MessageThread::Delivery::Failed  ? contacts::DeliveryState::Failed
+                                                                       : contacts::DeliveryState::Sent;
+                if (auto ok = db_->setDeliveryState(id, state); !ok) setProblem(ok.error().what);
+                log({{QStringLiteral("event"), QStringLiteral("delivery")},
+                     {QStringLiteral("peer"), thread->remoteUri()},
+                     {QStringLiteral("state"), static_cast<int>(state)}});
+                if (messages_.peerUri() == thread->remoteUri()) messages_.reload();
+                conversations_.reload();
+            });
+}
+
+bool PhoneController::sendMessage(const QString& peer, const QString& text)
+{
+    if (text.trimmed().isEmpty()) return false;
+    ua::Account* account = phone_->accounts().value(0);
+    QString uri = peer;
+    if (!peer.startsWith(QLatin1String("sip:")) && !peer.startsWith(QLatin1String("sips:"))) {
+        const DialTarget target = normaliseDialTarget(peer, planFor(account));
+        if (!target.ok()) {
+            setProblem(target.error);
+            return false;
+        }
+        uri = target.uri;
+    }
+    ua::MessageThread* thread = phone_->thread(uri, account);
+    if (!thread) return false;
+    watchThread(thread);
+    contacts::Message stored;
+    stored.accountUri = accountUriOf(thread);
+    stored.peerUri = thread->remoteUri();
+    stored.direction = contacts::Direction::Outgoing;
+    stored.text = text;
+    stored.time = QDateTime::currentDateTimeUtc();
+    stored.state = contacts::DeliveryState::Sent;
+    stored.read = true;
+    qint64 id = 0;
+    if (db_) {
+        if (auto added = db_->addMessage(stored))
+            id = *added;
+        else
+            setProblem(added.error().what);
+    }
+    const int row = thread->count(); // the row send() appends
+    if (id != 0) sentIds_[thread][row] = id;
+    const int sent = thread->send(text);
+    if (sent != row && id != 0) {
+        sentIds_[thread].remove(row);
+        sentIds_[thread][sent] = id;
+    }
+    if (db_ && sent >= 0 && thread->at(sent).delivery == ua::MessageThread::Delivery::Failed)
+        (void)db_->setDeliveryState(id, contacts::DeliveryState::Failed);
+    log({{QStringLiteral("event"), QStringLiteral("send")},
+         {QStringLiteral("peer"), stored.peerUri},
+         {QStringLiteral("text"), text}});
+    if (messages_.peerUri() == stored.peerUri) messages_.reload();
+    conversations_.reload();
+    return true;
+}
+
+void PhoneController::openConversation(const QString& peerUri, const QString& accountUri)
+{
+    QString account = accountUri;
+    if (account.isEmpty()) {
+        for (const contacts::Conversation& c : conversations_.rows()) {
+            if (c.peerUri == peerUri) account = c.accountUri;
+        }
+    }
+    messagesOpen_ = !peerUri.isEmpty();
+    if (db_ && !peerUri.isEmpty()) {
+        if (auto ok = db_->markConversationRead(account, peerUri); !ok) setProblem(ok.error().what);
+    }
+    messages_.setConversation(account, peerUri);
+    conversations_.reload();
+}
+
+bool PhoneController::callBack(int row)
+{
+    const QString uri = history_.peerUriAt(row);
+    return !uri.isEmpty() && dial(uri, false);
+}
+
+void PhoneController::recordCall(CallItem* item)
+{
+    ua::Call* call = item->call();
+    if (!call || recorded_.contains(item)) return;
+    recorded_.insert(item);
+    contacts::CallRecord r;
+    const bool incoming = call->direction() == ua::Call::Direction::Incoming;
+    r.direction = incoming ? contacts::Direction::Incoming : contacts::Direction::Outgoing;
+    r.peerUri = call->remoteUri();
+    const QString contactName = contactNameFor(r.peerUri);
+    r.peerDisplayName = contactName.isEmpty() ? call->remoteDisplayName() : contactName;
+    r.accountUri = call->account() ? call->account()->uri() : QString();
+    r.startTime = call->startedAt().isValid() ? call->startedAt() : QDateTime::currentDateTimeUtc();
+    const int code = call->code();
+    if (call->connectedAt().isValid()) {
+        r.connectedTime = call->connectedAt();
+        const QDateTime end = call->endedAt().isValid() ? call->endedAt() : QDateTime::currentDateTimeUtc();
+        r.durationSeconds = std::max<qint64>(0, call->connectedAt().secsTo(end));
+        r.outcome = contacts::CallOutcome::Answered;
+    } else if (incoming) {
+        // Declined here (603/486 sent by decline()) or DND; else the caller gave up / timed out.
+        r.outcome =
+            declined_.contains(item) ? contacts::CallOutcome::Rejected : contacts::CallOutcome::Missed;
+    } else if (code == 486 || code == 600) {
+        r.outcome = contacts::CallOutcome::Busy;
+    } else if (code == 487 || code == 0 || code == 603) {
+        r.outcome = code == 603 ? contacts::CallOutcome::Rejected : contacts::CallOutcome::Cancelled;
+    } else {
+        r.outcome = contacts::CallOutcome::Failed;
+    }
+    log({{QStringLiteral("event"), QStringLiteral("history")},
+         {QStringLiteral("peer"), r.peerUri},
+         {QStringLiteral("outcome"), HistoryModel::outcomeName(r.outcome)},
+         {QStringLiteral("duration"), r.durationSeconds}});
+    if (!db_) return;
+    if (auto id = db_->addCall(r); !id) setProblem(id.error().what);
+    history_.reload();
 }
 
 PhoneController::~PhoneController()
@@ -330,12 +527,15 @@ void PhoneController::track(CallItem* item)
              {QStringLiteral("code"), c ? c->code() : 0},
              {QStringLiteral("reason"), c ? c->reason() : QString()}});
         if (item->active()) item->refresh();
+        if (item->ended()) recordCall(item);
         emit currentCallChanged();
         emit incomingCallChanged();
     };
     connect(item, &CallItem::stateChanged, this, report);
     ua::Call* call = item->call();
     connect(call, &QObject::destroyed, this, [this, item] {
+        recorded_.remove(item);
+        declined_.remove(item);
         items_.removeAll(item);
         item->deleteLater();
         emit callsChanged();

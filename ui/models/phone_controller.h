@@ -13,6 +13,7 @@
 
 #include "common/media_session_provider.h"
 #include "models/call_item.h"
+#include "models/data_models.h"
 #include "models/profile_config.h"
 #include "ua/phone.h"
 
@@ -21,6 +22,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QTimer>
 
 #include <memory>
@@ -36,6 +38,11 @@ class PhoneController : public QObject {
     Q_PROPERTY(vphone::ui::CallItem* currentCall READ currentCall NOTIFY currentCallChanged)
     Q_PROPERTY(vphone::ui::CallItem* incomingCall READ incomingCall NOTIFY incomingCallChanged)
     Q_PROPERTY(QString lastProblem READ lastProblem NOTIFY lastProblemChanged)
+    Q_PROPERTY(vphone::ui::HistoryModel* history READ history CONSTANT)
+    Q_PROPERTY(vphone::ui::ContactListModel* contacts READ contacts CONSTANT)
+    Q_PROPERTY(vphone::ui::ConversationListModel* conversations READ conversations CONSTANT)
+    Q_PROPERTY(vphone::ui::MessageListModel* messages READ messages CONSTANT)
+    Q_PROPERTY(bool hasDatabase READ hasDatabase CONSTANT)
 public:
     explicit PhoneController(ProfileConfig config, QObject* parent = nullptr);
     ~PhoneController() override;
@@ -59,6 +66,23 @@ public:
     CallItem* incomingCall() const;
     QString lastProblem() const { return lastProblem_; }
 
+    // --- Stored data (PROFILE/vphone.db) ---
+    HistoryModel* history() { return &history_; }
+    ContactListModel* contacts() { return &contacts_; }
+    ConversationListModel* conversations() { return &conversations_; }
+    MessageListModel* messages() { return &messages_; }
+    /// False when the profile has no directory or its database could not be opened.
+    bool hasDatabase() const { return db_ != nullptr; }
+    contacts::Database* database() { return db_.get(); }
+    /// The name of the contact owning `uri` (SIP address, or number in the user part), else empty.
+    Q_INVOKABLE QString contactNameFor(const QString& uri) const;
+    /// Sends a text message to `peer` (what the user typed: a URI or number) and stores it.
+    Q_INVOKABLE bool sendMessage(const QString& peer, const QString& text);
+    /// Shows the conversation with `peerUri` in messages() and marks it read.
+    Q_INVOKABLE void openConversation(const QString& peerUri, const QString& accountUri = {});
+    /// Calls the peer of history row `row` (audio only).
+    Q_INVOKABLE bool callBack(int row);
+
     /// Calls what the user typed or a URI handed over; false (lastProblem()) when it cannot.
     Q_INVOKABLE bool dial(const QString& text, bool video);
     /// Answers the ringing call (audio only or with video).
@@ -78,6 +102,8 @@ public:
     void setCallVideo(CallItem* item, bool on);
     void setCallMuted(CallItem* item, bool muted);
     void sendDtmf(CallItem* item, const QString& digits);
+    /// The user declined `item` (history says Rejected).
+    void markDeclined(CallItem* item) { declined_.insert(item); }
 
 signals:
     void accountStatusChanged();
@@ -94,6 +120,10 @@ private:
     void setProblem(const QString& what);
     void secondTick();
     DialPlan planFor(const ua::Account* account) const;
+    void openDatabase();
+    void recordCall(CallItem* item);
+    void watchThread(ua::MessageThread* thread);
+    QString accountUriOf(const ua::MessageThread* thread) const;
 
     ProfileConfig config_;
     std::unique_ptr<MediaSessionProvider> media_; // declared first: outlives the Phone
@@ -106,6 +136,16 @@ private:
     QString lastProblem_;
     QTimer timer_;
     std::unique_ptr<QFile> log_;
+    std::unique_ptr<contacts::Database> db_;
+    HistoryModel history_;
+    ContactListModel contacts_;
+    ConversationListModel conversations_;
+    MessageListModel messages_;
+    QSet<CallItem*> recorded_;
+    QHash<ua::MessageThread*, QHash<int, qint64>> sentIds_; ///< thread row -> stored message id
+    QSet<ua::MessageThread*> watched_;
+    QSet<CallItem*> declined_; ///< incoming calls the user declined (Rejected, not Missed)
+    bool messagesOpen_ = false;
 };
 
 } // namespace vphone::ui
