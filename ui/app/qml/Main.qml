@@ -11,6 +11,8 @@ ApplicationWindow {
     minimumWidth: 560
     minimumHeight: 400
     visible: true
+    // The chats tab with a conversation open shows it where the call view is.
+    readonly property bool showChat: sidebar.currentIndex === 3 && phone.messages.peerUri.length > 0
     title: phone.currentCall ? qsTr("%1 — vphone").arg(phone.currentCall.peerName) : qsTr("vphone")
 
     header: ToolBar {
@@ -53,20 +55,27 @@ ApplicationWindow {
             Layout.fillHeight: true
             spacing: 8
 
-            CallList {
-                Layout.preferredWidth: 240
+            Sidebar {
+                id: sidebar
+                Layout.preferredWidth: 320
+                Layout.fillHeight: true
+            }
+
+            ChatView {
+                visible: window.showChat
+                Layout.fillWidth: true
                 Layout.fillHeight: true
             }
 
             CallView {
                 call: phone.currentCall
-                visible: phone.currentCall !== null
+                visible: phone.currentCall !== null && !window.showChat
                 Layout.fillWidth: true
                 Layout.fillHeight: true
             }
 
             Pane {
-                visible: phone.currentCall === null
+                visible: phone.currentCall === null && !window.showChat
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 Label {

@@ -1,0 +1,107 @@
+// The address book: search as you type, favourites first; a click calls the first address, the
+// buttons edit, chat, add, import and export (vCard).
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Frame {
+    id: pane
+    padding: 4
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 4
+        TextField {
+            id: search
+            objectName: "contactSearch"
+            placeholderText: qsTr("Search contacts")
+            Layout.fillWidth: true
+            onTextChanged: phone.contacts.filter = text
+        }
+        ListView {
+            id: list
+            objectName: "contactList"
+            clip: true
+            model: phone.contacts
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            delegate: ItemDelegate {
+                id: row
+                required property int index
+                required property var contactId
+                required property string name
+                required property string sipAddress
+                required property var numbers
+                required property bool favourite
+                width: ListView.view.width
+                onClicked: {
+                    const target = phone.contacts.callTargetAt(row.index)
+                    if (target.length > 0) phone.dial(target, false)
+                }
+                contentItem: RowLayout {
+                    spacing: 6
+                    Label {
+                        text: row.favourite ? "★" : ""
+                        Layout.preferredWidth: 14
+                    }
+                    ColumnLayout {
+                        spacing: 0
+                        Layout.fillWidth: true
+                        Label {
+                            text: row.name
+                            elide: Text.ElideRight
+                            Layout.fillWidth: true
+                        }
+                        Label {
+                            text: row.sipAddress.length > 0 ? row.sipAddress : row.numbers.join(", ")
+                            opacity: 0.6
+                            font.pointSize: 8
+                            elide: Text.ElideRight
+                            Layout.fillWidth: true
+                        }
+                    }
+                    ToolButton {
+                        text: qsTr("Chat")
+                        visible: row.sipAddress.length > 0
+                        onClicked: {
+                            phone.openConversation(row.sipAddress)
+                            pane.chatRequested()
+                        }
+                    }
+                    ToolButton {
+                        text: qsTr("Edit")
+                        onClicked: editor.openFor(row.contactId)
+                    }
+                }
+            }
+            Label {
+                anchors.centerIn: parent
+                visible: list.count === 0
+                text: search.text.length > 0 ? qsTr("No contact matches") : qsTr("No contacts yet")
+                opacity: 0.6
+            }
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            Button {
+                text: qsTr("Add")
+                onClicked: editor.openFor(0)
+            }
+            Button {
+                text: qsTr("Import…")
+                onClicked: vcard.openFor(true)
+            }
+            Button {
+                text: qsTr("Export…")
+                onClicked: vcard.openFor(false)
+            }
+        }
+    }
+    signal chatRequested()
+
+    ContactDialog {
+        id: editor
+    }
+    VCardDialog {
+        id: vcard
+    }
+}

@@ -1,0 +1,54 @@
+// The left sidebar: tabs for this session's calls, the address book, the call history and the
+// chats, with the missed-call and unread-message counts as badges. Opening the history marks
+// missed calls seen.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+ColumnLayout {
+    id: sidebar
+    spacing: 4
+    property alias currentIndex: tabs.currentIndex
+    signal chatOpened()
+
+    TabBar {
+        id: tabs
+        objectName: "sidebarTabs"
+        Layout.fillWidth: true
+        TabButton {
+            text: qsTr("Calls")
+        }
+        TabButton {
+            objectName: "contactsTab"
+            text: qsTr("Contacts")
+        }
+        TabButton {
+            objectName: "historyTab"
+            text: phone.history.missedCount > 0 ? qsTr("History (%1)").arg(phone.history.missedCount)
+                                                 : qsTr("History")
+        }
+        TabButton {
+            objectName: "chatsTab"
+            text: phone.conversations.unreadCount > 0 ? qsTr("Chats (%1)").arg(phone.conversations.unreadCount)
+                                                       : qsTr("Chats")
+        }
+        onCurrentIndexChanged: if (currentIndex === 2) phone.history.markSeen()
+    }
+
+    StackLayout {
+        currentIndex: tabs.currentIndex
+        Layout.fillWidth: true
+        Layout.fillHeight: true
+        CallList {}
+        ContactsPane {
+            onChatRequested: {
+                tabs.currentIndex = 3
+                sidebar.chatOpened()
+            }
+        }
+        HistoryPane {}
+        ChatsPane {
+            onOpened: sidebar.chatOpened()
+        }
+    }
+}
