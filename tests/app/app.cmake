@@ -15,7 +15,9 @@ gtest_discover_tests(vphone_views_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 
 
 # End to end under Xvfb (its own display, stopped by PID): a video call to vphone-cli on 127.0.0.1
 # (SIP 5600-5619, RTP 12500-12599), screenshots of the window (app_call.png, app_incoming.png in
-# this build directory), a second launch handing its URI to the first, an incoming call.
+# this build directory), a second launch handing its URI to the first, an incoming call given up
+# (missed in the history); then a restart on the same profile importing two contacts from a vCard
+# file, its Contacts and History tabs pictured (app_contacts.png, app_history.png).
 add_test(NAME app_call
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/app_call.sh $<TARGET_FILE:vphone> $<TARGET_FILE:vphone-cli>
           ${CMAKE_CURRENT_BINARY_DIR})

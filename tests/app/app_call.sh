@@ -9,7 +9,9 @@
 #  3. a second `vphone --profile SAME sip:far2@...` hands its URI to the running instance and exits
 #     0 within 2 s; the running one places that call (Active, then Ended);
 #  4. a call from another vphone-cli rings in the app's incoming-call dialog (a second screenshot,
-#     app_incoming.png) and ends when the caller gives up.
+#     app_incoming.png) and ends when the caller gives up (missed, in the history);
+#  5. the app restarted on the same profile imports a vCard file (--import-vcard) and
+#     pictures its Contacts and History tabs (--screenshot-tab): the history survived the restart.
 # usage: app_call.sh VPHONE VPHONE_CLI OUTPUT_DIR
 set -uo pipefail
 VPHONE=$(realpath "$1")
@@ -105,5 +107,26 @@ check "  its dialog is pictured (not blank)" json_check \
   '[e for e in L if e.get("event") == "screenshot" and e["file"] == "'"$SHOT_IN"'" and e["saved"] and e["non_background"] >= 0.05]'
 shots "$SHOT_IN"
 check "  and the call ends when the caller gives up" wait_for "$LOG" '"id":3,.*"state":"Ended"' 10
+check "the history has the two calls made (answered) and the one given up (missed)" json_check \
+  '[e["outcome"] for e in L if e.get("event") == "history"] == ["answered", "answered", "missed"]'
+
+# The same profile again (the database survives): two contacts imported from a vCard file, the
+# Contacts and History tabs pictured.
+kill "$PID_app" 2>/dev/null; wait "$PID_app" 2>/dev/null
+printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:José García\r\nIMPP:sip:jose@example.test\r\nTEL:+49 30 1234567\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:4.0\r\nFN:Zoë Adams\r\nIMPP:sip:zoe@example.test\r\nEND:VCARD\r\n' >"$WORK/two.vcf"
+LOG2=$WORK/app2.jsonl
+SHOT_CONTACTS=$OUT/app_contacts.png
+SHOT_HISTORY=$OUT/app_history.png
+rm -f "$SHOT_CONTACTS" "$SHOT_HISTORY"
+start app2 "$VPHONE" --profile "$PROFILE" --listen udp:127.0.0.1:5601 --rtp-ports 12500-12549 --audio-source silence \
+  --audio-sink null --video-source off --log "$LOG2" --import-vcard "$WORK/two.vcf" \
+  --screenshot-tab "contacts:2:$SHOT_CONTACTS" --screenshot-tab "history:3:$SHOT_HISTORY"
+check "a restart imports two contacts from a vCard file" wait_for "$LOG2" '"event":"import","summary":"2 imported"' 10
+check "  the Contacts tab is pictured (not blank)" wait_for "$LOG2" '"file":"'"$SHOT_CONTACTS"'".*"saved":true' 10
+check "  the History tab is pictured (not blank)" wait_for "$LOG2" '"file":"'"$SHOT_HISTORY"'".*"saved":true' 10
+L2=$WORK/app2.jsonl
+check "  both at least 5 % non-background" python3 -c 'import json,sys; L=[json.loads(l) for l in open(sys.argv[1])]; sys.exit(0 if len([e for e in L if e.get("event") == "screenshot" and e["non_background"] >= 0.05]) == 2 else 1)' "$L2"
+LOG=$LOG2 shots "$SHOT_CONTACTS"
+LOG=$LOG2 shots "$SHOT_HISTORY"
 
 finish

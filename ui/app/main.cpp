@@ -122,11 +122,17 @@ int main(int argc, char** argv)
     QCommandLineOption screenshotIncoming(QStringLiteral("screenshot-incoming"), QString(),
                                           QStringLiteral("FILE"));
     QCommandLineOption hangupAfter(QStringLiteral("hangup-after"), QString(), QStringLiteral("SECONDS"));
-    for (QCommandLineOption* o : {&screenshotAfter, &screenshotFile, &screenshotIncoming, &hangupAfter})
+    // For tests: contacts from a vCard file into the profile, and pictures of sidebar tabs
+    // ("contacts:2:FILE": the Contacts tab shown, pictured 2 s after start).
+    QCommandLineOption importVCard(QStringLiteral("import-vcard"), QString(), QStringLiteral("FILE"));
+    QCommandLineOption screenshotTab(QStringLiteral("screenshot-tab"), QString(),
+                                     QStringLiteral("TAB:SECONDS:FILE"));
+    for (QCommandLineOption* o :
+         {&screenshotAfter, &screenshotFile, &screenshotIncoming, &hangupAfter, &importVCard, &screenshotTab})
         o->setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({profileOption, listenOption, rtpOption, audioSourceOption, audioSinkOption,
                        videoOption, videoCallOption, logOption, screenshotAfter, screenshotFile,
-                       screenshotIncoming, hangupAfter});
+                       screenshotIncoming, hangupAfter, importVCard, screenshotTab});
     parser.addPositionalArgument(
         QStringLiteral("uri"),
         QGuiApplication::translate("main", "Call this (sip:, sips:, tel:, callto: or a number)."),
@@ -170,6 +176,12 @@ int main(int argc, char** argv)
     vphone::ui::PhoneController controller(config);
     if (parser.isSet(logOption) && !controller.openLog(parser.value(logOption)))
         return fail(QStringLiteral("cannot write the log %1").arg(parser.value(logOption)));
+
+    if (parser.isSet(importVCard)) {
+        const QString summary = controller.contacts()->importVCard(parser.value(importVCard));
+        controller.log(
+            {{QStringLiteral("event"), QStringLiteral("import")}, {QStringLiteral("summary"), summary}});
+    }
 
     QQmlApplicationEngine engine;
     engine.rootContext()->setContextProperty(QStringLiteral("phone"), &controller);
@@ -219,6 +231,19 @@ int main(int argc, char** argv)
     if (parser.isSet(screenshotAfter) && parser.isSet(screenshotFile)) {
         const int ms = static_cast<int>(parser.value(screenshotAfter).toDouble() * 1000);
         QTimer::singleShot(ms, &app, [screenshot, file = parser.value(screenshotFile)] { screenshot(file); });
+    }
+    for (const QString& spec : parser.values(screenshotTab)) {
+        static const QStringList tabs{QStringLiteral("calls"), QStringLiteral("contacts"),
+                                      QStringLiteral("history"), QStringLiteral("chats")};
+        const int tab = static_cast<int>(tabs.indexOf(spec.section(QLatin1Char(':'), 0, 0)));
+        const int ms = static_cast<int>(spec.section(QLatin1Char(':'), 1, 1).toDouble() * 1000);
+        const QString file = spec.section(QLatin1Char(':'), 2);
+        if (tab < 0 || file.isEmpty())
+            return fail(QStringLiteral("--screenshot-tab %1: TAB:SECONDS:FILE").arg(spec));
+        QTimer::singleShot(std::max(0, ms - 500), &app, [&engine, tab] {
+            if (QQuickWindow* w = windowOf(engine)) w->setProperty("sidebarTab", tab);
+        });
+        QTimer::singleShot(ms, &app, [screenshot, file] { screenshot(file); });
     }
     if (parser.isSet(screenshotIncoming)) {
         // One second after the first incoming call rings: the dialog has been shown.

@@ -12,6 +12,7 @@ ApplicationWindow {
     minimumHeight: 400
     visible: true
     // The chats tab with a conversation open shows it where the call view is.
+    property alias sidebarTab: sidebar.currentIndex
     readonly property bool showChat: sidebar.currentIndex === 3 && phone.messages.peerUri.length > 0
     title: phone.currentCall ? qsTr("%1 — vphone").arg(phone.currentCall.peerName) : qsTr("vphone")
 
