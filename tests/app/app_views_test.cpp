@@ -1,7 +1,8 @@
 // The app's QML views (ui/app/qml, the Vphone module) over a real PhoneController, offscreen,
 // driven by keys as a user would: type an address in the dial bar and press Enter, Ctrl+M mutes,
 // Escape hangs up; an incoming call shows the dialog and Ctrl+Return answers it, Ctrl+E ends it.
-// The far end is another PhoneController (SIP 5618-5619, RTP 12560-12599 on 127.0.0.1).
+// The far end is another PhoneController (SIP 5618-5619, RTP 12560-12599 on 127.0.0.1). The
+// sidebar's contact search and the chat send box (SIP 5624-5625).
 #include "models/phone_controller.h"
 
 #include <QElapsedTimer>
@@ -10,6 +11,7 @@
 #include <QQmlContext>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <gtest/gtest.h>
@@ -95,6 +97,74 @@ TEST(AppViews, KeysDialMuteHangUpAnswerAndEndCalls)
     // Ctrl+L puts the focus back in the dial bar.
     QTest::keyClick(window, Qt::Key_L, Qt::ControlModifier);
     EXPECT_TRUE(field->property("activeFocus").toBool());
+    EXPECT_FALSE(window->grabWindow().isNull());
+    EXPECT_TRUE(warnings.isEmpty()) << warnings.join(QLatin1Char('\n')).toStdString();
+}
+
+// The sidebar's Contacts tab filters as the user types ("jose" finds "José"), and the chat view's
+// send box sends a MESSAGE that the far end stores (SIP 5624-5625, no media).
+TEST(AppViews, ContactSearchAsYouTypeAndChatSendBox)
+{
+    QTemporaryDir aliceDir, bobDir;
+    ui::ProfileConfig a = profile(5624, 12680);
+    a.profileDir = aliceDir.path();
+    ui::ProfileConfig b = profile(5625, 12690);
+    b.profileDir = bobDir.path();
+    PhoneController alice(a);
+    PhoneController bob(b);
+    ASSERT_TRUE(alice.start());
+    ASSERT_TRUE(bob.start());
+    ASSERT_GT(alice.contacts()->add(QStringLiteral("José García"), QStringLiteral("sip:127.0.0.1:5625"), {},
+                                    {}, false, false),
+              0);
+    ASSERT_GT(alice.contacts()->add(QStringLiteral("Zoë Adams"), QStringLiteral("zoe@example.test"), {}, {},
+                                    true, false),
+              0);
+
+    QQmlApplicationEngine engine;
+    QStringList warnings;
+    QObject::connect(&engine, &QQmlApplicationEngine::warnings, [&](const QList<QQmlError>& list) {
+        for (const auto& e : list)
+            warnings.append(e.toString());
+    });
+    engine.rootContext()->setContextProperty(QStringLiteral("phone"), &alice);
+    engine.load(QUrl(QStringLiteral("qrc:/Vphone/qml/Main.qml")));
+    ASSERT_FALSE(engine.rootObjects().isEmpty());
+    auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+    ASSERT_NE(window, nullptr);
+    window->requestActivate();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(window));
+
+    window->setProperty("sidebarTab", 1);
+    auto* search = window->findChild<QQuickItem*>(QStringLiteral("contactSearch"));
+    auto* list = window->findChild<QObject*>(QStringLiteral("contactList"));
+    ASSERT_NE(search, nullptr);
+    ASSERT_NE(list, nullptr);
+    EXPECT_EQ(list->property("count").toInt(), 2);
+    search->forceActiveFocus();
+    for (const char c : std::string("jose"))
+        QTest::keyClick(window, c);
+    EXPECT_EQ(alice.contacts()->filter(), QStringLiteral("jose"));
+    EXPECT_EQ(list->property("count").toInt(), 1);
+    EXPECT_EQ(alice.contacts()->data(alice.contacts()->index(0), ui::ContactListModel::NameRole).toString(),
+              QStringLiteral("José García"));
+
+    // The chats tab with the conversation open: type and press Enter.
+    alice.openConversation(QStringLiteral("sip:127.0.0.1:5625"));
+    window->setProperty("sidebarTab", 3);
+    auto* field = window->findChild<QQuickItem*>(QStringLiteral("messageField"));
+    ASSERT_NE(field, nullptr);
+    EXPECT_TRUE(field->isVisible());
+    field->forceActiveFocus();
+    for (const char c : std::string("hi bob"))
+        QTest::keyClick(window, c);
+    QTest::keyClick(window, Qt::Key_Return);
+    EXPECT_TRUE(field->property("text").toString().isEmpty());
+    ASSERT_TRUE(waitFor([&] { return bob.conversations()->unreadCount() == 1; }));
+    EXPECT_EQ(alice.messages()->rowCount(), 1);
+    auto* messages = window->findChild<QObject*>(QStringLiteral("messageList"));
+    ASSERT_NE(messages, nullptr);
+    EXPECT_EQ(messages->property("count").toInt(), 1);
     EXPECT_FALSE(window->grabWindow().isNull());
     EXPECT_TRUE(warnings.isEmpty()) << warnings.join(QLatin1Char('\n')).toStdString();
 }
