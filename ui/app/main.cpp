@@ -4,6 +4,7 @@
 // and exits 0; the running one dials it and comes to the front. The profile directory (default:
 // the platform's application data directory) holds vphone.ini (profile_config.h) and, later,
 // the contacts database. The window is QML (qml/Main.qml) bound to PhoneController.
+#include "contact_photo_provider.h"
 #include "models/phone_controller.h"
 #include "models/profile_config.h"
 #include "single_instance.h"
@@ -185,6 +186,7 @@ int main(int argc, char** argv)
 
     QQmlApplicationEngine engine;
     engine.rootContext()->setContextProperty(QStringLiteral("phone"), &controller);
+    engine.addImageProvider(QStringLiteral("contacts"), new vphone::app::ContactPhotoProvider(&controller));
     engine.rootContext()->setContextProperty(QStringLiteral("appVersion"), QStringLiteral(VPHONE_VERSION));
     engine.load(QUrl(QStringLiteral("qrc:/Vphone/qml/Main.qml")));
     if (!windowOf(engine)) return fail(QStringLiteral("the window could not be loaded"));

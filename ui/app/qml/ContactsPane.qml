@@ -32,6 +32,7 @@ Frame {
                 required property string sipAddress
                 required property var numbers
                 required property bool favourite
+                required property bool hasPhoto
                 width: ListView.view.width
                 onClicked: {
                     const target = phone.contacts.callTargetAt(row.index)
@@ -42,6 +43,16 @@ Frame {
                     Label {
                         text: row.favourite ? "★" : ""
                         Layout.preferredWidth: 14
+                    }
+                    Image {
+                        // Only when there is a photo: the provider reads the database on this thread.
+                        visible: row.hasPhoto
+                        source: row.hasPhoto ? "image://contacts/" + row.contactId : ""
+                        cache: false
+                        sourceSize: Qt.size(32, 32)
+                        fillMode: Image.PreserveAspectCrop
+                        Layout.preferredWidth: 32
+                        Layout.preferredHeight: 32
                     }
                     ColumnLayout {
                         spacing: 0
