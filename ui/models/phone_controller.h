@@ -78,7 +78,8 @@ public:
     Q_INVOKABLE QString contactNameFor(const QString& uri) const;
     /// Sends a text message to `peer` (what the user typed: a URI or number) and stores it.
     Q_INVOKABLE bool sendMessage(const QString& peer, const QString& text);
-    /// Shows the conversation with `peerUri` in messages() and marks it read.
+    /// Shows the conversation with `peerUri` in messages() and marks it read (an empty `peerUri`
+    /// closes it: later messages stay unread).
     Q_INVOKABLE void openConversation(const QString& peerUri, const QString& accountUri = {});
     /// Calls the peer of history row `row` (audio only).
     Q_INVOKABLE bool callBack(int row);

@@ -9,7 +9,7 @@ Frame {
     ColumnLayout {
         anchors.fill: parent
         Label {
-            text: qsTr("Chat with %1").arg(phone.messages.peerUri)
+            text: qsTr("Chat with %1").arg(phone.contactNameFor(phone.messages.peerUri) || phone.messages.peerUri)
             font.bold: true
             elide: Text.ElideRight
             Layout.fillWidth: true

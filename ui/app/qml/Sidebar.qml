@@ -32,7 +32,11 @@ ColumnLayout {
             text: phone.conversations.unreadCount > 0 ? qsTr("Chats (%1)").arg(phone.conversations.unreadCount)
                                                        : qsTr("Chats")
         }
-        onCurrentIndexChanged: if (currentIndex === 2) phone.history.markSeen()
+        onCurrentIndexChanged: {
+            if (currentIndex === 2) phone.history.markSeen()
+            // Messages arriving while another tab is shown stay unread.
+            if (currentIndex !== 3 && phone.messages.peerUri.length > 0) phone.openConversation("")
+        }
     }
 
     StackLayout {
