@@ -5,7 +5,7 @@ gtest_discover_tests(vphone_models_tests DISCOVERY_TIMEOUT 60)
 
 # PhoneController against another one on 127.0.0.1 (SIP 5614-5617, RTP 12500-12559), offscreen:
 # a video call with its buttons (mute, camera off/on, hold, DTMF, hang-up); the settings file; an
-# account at a fake registrar and its dial plan. Stored data (models_data_test.cpp, SIP 5620-5623,
+# account at a fake registrar and its dial plan. Stored data (models_data_test.cpp, SIP 5620-5627,
 # RTP 12600-12679): history, contacts and vCards, persisted messages, caller names.
 add_executable(vphone_controller_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_controller_test.cpp
   ${CMAKE_CURRENT_SOURCE_DIR}/app/models_profile_test.cpp

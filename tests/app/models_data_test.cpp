@@ -1,5 +1,5 @@
 // The app's stored data through PhoneController (ui/models/data_models.h): call history after an
-// answered and a missed call between two controllers on 127.0.0.1 (SIP 5620-5623, RTP
+// answered, a missed and a busy call between two controllers on 127.0.0.1 (SIP 5620-5627, RTP
 // 12600-12679), contacts (search as you type, edit, vCard import/export), MESSAGEs persisted on
 // both sides and surviving a restart, caller names from the address book, and a database that
 // cannot be opened. Each controller has its own temporary profile directory.
@@ -130,6 +130,26 @@ TEST(AppData, HistoryRecordsAnAnsweredAndAMissedCallWithTheContactsName)
     EXPECT_EQ(role(ah, 0, HistoryModel::OutcomeRole).toString(), QStringLiteral("rejected"));
     EXPECT_FALSE(role(ah, 0, HistoryModel::IncomingRole).toBool());
     EXPECT_EQ(role(ah, 0, HistoryModel::PeerUriRole).toString(), QStringLiteral("sip:127.0.0.1:5621"));
+}
+
+TEST(AppData, ABusyCalleeIsRecordedAsBusy)
+{
+    QTemporaryDir aliceDir, bobDir;
+    PhoneController alice(profile(aliceDir.path(), 5626, 12600));
+    PhoneController bob(profile(bobDir.path(), 5627, 12620));
+    ASSERT_TRUE(alice.start());
+    ASSERT_TRUE(bob.start());
+    ASSERT_TRUE(alice.dial(QStringLiteral("127.0.0.1:5627"), false));
+    ASSERT_TRUE(waitFor([&] { return bob.incomingCall() != nullptr; }));
+    bob.incomingCall()->call()->reject(486); // busy here, not the user's decline
+    ASSERT_TRUE(waitFor([&] { return alice.history()->rowCount() == 1 && bob.history()->rowCount() == 1; }));
+    EXPECT_EQ(role(*alice.history(), 0, HistoryModel::OutcomeRole).toString(), QStringLiteral("busy"));
+    EXPECT_EQ(role(*alice.history(), 0, HistoryModel::DurationTextRole).toString(), QString());
+    EXPECT_EQ(role(*bob.history(), 0, HistoryModel::OutcomeRole).toString(), QStringLiteral("missed"));
+    EXPECT_EQ(bob.history()->missedCount(), 1);
+    bob.history()->clear();
+    EXPECT_EQ(bob.history()->rowCount(), 0);
+    EXPECT_EQ(bob.history()->missedCount(), 0);
 }
 
 TEST(AppData, ContactsSearchEditAndVCardRoundTrip)
