@@ -242,7 +242,10 @@ bool VideoStream::ensureEncoder(const BandwidthEstimator::Layer& layer)
     settings.height = layer.height;
     settings.fps = std::max(1, layer.fps);
     settings.bitrateKbps = kbps;
-    settings.threads = layer.width * layer.height >= 1280 * 720 ? 2 : 1;
+    // x264 gains from a second thread at 720p; libvpx's VP8 row threads spin-wait on each other
+    // and cost far more than they save on two cores (VideoEncoder keeps VP8 on one thread anyway).
+    const bool h264 = settings.codec == VideoCodecId::H264;
+    settings.threads = h264 && layer.width * layer.height >= 1280 * 720 ? 2 : 1;
     // RFC 6184 mode 0: every NAL unit travels alone, so slices must fit a packet.
     if (singleNal_) settings.h264MaxSliceBytes = static_cast<int>(kMaxPayload) - 100;
     auto made = VideoEncoder::create(settings);

@@ -3,6 +3,7 @@
 #include "rtp/rtp_session.h"
 
 #include <limits>
+#include <span>
 
 #include <gtest/gtest.h>
 
@@ -111,8 +112,8 @@ TEST(Rtcp, StopsAtTheCompoundPacketLimit)
             d.push_back(static_cast<std::uint8_t>(b));
     }
     EXPECT_EQ(parseRtcp(d).error, RtcpError::TooManyPackets);
-    d.resize(d.size() - 8);
-    EXPECT_TRUE(parseRtcp(d).ok());
+    // One packet fewer (a view, not resize(): GCC 12 at -O1 with ASan misreads the shrink).
+    EXPECT_TRUE(parseRtcp(std::span<const std::uint8_t>(d).first(d.size() - 8)).ok());
 }
 
 TEST(Rtcp, NackPacksRunsIntoPidAndBitmask)
