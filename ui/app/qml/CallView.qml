@@ -119,7 +119,9 @@ Frame {
                     text: view.call ? view.call.qualityText : ""
                     visible: text.length > 0
                     opacity: 0.7
-                    elide: Text.ElideRight
+                    // Wraps at the " · " between figures: in a narrow window the SRTP suite
+                    // (the last figure) would otherwise be cut off.
+                    wrapMode: Text.WordWrap
                     Layout.fillWidth: true
                 }
                 RowLayout {
