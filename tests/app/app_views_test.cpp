@@ -4,6 +4,7 @@
 // The far end is another PhoneController (SIP 5618-5619, RTP 12560-12599 on 127.0.0.1). The
 // sidebar's contact search and the chat send box (SIP 5624-5625).
 #include "models/phone_controller.h"
+#include "models_test_util.h"
 
 #include <QElapsedTimer>
 #include <QGuiApplication>
@@ -21,16 +22,7 @@ using ui::PhoneController;
 
 namespace {
 
-template <class Pred> bool waitFor(Pred pred)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!pred() && t.elapsed() < 10000) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-    }
-    return pred();
-}
+using test::waitFor;
 
 ui::ProfileConfig profile(int sipPort, std::uint16_t rtpMin)
 {

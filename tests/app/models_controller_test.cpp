@@ -4,6 +4,7 @@
 // figures fill in, mute, camera off/on (re-INVITEs), hold/resume, DTMF and hang-up work; typing
 // garbage gives a sentence and no call. Waits are bounded (10 s), never timed.
 #include "models/phone_controller.h"
+#include "models_test_util.h"
 
 #include <QElapsedTimer>
 #include <QGuiApplication>
@@ -19,16 +20,7 @@ using ui::PhoneController;
 
 namespace {
 
-template <class Pred> bool waitFor(Pred pred)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!pred() && t.elapsed() < 10000) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-    }
-    return pred();
-}
+using test::waitFor;
 
 ui::ProfileConfig profile(int sipPort, std::uint16_t rtpMin)
 {

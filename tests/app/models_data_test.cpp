@@ -4,6 +4,7 @@
 // both sides and surviving a restart, caller names from the address book, and a database that
 // cannot be opened. Each controller has its own temporary profile directory.
 #include "models/phone_controller.h"
+#include "models_test_util.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -21,16 +22,7 @@ using ui::PhoneController;
 
 namespace {
 
-template <class Pred> bool waitFor(Pred pred, int ms = 10000)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!pred() && t.elapsed() < ms) {
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
-    }
-    return pred();
-}
+using test::waitFor;
 
 ui::ProfileConfig profile(const QString& dir, int sipPort, std::uint16_t rtpMin)
 {
