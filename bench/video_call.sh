@@ -16,6 +16,7 @@
 # Benchmark, not a test: it prints figures. Use a release build. The machine's load average is
 # printed with each run: other work on the machine steals CPU and can cost frames, not CPU time.
 # usage: bench/video_call.sh BUILD_DIR [SECONDS, default 20] [CODECS, default "h264 vp8"]
+# VIDEO_CALL_SPECS (default "640x360:800 1280x720:2000"): the sizes and bitrate caps to run.
 set -uo pipefail
 BUILD=${1:?usage: video_call.sh BUILD_DIR [SECONDS] [CODECS]}
 SECS=${2:-20}
@@ -182,7 +183,7 @@ echo "machine: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | 
 echo "vphone fps: sent/received over the last second (sent/received frames per second of call) and kbit/s sent, caller | callee"
 echo "baresip fps: efps tx/rx of its last status line and video kbit/s sent over the call, caller | callee"
 printf '%-8s %-5s %-9s %8s %8s %8s  %s\n' stack codec size "caller%" "callee%" "total%" "fps"
-for spec in 640x360:800 1280x720:2000; do
+for spec in ${VIDEO_CALL_SPECS:-640x360:800 1280x720:2000}; do
   size=${spec%%:*} kbps=${spec#*:}
   w=${size%x*} h=${size#*x}
   pattern=$WORK/pattern-$size.y4m
