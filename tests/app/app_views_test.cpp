@@ -24,6 +24,24 @@ namespace {
 
 using test::waitFor;
 
+/// The app's real Main.qml over `phone`, with every QML warning collected.
+struct MainWindow {
+    explicit MainWindow(PhoneController& phone)
+    {
+        QObject::connect(&engine, &QQmlApplicationEngine::warnings, [this](const QList<QQmlError>& list) {
+            for (const auto& e : list)
+                warnings.append(e.toString());
+        });
+        engine.rootContext()->setContextProperty(QStringLiteral("phone"), &phone);
+        engine.load(QUrl(QStringLiteral("qrc:/Vphone/qml/Main.qml")));
+        if (!engine.rootObjects().isEmpty())
+            window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+    }
+    QQmlApplicationEngine engine;
+    QStringList warnings;
+    QQuickWindow* window = nullptr;
+};
+
 ui::ProfileConfig profile(int sipPort, std::uint16_t rtpMin)
 {
     ui::ProfileConfig c;
@@ -43,16 +61,10 @@ TEST(AppViews, KeysDialMuteHangUpAnswerAndEndCalls)
     ASSERT_TRUE(alice.start());
     ASSERT_TRUE(bob.start());
 
-    QQmlApplicationEngine engine;
-    QStringList warnings;
-    QObject::connect(&engine, &QQmlApplicationEngine::warnings, [&](const QList<QQmlError>& list) {
-        for (const auto& e : list)
-            warnings.append(e.toString());
-    });
-    engine.rootContext()->setContextProperty(QStringLiteral("phone"), &alice);
-    engine.load(QUrl(QStringLiteral("qrc:/Vphone/qml/Main.qml")));
-    ASSERT_FALSE(engine.rootObjects().isEmpty());
-    auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+    MainWindow ui(alice);
+    ASSERT_FALSE(ui.engine.rootObjects().isEmpty());
+    QQuickWindow* window = ui.window;
+    const QStringList& warnings = ui.warnings;
     ASSERT_NE(window, nullptr);
     window->requestActivate();
     ASSERT_TRUE(QTest::qWaitForWindowActive(window));
@@ -113,16 +125,10 @@ TEST(AppViews, ContactSearchAsYouTypeAndChatSendBox)
                                     true, false),
               0);
 
-    QQmlApplicationEngine engine;
-    QStringList warnings;
-    QObject::connect(&engine, &QQmlApplicationEngine::warnings, [&](const QList<QQmlError>& list) {
-        for (const auto& e : list)
-            warnings.append(e.toString());
-    });
-    engine.rootContext()->setContextProperty(QStringLiteral("phone"), &alice);
-    engine.load(QUrl(QStringLiteral("qrc:/Vphone/qml/Main.qml")));
-    ASSERT_FALSE(engine.rootObjects().isEmpty());
-    auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+    MainWindow ui(alice);
+    ASSERT_FALSE(ui.engine.rootObjects().isEmpty());
+    QQuickWindow* window = ui.window;
+    const QStringList& warnings = ui.warnings;
     ASSERT_NE(window, nullptr);
     window->requestActivate();
     ASSERT_TRUE(QTest::qWaitForWindowActive(window));
