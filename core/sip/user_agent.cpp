@@ -141,7 +141,11 @@ std::string UserAgent::Impl::identity() const
         aor.headers.clear();
         return out + "<" + aor.toString() + ">";
     }
+    // Direct IP calling: the address a reply or a call back must reach, port included unless
+    // it is the default (a From without it could not be called back).
     const Peer me = local(Transport::Udp);
+    if (me.port != 0 && me.port != 5060)
+        return "<sip:" + contactUser() + "@" + hostPort(me.host, me.port) + ">";
     std::string host = me.host.find(':') != std::string::npos ? "[" + me.host + "]" : me.host;
     return "<sip:" + contactUser() + "@" + host + ">";
 }
