@@ -63,8 +63,8 @@ std::string hostPort(std::string_view host, std::uint16_t port)
 UaCapabilities uaCapabilities()
 {
     UaCapabilities caps;
-    caps.allowed = {Method::Invite,  Method::Ack,     Method::Bye,   Method::Cancel,
-                    Method::Options, Method::Message, Method::Prack, Method::Update};
+    caps.allowed = {Method::Invite,  Method::Ack,   Method::Bye,    Method::Cancel,    Method::Options,
+                    Method::Message, Method::Prack, Method::Update, Method::Subscribe, Method::Notify};
     caps.supportedOptions = {"100rel", "replaces"};
     caps.acceptedBodies.push_back("message/cpim");
     caps.acceptedBodies.push_back("text/html");
@@ -365,6 +365,9 @@ void UserAgent::Impl::onResponse(ResponseReceived& in, TimePoint now)
         case Purpose::Prack: onPrackResponse(cr, &in.response, now); break;
         case Purpose::ReInvite:
         case Purpose::Update: onModifyResponse(in.id, cr, &in.response, now); break;
+        case Purpose::Subscribe: onSubscribeResponse(cr, &in.response, now); break;
+        case Purpose::Publish: onPublishResponse(cr, &in.response, now); break;
+        case Purpose::Notify: onNotifyResponse(cr, &in.response, now); break;
         default: break;
         }
         return;
@@ -418,6 +421,9 @@ void UserAgent::Impl::onClientTimeout(TransactionId id, TimeoutCause cause, Time
         onModifyResponse(id, cr, &failed, now);
         break;
     }
+    case Purpose::Subscribe: onSubscribeResponse(cr, nullptr, now); break;
+    case Purpose::Publish: onPublishResponse(cr, nullptr, now); break;
+    case Purpose::Notify: onNotifyResponse(cr, nullptr, now); break;
     default: break;
     }
 }
@@ -469,6 +475,7 @@ void UserAgent::Impl::onRequest(RequestReceived& in, TimePoint now)
     if (mergedRequest(in, now)) return;
     const auto to = request.toView();
     if (to && !to->tag.empty()) {
+        if (onSubscriptionDialogRequest(in, now)) return;
         onInDialogRequest(in, now);
         return;
     }
@@ -476,6 +483,7 @@ void UserAgent::Impl::onRequest(RequestReceived& in, TimePoint now)
     case Method::Invite: onInvite(in, now); return;
     case Method::Options: onOptionsRequest(in, {}, now); return;
     case Method::Message: onMessageRequest(in, now); return;
+    case Method::Subscribe: onSubscribe(in, now); return;
     default: reply(in.id, request, 481, now); return; // BYE and friends need a dialog
     }
 }
@@ -488,6 +496,9 @@ void UserAgent::Impl::onTimers(TimePoint now)
     reliableTimers(now);
     modifyTimers(now);
     registrationTimers(now);
+    subscriptionTimers(now);
+    publicationTimers(now);
+    watcherTimers(now);
 }
 
 std::optional<TimePoint> UserAgent::Impl::nextTimeout() const
@@ -503,6 +514,7 @@ std::optional<TimePoint> UserAgent::Impl::nextTimeout() const
     }
     consider(reg.refreshAt);
     consider(reg.retryAt);
+    consider(eventTimeout());
     return next;
 }
 
@@ -621,6 +633,53 @@ MessageHandle UserAgent::sendMessage(CallHandle call, std::string contentType, s
     const MessageHandle h = impl_->sendMessageInDialog(call, std::move(contentType), std::move(body), now);
     impl_->pump(now);
     return h;
+}
+
+SubscriptionHandle UserAgent::subscribe(const Uri& target, std::string event, std::string accept,
+                                        std::uint32_t expires, TimePoint now)
+{
+    const SubscriptionHandle h = impl_->subscribe(target, std::move(event), std::move(accept), expires, now);
+    impl_->pump(now);
+    return h;
+}
+
+void UserAgent::unsubscribe(SubscriptionHandle subscription, TimePoint now)
+{
+    impl_->unsubscribe(subscription, now);
+    impl_->pump(now);
+}
+
+PublicationHandle UserAgent::publish(std::string event, std::string contentType, std::string body,
+                                     std::uint32_t expires, TimePoint now)
+{
+    const PublicationHandle h =
+        impl_->publish(std::move(event), std::move(contentType), std::move(body), expires, now);
+    impl_->pump(now);
+    return h;
+}
+
+void UserAgent::republish(PublicationHandle publication, std::string contentType, std::string body,
+                          TimePoint now)
+{
+    impl_->republish(publication, std::move(contentType), std::move(body), now);
+    impl_->pump(now);
+}
+
+void UserAgent::unpublish(PublicationHandle publication, TimePoint now)
+{
+    impl_->unpublish(publication, now);
+    impl_->pump(now);
+}
+
+void UserAgent::setPresenceDocument(std::string contentType, std::string body, TimePoint now)
+{
+    impl_->setPresenceDocument(std::move(contentType), std::move(body), now);
+    impl_->pump(now);
+}
+
+std::size_t UserAgent::presenceWatchers() const
+{
+    return impl_->watchers.size();
 }
 
 std::size_t UserAgent::activeCalls() const

@@ -24,6 +24,10 @@ namespace vphone::sip {
 using CallHandle = std::uint64_t;
 /// Local handle of an outgoing MESSAGE.
 using MessageHandle = std::uint64_t;
+/// Local handle of a subscription of ours (RFC 6665 subscriber role).
+using SubscriptionHandle = std::uint64_t;
+/// Local handle of a published event state (RFC 3903).
+using PublicationHandle = std::uint64_t;
 
 /// When an incoming INVITE gets its 1xx reliably (RFC 3262): with Require: 100rel always; with
 /// Supported: 100rel only under WhenSupported.
@@ -157,8 +161,45 @@ struct MessageResult {
     std::string reason;
 };
 
-using UaEvent = std::variant<RegistrationChanged, IncomingCall, CallStateChanged, MessageReceived,
-                             MessageResult, CallModified>;
+/// Subscription-State values (RFC 6665 §8.2.3).
+enum class SubscriptionState { Invalid, Pending, Active, Terminated };
+
+/// A NOTIFY arrived in one of our subscriptions (already answered 200). `state`, `expires` and
+/// `reason` come from its Subscription-State; the body is opaque here (PIDF, message-summary,
+/// dialog-info: parsed above core/sip).
+struct SubscriptionNotified {
+    SubscriptionHandle subscription = 0;
+    std::string event; ///< event package (Event header without parameters)
+    SubscriptionState state = SubscriptionState::Invalid;
+    std::uint32_t expires = 0;
+    std::string reason; ///< terminated: deactivated, probation, rejected, timeout, giveup, noresource...
+    std::string contentType;
+    std::string body;
+};
+
+/// A subscription is over for good: no more notifications and the handle is dead. `code` is the
+/// final status of a failed SUBSCRIBE (408 for a timeout, 0 when a NOTIFY ended it or after
+/// unsubscribe()); `reason` says why. Subscriptions terminated with a reason that invites a retry
+/// (deactivated, timeout, probation, giveup, none) are re-established instead (RFC 6665 §4.1.3).
+struct SubscriptionEnded {
+    SubscriptionHandle subscription = 0;
+    int code = 0;
+    std::string reason;
+};
+
+/// The outcome of each PUBLISH (RFC 3903) of a publication: 2xx with the granted `expires`
+/// (`removed` after unpublish()), or the failure status (0 when it could not be sent).
+struct PublicationResult {
+    PublicationHandle publication = 0;
+    int code = 0;
+    std::string reason;
+    std::uint32_t expires = 0;
+    bool removed = false;
+};
+
+using UaEvent =
+    std::variant<RegistrationChanged, IncomingCall, CallStateChanged, MessageReceived, MessageResult,
+                 CallModified, SubscriptionNotified, SubscriptionEnded, PublicationResult>;
 
 /// One SIP user agent (one account, or none for direct IP calling).
 class UserAgent {
@@ -211,6 +252,31 @@ public:
     /// Sends a MESSAGE inside a confirmed call's dialog (RFC 3428 §4: its route set and remote
     /// target). MessageResult reports the outcome; 481 at once when the call has no dialog.
     MessageHandle sendMessage(CallHandle call, std::string contentType, std::string body, TimePoint now);
+
+    // --- event subscriptions (RFC 6665, subscription.cpp) and publication (RFC 3903) ---
+    /// Subscribes to `event` (e.g. "presence", "message-summary", "dialog") at `target`, with
+    /// Accept `accept` (may be empty). Digest challenges are answered, the subscription is
+    /// refreshed before it expires and re-established when the notifier ends it with a reason
+    /// that invites it. Events: SubscriptionNotified per NOTIFY, SubscriptionEnded at the end.
+    SubscriptionHandle subscribe(const Uri& target, std::string event, std::string accept,
+                                 std::uint32_t expires, TimePoint now);
+    /// Ends a subscription (SUBSCRIBE with Expires: 0); SubscriptionEnded follows.
+    void unsubscribe(SubscriptionHandle subscription, TimePoint now);
+    /// Publishes event state at our account's address of record (PUBLISH to the AOR). The
+    /// SIP-ETag is kept and the state refreshed with SIP-If-Match before it expires; a 412 makes a
+    /// fresh PUBLISH with the body. Every PUBLISH outcome comes as a PublicationResult.
+    PublicationHandle publish(std::string event, std::string contentType, std::string body,
+                              std::uint32_t expires, TimePoint now);
+    /// Replaces a publication's body (PUBLISH with SIP-If-Match and the new body).
+    void republish(PublicationHandle publication, std::string contentType, std::string body, TimePoint now);
+    /// Removes a publication (PUBLISH with SIP-If-Match and Expires: 0).
+    void unpublish(PublicationHandle publication, TimePoint now);
+    /// Notifier role for "presence" (direct IP use): the document served to watchers that
+    /// SUBSCRIBE to us (their first NOTIFY carries it, and every watcher gets a NOTIFY when it
+    /// changes). Opaque here; empty content type means no state yet (NOTIFYs without a body).
+    void setPresenceDocument(std::string contentType, std::string body, TimePoint now);
+    /// Watchers currently subscribed to our presence.
+    std::size_t presenceWatchers() const;
 
     /// Calls not yet terminated.
     std::size_t activeCalls() const;

@@ -29,7 +29,21 @@
 namespace vphone::sip {
 
 /// What a client transaction was started for.
-enum class Purpose { Invalid, Register, Invite, Bye, Message, Options, OrphanBye, Prack, ReInvite, Update };
+enum class Purpose {
+    Invalid,
+    Register,
+    Invite,
+    Bye,
+    Message,
+    Options,
+    OrphanBye,
+    Prack,
+    ReInvite,
+    Update,
+    Subscribe,
+    Publish,
+    Notify
+};
 
 /// One digest session answering a realm's challenges across retries of one request.
 struct AuthState {
@@ -44,6 +58,7 @@ struct ClientRequest {
     Peer peer;
     CallHandle call = 0;
     MessageHandle message = 0;
+    std::uint64_t handle = 0; ///< subscription, publication or watcher this request is for
     std::vector<AuthState> auth;
     bool answeredChallenge = false; ///< this request carried credentials answering a challenge
     int authRetries = 0;
@@ -132,6 +147,59 @@ struct Registration {
     std::string staleContact;
 };
 
+/// RFC 6665 subscriber state of one subscribe() handle.
+struct Subscription {
+    SubscriptionHandle handle = 0;
+    Uri target;
+    std::string event;  ///< package name, as sent in Event
+    std::string accept; ///< Accept value (may be empty)
+    std::uint32_t requested = 0;
+    std::string callId;   ///< of the current (initial or refreshing) SUBSCRIBE's dialog
+    std::string localTag; ///< our From tag
+    std::uint32_t cseq = 0;
+    std::optional<Dialog> dialog; ///< from the 2xx or from the first NOTIFY (§4.1.2.4)
+    TransactionId tx = 0;         ///< SUBSCRIBE in flight
+    Message lastSubscribe;        ///< the initial SUBSCRIBE, to make the dialog from a NOTIFY
+    std::vector<AuthState> auth;
+    bool unsubscribing = false;
+    bool established = false; ///< a 2xx or NOTIFY came: SubscriptionEnded on later failures
+    std::optional<TimePoint> refreshAt;
+    std::optional<TimePoint> retryAt; ///< a new initial SUBSCRIBE (after deactivated, probation...)
+    std::chrono::seconds backoff{30};
+};
+
+/// RFC 3903 client state of one publish() handle.
+struct Publication {
+    PublicationHandle handle = 0;
+    std::string event;
+    std::string contentType;
+    std::string body;
+    std::uint32_t requested = 0;
+    std::string etag; ///< SIP-ETag of the last 2xx
+    std::string callId;
+    std::string fromTag;
+    std::uint32_t cseq = 0;
+    TransactionId tx = 0;
+    bool removing = false;
+    bool bodyPending = false; ///< the next PUBLISH carries the body (initial, modify, after 412)
+    bool queued = false;      ///< a PUBLISH is wanted once the one in flight completes
+    std::vector<AuthState> auth;
+    std::optional<TimePoint> refreshAt;
+    std::optional<TimePoint> retryAt;
+};
+
+/// Notifier state for one watcher subscribed to our presence (direct IP use).
+struct Watcher {
+    std::uint64_t id = 0;
+    std::string event;
+    std::string eventHeader; ///< Event value as received (with ;id)
+    Dialog dialog;
+    TimePoint expiresAt{};
+    TransactionId notifyTx = 0; ///< NOTIFY in flight; another waits for its final response
+    bool notifyQueued = false;
+    bool terminating = false; ///< the last NOTIFY (terminated) has gone out
+};
+
 struct UserAgent::Impl {
     explicit Impl(UaConfig c);
 
@@ -144,6 +212,12 @@ struct UserAgent::Impl {
     Registration reg;
     CallHandle nextCall = 1;
     MessageHandle nextMessage = 1;
+    std::map<SubscriptionHandle, Subscription> subscriptions;
+    std::map<PublicationHandle, Publication> publications;
+    std::map<std::uint64_t, Watcher> watchers;
+    std::uint64_t nextSubscription = 1;
+    std::string presenceType; ///< notifier role: our presence document (opaque)
+    std::string presenceBody;
     std::uint64_t fallbackRandom = 0;
     RateLimiter limiter;
     /// §8.2.2.2: server transactions of requests without To tag, by Call-ID, From tag and CSeq.
@@ -269,7 +343,41 @@ struct UserAgent::Impl {
     void networkChanged(std::vector<Peer> localAddresses, TimePoint now);
     /// Schedules the next REGISTER retry (80-100 % of the back-off) and doubles the back-off.
     void scheduleRetry(TimePoint now);
+
+    // --- subscription.cpp (RFC 6665 subscriber) ---
+    SubscriptionHandle subscribe(const Uri& target, std::string event, std::string accept,
+                                 std::uint32_t expires, TimePoint now);
+    void unsubscribe(SubscriptionHandle handle, TimePoint now);
+    void sendSubscribe(Subscription& s, TimePoint now);
+    void onSubscribeResponse(const ClientRequest& cr, const Message* response, TimePoint now);
+    /// NOTIFY or SUBSCRIBE with a To tag: a subscription or watcher dialog (true when handled).
+    bool onSubscriptionDialogRequest(RequestReceived& in, TimePoint now);
+    void onNotify(RequestReceived& in, TimePoint now);
+    void endSubscription(SubscriptionHandle handle, int code, std::string reason);
+    void subscriptionTimers(TimePoint now);
+
+    // --- notifier.cpp (RFC 6665 notifier for presence, RFC 3856) ---
+    void onSubscribe(RequestReceived& in, TimePoint now);
+    void onWatcherRefresh(Watcher& w, RequestReceived& in, TimePoint now);
+    void sendWatcherNotify(Watcher& w, TimePoint now);
+    void onNotifyResponse(const ClientRequest& cr, const Message* response, TimePoint now);
+    void setPresenceDocument(std::string contentType, std::string body, TimePoint now);
+    void watcherTimers(TimePoint now);
+
+    // --- publication.cpp (RFC 3903) ---
+    PublicationHandle publish(std::string event, std::string contentType, std::string body,
+                              std::uint32_t expires, TimePoint now);
+    void republish(PublicationHandle handle, std::string contentType, std::string body, TimePoint now);
+    void unpublish(PublicationHandle handle, TimePoint now);
+    void sendPublish(Publication& p, TimePoint now);
+    void onPublishResponse(const ClientRequest& cr, const Message* response, TimePoint now);
+    void publicationTimers(TimePoint now);
+    /// Earliest deadline of subscriptions, publications and watchers.
+    std::optional<TimePoint> eventTimeout() const;
 };
+
+/// Refresh point for a granted lifetime: max(half, lifetime - 32 s, 1 s) after now.
+TimePoint refreshPoint(TimePoint now, std::uint32_t granted);
 
 /// Hex text of a number (16 digits): tags, branches, cnonces.
 std::string hex64(std::uint64_t value);
