@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages vphone needs, and nothing when all are present.
 #   scripts/install-deps.sh            build + test dependencies
 #   scripts/install-deps.sh --bench    also the SIP stacks the parse benchmark compares against,
-#                                      and baresip + JACK for the mouth-to-ear comparison
+#                                      baresip + JACK for the mouth-to-ear comparison, and
+#                                      linphone-desktop + xdotool for bench/app_start.sh
 #   scripts/install-deps.sh --peers    also the interop peers (SIPp, Kamailio, baresip, ...)
 set -euo pipefail
 
@@ -14,10 +15,11 @@ build_pkgs=(
   qml6-module-qtqml-workerscript qml6-module-qtmultimedia libqt6sql6-sqlite qtkeychain-qt6-dev
   libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavformat-dev libavdevice-dev
   libsrtp2-dev libssl-dev libopus-dev libgtest-dev googletest libbenchmark-dev
-  libspeexdsp-dev pulseaudio xvfb xauth
+  libspeexdsp-dev pulseaudio xvfb xauth desktop-file-utils dpkg-dev
 )
-bench_pkgs=(libosip2-dev libsofia-sip-ua-dev libbellesip-dev libre-dev baresip-core baresip-ffmpeg jackd2 libjack-jackd2-dev)
-peer_pkgs=(sip-tester baresip-core baresip-ffmpeg linphone-cli iproute2 kamailio kamailio-tls-modules sipsak dnsmasq sipvicious)
+bench_pkgs=(libosip2-dev libsofia-sip-ua-dev libbellesip-dev libre-dev baresip-core baresip-ffmpeg jackd2 libjack-jackd2-dev
+  xdotool x11-utils linphone-desktop)
+peer_pkgs=(sip-tester baresip-core baresip-ffmpeg linphone-cli iproute2 kamailio kamailio-tls-modules sipsak dnsmasq sipvicious dunst trayer)
 
 want=("${build_pkgs[@]}")
 for arg in "$@"; do
