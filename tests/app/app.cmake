@@ -22,3 +22,10 @@ add_test(NAME app_call
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/app_call.sh $<TARGET_FILE:vphone> $<TARGET_FILE:vphone-cli>
           ${CMAKE_CURRENT_BINARY_DIR})
 set_tests_properties(app_call PROPERTIES TIMEOUT 180 RUN_SERIAL TRUE)
+
+# Desktop manners under Xvfb on a private D-Bus session: notifications through dunst (answer,
+# decline, open a message from them), the tray icon in trayer (click, Quit). SIP 5880-5889,
+# RTP 13200-13249, displays :70-:79; about 20 s, no media measured, so it runs beside others.
+add_test(NAME app_desktop
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/app_desktop.sh $<TARGET_FILE:vphone> $<TARGET_FILE:vphone-cli>)
+set_tests_properties(app_desktop PROPERTIES TIMEOUT 120)

@@ -5,10 +5,12 @@
 // the platform's application data directory) holds vphone.ini (profile_config.h) and, later,
 // the contacts database. The window is QML (qml/Main.qml) bound to PhoneController.
 #include "contact_photo_provider.h"
+#include "desktop_integration.h"
 #include "models/phone_controller.h"
 #include "models/profile_config.h"
 #include "single_instance.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QGuiApplication>
@@ -78,7 +80,7 @@ int main(int argc, char** argv)
     }
     const std::unique_ptr<QCoreApplication> application = infoOnly
                                                               ? std::make_unique<QCoreApplication>(argc, argv)
-                                                              : std::make_unique<QGuiApplication>(argc, argv);
+                                                              : std::make_unique<QApplication>(argc, argv);
     QCoreApplication& app = *application;
     QCoreApplication::setApplicationName(QStringLiteral("vphone"));
     QCoreApplication::setOrganizationName(QStringLiteral("vphone"));
@@ -193,6 +195,10 @@ int main(int argc, char** argv)
 
     if (!controller.start())
         std::fprintf(stderr, "vphone: %s\n", qPrintable(controller.lastProblem())); // the window says it too
+
+    // Notifications and the tray icon (close to the tray when the profile says so).
+    vphone::app::DesktopIntegration desktop(controller, windowOf(engine),
+                                            QDir(profile).filePath(QStringLiteral("vphone.ini")));
 
     QObject::connect(&controller, &vphone::ui::PhoneController::raiseRequested, &app,
                      [&engine] { bringForward(engine); });

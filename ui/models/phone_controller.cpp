@@ -129,6 +129,9 @@ PhoneController::PhoneController(ProfileConfig config, QObject* parent)
              {QStringLiteral("text"), stored.text}});
         conversations_.reload();
         if (messages_.peerUri() == stored.peerUri) messages_.reload();
+        const QString name = contactNameFor(stored.peerUri);
+        emit messageArrived(stored.peerUri, name.isEmpty() ? thread->remoteDisplayName() : name, stored.text,
+                            stored.read);
     });
 }
 

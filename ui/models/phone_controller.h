@@ -114,6 +114,8 @@ signals:
     void lastProblemChanged();
     /// Something happened the window should come forward for (an incoming call, a hand-off).
     void raiseRequested();
+    /// A text message arrived and was stored; `read` when its conversation is open in the view.
+    void messageArrived(const QString& peerUri, const QString& peerName, const QString& text, bool read);
 
 private:
     void configureCall(const ua::Call& call, media::MediaConfig& config);
