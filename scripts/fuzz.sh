@@ -23,6 +23,7 @@ if ((${#targets[@]} == 0)); then
     targets+=(fuzz_rtp fuzz_rtcp fuzz_stun)
     targets+=(fuzz_h264_depacketizer fuzz_vp8_depacketizer)
     [ -f "$(dirname "${BASH_SOURCE[0]}")/../fuzz/contacts.cmake" ] && targets+=(fuzz_vcard)
+    targets+=(fuzz_pidf fuzz_message_summary fuzz_dialog_info)
 fi
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -167,6 +168,20 @@ printf '\x41\x00\x02\x01\x00\x00\x90\x80\x00\x01\x01\x00\x01\x10\x00\x04\x01\x02
 dir=$corpus/fuzz_vcard
 mkdir -p "$dir"
 for f in "$root"/tests/data/vcard/*.vcf; do [ -f "$f" ] && seed "$dir" <"$f"; done
+
+# --- presence bodies: the documents of RFC 3863/4480, RFC 3842 and RFC 4235 and our own PIDF.
+dir=$corpus/fuzz_pidf
+mkdir -p "$dir"
+printf '%s' '<?xml version="1.0"?><presence xmlns="urn:ietf:params:xml:ns:pidf" xmlns:dm="urn:ietf:params:xml:ns:pidf:data-model" xmlns:rpid="urn:ietf:params:xml:ns:pidf:rpid" entity="sip:a@b"><tuple id="t"><status><basic>open</basic></status><note>n</note></tuple><dm:person id="p"><rpid:activities><rpid:on-the-phone/></rpid:activities><dm:note>busy</dm:note></dm:person></presence>' | seed "$dir"
+printf '%s' '<impp:presence xmlns:impp="urn:ietf:params:xml:ns:pidf" entity="pres:x@y"><impp:tuple id="a"><impp:status><impp:basic>closed</impp:basic></impp:status></impp:tuple><impp:note>x</impp:note></impp:presence>' | seed "$dir"
+dir=$corpus/fuzz_message_summary
+mkdir -p "$dir"
+printf 'Messages-Waiting: yes\r\nMessage-Account: sip:alice@vmail.example.com\r\nVoice-Message: 4/8 (1/2)\r\n\r\nTo: <a@b>\r\n' | seed "$dir"
+printf 'Messages-Waiting: no\nVoice-Message: 0/3\nFax-Message: 1/0\n' | seed "$dir"
+dir=$corpus/fuzz_dialog_info
+mkdir -p "$dir"
+printf '%s' '<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="3" state="full" entity="sip:bob@example.com"><dialog id="d" call-id="c" local-tag="l" remote-tag="r" direction="recipient"><state>early</state><local><identity>sip:bob@example.com</identity><target uri="sip:bob@pc"/></local><remote><identity display="A">sip:alice@example.com</identity></remote></dialog></dialog-info>' | seed "$dir"
+printf '%s' '<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="0" state="partial" entity="sip:b@c"/>' | seed "$dir"
 
 # --- run
 failed=0

@@ -21,7 +21,7 @@ PublicationHandle UserAgent::Impl::publish(std::string event, std::string conten
 {
     const PublicationHandle handle = nextSubscription++;
     if (!config.account) {
-        events.emplace_back(PublicationResult{handle, 0, "no account to publish for", 0, false});
+        events.emplace_back(PublicationResult{handle, 0, "no account to publish for", 0, false, true});
         return handle;
     }
     Publication& p = publications[handle];
@@ -64,7 +64,7 @@ void UserAgent::Impl::unpublish(PublicationHandle handle, TimePoint now)
     p.refreshAt.reset();
     p.retryAt.reset();
     if (p.etag.empty() && !p.tx) {
-        events.emplace_back(PublicationResult{handle, 200, "nothing published", 0, true});
+        events.emplace_back(PublicationResult{handle, 200, "nothing published", 0, true, true});
         publications.erase(it);
         return;
     }
@@ -96,8 +96,9 @@ void UserAgent::Impl::sendPublish(Publication& p, TimePoint now)
     if (!authorize(cr)) cr.auth.clear();
     p.tx = sendClient(std::move(cr), now);
     if (!p.tx) {
-        events.emplace_back(PublicationResult{p.handle, 0, "cannot send to this address", 0, false});
-        publications.erase(p.handle);
+        const PublicationHandle handle = p.handle; // p goes with the erase
+        events.emplace_back(PublicationResult{handle, 0, "cannot send to this address", 0, false, true});
+        publications.erase(handle);
     }
 }
 
@@ -119,7 +120,7 @@ void UserAgent::Impl::onPublishResponse(const ClientRequest& cr, const Message* 
             return;
         }
         p.auth.clear();
-        events.emplace_back(PublicationResult{handle, status, "authentication failed", 0, false});
+        events.emplace_back(PublicationResult{handle, status, "authentication failed", 0, false, true});
         publications.erase(it);
         return;
     }
@@ -130,7 +131,7 @@ void UserAgent::Impl::onPublishResponse(const ClientRequest& cr, const Message* 
         if (auto etag = response->get(HeaderId::SipETag)) p.etag = std::string(trimLws(*etag));
         const bool wasRemove = cr.request.expires() && *cr.request.expires() == 0;
         if (wasRemove) {
-            events.emplace_back(PublicationResult{handle, status, reason, 0, true});
+            events.emplace_back(PublicationResult{handle, status, reason, 0, true, true});
             publications.erase(it);
             return;
         }
@@ -161,15 +162,16 @@ void UserAgent::Impl::onPublishResponse(const ClientRequest& cr, const Message* 
         }
     }
     if (p.removing) {
-        events.emplace_back(PublicationResult{handle, status, reason, 0, true});
+        events.emplace_back(PublicationResult{handle, status, reason, 0, true, true});
         publications.erase(it);
         return;
     }
-    events.emplace_back(PublicationResult{handle, status, reason, 0, false});
     if (!p.etag.empty() && (status == 408 || status / 100 == 5)) {
+        events.emplace_back(PublicationResult{handle, status, reason, 0, false, false});
         p.retryAt = now + 30s; // a refresh that did not get through: try again while it lives
         return;
     }
+    events.emplace_back(PublicationResult{handle, status, reason, 0, false, true});
     publications.erase(it);
 }
 

@@ -172,6 +172,10 @@ Message UserAgent::Impl::newRequest(Method method, const NextHop& hop, std::stri
     m.addHeader(HeaderId::CSeq, std::to_string(cseq) + " " + std::string(methodName(method)));
     if (withContact) m.addHeader(HeaderId::Contact, contact(hop.peer.transport));
     m.addHeader(HeaderId::UserAgent, config.userAgent);
+    if (method == Method::Invite && !inviteReplaces.empty()) {
+        m.addHeader(HeaderId::Replaces, inviteReplaces);
+        m.addHeader(HeaderId::Require, "replaces");
+    }
     if (method != Method::Ack) {
         m.addHeader(HeaderId::Allow, caps.allowHeader());
         m.addHeader(HeaderId::Supported, kSupported);
@@ -580,6 +584,15 @@ void UserAgent::unregister(TimePoint now)
 CallHandle UserAgent::call(const Uri& target, std::string sdpOffer, TimePoint now)
 {
     const CallHandle h = impl_->call(target, std::move(sdpOffer), now);
+    impl_->pump(now);
+    return h;
+}
+
+CallHandle UserAgent::call(const Uri& target, std::string sdpOffer, std::string replaces, TimePoint now)
+{
+    impl_->inviteReplaces = std::move(replaces);
+    const CallHandle h = impl_->call(target, std::move(sdpOffer), now);
+    impl_->inviteReplaces.clear();
     impl_->pump(now);
     return h;
 }

@@ -195,6 +195,9 @@ struct PublicationResult {
     std::string reason;
     std::uint32_t expires = 0;
     bool removed = false;
+    /// The publication is forgotten (removed, or failed for good): its handle is dead and a new
+    /// publish() is needed. A failed refresh that will be retried leaves it false.
+    bool gone = false;
 };
 
 using UaEvent =
@@ -231,6 +234,9 @@ public:
     void networkChanged(std::vector<Peer> localAddresses, TimePoint now);
     /// Calls `target` with an SDP offer (may be empty); returns the handle at once.
     CallHandle call(const Uri& target, std::string sdpOffer, TimePoint now);
+    /// The same with a Replaces header (RFC 3891, "callid;to-tag=..;from-tag=..[;early-only]")
+    /// and Require: replaces: the INVITE takes over that dialog at the callee (call pick-up).
+    CallHandle call(const Uri& target, std::string sdpOffer, std::string replaces, TimePoint now);
     /// Sends 180 Ringing for an incoming call.
     void ringing(CallHandle call, TimePoint now);
     /// Answers an incoming call with 200 OK and the SDP answer.

@@ -218,6 +218,8 @@ struct UserAgent::Impl {
     std::uint64_t nextSubscription = 1;
     std::string presenceType; ///< notifier role: our presence document (opaque)
     std::string presenceBody;
+    /// Replaces value for the INVITE call() is building (UserAgent::call with replaces).
+    std::string inviteReplaces;
     std::uint64_t fallbackRandom = 0;
     RateLimiter limiter;
     /// §8.2.2.2: server transactions of requests without To tag, by Call-ID, From tag and CSeq.

@@ -6,13 +6,21 @@
 // agent of the UaDriver and remembers its AccountId. From then on every RegistrationChanged of
 // that user agent lands in applyRegistration(), which updates the properties and emits one
 // NOTIFY signal per property that changed. registerAccount()/unregister() go back to the driver.
+//
+// Message waiting (RFC 3842): with voicemailWatched set, the Phone subscribes to the account's
+// own address for message-summary once it is registered (or at start for an account that does
+// not register) and keeps voicemailNew / voicemailOld / messagesWaiting up to date from each
+// NOTIFY (a voicemail badge). Defined in phone_presence.cpp.
 #pragma once
 
 #include "ua/account_settings.h"
+#include "ua/presence_bodies.h"
 
 #include <QObject>
 #include <QPointer>
 #include <QString>
+
+#include <cstdint>
 
 namespace vphone::ua {
 
@@ -27,6 +35,12 @@ class Account : public QObject {
     Q_PROPERTY(int lastCode READ lastCode NOTIFY lastCodeChanged)
     Q_PROPERTY(QString lastReason READ lastReason NOTIFY lastReasonChanged)
     Q_PROPERTY(int expires READ expires NOTIFY expiresChanged)
+    Q_PROPERTY(
+        bool voicemailWatched READ voicemailWatched WRITE setVoicemailWatched NOTIFY voicemailWatchedChanged)
+    Q_PROPERTY(bool messagesWaiting READ messagesWaiting NOTIFY voicemailChanged)
+    Q_PROPERTY(int voicemailNew READ voicemailNew NOTIFY voicemailChanged)
+    Q_PROPERTY(int voicemailOld READ voicemailOld NOTIFY voicemailChanged)
+    Q_PROPERTY(int voicemailNewUrgent READ voicemailNewUrgent NOTIFY voicemailChanged)
 public:
     /// Registration state, as the user agent reports it (sip::RegistrationState).
     enum class RegistrationState { Invalid, Unregistered, Registering, Registered, Unregistering, Failed };
@@ -47,6 +61,16 @@ public:
     /// Removes our binding (REGISTER with Expires: 0).
     Q_INVOKABLE void unregister();
 
+    /// Message-waiting indication wanted: subscribe to our message-summary (see above).
+    bool voicemailWatched() const { return voicemailWatched_; }
+    void setVoicemailWatched(bool watched);
+    /// The voicemail server says messages are waiting (Messages-Waiting: yes).
+    bool messagesWaiting() const { return mwi_.waiting; }
+    /// Voice-Message counts: new and old messages, and the urgent new ones.
+    int voicemailNew() const { return mwi_.newMessages; }
+    int voicemailOld() const { return mwi_.oldMessages; }
+    int voicemailNewUrgent() const { return mwi_.newUrgent; }
+
     /// The settings it was made with (C++ only: holds the password).
     const AccountSettings& settings() const { return settings_; }
     /// The driver's index of this account, -1 before Phone::start().
@@ -57,6 +81,9 @@ signals:
     void lastCodeChanged(int code);
     void lastReasonChanged(const QString& reason);
     void expiresChanged(int seconds);
+    void voicemailWatchedChanged(bool watched);
+    /// The message-summary changed (counts or waiting flag).
+    void voicemailChanged();
 
 private:
     friend class Phone;
@@ -73,6 +100,11 @@ private:
     int lastCode_ = 0;
     QString lastReason_;
     int expires_ = 0;
+    bool voicemailWatched_ = false;
+    std::uint64_t mwiHandle_ = 0; ///< the message-summary subscription (driver handle)
+    MessageSummary mwi_;
+    /// A message-summary NOTIFY body.
+    void applyMessageSummary(const MessageSummary& summary);
 };
 
 } // namespace vphone::ua

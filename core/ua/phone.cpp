@@ -68,6 +68,7 @@ Account::RegistrationState toFacade(sip::RegistrationState s)
 Phone::Phone(QObject* parent) : QObject(parent), driver_(std::make_unique<UaDriver>())
 {
     connectDriver();
+    connectPresence();
     // RFC 3264 §8: the peer's re-offers are the provider's to answer or refuse (488 + Warning).
     driver_->setOfferAnswerer([this](sip::CallHandle call, std::string_view offer) {
         SdpResult ours = remoteOffer(call, std::string(offer));
@@ -220,6 +221,7 @@ bool Phone::start(const QStringList& listen)
     for (Account* a : std::as_const(accounts_)) {
         if (a->wantRegistration_) driver_->registerAccount(a->id_);
     }
+    startPresence();
     return true;
 }
 
@@ -275,6 +277,11 @@ void Phone::connectDriver()
 
 Call* Phone::call(const QString& uri, Account* account)
 {
+    return placeCall(uri, account, {});
+}
+
+Call* Phone::placeCall(const QString& uri, Account* account, const std::string& replaces)
+{
     QString error;
     auto target = parseTarget(uri, "call target", &error);
     if (!running_) error = QStringLiteral("the phone is not started: cannot call '%1'").arg(uri);
@@ -298,7 +305,7 @@ Call* Phone::call(const QString& uri, Account* account)
     }
     c->localSdp_ = std::move(offer.sdp);
     commandRunning_ = true;
-    const auto handle = driver_->call(*target, c->localSdp_, account ? account->id_ : 0);
+    const auto handle = driver_->call(*target, c->localSdp_, account ? account->id_ : 0, replaces);
     commandRunning_ = false;
     c->handle_ = handle;
     if (handle != 0) callByHandle_.insert(handle, c);

@@ -16,10 +16,18 @@
 // answers, the peer's re-INVITE/UPDATE offers reach it through the driver's offer answerer, and
 // its refusals decide: an incoming call it cannot answer is rejected with its status, an
 // outgoing call it cannot offer for ends at once (no INVITE), an unusable answer hangs up.
+//
+// Presence (phone_presence.cpp): Buddies watch other addresses (watchPresence(), watchDialog()
+// for busy lamp fields); setOwnPresence() publishes our status (PUBLISH on each registered
+// account, RFC 3903) and serves it to watchers that subscribe to us directly (no server). While a
+// call is up our published status is OnThePhone, and it goes back to the chosen one afterwards
+// (only once setOwnPresence() was called: a phone that never set a status publishes nothing).
+// pickUp() takes a call ringing at a busy-lamp buddy (INVITE with Replaces to the caller).
 #pragma once
 
 #include "ua/account.h"
 #include "ua/account_settings.h"
+#include "ua/buddy.h"
 #include "ua/call.h"
 #include "ua/message_thread.h"
 #include "ua/session_description_provider.h"
@@ -27,6 +35,7 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -48,6 +57,10 @@ class Phone : public QObject {
     Q_PROPERTY(QList<vphone::ua::MessageThread*> threads READ threads NOTIFY threadsChanged)
     Q_PROPERTY(bool running READ running NOTIFY runningChanged)
     Q_PROPERTY(QStringList listenAddresses READ listenAddresses NOTIFY runningChanged)
+    Q_PROPERTY(QList<vphone::ua::Buddy*> buddies READ buddies NOTIFY buddiesChanged)
+    Q_PROPERTY(vphone::ua::Buddy::Status ownStatus READ ownStatus NOTIFY ownPresenceChanged)
+    Q_PROPERTY(QString ownNote READ ownNote NOTIFY ownPresenceChanged)
+    Q_PROPERTY(vphone::ua::Buddy::Status publishedStatus READ publishedStatus NOTIFY ownPresenceChanged)
 public:
     explicit Phone(QObject* parent = nullptr);
     ~Phone() override;
@@ -77,6 +90,25 @@ public:
     /// Drops a call from calls() (hanging it up first if it has not ended) and deletes it later.
     Q_INVOKABLE void removeCall(vphone::ua::Call* call);
 
+    // --- presence (phone_presence.cpp) ---
+    QList<Buddy*> buddies() const { return buddies_; }
+    /// Watches `uri`'s presence from `account` (first account / account-less agent when null).
+    /// nullptr (and problem()) for a bad URI or before start().
+    Q_INVOKABLE vphone::ua::Buddy* watchPresence(const QString& uri, vphone::ua::Account* account = nullptr);
+    /// Watches `uri`'s calls (busy lamp field, RFC 4235 dialog package).
+    Q_INVOKABLE vphone::ua::Buddy* watchDialog(const QString& uri, vphone::ua::Account* account = nullptr);
+    /// Our status and note: published (PUBLISH) on every registered account and served to direct
+    /// watchers; Unknown is refused (problem()). May be called before start().
+    Q_INVOKABLE void setOwnPresence(vphone::ua::Buddy::Status status, const QString& note = {});
+    Buddy::Status ownStatus() const { return ownStatus_; }
+    QString ownNote() const { return ownNote_; }
+    /// What is published now: OnThePhone while a call is up, else ownStatus().
+    Buddy::Status publishedStatus() const;
+    /// Picks up the call ringing at a Dialog buddy: INVITE to the caller with Replaces naming the
+    /// ringing dialog (RFC 3891, early-only). nullptr (and problem()) when nothing rings there or
+    /// the server did not give the dialog's tags.
+    Q_INVOKABLE vphone::ua::Call* pickUp(vphone::ua::Buddy* buddy);
+
     // C++ configuration, before start().
     /// Installs the media hook (not owned; must outlive the Phone, which tells it about the
     /// calls still up when destroyed). Null restores the placeholder. Set it before start()
@@ -97,6 +129,8 @@ signals:
     void accountsChanged();
     void callsChanged();
     void threadsChanged();
+    void buddiesChanged();
+    void ownPresenceChanged();
     void runningChanged();
     /// A new incoming call, already ringing (state Incoming): answer() or reject() it.
     void incomingCall(vphone::ua::Call* call);
@@ -110,6 +144,7 @@ private:
     friend class Account;
     friend class Call;
     friend class MessageThread;
+    friend class Buddy;
     // Commands of the facade objects.
     void registerAccount(Account* account);
     void unregisterAccount(Account* account);
@@ -141,6 +176,19 @@ private:
     /// The driver ended a call: forget its handle so no command reaches the dropped dialog.
     void callEnded(Call* call);
     void pruneEndedCalls();
+    // presence plumbing (phone_presence.cpp)
+    void connectPresence();
+    /// At start(): voicemail watches of accounts that do not register, our presence document.
+    void startPresence();
+    Buddy* watch(Buddy::Kind kind, const QString& uri, Account* account);
+    void unwatch(Buddy* buddy);
+    void watchVoicemail(Account* account);
+    /// Publishes / serves publishedStatus() where it should go (after a change or a registration).
+    void updatePresence();
+    QByteArray presenceDocument(const QString& entity) const;
+    /// A Call for an INVITE the driver already sent (pick-up), like call() does for its own.
+    /// call() with an optional Replaces header value (pickUp()).
+    Call* placeCall(const QString& uri, Account* account, const std::string& replaces);
     /// Events that came for a handle before the command that made it returned.
     struct Early {
         std::uint64_t handle = 0;
@@ -166,6 +214,17 @@ private:
     };
     QHash<std::uint64_t, PendingMessage> messageByHandle_;
     std::vector<Early> early_;
+    QList<Buddy*> buddies_;
+    QHash<std::uint64_t, QPointer<Buddy>> buddyByHandle_;
+    QHash<std::uint64_t, QPointer<Account>> mwiByHandle_;
+    QHash<int, std::uint64_t> publicationOf_; ///< account id -> its presence publication
+    QSet<std::uint64_t> callsUp_;             ///< confirmed calls (OnThePhone while any)
+    Buddy::Status ownStatus_ = Buddy::Status::Unknown;
+    QString ownNote_;
+    Buddy::Status lastPublished_ = Buddy::Status::Unknown;
+    QString lastPublishedNote_;
+    Buddy* subscribing_ = nullptr;      ///< see phone_presence.cpp
+    Account* mwiSubscribing_ = nullptr; ///< see phone_presence.cpp
     std::chrono::milliseconds t1_{500}, t2_{4000}, t4_{5000};
     QString userAgentName_ = QStringLiteral("vphone/0.1");
     int maxEndedCalls_ = 50;

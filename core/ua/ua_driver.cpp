@@ -300,11 +300,13 @@ void UaDriver::unregister(AccountId account)
     pump();
 }
 
-sip::CallHandle UaDriver::call(const sip::Uri& target, const std::string& sdpOffer, AccountId account)
+sip::CallHandle UaDriver::call(const sip::Uri& target, const std::string& sdpOffer, AccountId account,
+                               const std::string& replaces)
 {
     auto* ua = uaOf(account);
     if (!ua) return 0;
-    const auto h = global(account, ua->call(target, sdpOffer, now()));
+    const auto h = global(account, replaces.empty() ? ua->call(target, sdpOffer, now())
+                                                    : ua->call(target, sdpOffer, replaces, now()));
     pump();
     return h;
 }
@@ -376,6 +378,59 @@ sip::MessageHandle UaDriver::sendMessage(sip::CallHandle call, const std::string
     const auto h = global(account, ua->sendMessage(local(call), contentType, body, now()));
     pump();
     return h;
+}
+
+sip::SubscriptionHandle UaDriver::subscribe(const sip::Uri& target, const std::string& event,
+                                            const std::string& accept, std::uint32_t expires,
+                                            AccountId account)
+{
+    auto* ua = uaOf(account);
+    if (!ua) return 0;
+    const auto h = global(account, ua->subscribe(target, event, accept, expires, now()));
+    pump();
+    return h;
+}
+
+void UaDriver::unsubscribe(sip::SubscriptionHandle subscription)
+{
+    auto* ua = uaOf(accountOf(subscription));
+    if (!ua) return;
+    ua->unsubscribe(local(subscription), now());
+    pump();
+}
+
+sip::PublicationHandle UaDriver::publish(const std::string& event, const std::string& contentType,
+                                         const std::string& body, std::uint32_t expires, AccountId account)
+{
+    auto* ua = uaOf(account);
+    if (!ua) return 0;
+    const auto h = global(account, ua->publish(event, contentType, body, expires, now()));
+    pump();
+    return h;
+}
+
+void UaDriver::republish(sip::PublicationHandle publication, const std::string& contentType,
+                         const std::string& body)
+{
+    auto* ua = uaOf(accountOf(publication));
+    if (!ua) return;
+    ua->republish(local(publication), contentType, body, now());
+    pump();
+}
+
+void UaDriver::unpublish(sip::PublicationHandle publication)
+{
+    auto* ua = uaOf(accountOf(publication));
+    if (!ua) return;
+    ua->unpublish(local(publication), now());
+    pump();
+}
+
+void UaDriver::setPresenceDocument(const std::string& contentType, const std::string& body)
+{
+    for (auto& a : accounts_)
+        a.ua->setPresenceDocument(contentType, body, now());
+    pump();
 }
 
 void UaDriver::transportError(std::uint64_t globalTx)
@@ -506,6 +561,18 @@ void UaDriver::pumpAccount(AccountId account, bool& again)
                 if constexpr (std::is_same_v<T, sip::CallModified>) {
                     e.call = global(account, e.call);
                     emit callModified(account, e);
+                }
+                if constexpr (std::is_same_v<T, sip::SubscriptionNotified>) {
+                    e.subscription = global(account, e.subscription);
+                    emit subscriptionNotified(account, e);
+                }
+                if constexpr (std::is_same_v<T, sip::SubscriptionEnded>) {
+                    e.subscription = global(account, e.subscription);
+                    emit subscriptionEnded(account, e);
+                }
+                if constexpr (std::is_same_v<T, sip::PublicationResult>) {
+                    e.publication = global(account, e.publication);
+                    emit publicationResult(account, e);
                 }
             },
             *ev);

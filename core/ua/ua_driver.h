@@ -100,7 +100,9 @@ public:
     /// Unregisters every account that has an address of record.
     void unregister();
     void unregister(AccountId account);
-    sip::CallHandle call(const sip::Uri& target, const std::string& sdpOffer, AccountId account = 0);
+    /// Calls `target`; a non-empty `replaces` adds Replaces (RFC 3891: a pick-up).
+    sip::CallHandle call(const sip::Uri& target, const std::string& sdpOffer, AccountId account = 0,
+                         const std::string& replaces = {});
     void ringing(sip::CallHandle call);
     void answer(sip::CallHandle call, const std::string& sdpAnswer);
     void reject(sip::CallHandle call, int code);
@@ -113,6 +115,19 @@ public:
     /// A MESSAGE inside the call's dialog (on the call's account).
     sip::MessageHandle sendMessage(sip::CallHandle call, const std::string& contentType,
                                    const std::string& body);
+    /// Event subscriptions and publications (RFC 6665, RFC 3903) on an account's UA; the
+    /// handles are the driver's, like call handles.
+    sip::SubscriptionHandle subscribe(const sip::Uri& target, const std::string& event,
+                                      const std::string& accept, std::uint32_t expires,
+                                      AccountId account = 0);
+    void unsubscribe(sip::SubscriptionHandle subscription);
+    sip::PublicationHandle publish(const std::string& event, const std::string& contentType,
+                                   const std::string& body, std::uint32_t expires, AccountId account = 0);
+    void republish(sip::PublicationHandle publication, const std::string& contentType,
+                   const std::string& body);
+    void unpublish(sip::PublicationHandle publication);
+    /// The presence document every account's UA serves to direct watchers (notifier role).
+    void setPresenceDocument(const std::string& contentType, const std::string& body);
 
     /// Source address the system uses toward an address (for sockets bound to a wildcard).
     using AddressProbe = std::function<QHostAddress(const QHostAddress& toward)>;
@@ -150,6 +165,9 @@ signals:
     void messageReceived(vphone::ua::AccountId account, const vphone::sip::MessageReceived& e);
     void messageResult(vphone::ua::AccountId account, const vphone::sip::MessageResult& e);
     void callModified(vphone::ua::AccountId account, const vphone::sip::CallModified& e);
+    void subscriptionNotified(vphone::ua::AccountId account, const vphone::sip::SubscriptionNotified& e);
+    void subscriptionEnded(vphone::ua::AccountId account, const vphone::sip::SubscriptionEnded& e);
+    void publicationResult(vphone::ua::AccountId account, const vphone::sip::PublicationResult& e);
     /// Something went wrong that is not a SIP answer: DNS failure, a malformed packet.
     void problem(const QString& what);
     /// The network changed or the machine woke up; the accounts re-register. `why` is for logs.
