@@ -24,5 +24,14 @@ for d in core/sip core/sdp media/rtp; do
   fi
 done
 
-[ $fail -eq 0 ] && echo "check-source: format and sans-I/O checks passed"
+# Every word the app shows is translatable: QML text properties take qsTr(), not a bare literal
+# (symbols such as "▲" and numbers are fine).
+hits=$(git ls-files -- 'ui/app/qml/*.qml' | xargs -r grep -nE '\b(text|title|placeholderText|ToolTip\.text|label): *"[^"]*[A-Za-z]{2}' || true)
+if [ -n "$hits" ]; then
+  echo "check-source: wrap these QML strings in qsTr() (ui/app/translations):"
+  echo "$hits" | sed 's/^/  /'
+  fail=1
+fi
+
+[ $fail -eq 0 ] && echo "check-source: format, sans-I/O and translation checks passed"
 exit $fail

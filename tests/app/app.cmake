@@ -29,3 +29,8 @@ set_tests_properties(app_call PROPERTIES TIMEOUT 180 RUN_SERIAL TRUE)
 add_test(NAME app_desktop
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/app_desktop.sh $<TARGET_FILE:vphone> $<TARGET_FILE:vphone-cli>)
 set_tests_properties(app_desktop PROPERTIES TIMEOUT 120)
+
+# The German catalogue loads and Main.qml shows it (offscreen, no network).
+add_executable(vphone_translation_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/app_translation_test.cpp)
+target_link_libraries(vphone_translation_tests PRIVATE vphone_qml vphone_models Qt6::Quick Qt6::Test GTest::gtest)
+gtest_discover_tests(vphone_translation_tests DISCOVERY_TIMEOUT 60)

@@ -21,6 +21,8 @@
 #include <QQuickWindow>
 #include <QStandardPaths>
 #include <QTimer>
+#include <QTranslator>
+#include <QLocale>
 
 #include <cstdio>
 #include <memory>
@@ -86,6 +88,11 @@ int main(int argc, char** argv)
     QCoreApplication::setOrganizationName(QStringLiteral("vphone"));
     QCoreApplication::setApplicationVersion(QStringLiteral(VPHONE_VERSION));
     if (!infoOnly) QGuiApplication::setDesktopFileName(QStringLiteral("vphone"));
+
+    // The user's language (ui/app/translations; English is the source).
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("vphone"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(&translator);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QGuiApplication::translate("main", "A SIP video phone."));

@@ -1,0 +1,1135 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>AccountDialog</name>
+    <message>
+        <source>Add account</source>
+        <translation>Konto hinzufügen</translation>
+    </message>
+    <message>
+        <source>Edit account</source>
+        <translation>Konto bearbeiten</translation>
+    </message>
+</context>
+<context>
+    <name>AccountForm</name>
+    <message>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <source>alice@sip.example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>(unchanged)</source>
+        <translation>(unverändert)</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Ihr Name</translation>
+    </message>
+    <message>
+        <source>Shown to the people you call</source>
+        <translation>Wird Angerufenen angezeigt</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>Benutzername</translation>
+    </message>
+    <message>
+        <source>Only if it differs from the address</source>
+        <translation>Nur wenn er von der Adresse abweicht</translation>
+    </message>
+    <message>
+        <source>Registrar</source>
+        <translation>Registrar</translation>
+    </message>
+    <message>
+        <source>The address&apos;s domain</source>
+        <translation>Die Domain der Adresse</translation>
+    </message>
+    <message>
+        <source>Proxy</source>
+        <translation>Proxy</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keiner</translation>
+    </message>
+    <message>
+        <source>Transport</source>
+        <translation>Transport</translation>
+    </message>
+    <message>
+        <source>UDP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TCP</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TLS (encrypted)</source>
+        <translation>TLS (verschlüsselt)</translation>
+    </message>
+    <message>
+        <source>Media encryption</source>
+        <translation>Medienverschlüsselung</translation>
+    </message>
+    <message>
+        <source>As in Calls &amp; media</source>
+        <translation>Wie unter Anrufe &amp; Medien</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <source>When the other side can (SRTP optional)</source>
+        <translation>Wenn die Gegenseite kann (SRTP optional)</translation>
+    </message>
+    <message>
+        <source>Always (SRTP mandatory)</source>
+        <translation>Immer (SRTP verpflichtend)</translation>
+    </message>
+</context>
+<context>
+    <name>CallList</name>
+    <message>
+        <source>Calls</source>
+        <translation>Anrufe</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>No calls yet</source>
+        <translation>Noch keine Anrufe</translation>
+    </message>
+    <message>
+        <source>Calling</source>
+        <translation>Wählt</translation>
+    </message>
+    <message>
+        <source>Trying</source>
+        <translation>Verbindet</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>Klingelt</translation>
+    </message>
+    <message>
+        <source>Incoming</source>
+        <translation>Eingehend</translation>
+    </message>
+    <message>
+        <source>In call</source>
+        <translation>Im Gespräch</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>Gehalten</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>Beendet</translation>
+    </message>
+</context>
+<context>
+    <name>CallView</name>
+    <message>
+        <source>On hold by the other side</source>
+        <translation>Von der Gegenseite gehalten</translation>
+    </message>
+    <message>
+        <source>Unmute</source>
+        <translation>Mikrofon an</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>Stumm</translation>
+    </message>
+    <message>
+        <source>Microphone on or off (Ctrl+M)</source>
+        <translation>Mikrofon an oder aus (Strg+M)</translation>
+    </message>
+    <message>
+        <source>Camera off</source>
+        <translation>Kamera aus</translation>
+    </message>
+    <message>
+        <source>Camera on</source>
+        <translation>Kamera an</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>Halten</translation>
+    </message>
+    <message>
+        <source>Keypad</source>
+        <translation>Tastenfeld</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>Auflegen</translation>
+    </message>
+    <message>
+        <source>End the call (Esc, Ctrl+E)</source>
+        <translation>Anruf beenden (Esc, Strg+E)</translation>
+    </message>
+    <message>
+        <source>Calling…</source>
+        <translation>Wählt…</translation>
+    </message>
+    <message>
+        <source>Trying…</source>
+        <translation>Verbindet…</translation>
+    </message>
+    <message>
+        <source>Ringing…</source>
+        <translation>Klingelt…</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>Eingehender Anruf</translation>
+    </message>
+    <message>
+        <source>In call</source>
+        <translation>Im Gespräch</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>Gehalten</translation>
+    </message>
+    <message>
+        <source>Call ended</source>
+        <translation>Anruf beendet</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <source>Chat with %1</source>
+        <translation>Chat mit %1</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>wartet</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>gesendet</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>zugestellt</translation>
+    </message>
+    <message>
+        <source>not delivered</source>
+        <translation>nicht zugestellt</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Nachricht</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+</context>
+<context>
+    <name>ChatsPane</name>
+    <message>
+        <source>New chat: address, then Enter</source>
+        <translation>Neuer Chat: Adresse, dann Enter</translation>
+    </message>
+    <message>
+        <source>No messages yet</source>
+        <translation>Noch keine Nachrichten</translation>
+    </message>
+</context>
+<context>
+    <name>ContactDialog</name>
+    <message>
+        <source>Edit contact</source>
+        <translation>Kontakt bearbeiten</translation>
+    </message>
+    <message>
+        <source>New contact</source>
+        <translation>Neuer Kontakt</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>SIP addresses</source>
+        <translation>SIP-Adressen</translation>
+    </message>
+    <message>
+        <source>alice@example.com, …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Numbers</source>
+        <translation>Nummern</translation>
+    </message>
+    <message>
+        <source>+49 30 1234567, …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+    <message>
+        <source>Favourite</source>
+        <translation>Favorit</translation>
+    </message>
+    <message>
+        <source>Show line state (BLF)</source>
+        <translation>Leitungsstatus zeigen (BLF)</translation>
+    </message>
+    <message>
+        <source>Delete contact</source>
+        <translation>Kontakt löschen</translation>
+    </message>
+</context>
+<context>
+    <name>ContactsPane</name>
+    <message>
+        <source>Search contacts</source>
+        <translation>Kontakte suchen</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Bearbeiten</translation>
+    </message>
+    <message>
+        <source>No contact matches</source>
+        <translation>Kein Kontakt passt</translation>
+    </message>
+    <message>
+        <source>No contacts yet</source>
+        <translation>Noch keine Kontakte</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Importieren…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren…</translation>
+    </message>
+</context>
+<context>
+    <name>DialBar</name>
+    <message>
+        <source>Number, sip:address or name@host</source>
+        <translation>Nummer, sip:Adresse oder name@host</translation>
+    </message>
+    <message>
+        <source>Number or address to call</source>
+        <translation>Nummer oder Adresse, die angerufen wird</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>Anrufen</translation>
+    </message>
+    <message>
+        <source>Audio call (Enter)</source>
+        <translation>Sprachanruf (Enter)</translation>
+    </message>
+    <message>
+        <source>Video call</source>
+        <translation>Videoanruf</translation>
+    </message>
+</context>
+<context>
+    <name>DtmfKeypad</name>
+    <message>
+        <source>Key %1</source>
+        <translation>Taste %1</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunAssistant</name>
+    <message>
+        <source>Welcome to vphone</source>
+        <translation>Willkommen bei vphone</translation>
+    </message>
+    <message>
+        <source>Add your SIP account to call phone numbers and be reachable at your address. No account? Skip this: you can call any SIP address directly, e.g. sip:bob@192.0.2.7.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skip — I&apos;ll make direct IP calls</source>
+        <translation>Überspringen — ich rufe direkt per IP an</translation>
+    </message>
+    <message>
+        <source>Add account</source>
+        <translation>Konto hinzufügen</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPane</name>
+    <message>
+        <source>Call back</source>
+        <translation>Zurückrufen</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>Angenommen</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>Verpasst</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>Besetzt</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>No calls yet</source>
+        <translation>Noch keine Anrufe</translation>
+    </message>
+    <message>
+        <source>Clear history</source>
+        <translation>Verlauf löschen</translation>
+    </message>
+</context>
+<context>
+    <name>IncomingCallDialog</name>
+    <message>
+        <source>Incoming call</source>
+        <translation>Eingehender Anruf</translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation>Annehmen</translation>
+    </message>
+    <message>
+        <source>Answer with audio (Ctrl+Return)</source>
+        <translation>Mit Ton annehmen (Strg+Enter)</translation>
+    </message>
+    <message>
+        <source>Accept with video</source>
+        <translation>Mit Video annehmen</translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation>Ablehnen</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>%1 — vphone</source>
+        <translation>%1 — vphone</translation>
+    </message>
+    <message>
+        <source>vphone</source>
+        <translation>vphone</translation>
+    </message>
+    <message>
+        <source>No call. Type a number or an address above and press Enter.</source>
+        <translation>Kein Anruf. Oben eine Nummer oder Adresse eingeben und Enter drücken.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>System default</source>
+        <translation>Systemstandard</translation>
+    </message>
+    <message>
+        <source>None (send silence)</source>
+        <translation>Keines (Stille senden)</translation>
+    </message>
+    <message>
+        <source>None (mute)</source>
+        <translation>Keiner (stumm)</translation>
+    </message>
+    <message>
+        <source>No camera</source>
+        <translation>Keine Kamera</translation>
+    </message>
+    <message>
+        <source>Test pattern</source>
+        <translation>Testbild</translation>
+    </message>
+    <message>
+        <source>Keypad tones (RFC 4733)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Konten</translation>
+    </message>
+    <message>
+        <source>Audio &amp; video</source>
+        <translation>Audio &amp; Video</translation>
+    </message>
+    <message>
+        <source>Calls &amp; media</source>
+        <translation>Anrufe &amp; Medien</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>Allgemein</translation>
+    </message>
+    <message>
+        <source>No account: you can still call addresses directly, e.g. sip:bob@192.0.2.7.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 &lt;%2&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Microphone</source>
+        <translation>Mikrofon</translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation>Lautsprecher</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <source>Audio codecs</source>
+        <translation>Audio-Codecs</translation>
+    </message>
+    <message>
+        <source>Media encryption</source>
+        <translation>Medienverschlüsselung</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <source>When the other side can (SRTP optional)</source>
+        <translation>Wenn die Gegenseite kann (SRTP optional)</translation>
+    </message>
+    <message>
+        <source>Always (SRTP mandatory)</source>
+        <translation>Immer (SRTP verpflichtend)</translation>
+    </message>
+    <message>
+        <source>SIP port</source>
+        <translation>SIP-Port</translation>
+    </message>
+    <message>
+        <source>Media ports</source>
+        <translation>Medien-Ports</translation>
+    </message>
+    <message>
+        <source>Apply ports</source>
+        <translation>Ports übernehmen</translation>
+    </message>
+    <message>
+        <source>Start vphone when I log in</source>
+        <translation>vphone beim Anmelden starten</translation>
+    </message>
+    <message>
+        <source>Closing the window keeps vphone running in the tray</source>
+        <translation>Schließen des Fensters lässt vphone im Infobereich weiterlaufen</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <source>Calls</source>
+        <translation>Anrufe</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Kontakte</translation>
+    </message>
+    <message>
+        <source>History (%1)</source>
+        <translation>Verlauf (%1)</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Chats (%1)</source>
+        <translation>Chats (%1)</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>Chats</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+</context>
+<context>
+    <name>VCardDialog</name>
+    <message>
+        <source>Import vCard file</source>
+        <translation>vCard-Datei importieren</translation>
+    </message>
+    <message>
+        <source>Export contacts as vCard</source>
+        <translation>Kontakte als vCard exportieren</translation>
+    </message>
+    <message>
+        <source>File path, e.g. /home/me/contacts.vcf</source>
+        <translation>Dateipfad, z. B. /home/ich/kontakte.vcf</translation>
+    </message>
+    <message>
+        <source>vCard 3.0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vCard 4.0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Importieren</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>A SIP video phone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile directory (settings, history).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SIP socket PROTO:HOST:PORT (repeatable).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>UDP ports for media, MIN-MAX.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Camera: device[:NAME], testsrc[:WxH[@FPS]] or off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microphone: device[:NAME], tone:HZ, file:PATH or silence.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Speaker: device[:NAME], file:PATH or null.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make the call to URI a video call.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write state changes as JSON lines.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call this (sip:, sips:, tel:, callto: or a number).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vphone::app::DesktopIntegration</name>
+    <message>
+        <source>Incoming call from %1</source>
+        <translation>Eingehender Anruf von %1</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Annehmen</translation>
+    </message>
+    <message>
+        <source>Answer with video</source>
+        <translation>Mit Video annehmen</translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation>Ablehnen</translation>
+    </message>
+    <message>
+        <source>Message from %1</source>
+        <translation>Nachricht von %1</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Show vphone</source>
+        <translation>vphone anzeigen</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>Auflegen</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>Stumm</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>In a call with %1</source>
+        <translation>Im Gespräch mit %1</translation>
+    </message>
+</context>
+<context>
+    <name>vphone::app::DesktopNotifier</name>
+    <message>
+        <source>Desktop notifications are off: no D-Bus session bus.</source>
+        <translation>Desktop-Benachrichtigungen sind aus: kein D-Bus-Sitzungsbus.</translation>
+    </message>
+    <message>
+        <source>Desktop notifications are off: no notification service on the session bus.</source>
+        <translation>Desktop-Benachrichtigungen sind aus: kein Benachrichtigungsdienst auf dem Sitzungsbus.</translation>
+    </message>
+</context>
+<context>
+    <name>vphone::ui</name>
+    <message>
+        <source>Registered</source>
+        <translation>Angemeldet</translation>
+    </message>
+    <message>
+        <source>Registering…</source>
+        <translation>Anmeldung…</translation>
+    </message>
+    <message>
+        <source>Signing out…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server unreachable (no answer)</source>
+        <translation>Server nicht erreichbar (keine Antwort)</translation>
+    </message>
+    <message>
+        <source>Not registered</source>
+        <translation>Nicht angemeldet</translation>
+    </message>
+    <message>
+        <source>Registration is off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong user name or password</source>
+        <translation>Falscher Benutzername oder falsches Passwort</translation>
+    </message>
+    <message>
+        <source>The server asks for a password: none is set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown account: the server does not know this address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate not trusted: the server&apos;s identity could not be verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server unreachable (no connection)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server unreachable (it is out of service: %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server refused the registration interval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server error: %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Registration refused: %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a valid SIP address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Calling the number %1 needs an account: add one, or type a SIP address such as bob@example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a number or a SIP address</source>
+        <translation>Eine Nummer oder SIP-Adresse eingeben</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a number or a SIP address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a valid IPv6 address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; has no host: type it as %1@host, or add an account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; has nothing after &apos;%2:&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; is not a valid telephone number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; has nothing after &apos;callto:&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&apos;%1:&apos; addresses cannot be called; use sip:, sips:, tel: or callto:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vphone::ui::AccountListModel</name>
+    <message>
+        <source>Not started</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vphone::ui::CallItem</name>
+    <message>
+        <source>You hung up</source>
+        <translation>Sie haben aufgelegt</translation>
+    </message>
+    <message>
+        <source>They hung up</source>
+        <translation>Die Gegenseite hat aufgelegt</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>Verpasst</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> %1 kbit/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>loss %1 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>jitter %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>RTT %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not encrypted</source>
+        <translation>nicht verschlüsselt</translation>
+    </message>
+    <message>
+        <source>SRTP %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vphone::ui::ContactListModel</name>
+    <message>
+        <source>No contact %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No contacts database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n imported</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n rejected: </source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n exported to %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>vphone::ui::PhoneController</name>
+    <message>
+        <source>Contacts and history unavailable: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Media settings: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Settings apply when the call ends</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Not connected: %1</source>
+        <translation>Nicht verbunden: %1</translation>
+    </message>
+    <message>
+        <source>No account: direct IP calls on %1</source>
+        <translation>Kein Konto: direkte IP-Anrufe auf %1</translation>
+    </message>
+    <message>
+        <source>Registered as %1</source>
+        <translation>Angemeldet als %1</translation>
+    </message>
+    <message>
+        <source>Registering %1…</source>
+        <translation>%1 wird angemeldet…</translation>
+    </message>
+    <message>
+        <source>Signing out %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not register: %2</source>
+        <translation>%1 konnte sich nicht anmelden: %2</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>keine Antwort</translation>
+    </message>
+    <message>
+        <source>%1 is not registered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not registered: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vphone::ui::SettingsController</name>
+    <message>
+        <source>The %1 &quot;%2&quot; is not a server name or address (e.g. sip.example.com:5060)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password of %1 could not be read from the keychain: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Gespeichert</translation>
+    </message>
+    <message>
+        <source>Saved. The change applies when the current call ends.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved and applied</source>
+        <translation>Gespeichert und übernommen</translation>
+    </message>
+    <message>
+        <source>Saved, but the phone did not start: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No system keychain was found, so passwords are stored in %1, readable only by you. Install and unlock a keychain (GNOME Keyring or KWallet) to keep them there instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no account %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the account&apos;s address, e.g. alice@sip.example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an address: write it as user@domain, e.g. alice@sip.example.com</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is already an account for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>registrar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>proxy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The transport must be UDP, TCP or TLS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Media encryption (SRTP) must be off, optional or mandatory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That codec cannot move further</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The SIP port must be a number from 1 to 65535</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Media ports &quot;%1&quot;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The SIP port %1 is inside the media port range %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no microphone &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no speaker &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no camera &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not remove %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vphone no longer starts at login</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not create the folder %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>vphone starts when you log in</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
