@@ -148,3 +148,43 @@ int main(int argc, char** argv)
     ::testing::InitGoogleTest(&argc, argv);
     return RUN_ALL_TESTS();
 }
+
+// Call waiting (SIP 5640-5642, RTP 12700-12759): alice talks to bob, carol calls; answering
+// carol puts bob on hold first, and resuming bob puts carol on hold: one call talks at a time.
+TEST(PhoneController, CallWaitingHoldsTheCallThatIsUpAndSwitchesBetweenCalls)
+{
+    PhoneController alice(profile(5640, 12700));
+    PhoneController bob(profile(5641, 12720));
+    PhoneController carol(profile(5642, 12740));
+    ASSERT_TRUE(alice.start() && bob.start() && carol.start());
+
+    ASSERT_TRUE(alice.dial(QStringLiteral("127.0.0.1:5641"), false));
+    ASSERT_TRUE(waitFor([&] { return bob.incomingCall() != nullptr; }));
+    CallItem* bobIn = bob.incomingCall();
+    bob.answer(false);
+    CallItem* toBob = alice.currentCall();
+    ASSERT_NE(toBob, nullptr);
+    ASSERT_TRUE(waitFor([&] { return toBob->active() && bobIn->active(); }));
+
+    ASSERT_TRUE(carol.dial(QStringLiteral("127.0.0.1:5640"), false));
+    ASSERT_TRUE(waitFor([&] { return alice.incomingCall() != nullptr; }));
+    CallItem* fromCarol = alice.incomingCall();
+    EXPECT_TRUE(toBob->active() && !toBob->held()); // ringing does not disturb the call
+    fromCarol->answer(false);
+    EXPECT_TRUE(waitFor([&] { return fromCarol->active() && toBob->held(); }));
+    EXPECT_TRUE(waitFor([&] { return bobIn->remoteHeld(); })); // bob hears he is held
+    EXPECT_EQ(alice.currentCall(), fromCarol);
+    CallItem* carolOut = carol.currentCall();
+    ASSERT_NE(carolOut, nullptr);
+    EXPECT_FALSE(carolOut->remoteHeld());
+
+    // Back to bob: carol goes on hold, bob comes off it.
+    toBob->toggleHold();
+    EXPECT_TRUE(waitFor([&] { return !toBob->held() && fromCarol->held(); }));
+    EXPECT_TRUE(waitFor([&] { return !bobIn->remoteHeld() && carolOut->remoteHeld(); }));
+    EXPECT_EQ(alice.currentCall(), toBob);
+
+    toBob->hangUp();
+    fromCarol->hangUp();
+    EXPECT_TRUE(waitFor([&] { return toBob->ended() && fromCarol->ended(); }));
+}

@@ -129,7 +129,7 @@ void CallItem::toggleHold()
 {
     if (!call_) return;
     if (held_)
-        call_->resume();
+        controller_->resumeCall(this); // the other call that is up goes on hold
     else
         call_->hold();
 }

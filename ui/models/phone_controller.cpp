@@ -572,6 +572,7 @@ void PhoneController::answerCall(CallItem* item, bool video)
 {
     ua::Call* call = item->call();
     if (!call || !item->ringing()) return;
+    holdOthers(item);
     answering_ = call;
     answeringVideo_ = video;
     call->answer();
@@ -580,6 +581,26 @@ void PhoneController::answerCall(CallItem* item, bool video)
     shown_ = item;
     emit currentCallChanged();
     log({{QStringLiteral("event"), QStringLiteral("answer")}, {QStringLiteral("video"), video}});
+}
+
+void PhoneController::resumeCall(CallItem* item)
+{
+    ua::Call* call = item->call();
+    if (!call || !item->held()) return;
+    holdOthers(item);
+    call->resume();
+    shown_ = item;
+    emit currentCallChanged();
+}
+
+void PhoneController::holdOthers(CallItem* except)
+{
+    for (CallItem* other : std::as_const(items_)) {
+        if (other == except || !other->call() || !other->active() || other->held()) continue;
+        other->call()->hold();
+        log({{QStringLiteral("event"), QStringLiteral("auto_hold")},
+             {QStringLiteral("peer"), other->peerUri()}});
+    }
 }
 
 void PhoneController::setCallVideo(CallItem* item, bool on)

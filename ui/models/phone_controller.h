@@ -99,7 +99,10 @@ public:
     CallItem* itemFor(ua::Call* call);
 
     // For CallItem.
+    /// Answers `item`; a call of ours that is up goes on hold first (call waiting: hold and answer).
     void answerCall(CallItem* item, bool video);
+    /// Takes `item` off hold; the call that is up goes on hold first (switching between calls).
+    void resumeCall(CallItem* item);
     void setCallVideo(CallItem* item, bool on);
     void setCallMuted(CallItem* item, bool muted);
     void sendDtmf(CallItem* item, const QString& digits);
@@ -125,6 +128,8 @@ private:
     DialPlan planFor(const ua::Account* account) const;
     void openDatabase();
     void recordCall(CallItem* item);
+    /// Puts every call that is up, other than `except`, on hold (one call talks at a time).
+    void holdOthers(CallItem* except);
     void watchThread(ua::MessageThread* thread);
     QString accountUriOf(const ua::MessageThread* thread) const;
 

@@ -1,4 +1,5 @@
-// An incoming call: who calls, then accept with audio, accept with video, or decline.
+// An incoming call: who calls, then accept with audio, accept with video, or decline; during
+// another call it says that answering puts that one on hold.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -23,6 +24,14 @@ Dialog {
         Label {
             text: dialog.call ? dialog.call.peerUri : ""
             opacity: 0.7
+        }
+        Label {
+            // Call waiting: answering holds the call that is up (PhoneController::answerCall).
+            readonly property var talking: phone.currentCall
+            objectName: "callWaitingNote"
+            visible: talking !== null && talking !== dialog.call && talking.active && !talking.held
+            text: qsTr("Answering puts %1 on hold").arg(talking ? talking.peerName : "")
+            font.italic: true
         }
         RowLayout {
             spacing: 6
