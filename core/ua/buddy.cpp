@@ -84,36 +84,22 @@ void Buddy::applyNotify(int subscriptionState, const QString& contentType, const
         setError(error);
         return;
     }
-    if (info->full) dialogs_.clear();
-    for (const DialogEntry& d : info->dialogs) {
-        if (d.state == DialogEntry::State::Terminated) {
-            dialogs_.remove(d.id);
-        } else {
-            dialogs_.insert(d.id, d);
-        }
-    }
+    dialogs_.apply(*info);
     updateLamp();
 }
 
 void Buddy::updateLamp()
 {
-    DialogState lamp = DialogState::Idle;
     DialogEntry ringing;
-    for (const DialogEntry& d : std::as_const(dialogs_)) {
-        const bool early = d.state == DialogEntry::State::Early ||
-                           d.state == DialogEntry::State::Proceeding || d.state == DialogEntry::State::Trying;
-        if (early && d.direction == DialogEntry::Direction::Recipient) {
-            lamp = DialogState::Ringing; // a call to pick up shows over one in progress
-            if (ringing.id.isEmpty()) ringing = d;
-        } else if ((d.state == DialogEntry::State::Confirmed || early) && lamp != DialogState::Ringing) {
-            lamp = DialogState::InCall;
-        }
-    }
-    if (lamp != DialogState::Ringing) ringing = DialogEntry{};
-    const bool moved = lamp != dialogState_ || ringing.id != ringing_.id || ringing.callId != ringing_.callId;
-    dialogState_ = lamp;
+    const auto lamp = dialogs_.lamp(&ringing);
+    const DialogState state = lamp == DialogSet::Lamp::Ringing  ? DialogState::Ringing
+                              : lamp == DialogSet::Lamp::InCall ? DialogState::InCall
+                                                                : DialogState::Idle;
+    const bool moved =
+        state != dialogState_ || ringing.id != ringing_.id || ringing.callId != ringing_.callId;
+    dialogState_ = state;
     ringing_ = ringing;
-    if (moved) emit dialogStateChanged(lamp);
+    if (moved) emit dialogStateChanged(state);
 }
 
 } // namespace vphone::ua

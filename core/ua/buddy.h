@@ -113,7 +113,7 @@ private:
     Basic basic_ = Basic::Unknown;
     QString note_;
     DialogState dialogState_ = DialogState::Unknown;
-    QHash<QString, DialogEntry> dialogs_; ///< by dialog id
+    DialogSet dialogs_;
     DialogEntry ringing_;
     QString lastError_;
 };

@@ -355,4 +355,34 @@ std::optional<DialogInfo> parseDialogInfo(const QByteArray& body, QString* error
     return info;
 }
 
+void DialogSet::apply(const DialogInfo& info)
+{
+    if (info.full) dialogs.clear();
+    for (const DialogEntry& d : info.dialogs) {
+        if (d.state == DialogEntry::State::Terminated) {
+            dialogs.remove(d.id);
+        } else {
+            dialogs.insert(d.id, d);
+        }
+    }
+}
+
+DialogSet::Lamp DialogSet::lamp(DialogEntry* ringing) const
+{
+    Lamp out = Lamp::Idle;
+    DialogEntry first;
+    for (const DialogEntry& d : dialogs) {
+        const bool early = d.state == DialogEntry::State::Early ||
+                           d.state == DialogEntry::State::Proceeding || d.state == DialogEntry::State::Trying;
+        if (early && d.direction == DialogEntry::Direction::Recipient) {
+            out = Lamp::Ringing;
+            if (first.id.isEmpty() || d.id < first.id) first = d;
+        } else if ((d.state == DialogEntry::State::Confirmed || early) && out != Lamp::Ringing) {
+            out = Lamp::InCall;
+        }
+    }
+    if (ringing) *ringing = out == Lamp::Ringing ? first : DialogEntry{};
+    return out;
+}
+
 } // namespace vphone::ua

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -80,5 +81,16 @@ struct DialogInfo {
 };
 
 std::optional<DialogInfo> parseDialogInfo(const QByteArray& body, QString* error = nullptr);
+
+/// The dialogs of a watched address by id, kept from full and partial documents (terminated
+/// ones dropped), and the busy lamp they make: Ringing while one is early with the watched party
+/// as recipient (it wins: a call to pick up), InCall while one is confirmed or early outgoing.
+struct DialogSet {
+    enum class Lamp { Idle, Ringing, InCall };
+    QHash<QString, DialogEntry> dialogs;
+    void apply(const DialogInfo& info);
+    /// The lamp; `ringing` (when given) gets the ringing dialog (or an empty entry).
+    Lamp lamp(DialogEntry* ringing = nullptr) const;
+};
 
 } // namespace vphone::ua

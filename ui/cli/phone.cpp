@@ -156,6 +156,7 @@ bool Phone::start()
     connect(&driver_, &ua::UaDriver::problem, this,
             [](const QString& what) { std::fprintf(stderr, "vphone-cli: %s\n", qPrintable(what)); });
     connect(&driver_, &ua::UaDriver::registrationChanged, this, &Phone::onRegistration);
+    connectPresence();
     connect(&driver_, &ua::UaDriver::networkChanged, this, [this](const QString& why) {
         std::fprintf(stderr, "vphone-cli: network: %s; registering again\n", qPrintable(why));
         emitEvent({{QStringLiteral("event"), QStringLiteral("network")}, {QStringLiteral("reason"), why}},
@@ -321,6 +322,7 @@ void Phone::placeCall()
 {
     if (callPlaced_) return;
     callPlaced_ = true;
+    startPresence();
     if (!o_.call.isEmpty()) {
         auto target = sip::parseUri(o_.call.toStdString());
         if (!target || target->scheme == sip::UriScheme::Other) {
@@ -429,6 +431,7 @@ void Phone::shutdown()
 {
     if (stopping_) return;
     stopping_ = true;
+    stopPresence();
     // hangUp() may end a call at once (an unanswered incoming one is declined), and its
     // Terminated event erases it from calls_: iterate over a copy.
     std::vector<sip::CallHandle> handles;

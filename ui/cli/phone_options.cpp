@@ -2,6 +2,8 @@
 
 #include "phone_config.h"
 
+#include "ua/presence_bodies.h"
+
 #include "device/device_spec.h"
 
 #include <QDir>
@@ -68,6 +70,20 @@ QString phoneUsage()
         "  --events               print every event as one JSON object per line\n"
         "  --no-register          use the account's address and password without registering\n"
         "  --dns-server IP        ask this name server (port 53) for SRV and A/AAAA records\n"
+        "presence (first account; after registering, or at once without REGISTER):\n"
+        "  --watch-presence URI   subscribe to URI's presence (RFC 3856), repeatable; prints\n"
+        "                         'presence URI STATUS \"NOTE\"' on each change (STATUS: available,\n"
+        "                         away, busy, on-the-phone, offline, unknown; no note: no quotes)\n"
+        "  --presence STATUS[:NOTE]  our status: available|away|busy|on-the-phone|offline,\n"
+        "                         published (PUBLISH) on each registered account and served to\n"
+        "                         watchers subscribing to us directly; on-the-phone while a call\n"
+        "                         is up, back afterwards\n"
+        "  --watch-mwi            subscribe to our message-summary (RFC 3842); prints\n"
+        "                         'mwi NEW/OLD' on each change\n"
+        "  --watch-dialog URI     busy lamp: subscribe to URI's dialog state (RFC 4235),\n"
+        "                         repeatable; prints 'dialog URI idle|ringing|in-call'\n"
+        "                         With --events these are JSON events instead (presence, mwi,\n"
+        "                         dialog); 'watch URI ended \"REASON\"' when a watch ends for good\n"
         "media:\n"
         "  --audio-source SPEC    tone:HZ | file:PATH.wav | silence | device[:NAME] (default silence)\n"
         "  --audio-sink SPEC      file:PATH.wav | null | device[:NAME] (default null)\n"
@@ -209,6 +225,20 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
             if (!value(&o.trace)) return fail(QStringLiteral("--trace needs a file name"));
         } else if (flag == QLatin1String("--events")) {
             o.events = true;
+        } else if (flag == QLatin1String("--watch-presence") || flag == QLatin1String("--watch-dialog")) {
+            if (!value(&v) || v.isEmpty()) return fail(QStringLiteral("%1 needs a sip: URI").arg(flag));
+            (flag == QLatin1String("--watch-presence") ? o.watchPresence : o.watchDialog).append(v);
+        } else if (flag == QLatin1String("--presence")) {
+            if (!value(&v)) return fail(QStringLiteral("--presence needs STATUS[:NOTE]"));
+            const QString status = v.section(QLatin1Char(':'), 0, 0).trimmed();
+            if (!ua::presenceStatusFromName(status))
+                return fail(
+                    QStringLiteral("--presence: '%1' is not available, away, busy, on-the-phone or offline")
+                        .arg(status));
+            o.presence = status.toLower();
+            o.presenceNote = v.contains(QLatin1Char(':')) ? v.section(QLatin1Char(':'), 1) : QString();
+        } else if (flag == QLatin1String("--watch-mwi")) {
+            o.watchMwi = true;
         } else if (flag == QLatin1String("--dns-server")) {
             if (!value(&o.dnsServer) || QHostAddress(o.dnsServer).isNull()) {
                 return fail(QStringLiteral("--dns-server needs an IP address"));
@@ -424,6 +454,7 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& givenArgs, QStr
     for (qsizetype i = 0; i < passwords.size(); ++i)
         o.accounts[i].password = passwords[i];
     if (o.noRegister && o.accounts.isEmpty()) return fail(QStringLiteral("--no-register needs --account"));
+    if (o.watchMwi && o.accounts.isEmpty()) return fail(QStringLiteral("--watch-mwi needs --account"));
     for (auto& a : o.accounts)
         a.noRegister = a.noRegister || o.noRegister;
     if (o.reinviteAfter && o.call.isEmpty() && !o.autoAnswer) {

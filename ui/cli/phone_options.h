@@ -67,6 +67,12 @@ struct PhoneOptions {
     // --video-bitrate fill `media`; these add and remove the stream by re-INVITE.
     std::optional<double> videoAfter;    ///< --video-after S: add video S s after the answer
     std::optional<double> videoOffAfter; ///< --video-off-after S: remove it S s after adding (or the answer)
+    // Presence (issue 7): watched addresses, our own status, message waiting, busy lamps.
+    QStringList watchPresence; ///< --watch-presence URI (repeatable)
+    QString presence;          ///< --presence STATUS: available|away|busy|on-the-phone|offline
+    QString presenceNote;      ///< ... :NOTE
+    bool watchMwi = false;     ///< --watch-mwi: message-summary of the first account
+    QStringList watchDialog;   ///< --watch-dialog URI (repeatable)
 
     static media::MediaConfig defaultMediaConfig();
 };

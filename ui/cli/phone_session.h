@@ -5,6 +5,7 @@
 
 #include "engine/media_session.h"
 #include "phone_options.h"
+#include "ua/presence_bodies.h"
 #include "ua/ua_driver.h"
 
 #include <QJsonArray>
@@ -66,6 +67,28 @@ private:
     void endMedia(sip::CallHandle call);
     void writeStats();
     void mediaProblem(sip::CallHandle call, const std::string& what);
+
+    // Presence (phone_presence.cpp): --watch-presence, --presence, --watch-mwi, --watch-dialog.
+    void connectPresence();
+    /// Subscribes and publishes what the options ask for (once registered, or at once).
+    void startPresence();
+    /// At shutdown: unsubscribes and removes our publications.
+    void stopPresence();
+    /// Publishes / serves our current status (after a change, a call, a registration).
+    void updatePresence();
+    void printLine(const QString& line, QJsonObject event);
+    struct Watch {
+        QString uri;
+        bool dialog = false; ///< busy lamp (dialog package) rather than presence
+        bool mwi = false;
+        QString last; ///< the last line printed, to print changes only
+        ua::DialogSet dialogs;
+    };
+    std::map<sip::SubscriptionHandle, Watch> watches_;
+    std::map<ua::AccountId, sip::PublicationHandle> publications_;
+    std::set<sip::CallHandle> callsUp_; ///< confirmed calls: on-the-phone while any
+    QString lastPublished_;
+    bool presenceStarted_ = false;
 
     PhoneOptions o_;
     ua::UaDriver driver_;
