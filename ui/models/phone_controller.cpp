@@ -11,6 +11,7 @@
 #include <QMediaDevices>
 #include <QMetaEnum>
 #include <QNetworkInterface>
+#include <QRegularExpression>
 
 namespace vphone::ui {
 
@@ -64,24 +65,9 @@ PhoneController::PhoneController(ProfileConfig config, QObject* parent)
     : QObject(parent), config_(std::move(config)),
       media_(std::make_unique<MediaSessionProvider>(config_.media)), phone_(std::make_unique<ua::Phone>())
 {
-    phone_->setSessionDescriptionProvider(media_.get());
-    phone_->setUserAgentName(QStringLiteral("vphone/0.1"));
+    connectPhone();
     media_->setCallConfigHook(
         [this](const ua::Call& call, media::MediaConfig& c) { configureCall(call, c); });
-    connect(phone_.get(), &ua::Phone::incomingCall, this, [this](ua::Call* call) {
-        CallItem* item = itemFor(call);
-        log({{QStringLiteral("event"), QStringLiteral("incoming")},
-             {QStringLiteral("peer"), item->peerUri()}});
-        emit incomingCallChanged();
-        emit raiseRequested();
-    });
-    connect(phone_.get(), &ua::Phone::callsChanged, this, [this] {
-        for (ua::Call* call : phone_->calls())
-            itemFor(call);
-        emit callsChanged();
-    });
-    connect(phone_.get(), &ua::Phone::problem, this, &PhoneController::setProblem);
-    connect(phone_.get(), &ua::Phone::runningChanged, this, &PhoneController::accountStatusChanged);
     connect(media_.get(), &MediaSessionProvider::mediaError, this,
             [this](ua::Call*, const QString& what) { setProblem(what); });
     connect(media_.get(), &MediaSessionProvider::holdChanged, this,
@@ -108,6 +94,26 @@ PhoneController::PhoneController(ProfileConfig config, QObject* parent)
     connect(&messages_, &MessageListModel::problem, this, &PhoneController::setProblem);
     conversations_.setNamer([this](const QString& uri) { return contactNameFor(uri); });
     openDatabase();
+}
+
+void PhoneController::connectPhone()
+{
+    phone_->setSessionDescriptionProvider(media_.get());
+    phone_->setUserAgentName(QStringLiteral("vphone/0.1"));
+    connect(phone_.get(), &ua::Phone::incomingCall, this, [this](ua::Call* call) {
+        CallItem* item = itemFor(call);
+        log({{QStringLiteral("event"), QStringLiteral("incoming")},
+             {QStringLiteral("peer"), item->peerUri()}});
+        emit incomingCallChanged();
+        emit raiseRequested();
+    });
+    connect(phone_.get(), &ua::Phone::callsChanged, this, [this] {
+        for (ua::Call* call : phone_->calls())
+            itemFor(call);
+        emit callsChanged();
+    });
+    connect(phone_.get(), &ua::Phone::problem, this, &PhoneController::setProblem);
+    connect(phone_.get(), &ua::Phone::runningChanged, this, &PhoneController::accountStatusChanged);
     connect(phone_.get(), &ua::Phone::messageReceived, this, [this](ua::MessageThread* thread, int row) {
         watchThread(thread);
         if (!db_ || !thread) return;
@@ -340,8 +346,11 @@ bool PhoneController::start()
             const QString spec = QStringLiteral("%1:0.0.0.0:0").arg(a.transport);
             if (!listen.contains(spec)) listen.append(spec);
             if (s.outboundProxy.isEmpty()) {
-                const QString host =
-                    s.registrar.isEmpty() ? a.plan.domain : s.registrar.section(QLatin1Char(':'), -1);
+                // host[:port] of the registrar ("sip:reg.example.test:5070;lr"), else of the domain.
+                QString host =
+                    s.registrar.isEmpty() ? a.plan.domain : s.registrar.section(QLatin1Char(';'), 0, 0);
+                host.remove(
+                    QRegularExpression(QStringLiteral("^sips?:"), QRegularExpression::CaseInsensitiveOption));
                 s.outboundProxy = QStringLiteral("sip:%1;transport=%2").arg(host, a.transport);
             }
         }
@@ -365,6 +374,41 @@ bool PhoneController::start()
     timer_.start();
     emit accountStatusChanged();
     return true;
+}
+
+bool PhoneController::hasLiveCall() const
+{
+    for (const CallItem* item : items_) {
+        if (!item->ended()) return true;
+    }
+    return false;
+}
+
+bool PhoneController::restart(ProfileConfig config)
+{
+    if (hasLiveCall()) {
+        setProblem(tr("Settings apply when the call ends"));
+        return false;
+    }
+    log({{QStringLiteral("event"), QStringLiteral("restart")},
+         {QStringLiteral("accounts"), config.accounts.size()}});
+    timer_.stop();
+    phone_.reset(); // its calls go (the items follow), its sockets close
+    config_ = std::move(config);
+    phone_ = std::make_unique<ua::Phone>();
+    connectPhone();
+    lastProblem_.clear();
+    emit lastProblemChanged();
+    const bool ok = start();
+    emit restarted();
+    emit accountStatusChanged();
+    return ok;
+}
+
+void PhoneController::setSettings(QObject* settings)
+{
+    settings_ = settings;
+    emit settingsChanged();
 }
 
 bool PhoneController::openLog(const QString& path)
@@ -557,6 +601,13 @@ void PhoneController::configureCall(const ua::Call& call, media::MediaConfig& co
                            ? nextCallVideo_
                            : (answering_ == c && answeringVideo_);
     config.videoAtStart = video;
+    // The account's own SRTP policy, when it has one (ProfileAccount::srtp).
+    if (const ua::Account* account = call.account()) {
+        for (const ProfileAccount& a : config_.accounts) {
+            if (a.settings.uri != account->settings().uri || a.srtp.isEmpty()) continue;
+            if (auto policy = media::parseSrtpPolicy(a.srtp.toStdString())) config.srtp = *policy;
+        }
+    }
     config.videoSinkFactory = qtSinkFactory(item->remoteFrames());
     config.videoSourceFactory =
         [camera = qtCameraFactory(), preview = QPointer<QVideoSink>(item->localFrames())](

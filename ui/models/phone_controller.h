@@ -43,12 +43,22 @@ class PhoneController : public QObject {
     Q_PROPERTY(vphone::ui::ConversationListModel* conversations READ conversations CONSTANT)
     Q_PROPERTY(vphone::ui::MessageListModel* messages READ messages CONSTANT)
     Q_PROPERTY(bool hasDatabase READ hasDatabase CONSTANT)
+    /// The settings page's model (SettingsController), null when the app installs none.
+    Q_PROPERTY(QObject* settings READ settings NOTIFY settingsChanged)
 public:
     explicit PhoneController(ProfileConfig config, QObject* parent = nullptr);
     ~PhoneController() override;
 
     /// Adds the accounts, opens the sockets, registers. False (lastProblem() says why) on failure.
     bool start();
+    /// Replaces the running phone by one made from `config` (accounts, sockets, media), when no
+    /// call is up; false (lastProblem() says why) otherwise or when it does not start.
+    bool restart(ProfileConfig config);
+    /// A call that has not ended (ringing, dialling, connected or held).
+    bool hasLiveCall() const;
+    const ProfileConfig& config() const { return config_; }
+    QObject* settings() const { return settings_; }
+    void setSettings(QObject* settings);
     /// Writes JSON lines of every state change to `path` (truncated first).
     bool openLog(const QString& path);
     /// A line for the log ({"event":...} plus a time stamp).
@@ -119,8 +129,12 @@ signals:
     void raiseRequested();
     /// A text message arrived and was stored; `read` when its conversation is open in the view.
     void messageArrived(const QString& peerUri, const QString& peerName, const QString& text, bool read);
+    void settingsChanged();
+    /// restart() replaced the phone: phone().accounts() are new objects.
+    void restarted();
 
 private:
+    void connectPhone();
     void configureCall(const ua::Call& call, media::MediaConfig& config);
     void track(CallItem* item);
     void setProblem(const QString& what);
@@ -154,6 +168,7 @@ private:
     QSet<ua::MessageThread*> watched_;
     QSet<CallItem*> declined_; ///< incoming calls the user declined (Rejected, not Missed)
     bool messagesOpen_ = false;
+    QPointer<QObject> settings_;
 };
 
 } // namespace vphone::ui

@@ -67,9 +67,14 @@ ProfileConfig loadProfileConfig(QSettings& s, QStringList* errors)
         if (a.settings.uri.isEmpty()) continue;
         a.settings.displayName = s.value(QStringLiteral("displayName")).toString();
         a.settings.authUser = s.value(QStringLiteral("authUser")).toString();
-        // TODO(#7): the password moves to the system keychain (QtKeychain) next; until then it
-        // is read from the profile's settings file, which only its owner can read.
+        // Only where no keychain exists (SettingsController moves it there when one does).
         a.settings.password = s.value(QStringLiteral("password")).toString();
+        a.passwordInKeychain = s.value(QStringLiteral("passwordInKeychain"), false).toBool();
+        a.srtp = s.value(QStringLiteral("srtp")).toString().trimmed().toLower();
+        if (!a.srtp.isEmpty() && !media::parseSrtpPolicy(a.srtp.toStdString())) {
+            bad(QStringLiteral("accounts/%1/srtp").arg(i + 1), "must be off, optional or mandatory");
+            a.srtp.clear();
+        }
         a.settings.outboundProxy = s.value(QStringLiteral("proxy")).toString().trimmed();
         a.settings.registrar = s.value(QStringLiteral("registrar")).toString().trimmed();
         a.settings.registerOnStart = s.value(QStringLiteral("register"), true).toBool();
@@ -90,7 +95,39 @@ ProfileConfig loadProfileConfig(QSettings& s, QStringList* errors)
         c.accounts.append(a);
     }
     s.endArray();
+
+    c.closeToTray = s.value(QStringLiteral("ui/closeToTray"), false).toBool();
+    c.assistantDone = s.value(QStringLiteral("ui/assistantDone"), false).toBool();
     return c;
+}
+
+void writeProfileAccounts(QSettings& s, const QList<ProfileAccount>& accounts)
+{
+    s.remove(QStringLiteral("accounts"));
+    s.beginWriteArray(QStringLiteral("accounts"), static_cast<int>(accounts.size()));
+    for (int i = 0; i < accounts.size(); ++i) {
+        const ProfileAccount& a = accounts[i];
+        s.setArrayIndex(i);
+        const auto put = [&s](const char* key, const QString& value) {
+            if (!value.isEmpty()) s.setValue(QLatin1String(key), value);
+        };
+        s.setValue(QStringLiteral("uri"), a.settings.uri);
+        put("displayName", a.settings.displayName);
+        put("authUser", a.settings.authUser);
+        if (a.passwordInKeychain)
+            s.setValue(QStringLiteral("passwordInKeychain"), true);
+        else
+            put("password", a.settings.password);
+        put("proxy", a.settings.outboundProxy);
+        put("registrar", a.settings.registrar);
+        s.setValue(QStringLiteral("transport"), a.transport);
+        s.setValue(QStringLiteral("register"), a.settings.registerOnStart);
+        put("srtp", a.srtp);
+        put("stripPrefix", a.plan.stripPrefix);
+        put("addPrefix", a.plan.addPrefix);
+        put("internationalPrefix", a.plan.internationalPrefix);
+    }
+    s.endArray();
 }
 
 } // namespace vphone::ui

@@ -9,6 +9,9 @@
 //   [accounts] size=N, then 1\uri, 1\displayName, 1\authUser, 1\password, 1\proxy,
 //              1\registrar, 1\transport=udp|tcp|tls, 1\register=true,
 //              1\stripPrefix, 1\addPrefix, 1\internationalPrefix   (the dial plan of numbers)
+//              1\srtp=off|optional|mandatory (empty: [media] srtp)   1\passwordInKeychain=true
+//              (the password is in the system keychain, password_store.h, not in this file)
+//   [ui]       closeToTray=false   assistantDone=false (the first-run assistant was finished or skipped)
 #pragma once
 
 #include "engine/engine_config.h"
@@ -27,6 +30,8 @@ struct ProfileAccount {
     ua::AccountSettings settings;
     QString transport = QStringLiteral("udp");
     DialPlan plan;
+    QString srtp;                    ///< "off", "optional", "mandatory"; empty: the profile's [media] srtp
+    bool passwordInKeychain = false; ///< the password is in the keychain (settings.password left empty)
 };
 
 /// Everything the controller starts from.
@@ -36,10 +41,16 @@ struct ProfileConfig {
     media::MediaConfig media;
     QString mediaAddress; ///< empty: the listen address, else the first non-loopback IPv4 one
     QString profileDir;
+    bool closeToTray = false;   ///< [ui] closeToTray: closing the window keeps the phone in the tray
+    bool assistantDone = false; ///< [ui] assistantDone: no first-run assistant
 };
 
 /// Reads `settings` into a ProfileConfig; `errors` gets one sentence per bad value (the value
 /// is then left at its default). The password is read from the file for now.
 ProfileConfig loadProfileConfig(QSettings& settings, QStringList* errors);
+
+/// Replaces the [accounts] array of `settings` with `accounts` (the password is written only
+/// when passwordInKeychain is false).
+void writeProfileAccounts(QSettings& settings, const QList<ProfileAccount>& accounts);
 
 } // namespace vphone::ui

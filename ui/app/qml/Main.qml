@@ -58,6 +58,7 @@ ApplicationWindow {
 
             Sidebar {
                 id: sidebar
+                onSettingsRequested: window.settingsOpen = true
                 Layout.preferredWidth: 320
                 Layout.fillHeight: true
             }
@@ -109,5 +110,25 @@ ApplicationWindow {
     Shortcut {
         sequence: "Ctrl+L"
         onActivated: dialBar.focusField()
+    }
+
+    // The settings page (Ctrl+,) and the first-run assistant, over phone.settings (none in tests
+    // that install no SettingsController).
+    property bool settingsOpen: false
+    property bool assistantOpen: phone.settings !== null && phone.settings.firstRun
+    onSettingsOpenChanged: settingsOpen ? settingsPage.open() : settingsPage.close()
+    onAssistantOpenChanged: assistantOpen ? assistant.open() : assistant.close()
+    Component.onCompleted: if (assistantOpen) assistant.open()
+    SettingsPage {
+        id: settingsPage
+        onClosed: window.settingsOpen = false
+    }
+    FirstRunAssistant {
+        id: assistant
+        onClosed: window.assistantOpen = false
+    }
+    Shortcut {
+        sequences: ["Ctrl+,", StandardKey.Preferences]
+        onActivated: window.settingsOpen = !window.settingsOpen
     }
 }
