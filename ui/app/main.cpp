@@ -8,6 +8,7 @@
 #include "desktop_integration.h"
 #include "models/phone_controller.h"
 #include "models/profile_config.h"
+#include "models/settings_controller.h"
 #include "single_instance.h"
 
 #include <QApplication>
@@ -16,13 +17,13 @@
 #include <QGuiApplication>
 #include <QHash>
 #include <QJsonObject>
+#include <QLocale>
 #include <QQmlApplicationEngine>
 #include <QQmlContext>
 #include <QQuickWindow>
 #include <QStandardPaths>
 #include <QTimer>
 #include <QTranslator>
-#include <QLocale>
 
 #include <cstdio>
 #include <memory>
@@ -164,26 +165,38 @@ int main(int argc, char** argv)
     QString why;
     if (!instance.listen(&why)) return fail(QStringLiteral("single-instance socket: %1").arg(why));
 
-    QSettings settings(QDir(profile).filePath(QStringLiteral("vphone.ini")), QSettings::IniFormat);
-    QStringList problems;
-    vphone::ui::ProfileConfig config = vphone::ui::loadProfileConfig(settings, &problems);
-    config.profileDir = profile;
-    for (const QString& p : problems)
-        std::fprintf(stderr, "vphone: vphone.ini: %s\n", qPrintable(p));
-    if (parser.isSet(listenOption)) config.listen = parser.values(listenOption);
+    // vphone.ini with the passwords from the keychain (settings_controller.h); the command line
+    // goes on top, now and whenever the settings page applies a change.
+    vphone::ui::SettingsController settingsModel(profile);
     if (parser.isSet(rtpOption)) {
         auto ports = vphone::media::parsePortRange(parser.value(rtpOption).toStdString());
         if (!ports)
             return fail(QStringLiteral("--rtp-ports: %1").arg(QString::fromStdString(ports.error().what)));
-        config.media.rtpPorts = *ports;
     }
-    if (parser.isSet(videoOption)) config.media.videoSource = parser.value(videoOption).toStdString();
-    if (parser.isSet(audioSourceOption))
-        config.media.audioSource = parser.value(audioSourceOption).toStdString();
-    if (parser.isSet(audioSinkOption)) config.media.audioSink = parser.value(audioSinkOption).toStdString();
-    config.media.dtlsCertificateDir = QDir(profile).filePath(QStringLiteral("dtls")).toStdString();
+    settingsModel.setOverrides([&parser, &listenOption, &rtpOption, &videoOption, &audioSourceOption,
+                                &audioSinkOption, profile](vphone::ui::ProfileConfig& config) {
+        if (parser.isSet(listenOption)) config.listen = parser.values(listenOption);
+        if (parser.isSet(rtpOption)) {
+            if (auto ports = vphone::media::parsePortRange(parser.value(rtpOption).toStdString()))
+                config.media.rtpPorts = *ports;
+        }
+        if (parser.isSet(videoOption)) config.media.videoSource = parser.value(videoOption).toStdString();
+        if (parser.isSet(audioSourceOption))
+            config.media.audioSource = parser.value(audioSourceOption).toStdString();
+        if (parser.isSet(audioSinkOption))
+            config.media.audioSink = parser.value(audioSinkOption).toStdString();
+        config.media.dtlsCertificateDir = QDir(profile).filePath(QStringLiteral("dtls")).toStdString();
+    });
+    QStringList problems;
+    const vphone::ui::ProfileConfig config = settingsModel.load(&problems);
+    for (const QString& p : problems)
+        std::fprintf(stderr, "vphone: vphone.ini: %s\n", qPrintable(p));
 
     vphone::ui::PhoneController controller(config);
+    settingsModel.setController(&controller);
+    // A command line that sets the sockets up or calls at once is a direct IP phone: no assistant.
+    settingsModel.setAssistantAllowed(!parser.isSet(listenOption) && uri.isEmpty());
+    controller.setSettings(&settingsModel);
     if (parser.isSet(logOption) && !controller.openLog(parser.value(logOption)))
         return fail(QStringLiteral("cannot write the log %1").arg(parser.value(logOption)));
 
@@ -203,7 +216,7 @@ int main(int argc, char** argv)
     if (!controller.start())
         std::fprintf(stderr, "vphone: %s\n", qPrintable(controller.lastProblem())); // the window says it too
 
-    // Notifications and the tray icon (close to the tray when the profile says so).
+    // Notifications and the tray icon; close to the tray when the profile says so.
     vphone::app::DesktopIntegration desktop(controller, windowOf(engine),
                                             QDir(profile).filePath(QStringLiteral("vphone.ini")));
 
@@ -248,15 +261,19 @@ int main(int argc, char** argv)
         QTimer::singleShot(ms, &app, [screenshot, file = parser.value(screenshotFile)] { screenshot(file); });
     }
     for (const QString& spec : parser.values(screenshotTab)) {
-        static const QStringList tabs{QStringLiteral("calls"), QStringLiteral("contacts"),
-                                      QStringLiteral("history"), QStringLiteral("chats")};
+        static const QStringList tabs{QStringLiteral("calls"),    QStringLiteral("contacts"),
+                                      QStringLiteral("history"),  QStringLiteral("chats"),
+                                      QStringLiteral("settings"), QStringLiteral("assistant")};
         const int tab = static_cast<int>(tabs.indexOf(spec.section(QLatin1Char(':'), 0, 0)));
         const int ms = static_cast<int>(spec.section(QLatin1Char(':'), 1, 1).toDouble() * 1000);
         const QString file = spec.section(QLatin1Char(':'), 2);
         if (tab < 0 || file.isEmpty())
             return fail(QStringLiteral("--screenshot-tab %1: TAB:SECONDS:FILE").arg(spec));
         QTimer::singleShot(std::max(0, ms - 500), &app, [&engine, tab] {
-            if (QQuickWindow* w = windowOf(engine)) w->setProperty("sidebarTab", tab);
+            QQuickWindow* w = windowOf(engine);
+            if (w && tab < 4) w->setProperty("sidebarTab", tab);
+            if (w && tab == 4) w->setProperty("settingsOpen", true);
+            if (w && tab == 5) w->setProperty("assistantOpen", true);
         });
         QTimer::singleShot(ms, &app, [screenshot, file] { screenshot(file); });
     }

@@ -10,6 +10,7 @@ ColumnLayout {
     spacing: 4
     property alias currentIndex: tabs.currentIndex
     signal chatOpened()
+    signal settingsRequested()
 
     TabBar {
         id: tabs
@@ -54,5 +55,13 @@ ColumnLayout {
         ChatsPane {
             onOpened: sidebar.chatOpened()
         }
+    }
+
+    Button {
+        objectName: "settingsButton"
+        text: qsTr("Settings")
+        flat: true
+        Layout.fillWidth: true
+        onClicked: sidebar.settingsRequested()
     }
 }
