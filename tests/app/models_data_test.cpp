@@ -7,8 +7,10 @@
 #include "models_test_util.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
@@ -317,4 +319,47 @@ TEST(AppData, ADatabaseThatCannotBeOpenedIsSaidInTheStatusLine)
         << phone.lastProblem().toStdString();
     EXPECT_EQ(phone.contacts()->add(QStringLiteral("X"), {}, {}, {}, false, false), 0);
     EXPECT_EQ(phone.history()->rowCount(), 0);
+}
+
+// Presence between two direct-IP controllers (SIP 5650-5651, RTP 12760-12799): bob is in
+// alice's address book, so alice watches him (SUBSCRIBE to his address, his NOTIFYs); the
+// status bob picks shows in alice's contact row, a call makes him "on the phone" on its own, and
+// his choice is remembered in his profile.
+TEST(AppData, AContactsPresenceShowsInTheAddressBookAndFollowsHisCalls)
+{
+    QTemporaryDir aliceDir, bobDir;
+    PhoneController alice(profile(aliceDir.path(), 5650, 12760));
+    PhoneController bob(profile(bobDir.path(), 5651, 12780));
+    ASSERT_TRUE(bob.start() && alice.start());
+    ContactListModel& book = *alice.contacts();
+    ASSERT_GT(book.add(QStringLiteral("Bob"), QStringLiteral("sip:bob@127.0.0.1:5651"), {}, {}, false, false),
+              0);
+    ASSERT_EQ(book.count(), 1);
+    const int presenceRole = ContactListModel::PresenceRole;
+    EXPECT_TRUE(waitFor([&] { return role(book, 0, presenceRole).toString() == QLatin1String("available"); }))
+        << role(book, 0, presenceRole).toString().toStdString();
+
+    QSignalSpy rowChanged(&book, &QAbstractItemModel::dataChanged);
+    ASSERT_TRUE(bob.presence()->setOwnStatus(QStringLiteral("busy"), QStringLiteral("in a meeting")));
+    EXPECT_FALSE(bob.presence()->setOwnStatus(QStringLiteral("sleepy")));
+    EXPECT_EQ(bob.presence()->ownStatus(), QLatin1String("busy"));
+    EXPECT_TRUE(waitFor([&] { return role(book, 0, presenceRole).toString() == QLatin1String("busy"); }));
+    EXPECT_GE(rowChanged.count(), 1); // the view is told
+
+    // During a call bob is "on the phone", then back to busy.
+    ASSERT_TRUE(bob.dial(QStringLiteral("127.0.0.1:5650"), false));
+    ASSERT_TRUE(waitFor([&] { return alice.incomingCall() != nullptr; }));
+    alice.answer(false);
+    EXPECT_TRUE(
+        waitFor([&] { return role(book, 0, presenceRole).toString() == QLatin1String("on-the-phone"); }));
+    EXPECT_EQ(bob.presence()->publishedStatus(), QLatin1String("on-the-phone"));
+    bob.hangUp();
+    EXPECT_TRUE(waitFor([&] { return role(book, 0, presenceRole).toString() == QLatin1String("busy"); }));
+
+    // Remembered in bob's profile.
+    const QSettings ini(QDir(bobDir.path()).filePath(QStringLiteral("vphone.ini")), QSettings::IniFormat);
+    EXPECT_EQ(ini.value(QStringLiteral("presence/status")).toString(), QLatin1String("busy"));
+    EXPECT_EQ(ini.value(QStringLiteral("presence/note")).toString(), QLatin1String("in a meeting"));
+    // A contact who is not BLF has no lamp.
+    EXPECT_EQ(role(book, 0, ContactListModel::LampRole).toString(), QString());
 }

@@ -230,6 +230,8 @@ QVariant ContactListModel::data(const QModelIndex& index, int role) const
     }
     case FavouriteRole: return c.favourite;
     case BlfRole: return c.blf;
+    case PresenceRole:
+    case LampRole: return stateProvider_ ? stateProvider_(c.id, role) : QString();
     case NoteRole: return c.note;
     case HasPhotoRole: return !c.photo.isEmpty();
     default: return {};
@@ -246,7 +248,18 @@ QHash<int, QByteArray> ContactListModel::roleNames() const
             {FavouriteRole, "favourite"},
             {BlfRole, "blf"},
             {NoteRole, "note"},
-            {HasPhotoRole, "hasPhoto"}};
+            {HasPhotoRole, "hasPhoto"},
+            {PresenceRole, "presence"},
+            {LampRole, "lamp"}};
+}
+
+void ContactListModel::contactStateChanged(qint64 id)
+{
+    for (int row = 0; row < rows_.size(); ++row) {
+        if (rows_.at(row).id != id) continue;
+        const QModelIndex i = index(row);
+        emit dataChanged(i, i, {PresenceRole, LampRole});
+    }
 }
 
 qint64 ContactListModel::add(const QString& name, const QString& sipAddresses, const QString& numbers,

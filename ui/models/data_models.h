@@ -82,8 +82,17 @@ public:
         BlfRole,
         NoteRole,
         HasPhotoRole,
+        PresenceRole, ///< "available", "away", "busy", "on-the-phone", "offline" or "" (unknown)
+        LampRole,     ///< busy lamp: "idle", "ringing", "in-call" or "" (not BLF / unknown)
     };
     explicit ContactListModel(QObject* parent = nullptr);
+    /// Where PresenceRole and LampRole come from (PresenceWatch): (contact id, role) -> word.
+    void setStateProvider(std::function<QString(qint64, int)> provider)
+    {
+        stateProvider_ = std::move(provider);
+    }
+    /// Contact `id`'s presence or lamp changed: its row is refreshed.
+    void contactStateChanged(qint64 id);
     void setDatabase(contacts::Database* db);
     void reload();
 
@@ -125,6 +134,7 @@ private:
     contacts::Database* db_ = nullptr;
     QString filter_;
     QList<contacts::Contact> rows_;
+    std::function<QString(qint64, int)> stateProvider_;
 };
 
 /// The conversations, most recent first, with their last message and unread count.

@@ -94,6 +94,7 @@ PhoneController::PhoneController(ProfileConfig config, QObject* parent)
     connect(&messages_, &MessageListModel::problem, this, &PhoneController::setProblem);
     conversations_.setNamer([this](const QString& uri) { return contactNameFor(uri); });
     openDatabase();
+    presence_ = new PresenceWatch(*this);
 }
 
 void PhoneController::connectPhone()

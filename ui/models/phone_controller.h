@@ -14,6 +14,7 @@
 #include "common/media_session_provider.h"
 #include "models/call_item.h"
 #include "models/data_models.h"
+#include "models/presence_watch.h"
 #include "models/profile_config.h"
 #include "ua/phone.h"
 
@@ -43,6 +44,8 @@ class PhoneController : public QObject {
     Q_PROPERTY(vphone::ui::ConversationListModel* conversations READ conversations CONSTANT)
     Q_PROPERTY(vphone::ui::MessageListModel* messages READ messages CONSTANT)
     Q_PROPERTY(bool hasDatabase READ hasDatabase CONSTANT)
+    /// Own status, contacts' presence and busy lamps, voicemail (presence_watch.h).
+    Q_PROPERTY(vphone::ui::PresenceWatch* presence READ presence CONSTANT)
     /// The settings page's model (SettingsController), null when the app installs none.
     Q_PROPERTY(QObject* settings READ settings NOTIFY settingsChanged)
 public:
@@ -84,6 +87,7 @@ public:
     /// False when the profile has no directory or its database could not be opened.
     bool hasDatabase() const { return db_ != nullptr; }
     contacts::Database* database() { return db_.get(); }
+    PresenceWatch* presence() const { return presence_; }
     /// The name of the contact owning `uri` (SIP address, or number in the user part), else empty.
     Q_INVOKABLE QString contactNameFor(const QString& uri) const;
     /// Sends a text message to `peer` (what the user typed: a URI or number) and stores it.
@@ -151,7 +155,8 @@ private:
     std::unique_ptr<MediaSessionProvider> media_; // declared first: outlives the Phone
     std::unique_ptr<ua::Phone> phone_;
     QList<CallItem*> items_;
-    QPointer<CallItem> shown_; ///< picked in the call list, or the newest call dialled or answered
+    PresenceWatch* presence_ = nullptr; ///< child; made last in the constructor
+    QPointer<CallItem> shown_;          ///< picked in the call list, or the newest call dialled or answered
     bool nextCallVideo_ = false;
     QPointer<ua::Call> answering_;
     bool answeringVideo_ = false;

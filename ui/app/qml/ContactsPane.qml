@@ -1,5 +1,7 @@
-// The address book: search as you type, favourites first; a click calls the first address, the
-// buttons edit, chat, add, import and export (vCard).
+// The address book: search as you type, favourites first; a presence dot per contact (RFC 3856
+// through phone.presence) and, for contacts marked BLF, their line state with a pick-up button
+// while a call rings there; a click calls the first address, the buttons edit, chat, add, import
+// and export (vCard).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -33,6 +35,8 @@ Frame {
                 required property var numbers
                 required property bool favourite
                 required property bool hasPhoto
+                required property string presence
+                required property string lamp
                 width: ListView.view.width
                 onClicked: {
                     const target = phone.contacts.callTargetAt(row.index)
@@ -43,6 +47,25 @@ Frame {
                     Label {
                         text: row.favourite ? "★" : ""
                         Layout.preferredWidth: 14
+                    }
+                    StatusDot {
+                        objectName: "presenceDot"
+                        level: row.presence === "available" ? "ok"
+                             : row.presence === "away" ? "busy"
+                             : (row.presence === "busy" || row.presence === "on-the-phone") ? "error" : ""
+                        opacity: row.presence === "" || row.presence === "offline" ? 0.4 : 1
+                        ToolTip.visible: hoverArea.containsMouse
+                        ToolTip.text: row.presence === "available" ? qsTr("Available")
+                                    : row.presence === "away" ? qsTr("Away")
+                                    : row.presence === "busy" ? qsTr("Busy")
+                                    : row.presence === "on-the-phone" ? qsTr("On the phone")
+                                    : row.presence === "offline" ? qsTr("Offline") : qsTr("Presence unknown")
+                        MouseArea {
+                            id: hoverArea
+                            anchors.fill: parent
+                            hoverEnabled: true
+                            acceptedButtons: Qt.NoButton
+                        }
                     }
                     Image {
                         // Only when there is a photo: the provider reads the database on this thread.
@@ -69,6 +92,19 @@ Frame {
                             elide: Text.ElideRight
                             Layout.fillWidth: true
                         }
+                    }
+                    Label {
+                        // Busy lamp field (RFC 4235).
+                        objectName: "lamp"
+                        visible: row.lamp === "in-call" || row.lamp === "ringing"
+                        text: row.lamp === "ringing" ? qsTr("Ringing") : qsTr("In a call")
+                        color: row.lamp === "ringing" ? "#e0a020" : "#d03030"
+                    }
+                    ToolButton {
+                        objectName: "pickUp"
+                        text: qsTr("Pick up")
+                        visible: row.lamp === "ringing"
+                        onClicked: phone.presence.pickUp(row.contactId)
                     }
                     ToolButton {
                         text: qsTr("Chat")

@@ -38,6 +38,26 @@ ApplicationWindow {
                 opacity: 0.7
                 Layout.maximumWidth: window.width / 3
             }
+            Label {
+                // Message waiting (RFC 3842): the voicemail badge.
+                objectName: "voicemail"
+                visible: text.length > 0
+                text: phone.presence.voicemailText
+                font.bold: phone.presence.voicemailNew > 0
+            }
+            ComboBox {
+                // Our presence as others see it; "on the phone" is set on its own during calls.
+                id: ownStatus
+                objectName: "ownStatus"
+                readonly property var words: ["available", "away", "busy", "offline"]
+                model: [qsTr("Available"), qsTr("Away"), qsTr("Busy"), qsTr("Offline")]
+                currentIndex: Math.max(0, words.indexOf(phone.presence.ownStatus))
+                onActivated: index => phone.presence.setOwnStatus(words[index])
+                implicitContentWidthPolicy: ComboBox.WidestText
+                ToolTip.visible: hovered
+                ToolTip.text: phone.presence.publishedStatus === "on-the-phone" ? qsTr("Others see: on the phone")
+                                                                               : qsTr("Your status, as your contacts see it")
+            }
         }
     }
 
