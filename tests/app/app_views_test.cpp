@@ -2,7 +2,8 @@
 // driven by keys as a user would: type an address in the dial bar and press Enter, Ctrl+M mutes,
 // Escape hangs up; an incoming call shows the dialog and Ctrl+Return answers it, Ctrl+E ends it.
 // The far end is another PhoneController (SIP 5618-5619, RTP 12560-12599 on 127.0.0.1). The
-// sidebar's contact search and the chat send box (SIP 5624-5625).
+// sidebar's contact search and the chat send box (SIP 5624-5625). The dial bar's completion (SIP
+// 5643-5644).
 #include "models/phone_controller.h"
 #include "models_test_util.h"
 
@@ -165,6 +166,52 @@ TEST(AppViews, ContactSearchAsYouTypeAndChatSendBox)
     EXPECT_EQ(messages->property("count").toInt(), 1);
     EXPECT_FALSE(window->grabWindow().isNull());
     EXPECT_TRUE(warnings.isEmpty()) << warnings.join(QLatin1Char('\n')).toStdString();
+}
+
+// The dial bar completes from the address book and the history (SIP 5643-5644, RTP 12800-12839):
+// typing part of a name offers the contact, Down and Enter call the address it stands for.
+TEST(AppViews, TheDialBarOffersContactsAndCallsThePickedOne)
+{
+    QTemporaryDir aliceDir, bobDir;
+    ui::ProfileConfig a = profile(5643, 12800);
+    a.profileDir = aliceDir.path();
+    ui::ProfileConfig b = profile(5644, 12820);
+    b.profileDir = bobDir.path();
+    PhoneController alice(a);
+    PhoneController bob(b);
+    ASSERT_TRUE(alice.start() && bob.start());
+    ASSERT_GT(alice.contacts()->add(QStringLiteral("Bob Builder"), QStringLiteral("sip:bob@127.0.0.1:5644"),
+                                    {}, {}, false, false),
+              0);
+
+    MainWindow ui(alice);
+    QQuickWindow* window = ui.window;
+    ASSERT_NE(window, nullptr);
+    window->requestActivate();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(window));
+    auto* popup = window->findChild<QObject*>(QStringLiteral("dialSuggestions"));
+    auto* list = window->findChild<QObject*>(QStringLiteral("dialSuggestionList"));
+    ASSERT_NE(popup, nullptr);
+    ASSERT_NE(list, nullptr);
+    for (const char c : std::string("buil"))
+        QTest::keyClick(window, c);
+    ASSERT_TRUE(waitFor([&] { return popup->property("visible").toBool(); }));
+    EXPECT_EQ(list->property("count").toInt(), 1);
+    QTest::keyClick(window, Qt::Key_Down);
+    EXPECT_EQ(list->property("currentIndex").toInt(), 0);
+    QTest::keyClick(window, Qt::Key_Return);
+    ASSERT_TRUE(waitFor([&] { return bob.incomingCall() != nullptr; }));
+    EXPECT_FALSE(popup->property("visible").toBool());
+    bob.incomingCall()->decline();
+    ASSERT_TRUE(waitFor([&] { return alice.currentCall() == nullptr || alice.currentCall()->ended(); }));
+
+    // The history now knows bob's address: typing part of it offers it once (contact and history agree).
+    const QVariantList offered = alice.dialSuggestions(QStringLiteral("127.0.0.1:5644"));
+    ASSERT_EQ(offered.size(), 1);
+    EXPECT_EQ(offered.first().toMap().value(QStringLiteral("target")).toString(),
+              QStringLiteral("sip:bob@127.0.0.1:5644"));
+    EXPECT_TRUE(alice.dialSuggestions(QStringLiteral("b")).isEmpty()); // one letter: nothing yet
+    EXPECT_TRUE(ui.warnings.isEmpty()) << ui.warnings.join(QLatin1Char('\n')).toStdString();
 }
 
 int main(int argc, char** argv)

@@ -1,5 +1,7 @@
 #include "models/phone_controller.h"
 
+#include "models/dial_completion.h"
+
 #include "common/qt_video.h"
 
 #include <QAudioDevice>
@@ -653,6 +655,18 @@ void PhoneController::holdOthers(CallItem* except)
         log({{QStringLiteral("event"), QStringLiteral("auto_hold")},
              {QStringLiteral("peer"), other->peerUri()}});
     }
+}
+
+QVariantList PhoneController::dialSuggestions(const QString& typed) const
+{
+    QVariantList out;
+    if (!db_) return out;
+    for (const DialSuggestion& s : ui::dialSuggestions(*db_, typed)) {
+        out.append(QVariantMap{{QStringLiteral("label"), s.label},
+                               {QStringLiteral("detail"), s.detail},
+                               {QStringLiteral("target"), s.target}});
+    }
+    return out;
 }
 
 void PhoneController::setCallVideo(CallItem* item, bool on)

@@ -98,6 +98,8 @@ public:
     /// Calls the peer of history row `row` (audio only).
     Q_INVOKABLE bool callBack(int row);
 
+    /// Dial bar completion (dial_completion.h): [{label, detail, target}] for what is typed.
+    Q_INVOKABLE QVariantList dialSuggestions(const QString& typed) const;
     /// Calls what the user typed or a URI handed over; false (lastProblem()) when it cannot.
     Q_INVOKABLE bool dial(const QString& text, bool video);
     /// Answers the ringing call (audio only or with video).
