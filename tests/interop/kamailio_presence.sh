@@ -6,7 +6,10 @@
 #     SIP-ETag) reaches bob as 'presence sip:alice@... busy "in a meeting"';
 #  3. alice comes back with --presence available: bob sees available;
 #  4. alice calls carol (auto-answer): bob sees on-the-phone while the call is up, then available;
-#  5. bob's SIGTERM unsubscribes (Expires: 0, the final NOTIFY says terminated).
+#  5. busy lamp field: Kamailio's dialog + pua_dialoginfo publish each call's dialog-info and
+#     presence_dialoginfo serves it: a watcher of carol (--watch-dialog) prints ringing, in-call
+#     and idle while alice calls her (carol answers after 2 s, alice hangs up 2 s later);
+#  6. bob's SIGTERM unsubscribes (Expires: 0, the final NOTIFY says terminated).
 # usage: kamailio_presence.sh VPHONE_CLI
 CLI=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,8 +24,9 @@ SHARE=/usr/share/kamailio/dbtext/kamailio
 mkdir -p "$WORK/db"
 cp "$HERE/kamailio/db/subscriber" "$WORK/db/"
 head -1 "$SHARE/version" >"$WORK/db/version"
-grep -E '^0?:?(subscriber|presentity|active_watchers|watchers|xcap|pua):' "$SHARE/version" >>"$WORK/db/version"
-for t in presentity active_watchers watchers xcap pua; do cp "$SHARE/$t" "$WORK/db/"; done
+grep -E '^0?:?(subscriber|presentity|active_watchers|watchers|xcap|pua|dialog|dialog_vars):' "$SHARE/version" \
+  >>"$WORK/db/version"
+for t in presentity active_watchers watchers xcap pua dialog dialog_vars; do cp "$SHARE/$t" "$WORK/db/"; done
 sed -e "s|@PORT@|$KP|g" -e "s|@DBDIR@|$WORK/db|g" "$HERE/kamailio-presence/kamailio.cfg" >"$WORK/kamailio.cfg"
 for u in alice bob carol; do printf '%s-secret\n' "$u" >"$WORK/$u.pw"; done
 kamailio -c -f "$WORK/kamailio.cfg" >"$WORK/kamailio-check.log" 2>&1 ||
@@ -44,6 +48,14 @@ stop_phone() {
   wait "${!pid_var}"
 }
 ALICE="sip:alice@127.0.0.1:$KP"
+# line_after FILE FIRST LINE SECONDS: LINE appears (whole line) after a line FIRST (bounded wait)
+line_after() {
+  for _ in $(seq $(($4 * 10))); do
+    awk -v a="$2" -v b="$3" '$0==a{seen=1; next} seen && $0==b{found=1} END{exit !found}' "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
 
 echo "== bob watches alice through Kamailio"
 phone bob bob 5801 --watch-presence "$ALICE" --duration 60
@@ -68,8 +80,25 @@ check "bob prints: presence $ALICE on-the-phone during the call" wait_for "$WORK
 check "and available again after it" bash -c "sleep 4; tail -n 3 '$WORK/bob.log' | grep -q 'presence $ALICE \\(available\\|offline\\)'"
 grep "^presence" "$WORK/bob.log" | sed 's/^/    bob: /'
 
-echo "== bob unsubscribes on exit"
 stop_phone carol
+
+echo "== busy lamp: bob (a second phone) watches carol's calls"
+CAROL="sip:carol@127.0.0.1:$KP"
+phone carol-ring carol 5803 --auto-answer=2 --duration 60
+wait_for "$WORK/kamailio.log" "REGISTER ok: sip:carol@.*5803" 10
+phone bob-blf bob 5805 --no-register --watch-dialog "$CAROL" --duration 60
+check "the dialog SUBSCRIBE reached the presence server" \
+  wait_for "$WORK/kamailio.log" "presence: SUBSCRIBE dialog from bob for carol" 10
+sleep 1
+phone alice-blf alice 5806 --call "$CAROL" --hangup-after 2
+check "bob-blf prints: dialog $CAROL ringing" wait_for "$WORK/bob-blf.log" "dialog $CAROL ringing" 10
+check "then: dialog $CAROL in-call" line_after "$WORK/bob-blf.log" "dialog $CAROL ringing" "dialog $CAROL in-call" 10
+check "then: dialog $CAROL idle" line_after "$WORK/bob-blf.log" "dialog $CAROL in-call" "dialog $CAROL idle" 10
+grep "^dialog" "$WORK/bob-blf.log" | sed 's/^/    bob-blf: /'
+stop_phone bob-blf
+stop_phone carol-ring
+
+echo "== bob unsubscribes on exit"
 stop_phone bob
 check "bob exits 0" test $? -eq 0
 check "bob sent SUBSCRIBE with Expires: 0" grep -q "^Expires: 0" "$WORK/bob.trace"
