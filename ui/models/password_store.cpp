@@ -3,6 +3,7 @@
 #include <qt6keychain/keychain.h>
 
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QTimer>
 
 namespace vphone::ui {
@@ -41,9 +42,23 @@ PasswordStore::Result finish(QKeychain::Job& job, int timeoutMs)
     return r;
 }
 
-PasswordStore::Result noKeychain()
+PasswordStore::Result noKeychain(const QString& why)
 {
-    return {PasswordStore::Outcome::NoKeychain, {}, QStringLiteral("keychain disabled")};
+    return {PasswordStore::Outcome::NoKeychain, {}, why};
+}
+
+/// On Linux the keychains (Secret Service, KWallet) live on the D-Bus session bus. Without one,
+/// QtKeychain's D-Bus library would try to autolaunch a bus through X11 (a forked dbus-launch):
+/// asking it then only costs time, so the answer is "no keychain" at once.
+bool sessionBusMissing()
+{
+#if defined(Q_OS_LINUX)
+    if (!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) return false;
+    const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    return runtime.isEmpty() || !QFileInfo::exists(runtime + QStringLiteral("/bus"));
+#else
+    return false;
+#endif
 }
 
 } // namespace
@@ -59,7 +74,8 @@ QString PasswordStore::keyFor(const QString& profileDir, const QString& uri)
 
 PasswordStore::Result PasswordStore::read(const QString& key) const
 {
-    if (disabled_) return noKeychain();
+    if (disabled_) return noKeychain(QStringLiteral("keychain disabled"));
+    if (sessionBusMissing()) return noKeychain(QStringLiteral("no D-Bus session bus"));
     QKeychain::ReadPasswordJob job(service_);
     job.setAutoDelete(false);
     job.setKey(key);
@@ -70,7 +86,8 @@ PasswordStore::Result PasswordStore::read(const QString& key) const
 
 PasswordStore::Result PasswordStore::write(const QString& key, const QString& secret) const
 {
-    if (disabled_) return noKeychain();
+    if (disabled_) return noKeychain(QStringLiteral("keychain disabled"));
+    if (sessionBusMissing()) return noKeychain(QStringLiteral("no D-Bus session bus"));
     QKeychain::WritePasswordJob job(service_);
     job.setAutoDelete(false);
     job.setKey(key);
@@ -80,7 +97,8 @@ PasswordStore::Result PasswordStore::write(const QString& key, const QString& se
 
 PasswordStore::Result PasswordStore::remove(const QString& key) const
 {
-    if (disabled_) return noKeychain();
+    if (disabled_) return noKeychain(QStringLiteral("keychain disabled"));
+    if (sessionBusMissing()) return noKeychain(QStringLiteral("no D-Bus session bus"));
     QKeychain::DeletePasswordJob job(service_);
     job.setAutoDelete(false);
     job.setKey(key);

@@ -78,7 +78,7 @@ Popup {
                     id: sections
                     objectName: "settingsSections"
                     anchors.fill: parent
-                    model: [qsTr("Accounts"), qsTr("Audio & video"), qsTr("Calls & media"), qsTr("General")]
+                    model: [qsTr("Accounts"), qsTr("Audio && video"), qsTr("Calls && media"), qsTr("General")]
                     currentIndex: 0
                     focus: true
                     keyNavigationEnabled: true
