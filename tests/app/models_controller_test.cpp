@@ -89,6 +89,23 @@ TEST(PhoneController, AVideoCallBetweenTwoControllersCarriesMediaAndObeysTheButt
         << out->qualityText().toStdString();
     EXPECT_FALSE(out->quality().isEmpty());
     EXPECT_TRUE(waitFor([&] { return out->remoteVideoShown(); }));
+    // The details panel: a header and figures per stream.
+    const auto detail = [&](const QString& label) {
+        QStringList values;
+        for (const QVariant& row : out->details())
+            if (row.toMap().value(QStringLiteral("label")).toString() == label)
+                values << row.toMap().value(QStringLiteral("value")).toString();
+        return values;
+    };
+    EXPECT_TRUE(waitFor([&] {
+        return detail(QStringLiteral("Resolution")).contains(QStringLiteral("320×180"));
+    })) << detail(QStringLiteral("Resolution")).join(QLatin1Char(',')).toStdString();
+    EXPECT_EQ(detail(QStringLiteral("Audio")).size(), 1);
+    EXPECT_EQ(detail(QStringLiteral("Video")).size(), 1);
+    EXPECT_TRUE(detail(QStringLiteral("Codec")).contains(QStringLiteral("PCMU")));
+    EXPECT_EQ(detail(QStringLiteral("Encryption")).size(), 2);
+    EXPECT_TRUE(detail(QStringLiteral("Encryption")).first().startsWith(QLatin1String("SRTP AES")));
+    EXPECT_TRUE(detail(QStringLiteral("Packets")).first().contains(QLatin1String("received")));
 
     out->toggleMute();
     EXPECT_TRUE(out->muted());

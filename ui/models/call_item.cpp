@@ -187,6 +187,59 @@ QString suiteOf(const QJsonObject& s)
 
 } // namespace
 
+QVariantList CallItem::details() const
+{
+    QVariantList out;
+    const auto row = [&out](const QString& label, const QString& value, bool header = false) {
+        out.append(QVariantMap{{QStringLiteral("label"), label},
+                               {QStringLiteral("value"), value},
+                               {QStringLiteral("header"), header}});
+    };
+    for (const auto& value : stats_) {
+        const QJsonObject s = value.toObject();
+        const QString codec = s.value(QLatin1String("codec")).toString().toUpper();
+        if (codec.isEmpty()) continue;
+        const bool isVideo = s.value(QLatin1String("type")).toString() == QLatin1String("video");
+        const auto number = [&s](const char* key) { return s.value(QLatin1String(key)).toDouble(); };
+        const auto has = [&s](const char* key) { return s.value(QLatin1String(key)).isDouble(); };
+        row(isVideo ? tr("Video") : tr("Audio"), s.value(QLatin1String("direction")).toString(), true);
+        row(tr("Codec"), codec);
+        if (isVideo) {
+            if (number("width") > 0)
+                row(tr("Resolution"), QStringLiteral("%1×%2").arg(number("width")).arg(number("height")));
+            if (has("fps_sent") || has("fps_received"))
+                row(tr("Frame rate"), tr("%1 sent, %2 received (fps)")
+                                          .arg(number("fps_sent"), 0, 'f', 0)
+                                          .arg(number("fps_received"), 0, 'f', 0));
+            if (has("bitrate_kbps") || has("bitrate_received_kbps"))
+                row(tr("Bitrate"), tr("%1 sent, %2 received (kbit/s)")
+                                       .arg(qRound(number("bitrate_kbps")))
+                                       .arg(qRound(number("bitrate_received_kbps"))));
+            row(tr("Recovery"), tr("%1 keyframes, %2 PLI, %3 FIR, %4 NACK")
+                                    .arg(number("keyframes"))
+                                    .arg(number("pli"))
+                                    .arg(number("fir"))
+                                    .arg(number("nack")));
+        }
+        row(tr("Packets"), tr("%1 sent, %2 received, %3 lost")
+                               .arg(number("packets_sent"))
+                               .arg(number("packets_received"))
+                               .arg(std::max(0.0, number("lost"))));
+        if (!isVideo)
+            row(tr("Jitter"), tr("%1 ms (buffer %2 ms)")
+                                  .arg(number("jitter_ms"), 0, 'f', 1)
+                                  .arg(qRound(number("jitter_buffer_ms"))));
+        if (has("rtt_ms")) row(tr("Round trip"), tr("%1 ms").arg(number("rtt_ms"), 0, 'f', 1));
+        const QJsonValue srtp = s.value(QLatin1String("srtp"));
+        row(tr("Encryption"),
+            srtp.isObject() ? tr("SRTP %1 (%2 keys)")
+                                  .arg(srtp.toObject().value(QLatin1String("suite")).toString(),
+                                       srtp.toObject().value(QLatin1String("keying")).toString().toUpper())
+                            : tr("none: RTP in the clear"));
+    }
+    return out;
+}
+
 void CallItem::refresh()
 {
     remoteFramesSeen_ = remoteFrames_ != lastRemoteFrames_;

@@ -17,6 +17,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QVariantList>
 #include <QVideoSink>
 
 namespace vphone::ui {
@@ -43,6 +44,9 @@ class CallItem : public QObject {
     Q_PROPERTY(bool remoteVideoShown READ remoteVideoShown NOTIFY tick)
     Q_PROPERTY(QString quality READ quality NOTIFY tick)
     Q_PROPERTY(QString qualityText READ qualityText NOTIFY tick)
+    /// The details panel: [{label, value, header}] per stream (codec, resolution, frame rates,
+    /// bitrates, packets, loss, jitter, RTT, SRTP suite and keying), from the last statistics.
+    Q_PROPERTY(QVariantList details READ details NOTIFY tick)
     Q_PROPERTY(QVideoSink* remoteView READ remoteView WRITE setRemoteView NOTIFY viewsChanged)
     Q_PROPERTY(QVideoSink* localView READ localView WRITE setLocalView NOTIFY viewsChanged)
 public:
@@ -74,6 +78,7 @@ public:
     QString qualityText() const { return qualityText_; }
     /// The media statistics last read (as MediaSessionProvider::stats()).
     QJsonArray stats() const { return stats_; }
+    QVariantList details() const;
 
     QVideoSink* remoteView() const { return remoteView_; }
     void setRemoteView(QVideoSink* view);

@@ -114,15 +114,58 @@ Frame {
                         Layout.fillWidth: true
                     }
                 }
-                Label {
-                    objectName: "qualityText"
-                    text: view.call ? view.call.qualityText : ""
-                    visible: text.length > 0
-                    opacity: 0.7
-                    // Wraps at the " · " between figures: in a narrow window the SRTP suite
-                    // (the last figure) would otherwise be cut off.
-                    wrapMode: Text.WordWrap
+                RowLayout {
                     Layout.fillWidth: true
+                    visible: qualityLine.text.length > 0
+                    Label {
+                        id: qualityLine
+                        objectName: "qualityText"
+                        text: view.call ? view.call.qualityText : ""
+                        opacity: 0.7
+                        // Wraps at the " · " between figures: in a narrow window the SRTP suite
+                        // (the last figure) would otherwise be cut off.
+                        wrapMode: Text.WordWrap
+                        Layout.fillWidth: true
+                    }
+                    ToolButton {
+                        id: detailsButton
+                        objectName: "detailsButton"
+                        text: qsTr("Details")
+                        checkable: true
+                    }
+                }
+                GridLayout {
+                    // The details panel: each stream's figures, refreshed every second.
+                    objectName: "detailsPanel"
+                    visible: detailsButton.checked && view.call !== null
+                    columns: 2
+                    columnSpacing: 12
+                    rowSpacing: 2
+                    Layout.fillWidth: true
+                    Repeater {
+                        model: view.call && detailsButton.checked ? view.call.details : []
+                        delegate: Label {
+                            required property var modelData
+                            required property int index
+                            Layout.row: index
+                            Layout.column: 0
+                            text: modelData.label
+                            font.bold: modelData.header
+                            opacity: modelData.header ? 1 : 0.7
+                        }
+                    }
+                    Repeater {
+                        model: view.call && detailsButton.checked ? view.call.details : []
+                        delegate: Label {
+                            required property var modelData
+                            required property int index
+                            Layout.row: index
+                            Layout.column: 1
+                            Layout.fillWidth: true
+                            text: modelData.value
+                            elide: Text.ElideRight
+                        }
+                    }
                 }
                 RowLayout {
                     spacing: 6
