@@ -9,7 +9,10 @@
 #  5. busy lamp field: Kamailio's dialog + pua_dialoginfo publish each call's dialog-info and
 #     presence_dialoginfo serves it: a watcher of carol (--watch-dialog) prints ringing, in-call
 #     and idle while alice calls her (carol answers after 2 s, alice hangs up 2 s later);
-#  6. bob's SIGTERM unsubscribes (Expires: 0, the final NOTIFY says terminated).
+#  6. pick-up: alice calls carol, who keeps ringing; a phone with --pick-up carol sees it ring
+#     and sends alice an INVITE with Replaces (through Kamailio, digest-challenged); alice takes
+#     it and CANCELs her call to carol, so the picker is connected to alice;
+#  7. bob's SIGTERM unsubscribes (Expires: 0, the final NOTIFY says terminated).
 # usage: kamailio_presence.sh VPHONE_CLI
 CLI=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -97,6 +100,23 @@ check "then: dialog $CAROL idle" line_after "$WORK/bob-blf.log" "dialog $CAROL i
 grep "^dialog" "$WORK/bob-blf.log" | sed 's/^/    bob-blf: /'
 stop_phone bob-blf
 stop_phone carol-ring
+
+echo "== pick-up of the call ringing at carol"
+phone carol-pick carol 5803 --auto-answer=30 --duration 60
+wait_for "$WORK/kamailio.log" "REGISTER ok: sip:carol@.*5803" 10
+phone bob-pick bob 5807 --no-register --pick-up "$CAROL" --duration 60
+wait_for "$WORK/kamailio.log" "presence: SUBSCRIBE dialog from bob for carol" 10
+sleep 1
+phone alice-pick alice 5808 --call "$CAROL" --auto-answer --duration 60
+check "the picker prints: pickup $CAROL ..." wait_for "$WORK/bob-pick.log" "^pickup $CAROL sip:alice@" 10
+check "its INVITE carries Replaces with early-only" wait_for "$WORK/bob-pick.trace" "^Replaces: .*;early-only" 5
+check "alice answered the picker (200 to its INVITE)" \
+  bash -c "for _ in \$(seq 50); do awk '/^--- /{d=\$3; n=1; next} n==1{ok=(d==\"recv\" && /^SIP\/2.0 200/); n=2; next} ok && /^CSeq: [0-9]+ INVITE/{f=1} END{exit !f}' '$WORK/bob-pick.trace' && exit 0; sleep 0.1; done; exit 1"
+check "alice CANCELled her own call to carol" wait_for "$WORK/alice-pick.trace" "^CANCEL sip:" 5
+check "carol's ringing call ended (487)" wait_for "$WORK/carol-pick.trace" "^SIP/2.0 487" 5
+stop_phone alice-pick
+stop_phone bob-pick
+stop_phone carol-pick
 
 echo "== bob unsubscribes on exit"
 stop_phone bob

@@ -82,6 +82,9 @@ QString phoneUsage()
         "                         'mwi NEW/OLD' on each change\n"
         "  --watch-dialog URI     busy lamp: subscribe to URI's dialog state (RFC 4235),\n"
         "                         repeatable; prints 'dialog URI idle|ringing|in-call'\n"
+        "  --pick-up URI          busy lamp on URI, and the first call ringing there is picked\n"
+        "                         up: INVITE with Replaces to the caller (RFC 3891); prints\n"
+        "                         'pickup URI CALLER'\n"
         "                         With --events these are JSON events instead (presence, mwi,\n"
         "                         dialog); 'watch URI ended \"REASON\"' when a watch ends for good\n"
         "media:\n"
@@ -228,6 +231,9 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
         } else if (flag == QLatin1String("--watch-presence") || flag == QLatin1String("--watch-dialog")) {
             if (!value(&v) || v.isEmpty()) return fail(QStringLiteral("%1 needs a sip: URI").arg(flag));
             (flag == QLatin1String("--watch-presence") ? o.watchPresence : o.watchDialog).append(v);
+        } else if (flag == QLatin1String("--pick-up")) {
+            if (!value(&v) || v.isEmpty()) return fail(QStringLiteral("--pick-up needs a sip: URI"));
+            o.pickUp.append(v);
         } else if (flag == QLatin1String("--presence")) {
             if (!value(&v)) return fail(QStringLiteral("--presence needs STATUS[:NOTE]"));
             const QString status = v.section(QLatin1Char(':'), 0, 0).trimmed();

@@ -73,6 +73,7 @@ struct PhoneOptions {
     QString presenceNote;      ///< ... :NOTE
     bool watchMwi = false;     ///< --watch-mwi: message-summary of the first account
     QStringList watchDialog;   ///< --watch-dialog URI (repeatable)
+    QStringList pickUp;        ///< --pick-up URI: watch its dialogs, pick up the first ringing call
 
     static media::MediaConfig defaultMediaConfig();
 };

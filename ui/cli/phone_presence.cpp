@@ -10,6 +10,8 @@
 // last call ends. At shutdown the watches are ended and the publications removed.
 #include "phone_session.h"
 
+#include <QTimer>
+
 #include <cstdio>
 
 namespace vphone::cli {
@@ -77,6 +79,12 @@ void Phone::connectPresence()
                         if (!ringing.id.isEmpty()) {
                             event.insert(QStringLiteral("callId"), ringing.callId);
                             event.insert(QStringLiteral("caller"), ringing.remoteIdentity);
+                            if (w.pickUp) {
+                                w.pickUp = false; // once
+                                const QString watched = w.uri;
+                                QTimer::singleShot(
+                                    0, this, [this, watched, ringing] { pickUpCall(watched, ringing); });
+                            }
                         }
                     }
                 } else {
@@ -166,10 +174,12 @@ void Phone::startPresence()
     for (const QString& uri : std::as_const(o_.watchPresence))
         subscribe(uri, "presence", "application/pidf+xml", Watch{});
     for (const QString& uri : std::as_const(o_.watchDialog))
-        subscribe(uri, "dialog", "application/dialog-info+xml", Watch{{}, true, false, {}, {}});
+        subscribe(uri, "dialog", "application/dialog-info+xml", Watch{{}, true, false, {}, {}, false});
+    for (const QString& uri : std::as_const(o_.pickUp))
+        subscribe(uri, "dialog", "application/dialog-info+xml", Watch{{}, true, false, {}, {}, true});
     if (o_.watchMwi && !o_.accounts.isEmpty())
         subscribe(driver_.accountUri(0), "message-summary", "application/simple-message-summary",
-                  Watch{{}, false, true, {}, {}});
+                  Watch{{}, false, true, {}, {}, false});
     updatePresence();
 }
 
@@ -203,6 +213,44 @@ void Phone::updatePresence()
             QStringLiteral("sip:vphone@%1").arg(host.contains(QLatin1Char(':')) ? "[" + host + "]" : host);
     }
     driver_.setPresenceDocument(type, ua::writePidf(entity, status, o_.presenceNote).toStdString());
+}
+
+void Phone::pickUpCall(const QString& watched, const ua::DialogEntry& ringing)
+{
+    if (stopping_) return;
+    const QString targetText = ringing.remoteTarget.isEmpty() ? ringing.remoteIdentity : ringing.remoteTarget;
+    auto target = sip::parseUri(targetText.toStdString());
+    if (ringing.callId.isEmpty() || ringing.localTag.isEmpty() || ringing.remoteTag.isEmpty() || !target) {
+        std::fprintf(
+            stderr,
+            "vphone-cli: --pick-up %s: the server did not say which call rings (call-id, tags, caller)\n",
+            qPrintable(watched));
+        failed_ = true;
+        return;
+    }
+    // RFC 3891 §3: to-tag is the tag of the UA receiving the INVITE (the caller), from-tag the
+    // watched callee's own.
+    const std::string replaces =
+        (ringing.callId + QStringLiteral(";to-tag=") + ringing.remoteTag + QStringLiteral(";from-tag=") +
+         ringing.localTag + QStringLiteral(";early-only"))
+            .toStdString();
+    auto session = makeMedia(0);
+    if (!session) return;
+    auto offer = session->createOffer();
+    if (!offer) {
+        std::fprintf(stderr, "vphone-cli: media: %s\n", offer.error().what.c_str());
+        failed_ = true;
+        return;
+    }
+    const auto handle = driver_.call(*target, *offer, 0, replaces);
+    if (!handle) return;
+    media_[handle] = CallMedia{std::move(session), targetText, false, 0};
+    calls_.emplace(handle, false);
+    printLine(QStringLiteral("pickup %1 %2").arg(watched, targetText),
+              {{QStringLiteral("event"), QStringLiteral("pickup")},
+               {QStringLiteral("uri"), watched},
+               {QStringLiteral("caller"), targetText},
+               {QStringLiteral("call"), static_cast<qint64>(handle)}});
 }
 
 void Phone::stopPresence()

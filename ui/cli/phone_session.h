@@ -83,7 +83,10 @@ private:
         bool mwi = false;
         QString last; ///< the last line printed, to print changes only
         ua::DialogSet dialogs;
+        bool pickUp = false; ///< --pick-up: take the first call ringing here
     };
+    /// --pick-up: INVITE with Replaces to the caller of a dialog ringing at a watched address.
+    void pickUpCall(const QString& watched, const ua::DialogEntry& ringing);
     std::map<sip::SubscriptionHandle, Watch> watches_;
     std::map<ua::AccountId, sip::PublicationHandle> publications_;
     std::set<sip::CallHandle> callsUp_; ///< confirmed calls: on-the-phone while any
