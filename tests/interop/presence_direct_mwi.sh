@@ -11,6 +11,7 @@ CLI=$1
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 command -v sipp >/dev/null || { echo "sipp missing: scripts/install-deps.sh --peers"; exit 1; }
+cd "$WORK" # SIPp writes its error log to the current directory
 BOB="sip:bob@127.0.0.1:5810"
 
 echo "== direct IP: alice watches bob, carol calls bob"

@@ -2,7 +2,9 @@
 // voicemail properties) over real loopback sockets, ports 127.0.0.1:5800-5819 (helper
 // "presence"): two Phones watching each other directly (the notifier role, no server), the
 // automatic OnThePhone during a call, and a busy-lamp pick-up where a scripted UDP peer plays
-// the ringing callee and the dialog-package server. Short transaction timers; waits are bounded.
+// the ringing callee and the dialog-package server, and a registered account that publishes its
+// status and shows voicemail counts from a scripted registrar / presence / voicemail server.
+// Short transaction timers; waits are bounded.
 #include "facade_test_util.h"
 #include "ua/phone.h"
 
@@ -223,6 +225,71 @@ TEST(PresenceFacade, BusyLampShowsRingingAndPickUpReplacesTheCallersEarlyDialog)
            QStringLiteral("Content-Length: %1\r\n\r\n%2").arg(idleBody.size()).arg(idleBody);
     bob.send(idle, 5805);
     ASSERT_TRUE(waitFor([&] { return lamp->dialogState() == Buddy::DialogState::Idle; }));
+}
+
+TEST(PresenceFacade, RegisteredAccountPublishesAndShowsVoicemailCounts)
+{
+    // A scripted server at 5818 plays registrar, presence server and voicemail server.
+    ScriptedPeer server;
+    ASSERT_TRUE(server.bind(5818));
+    TestPhone a;
+    ua::AccountSettings settings;
+    settings.uri = QStringLiteral("sip:alice@127.0.0.1:5818");
+    ua::Account* account = a.phone.addAccount(settings);
+    ASSERT_TRUE(account);
+    account->setVoicemailWatched(true);
+    QSignalSpy voicemail(account, &ua::Account::voicemailChanged);
+    a.phone.setOwnPresence(Buddy::Status::Away, QStringLiteral("at lunch"));
+    ASSERT_TRUE(a.start(5817));
+
+    const QString reg = server.waitRequest(QStringLiteral("REGISTER"));
+    ASSERT_FALSE(reg.isEmpty());
+    server.send(
+        server.response(
+            reg, QStringLiteral("200 OK"), QStringLiteral("r1"),
+            QStringLiteral("Contact: %1;expires=600\r\n").arg(header(reg, QStringLiteral("Contact")))),
+        5817);
+    const QString publish = server.waitRequest(QStringLiteral("PUBLISH"));
+    ASSERT_FALSE(publish.isEmpty());
+    EXPECT_EQ(header(publish, QStringLiteral("Event")), QStringLiteral("presence"));
+    EXPECT_TRUE(publish.contains(QStringLiteral("<rpid:away/>"))) << publish.toStdString();
+    EXPECT_TRUE(publish.contains(QStringLiteral("at lunch")));
+    server.send(server.response(publish, QStringLiteral("200 OK"), QStringLiteral("p1"),
+                                QStringLiteral("SIP-ETag: e1\r\nExpires: 600\r\n")),
+                5817);
+
+    const QString subscribe = server.waitRequest(QStringLiteral("SUBSCRIBE"));
+    ASSERT_FALSE(subscribe.isEmpty());
+    EXPECT_EQ(header(subscribe, QStringLiteral("Event")), QStringLiteral("message-summary"));
+    server.send(server.response(subscribe, QStringLiteral("200 OK"), QStringLiteral("vm"),
+                                QStringLiteral("Contact: <sip:vm@127.0.0.1:5818>\r\nExpires: 600\r\n")),
+                5817);
+    const QString summary = QStringLiteral("Messages-Waiting: yes\r\nVoice-Message: 2/8 (1/0)\r\n");
+    server.send(
+        QStringLiteral(
+            "NOTIFY sip:alice@127.0.0.1:5817 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5818;branch=z9hG4bKvm1\r\n"
+            "Max-Forwards: 70\r\nFrom: %1;tag=vm\r\nTo: %2\r\nCall-ID: %3\r\nCSeq: 1 NOTIFY\r\n"
+            "Contact: <sip:vm@127.0.0.1:5818>\r\nEvent: message-summary\r\n"
+            "Subscription-State: active;expires=600\r\n"
+            "Content-Type: application/simple-message-summary\r\nContent-Length: %4\r\n\r\n%5")
+            .arg(header(subscribe, QStringLiteral("To")), header(subscribe, QStringLiteral("From")),
+                 header(subscribe, QStringLiteral("Call-ID")))
+            .arg(summary.size())
+            .arg(summary),
+        5817);
+    ASSERT_TRUE(waitFor([&] { return account->voicemailNew() == 2; })) << a.problems.join('\n').toStdString();
+    EXPECT_EQ(account->voicemailOld(), 8);
+    EXPECT_EQ(account->voicemailNewUrgent(), 1);
+    EXPECT_TRUE(account->messagesWaiting());
+    EXPECT_EQ(voicemail.count(), 1);
+
+    // A new status: a modify with the entity tag and the new body.
+    a.phone.setOwnPresence(Buddy::Status::Busy, QStringLiteral("in a meeting"));
+    const QString modify = server.waitRequest(QStringLiteral("PUBLISH"), 1);
+    ASSERT_FALSE(modify.isEmpty());
+    EXPECT_EQ(header(modify, QStringLiteral("SIP-If-Match")), QStringLiteral("e1"));
+    EXPECT_TRUE(modify.contains(QStringLiteral("<rpid:busy/>")));
+    EXPECT_TRUE(a.problems.isEmpty()) << a.problems.join('\n').toStdString();
 }
 
 int main(int argc, char** argv)
