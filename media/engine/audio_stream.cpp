@@ -208,6 +208,7 @@ void AudioStream::captured(std::span<const std::int16_t> frame, TimePoint now)
         silence_.assign(frame.size(), 0);
         frame = silence_;
     }
+    if (recorder_) recordSent_.insert(recordSent_.end(), frame.begin(), frame.end());
     if (!encoder_ || !encodeResampler_) return;
     if (!encodeResampler_->push(frame)) return;
     while (popPadded(*encodeResampler_, codecIn_, encodePrimed_))
@@ -335,6 +336,7 @@ void AudioStream::stop(TimePoint now)
 {
     transport_.stop(now);
     if (sink_) sink_->close();
+    setRecorder(nullptr);
     publish(now);
 }
 
@@ -438,6 +440,35 @@ void AudioStream::playOut(TimePoint frameTime, TimePoint now)
     if (!filled) std::fill(deviceOut_.begin(), deviceOut_.end(), std::int16_t{0});
     if (sink_) sink_->write(deviceOut_);
     if (echo_) lastPlayed_ = deviceOut_;
+    if (recorder_) record();
+}
+
+void AudioStream::setRecorder(std::shared_ptr<WavWriter> writer)
+{
+    if (recorder_ && recorder_ != writer) {
+        if (auto closed = recorder_->close(); !closed) error("recording: " + closed.error().what);
+    }
+    recorder_ = std::move(writer);
+    recordSent_.clear();
+}
+
+void AudioStream::record()
+{
+    const std::size_t n = kDeviceFormat.frameSamples;
+    mixed_.resize(n);
+    const std::size_t sent = std::min(n, recordSent_.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const int sum = int{deviceOut_[i]} + (i < sent ? int{recordSent_[i]} : 0);
+        mixed_[i] = static_cast<std::int16_t>(std::clamp(sum, -32768, 32767));
+    }
+    recordSent_.erase(recordSent_.begin(), recordSent_.begin() + static_cast<std::ptrdiff_t>(sent));
+    // A source that delivered a burst: keep at most a few frames of backlog (the mix stays in step).
+    if (recordSent_.size() > 4 * n)
+        recordSent_.erase(recordSent_.begin(), recordSent_.end() - static_cast<std::ptrdiff_t>(n));
+    if (auto written = recorder_->write(mixed_); !written) {
+        error("recording: " + written.error().what);
+        recorder_.reset();
+    }
 }
 
 void AudioStream::decodeOne(TimePoint frameTime)

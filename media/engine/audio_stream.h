@@ -25,6 +25,10 @@
 #include "rtp_transport.h"
 #include "thread_stream.h"
 
+#include "device/wav_file.h"
+
+#include <memory>
+
 namespace vphone::media {
 
 class AudioStream final : public ThreadStream, private RtpTransport::Owner {
@@ -54,6 +58,10 @@ public:
     /// Mute: the capture is replaced by silence before encoding (RTP keeps flowing, the peer
     /// hears nothing; the echo canceller still sees the capture so it stays adapted).
     void setMuted(bool muted) { muted_ = muted; }
+    /// Call recording: what we send (after mute) and what we play out, mixed, one 48 kHz mono
+    /// frame per tick, into `writer` (shared with the session only to hand it over). Null stops
+    /// and closes the file. A write error stops the recording and is reported as a media error.
+    void setRecorder(std::shared_ptr<WavWriter> writer);
     /// Shares the call's lip-sync state (set before the thread runs the stream).
     void setLipSync(std::shared_ptr<LipSync> sync) { lipSync_ = std::move(sync); }
     /// File descriptors to poll, tagged with their index for onReadable().
@@ -77,6 +85,8 @@ private:
                  TimePoint now);
     // Receive path (audio_stream.cpp).
     void playOut(TimePoint frameTime, TimePoint now);
+    /// Mixes the frame just played with the one sent and appends it to the recording.
+    void record();
     void decodeOne(TimePoint frameTime);
     void presented(std::uint32_t timestamp, TimePoint frameTime);
     void receiveAudio(const RtpPacketView& packet, const sdp::NegotiatedCodec& codec, TimePoint now);
@@ -97,6 +107,9 @@ private:
     std::unique_ptr<AudioSink> sink_;
     std::optional<EchoCanceller> echo_;
     bool muted_ = false;
+    std::shared_ptr<WavWriter> recorder_;
+    std::vector<std::int16_t> recordSent_; ///< captured samples waiting for their played frame
+    std::vector<std::int16_t> mixed_;
     std::shared_ptr<LipSync> lipSync_;
     std::optional<double> audioOffsetMs_; ///< smoothed presentation offset (see LipSync)
     std::vector<std::int16_t> silence_;

@@ -289,6 +289,29 @@ void MediaSession::setMuted(bool muted)
     thread_.post([stream, muted](TimePoint) { stream->setMuted(muted); });
 }
 
+EngineResult<bool> MediaSession::startRecording(const std::string& path)
+{
+    auto writer = WavWriter::create(path, kDeviceFormat.sampleRate, 1);
+    if (!writer) return EngineError{500, "recording: " + writer.error().what};
+    recorder_ = std::make_shared<WavWriter>(std::move(*writer));
+    recordingPath_ = path;
+    if (audio_ && thread_.running()) {
+        AudioStream* stream = audio_.get();
+        thread_.post([stream, rec = recorder_](TimePoint) { stream->setRecorder(rec); });
+    } // else startStream() hands it over
+    return true;
+}
+
+void MediaSession::stopRecording()
+{
+    if (!recorder_) return;
+    recorder_.reset();
+    recordingPath_.clear();
+    if (!audio_ || !thread_.running()) return;
+    AudioStream* stream = audio_.get();
+    thread_.post([stream](TimePoint) { stream->setRecorder(nullptr); });
+}
+
 EngineResult<StreamPlan> MediaSession::planFor(const sdp::NegotiatedStream& n)
 {
     StreamPlan p;
@@ -371,6 +394,7 @@ EngineResult<bool> MediaSession::startStream()
     sockets_.clear();
     audio_->setMuted(muted_);
     audio_->setLipSync(lipSync_);
+    if (recorder_) audio_->setRecorder(recorder_);
     std::string why;
     if (!thread_.start(&why)) {
         audio_.reset();

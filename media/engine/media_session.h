@@ -87,6 +87,14 @@ public:
     /// keeps receiving RTP). Works before the media starts too.
     void setMuted(bool muted);
     bool muted() const { return muted_; }
+    /// Records the call to `path` (a WAV file, 48 kHz mono: what we send and what we hear,
+    /// mixed) until stopRecording() or the end of the call; a recording already running is
+    /// closed first. Errors: the file cannot be created. Works before the media starts too.
+    EngineResult<bool> startRecording(const std::string& path);
+    /// Stops and closes the recording (nothing when none runs).
+    void stopRecording();
+    /// The file being recorded to, empty when not recording.
+    const std::string& recordingPath() const { return recordingPath_; }
 
     /// True between createOffer()/setHold() and applyAnswer()/rejectOffer(): an SDP that
     /// arrives now is the answer (a provider told "negotiated(local, remote)" can tell which).
@@ -153,6 +161,8 @@ private:
     HoldState hold_ = HoldState::None;
     bool dtmfAgreed_ = false;
     bool muted_ = false;
+    std::shared_ptr<WavWriter> recorder_; ///< handed to the audio stream; kept to know the file
+    std::string recordingPath_;
     bool stopped_ = false;
 };
 

@@ -294,3 +294,41 @@ TEST(MediaEngineCall, SourceAndSinkFactoriesReplaceTheSpecStrings)
     EXPECT_GE(heard.seconds, 1.0);
     EXPECT_GE(heard.report.fraction(), 0.9) << heard.report.dominated << "/" << heard.report.windows;
 }
+
+// Call recording: A records the call (started before the media flows, stopped and started again
+// into a second file); each file holds both sides mixed — A's own 440 Hz and B's 1000 Hz in the
+// same windows — and a file that cannot be created is an error that says which.
+TEST(MediaEngineCall, RecordingMixesBothDirectionsIntoAWav)
+{
+    ToneCall call("record", [](MediaConfig& c) { c.codecs = {"opus"}; });
+    const std::string first = call.dir + "/rec1.wav";
+    const std::string second = call.dir + "/rec2.wav";
+    auto bad = call.a->startRecording(call.dir + "/no/such/dir/rec.wav");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().what.find("no/such/dir"), std::string::npos) << bad.error().what;
+    EXPECT_TRUE(call.a->recordingPath().empty());
+    ASSERT_TRUE(call.a->startRecording(first));
+    EXPECT_EQ(call.a->recordingPath(), first);
+    ASSERT_TRUE(negotiate(*call.a, *call.b));
+    std::this_thread::sleep_for(1500ms);
+    ASSERT_TRUE(call.a->startRecording(second)); // the first one is closed
+    std::this_thread::sleep_for(1500ms);
+    call.a->stopRecording();
+    EXPECT_TRUE(call.a->recordingPath().empty());
+    std::this_thread::sleep_for(200ms);
+    call.stop();
+    for (const std::string& file : {first, second}) {
+        int rate = 0;
+        const auto samples = readWav(file, &rate);
+        EXPECT_EQ(rate, 48000);
+        ASSERT_GT(samples.size(), std::size_t(48000)) << file; // more than a second
+        // Skip the first 300 ms (B's audio is still on its way), then each 20 ms window holds both tones.
+        const auto span = std::span<const std::int16_t>(samples).subspan(14400);
+        ToneAnalysis share;
+        share.threshold = 0.2;
+        const auto own = analyseTone(span, rate, 440, share);
+        const auto far = analyseTone(span, rate, 1000, share);
+        EXPECT_GE(own.fraction(), 0.8) << file << ": " << own.dominated << "/" << own.windows;
+        EXPECT_GE(far.fraction(), 0.8) << file << ": " << far.dominated << "/" << far.windows;
+    }
+}
