@@ -7,7 +7,7 @@
 #     Voice-Message: 2/8; vphone-cli prints 'mwi 2/8' and unsubscribes at exit.
 # Ports 5810-5819, RTP 13100-13199.
 # usage: presence_direct_mwi.sh VPHONE_CLI
-CLI=$1
+CLI=$(realpath "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 command -v sipp >/dev/null || { echo "sipp missing: scripts/install-deps.sh --peers"; exit 1; }
