@@ -1,7 +1,8 @@
 // Private to the user agent: UserAgent::Impl, shared by user_agent.cpp (plumbing, request
 // building, digest retries), out_of_dialog.cpp (OPTIONS, MESSAGE, 482), call_uac.cpp /
-// call_uas.cpp / prack.cpp / call_modify.cpp (INVITE dialogs) and registration.cpp. Not part of the public
-// API.
+// call_uas.cpp / prack.cpp / call_modify.cpp (INVITE dialogs), registration.cpp, and the event
+// framework: subscription.cpp (RFC 6665 subscriber), notifier.cpp (presence notifier) and
+// publication.cpp (RFC 3903). Not part of the public API.
 //
 // Theory of operation: every input (a received message, a command, a timer) goes to the
 // TransactionLayer first or straight to a handler here; pump() then drains the layer's events
