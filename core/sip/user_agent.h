@@ -1,7 +1,8 @@
 // The user agent core: registration, calls (INVITE dialogs), MESSAGE and OPTIONS, event
-// subscriptions and publications (RFC 6665, RFC 3903) on top of the transaction layer. Sans-I/O like the rest of core/sip: received messages, commands and `now`
-// go in; messages to send, UA events and the next deadline come out. The Qt driver (core/ua)
-// moves bytes between this and the sockets, resolves host names and arms one timer.
+// subscriptions and publications (RFC 6665, RFC 3903) on top of the transaction layer. Sans-I/O
+// like the rest of core/sip: received messages, commands and `now` go in; messages to send, UA
+// events and the next deadline come out. The Qt driver (core/ua) moves bytes between this and
+// the sockets, resolves host names and arms one timer.
 #pragma once
 
 #include "digest.h"
