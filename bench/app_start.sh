@@ -133,7 +133,7 @@ rss_tree() { # PID: kB of VmRSS over the process and its descendants
   while [ $grew = 1 ]; do
     grew=0
     for s in /proc/[0-9]*/stat; do
-      read -r pid _ _ ppid _ <"$s" 2>/dev/null || continue
+      { read -r pid _ _ ppid _ <"$s"; } 2>/dev/null || continue
       [[ $all == *" $ppid "* && $all != *" $pid "* ]] && { all="$all$pid "; grew=1; }
     done
   done

@@ -9,7 +9,8 @@
 #     window), contacts, history, chats, and settings when this build has a settings tab (an
 #     older one refuses the tab name: the picture is skipped with a note);
 #  3. a video call to Carla's vphone-cli sending its test pattern (640x360@30), pictured 7 s in.
-# Loopback only: SIP 5856-5859, RTP 13030-13049, X display :66-:69.
+# Loopback only: SIP 5855-5859 (David, 5855, has no phone running), RTP 13030-13049, X display
+# :66-:69. Every contact address is on 127.0.0.1: the app looks up presence for each contact.
 # usage: scripts/screenshots.sh [BUILD_DIR]   (default build/release, configured and built when
 #        vphone or vphone-cli is missing; KEEP=1 keeps the work directory with the logs)
 set -uo pipefail
@@ -85,7 +86,7 @@ def avatar(bg, fg, size=256):
 people = [("Alice Martin", "sip:alice@127.0.0.1:5857", "+33 1 42 68 53 00", (66, 133, 244), (232, 240, 254)),
           ("Bob Chen", "sip:bob@127.0.0.1:5858", "+1 415 555 0134", (15, 157, 88), (230, 244, 234)),
           ("Carla Rossi", "sip:carla@127.0.0.1:5859", "+39 06 555 0199", (219, 68, 55), (252, 232, 230)),
-          ("David Okafor", "sip:david@example.test", "+234 1 555 0102", (171, 71, 188), (243, 229, 245))]
+          ("David Okafor", "sip:david@127.0.0.1:5855", "+234 1 555 0102", (171, 71, 188), (243, 229, 245))]
 with open(sys.argv[1], "w", newline="") as f:
     for name, uri, tel, bg, fg in people:
         photo = base64.b64encode(avatar(bg, fg)).decode()
