@@ -363,3 +363,55 @@ TEST(AppData, AContactsPresenceShowsInTheAddressBookAndFollowsHisCalls)
     // A contact who is not BLF has no lamp.
     EXPECT_EQ(role(book, 0, ContactListModel::LampRole).toString(), QString());
 }
+
+// Call recording from the app (SIP 5652-5653, RTP 12840-12879): on demand, the call view's
+// button records into PROFILE/recordings and stops; an account-less profile with [media]
+// recordCalls records every call from the answer on, and the file is closed when the call ends.
+TEST(AppData, CallsAreRecordedOnDemandAndAlwaysWhenTheProfileSaysSo)
+{
+    QTemporaryDir aliceDir, bobDir;
+    ui::ProfileConfig a = profile(aliceDir.path(), 5652, 12840);
+    a.media.audioSource = "tone:440";
+    ui::ProfileConfig b = profile(bobDir.path(), 5653, 12860);
+    b.media.audioSource = "tone:1000";
+    b.recordCalls = true;
+    PhoneController alice(a);
+    PhoneController bob(b);
+    ASSERT_TRUE(alice.start() && bob.start());
+    ASSERT_TRUE(alice.dial(QStringLiteral("127.0.0.1:5653"), false));
+    ASSERT_TRUE(waitFor([&] { return bob.incomingCall() != nullptr; }));
+    CallItem* in = bob.incomingCall();
+    EXPECT_FALSE(in->recording());
+    bob.answer(false);
+    CallItem* out = alice.currentCall();
+    ASSERT_NE(out, nullptr);
+    ASSERT_TRUE(waitFor([&] { return out->active() && in->active(); }));
+    EXPECT_TRUE(in->recording()) << "bob's profile records every call";
+    EXPECT_TRUE(in->recordingFile().startsWith(QDir(bobDir.path()).filePath(QStringLiteral("recordings/"))))
+        << in->recordingFile().toStdString();
+    EXPECT_FALSE(out->recording());
+
+    out->toggleRecording();
+    ASSERT_TRUE(out->recording()) << alice.lastProblem().toStdString();
+    const QString aliceFile = out->recordingFile();
+    EXPECT_TRUE(aliceFile.endsWith(QLatin1String(".wav")));
+    waitFor([] { return false; }, 1500); // record for a while
+    out->toggleRecording();
+    EXPECT_FALSE(out->recording());
+    const QString bobFile = in->recordingFile();
+    out->hangUp();
+    ASSERT_TRUE(waitFor([&] { return out->ended() && in->ended(); }));
+    EXPECT_FALSE(in->recording());
+    waitFor([] { return false; }, 300); // the media thread closes the files
+    for (const QString& file : {aliceFile, bobFile}) {
+        QFile f(file);
+        ASSERT_TRUE(f.open(QIODevice::ReadOnly)) << file.toStdString();
+        const QByteArray head = f.read(44);
+        EXPECT_TRUE(head.startsWith("RIFF")) << file.toStdString();
+        // More than a second of 48 kHz 16-bit mono, and the header's data size was fixed up.
+        EXPECT_GT(f.size(), 44 + 96000) << file.toStdString();
+        const quint32 dataBytes = quint32(quint8(head[40])) | quint32(quint8(head[41])) << 8 |
+                                  quint32(quint8(head[42])) << 16 | quint32(quint8(head[43])) << 24;
+        EXPECT_EQ(qint64(dataBytes), f.size() - 44) << file.toStdString();
+    }
+}

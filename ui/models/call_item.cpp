@@ -144,6 +144,18 @@ void CallItem::toggleVideo()
     controller_->setCallVideo(this, !video_);
 }
 
+void CallItem::toggleRecording()
+{
+    controller_->setCallRecording(this, recordingFile_.isEmpty());
+}
+
+void CallItem::setRecordingFile(const QString& file)
+{
+    if (recordingFile_ == file) return;
+    recordingFile_ = file;
+    emit recordingChanged();
+}
+
 void CallItem::sendDtmf(const QString& digits)
 {
     controller_->sendDtmf(this, digits);

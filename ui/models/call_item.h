@@ -44,6 +44,9 @@ class CallItem : public QObject {
     Q_PROPERTY(bool remoteVideoShown READ remoteVideoShown NOTIFY tick)
     Q_PROPERTY(QString quality READ quality NOTIFY tick)
     Q_PROPERTY(QString qualityText READ qualityText NOTIFY tick)
+    /// Being recorded (both directions mixed) into recordingFile.
+    Q_PROPERTY(bool recording READ recording NOTIFY recordingChanged)
+    Q_PROPERTY(QString recordingFile READ recordingFile NOTIFY recordingChanged)
     /// The details panel: [{label, value, header}] per stream (codec, resolution, frame rates,
     /// bitrates, packets, loss, jitter, RTT, SRTP suite and keying), from the last statistics.
     Q_PROPERTY(QVariantList details READ details NOTIFY tick)
@@ -79,6 +82,10 @@ public:
     /// The media statistics last read (as MediaSessionProvider::stats()).
     QJsonArray stats() const { return stats_; }
     QVariantList details() const;
+    bool recording() const { return !recordingFile_.isEmpty(); }
+    QString recordingFile() const { return recordingFile_; }
+    /// Set by PhoneController when a recording starts (the file) or stops (empty).
+    void setRecordingFile(const QString& file);
 
     QVideoSink* remoteView() const { return remoteView_; }
     void setRemoteView(QVideoSink* view);
@@ -94,6 +101,8 @@ public:
     Q_INVOKABLE void toggleHold();
     Q_INVOKABLE void toggleMute();
     Q_INVOKABLE void toggleVideo();
+    /// Starts or stops recording the call.
+    Q_INVOKABLE void toggleRecording();
     Q_INVOKABLE void sendDtmf(const QString& digits);
 
     /// Re-reads duration and statistics (the controller's one-second timer).
@@ -108,6 +117,7 @@ signals:
     void stateChanged();
     void heldChanged();
     void mutedChanged();
+    void recordingChanged();
     void videoChanged();
     void viewsChanged();
     void tick();
@@ -123,6 +133,7 @@ private:
     bool muted_ = false;
     bool video_ = false;
     QJsonArray stats_;
+    QString recordingFile_;
     QString quality_;
     QString qualityText_;
     QVideoSink remoteSink_;

@@ -577,7 +577,24 @@ void PhoneController::track(CallItem* item)
              {QStringLiteral("code"), c ? c->code() : 0},
              {QStringLiteral("reason"), c ? c->reason() : QString()}});
         if (item->active()) item->refresh();
-        if (item->ended()) recordCall(item);
+        if (item->active() && !item->recording() && !item->property("autoRecordDone").toBool()) {
+            // Always-record accounts (and [media] recordCalls without one): from the answer on.
+            item->setProperty("autoRecordDone", true);
+            const ua::Account* account = c ? c->account() : nullptr;
+            bool always = account == nullptr && config_.recordCalls;
+            for (const ProfileAccount& a : config_.accounts)
+                if (account && a.settings.uri == account->uri()) always = a.recordCalls;
+            if (always) setCallRecording(item, true);
+        }
+        if (item->ended()) {
+            if (item->recording()) {
+                log({{QStringLiteral("event"), QStringLiteral("recording")},
+                     {QStringLiteral("on"), false},
+                     {QStringLiteral("file"), item->recordingFile()}});
+                item->setRecordingFile({}); // the media session closed the file at the end of the call
+            }
+            recordCall(item);
+        }
         emit currentCallChanged();
         emit incomingCallChanged();
     };
@@ -667,6 +684,47 @@ QVariantList PhoneController::dialSuggestions(const QString& typed) const
                                {QStringLiteral("target"), s.target}});
     }
     return out;
+}
+
+bool PhoneController::setCallRecording(CallItem* item, bool on)
+{
+    media::MediaSession* session = item->call() ? media_->session(item->call()) : nullptr;
+    if (!on) {
+        if (session) session->stopRecording();
+        log({{QStringLiteral("event"), QStringLiteral("recording")},
+             {QStringLiteral("on"), false},
+             {QStringLiteral("file"), item->recordingFile()}});
+        item->setRecordingFile({});
+        return true;
+    }
+    if (!session || item->ended()) {
+        setProblem(tr("Recording needs a call with audio"));
+        return false;
+    }
+    if (config_.profileDir.isEmpty()) {
+        setProblem(tr("Recording needs a profile directory"));
+        return false;
+    }
+    const QString dir = QDir(config_.profileDir).filePath(QStringLiteral("recordings"));
+    if (!QDir().mkpath(dir)) {
+        setProblem(tr("Could not create the folder %1").arg(dir));
+        return false;
+    }
+    QString who = item->peerUri().section(QLatin1Char(':'), 1).section(QLatin1Char('@'), 0, 0);
+    who.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9+._-]")), QStringLiteral("_"));
+    if (who.isEmpty()) who = QStringLiteral("call");
+    const QString file = QDir(dir).filePath(
+        QStringLiteral("%1 %2.wav")
+            .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH-mm-ss")), who));
+    if (auto started = session->startRecording(file.toStdString()); !started) {
+        setProblem(QString::fromStdString(started.error().what));
+        return false;
+    }
+    item->setRecordingFile(file);
+    log({{QStringLiteral("event"), QStringLiteral("recording")},
+         {QStringLiteral("on"), true},
+         {QStringLiteral("file"), file}});
+    return true;
 }
 
 void PhoneController::setCallVideo(CallItem* item, bool on)

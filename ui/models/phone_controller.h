@@ -121,6 +121,8 @@ public:
     void resumeCall(CallItem* item);
     void setCallVideo(CallItem* item, bool on);
     void setCallMuted(CallItem* item, bool muted);
+    /// Starts recording `item` into PROFILE/recordings ("2026-11-28 14-05-09 bob.wav"), or stops.
+    bool setCallRecording(CallItem* item, bool on);
     void sendDtmf(CallItem* item, const QString& digits);
     /// The user declined `item` (history says Rejected).
     void markDeclined(CallItem* item) { declined_.insert(item); }

@@ -92,11 +92,13 @@ ProfileConfig loadProfileConfig(QSettings& s, QStringList* errors)
         a.plan.stripPrefix = s.value(QStringLiteral("stripPrefix")).toString().trimmed();
         a.plan.addPrefix = s.value(QStringLiteral("addPrefix")).toString().trimmed();
         a.plan.internationalPrefix = s.value(QStringLiteral("internationalPrefix")).toString().trimmed();
+        a.recordCalls = s.value(QStringLiteral("recordCalls"), false).toBool();
         c.accounts.append(a);
     }
     s.endArray();
 
     c.closeToTray = s.value(QStringLiteral("ui/closeToTray"), false).toBool();
+    c.recordCalls = s.value(QStringLiteral("media/recordCalls"), false).toBool();
     c.assistantDone = s.value(QStringLiteral("ui/assistantDone"), false).toBool();
     return c;
 }
@@ -126,6 +128,7 @@ void writeProfileAccounts(QSettings& s, const QList<ProfileAccount>& accounts)
         put("stripPrefix", a.plan.stripPrefix);
         put("addPrefix", a.plan.addPrefix);
         put("internationalPrefix", a.plan.internationalPrefix);
+        if (a.recordCalls) s.setValue(QStringLiteral("recordCalls"), true);
     }
     s.endArray();
 }

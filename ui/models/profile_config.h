@@ -32,6 +32,7 @@ struct ProfileAccount {
     DialPlan plan;
     QString srtp;                    ///< "off", "optional", "mandatory"; empty: the profile's [media] srtp
     bool passwordInKeychain = false; ///< the password is in the keychain (settings.password left empty)
+    bool recordCalls = false;        ///< record every call of this account (accounts/N/recordCalls)
 };
 
 /// Everything the controller starts from.
@@ -42,6 +43,7 @@ struct ProfileConfig {
     QString mediaAddress; ///< empty: the listen address, else the first non-loopback IPv4 one
     QString profileDir;
     bool closeToTray = false;   ///< [ui] closeToTray: closing the window keeps the phone in the tray
+    bool recordCalls = false;   ///< [media] recordCalls: record every call made without an account
     bool assistantDone = false; ///< [ui] assistantDone: no first-run assistant
 };
 

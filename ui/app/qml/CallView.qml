@@ -106,6 +106,22 @@ Frame {
                         text: view.call ? (view.call.active ? view.call.durationText : view.stateText(view.call.state)) : ""
                     }
                     Label {
+                        // The recording indicator.
+                        objectName: "recordingIndicator"
+                        visible: view.call !== null && view.call.recording
+                        text: qsTr("● REC")
+                        color: "#d03030"
+                        font.bold: true
+                        ToolTip.visible: recHover.containsMouse
+                        ToolTip.text: view.call ? qsTr("Recording to %1").arg(view.call.recordingFile) : ""
+                        MouseArea {
+                            id: recHover
+                            anchors.fill: parent
+                            hoverEnabled: true
+                            acceptedButtons: Qt.NoButton
+                        }
+                    }
+                    Label {
                         text: qsTr("On hold by the other side")
                         visible: view.call !== null && view.call.remoteHeld
                         font.italic: true
@@ -187,6 +203,12 @@ Frame {
                         text: view.call && view.call.held ? qsTr("Resume") : qsTr("Hold")
                         enabled: view.call !== null && view.call.active
                         onClicked: view.call.toggleHold()
+                    }
+                    Button {
+                        objectName: "recordButton"
+                        text: view.call && view.call.recording ? qsTr("Stop recording") : qsTr("Record")
+                        enabled: view.call !== null && view.call.active
+                        onClicked: view.call.toggleRecording()
                     }
                     Button {
                         text: qsTr("Keypad")
