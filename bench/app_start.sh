@@ -175,8 +175,13 @@ idle_run() { # APP COUNTED(0/1)
   sleep 5
   rss=$(rss_tree "$APP_PID")
   stop "$APP_PID"
+  if [ -z "$ms" ]; then # no window: not a figure (the log says why)
+    echo "  $1: no window (exited or hung); last lines of its log:" >&2
+    tail -3 "$WORK/$1.log" | sed 's/^/    /' >&2
+    return
+  fi
   if [ "$2" = 1 ]; then
-    [ -n "$ms" ] && echo "$1 start_ms $ms" >>"$RESULTS"
+    echo "$1 start_ms $ms" >>"$RESULTS"
     echo "$1 idle_mb $((rss / 1024))" >>"$RESULTS"
   fi
   echo "  $1: window after ${ms:-(none)} ms, idle RSS $((rss / 1024)) MB" >&2
