@@ -8,7 +8,9 @@
 #  - an incoming MESSAGE raises a notification whose default action (dunstctl action) opens the
 #    conversation;
 #  - trayer (an XEmbed system tray) holds our tray icon; a click on it reaches the app, and its
-#    menu's Quit ends the app cleanly (exit 0).
+#    menu's Quit ends the app cleanly (exit 0);
+#  - the window follows the desktop's palette: light by default, dark when the desktop theme is
+#    dark (Qt's GTK platform theme with GTK_THEME=Adwaita:dark), measured on screenshots.
 # usage: app_desktop.sh VPHONE VPHONE_CLI
 set -uo pipefail
 VPHONE=$(realpath "$1")
@@ -16,7 +18,7 @@ CLI=$(realpath "$2")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../interop/lib.sh"
 export XDG_DATA_HOME=$WORK XDG_CONFIG_HOME=$WORK XDG_RUNTIME_DIR=$WORK
-for tool in Xvfb dbus-daemon dunst dunstctl trayer xdotool xwininfo; do
+for tool in Xvfb dbus-daemon dunst dunstctl trayer xdotool xwininfo python3; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool missing (scripts/install-deps.sh --peers)"; exit 1; }
 done
 
@@ -111,4 +113,28 @@ if [ -n "$ICON" ]; then
 else
   check "the tray icon can be clicked" false
 fi
+
+echo "== the system palette: light by default, dark under a dark desktop theme (GTK Adwaita:dark)"
+for theme in light dark; do
+  mkdir -p "$WORK/$theme"
+  if [ $theme = dark ]; then
+    QT_QPA_PLATFORMTHEME=gtk3 GTK_THEME=Adwaita:dark "$VPHONE" --profile "$WORK/$theme" --listen udp:127.0.0.1:5888 \
+      --video-source off --audio-source silence --audio-sink null --log "$WORK/$theme.jsonl" \
+      --screenshot-after 2 --screenshot "$WORK/$theme.png" >"$WORK/$theme.out" 2>&1 &
+  else
+    "$VPHONE" --profile "$WORK/$theme" --listen udp:127.0.0.1:5888 --video-source off --audio-source silence \
+      --audio-sink null --log "$WORK/$theme.jsonl" --screenshot-after 2 --screenshot "$WORK/$theme.png" \
+      >"$WORK/$theme.out" 2>&1 &
+  fi
+  PIDS+=($!)
+  wait_for "$WORK/$theme.jsonl" '"event":"screenshot"' 20
+  kill "${PIDS[-1]}" 2>/dev/null
+  wait "${PIDS[-1]}" 2>/dev/null
+done
+luma() { python3 -c 'import json,sys; print(next(e["luma"] for e in map(json.loads, open(sys.argv[1])) if e.get("event") == "screenshot"))' "$WORK/$1.jsonl" 2>/dev/null || echo -1; }
+LIGHT=$(luma light)
+DARK=$(luma dark)
+echo "  mean luma: light $LIGHT, dark $DARK"
+check "the window is light by default (mean luma > 0.6)" python3 -c "import sys; sys.exit(0 if $LIGHT > 0.6 else 1)"
+check "and dark under a dark desktop theme (mean luma < 0.35)" python3 -c "import sys; sys.exit(0 if 0 <= $DARK < 0.35 else 1)"
 finish

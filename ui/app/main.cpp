@@ -32,6 +32,20 @@ using namespace std::chrono_literals;
 
 namespace {
 
+/// Mean luma (0 black .. 1 white) of an image: says whether a light or a dark palette is in use.
+double meanLuma(const QImage& image)
+{
+    const QImage img = image.convertToFormat(QImage::Format_RGB32);
+    double sum = 0;
+    for (int y = 0; y < img.height(); ++y) {
+        const auto* row = reinterpret_cast<const QRgb*>(img.constScanLine(y));
+        for (int x = 0; x < img.width(); ++x)
+            sum += 0.2126 * qRed(row[x]) + 0.7152 * qGreen(row[x]) + 0.0722 * qBlue(row[x]);
+    }
+    const double n = static_cast<double>(img.width()) * img.height();
+    return n > 0 ? sum / (255.0 * n) : 0.0;
+}
+
 /// The share of pixels that differ from the most common colour (the background).
 double nonBackground(const QImage& image)
 {
@@ -254,7 +268,8 @@ int main(int argc, char** argv)
                         {QStringLiteral("saved"), saved},
                         {QStringLiteral("width"), image.width()},
                         {QStringLiteral("height"), image.height()},
-                        {QStringLiteral("non_background"), nonBackground(image)}});
+                        {QStringLiteral("non_background"), nonBackground(image)},
+                        {QStringLiteral("luma"), meanLuma(image)}});
     };
     if (parser.isSet(screenshotAfter) && parser.isSet(screenshotFile)) {
         const int ms = static_cast<int>(parser.value(screenshotAfter).toDouble() * 1000);
