@@ -34,3 +34,9 @@ set_tests_properties(app_desktop PROPERTIES TIMEOUT 120)
 add_executable(vphone_translation_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/app_translation_test.cpp)
 target_link_libraries(vphone_translation_tests PRIVATE vphone_qml vphone_models Qt6::Quick Qt6::Test GTest::gtest)
 gtest_discover_tests(vphone_translation_tests DISCOVERY_TIMEOUT 60)
+
+# The settings page and the first-run assistant over real controllers, offscreen, driven by keys
+# and objectName (SIP 5866-5867 on 127.0.0.1).
+add_executable(vphone_settings_views_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/app_settings_views_test.cpp)
+target_link_libraries(vphone_settings_views_tests PRIVATE vphone_qml vphone_models Qt6::Quick Qt6::Test GTest::gtest)
+gtest_discover_tests(vphone_settings_views_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 RESOURCE_LOCK vphone_settings_ports)

@@ -14,6 +14,7 @@ Dialog {
     width: Math.min(480, parent ? parent.width - 40 : 480)
     standardButtons: Dialog.Save | Dialog.Cancel
     closePolicy: Popup.CloseOnEscape
+    focus: true
 
     function openFor(r) {
         row = r

@@ -39,6 +39,7 @@ GridLayout {
     TextField {
         id: uriField
         objectName: "accountUri"
+        focus: true
         placeholderText: qsTr("alice@sip.example.com")
         Layout.fillWidth: true
     }

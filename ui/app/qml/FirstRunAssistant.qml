@@ -13,9 +13,11 @@ Popup {
     width: Math.min(520, parent ? parent.width - 40 : 520)
     modal: true
     closePolicy: Popup.NoAutoClose
+    focus: true
     padding: 20
 
     onOpened: form.focusFirst()
+    function focusForm() { form.focusFirst() }
 
     ColumnLayout {
         anchors.fill: parent

@@ -139,6 +139,7 @@ ApplicationWindow {
     onSettingsOpenChanged: settingsOpen ? settingsPage.open() : settingsPage.close()
     onAssistantOpenChanged: assistantOpen ? assistant.open() : assistant.close()
     Component.onCompleted: if (assistantOpen) assistant.open()
+    onActiveChanged: if (active && assistant.opened) assistant.focusForm() // the dial bar took it meanwhile
     SettingsPage {
         id: settingsPage
         onClosed: window.settingsOpen = false
@@ -149,6 +150,7 @@ ApplicationWindow {
     }
     Shortcut {
         sequences: ["Ctrl+,", StandardKey.Preferences]
+        context: Qt.ApplicationShortcut // also while the (modal) page is open: closes it
         onActivated: window.settingsOpen = !window.settingsOpen
     }
 }
