@@ -466,7 +466,8 @@ void Phone::shutdown()
 
 void Phone::exitWhenIdle()
 {
-    if (!stopping_ || !calls_.empty() || !allUnregistered()) return;
+    // Watches wait for their final NOTIFY (RFC 6665 §4.1.2.3), bounded by stopPresence()'s timer.
+    if (!stopping_ || !calls_.empty() || !allUnregistered() || !watches_.empty()) return;
     QCoreApplication::exit(exitCode());
 }
 

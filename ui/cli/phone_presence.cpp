@@ -10,6 +10,7 @@
 // last call ends. At shutdown the watches are ended and the publications removed.
 #include "phone_session.h"
 
+#include <QCoreApplication>
 #include <QTimer>
 
 #include <cstdio>
@@ -129,6 +130,7 @@ void Phone::connectPresence()
                                {QStringLiteral("reason"), QString::fromStdString(e.reason)}});
                 }
                 watches_.erase(it);
+                if (stopping_) exitWhenIdle();
             });
     connect(&driver_, &ua::UaDriver::publicationResult, this,
             [this](ua::AccountId account, const sip::PublicationResult& e) {
@@ -260,6 +262,8 @@ void Phone::stopPresence()
         handles.push_back(handle);
     for (const auto handle : handles)
         driver_.unsubscribe(handle);
+    // The final NOTIFYs may never come: exit anyway after a grace period.
+    if (!watches_.empty()) QTimer::singleShot(3000, this, [this] { QCoreApplication::exit(exitCode()); });
     const auto publications = publications_; // an at-once result erases from publications_
     for (const auto& [account, handle] : publications)
         driver_.unpublish(handle);
