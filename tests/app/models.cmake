@@ -19,3 +19,8 @@ gtest_discover_tests(vphone_controller_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIM
 add_executable(vphone_settings_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_settings_test.cpp)
 target_link_libraries(vphone_settings_tests PRIVATE vphone_models Qt6::Gui Qt6::Test GTest::gtest)
 gtest_discover_tests(vphone_settings_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 RESOURCE_LOCK vphone_settings_ports)
+# The same model against Kamailio (digest auth): a wrong password in words, then Registered
+# (SIP 5870-5871 on 127.0.0.1).
+add_test(NAME settings_kamailio
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/settings_kamailio.sh $<TARGET_FILE:vphone_settings_tests>)
+set_tests_properties(settings_kamailio PROPERTIES TIMEOUT 120 RESOURCE_LOCK vphone_settings_ports)

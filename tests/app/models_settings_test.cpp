@@ -350,6 +350,29 @@ TEST(Settings, StartAtLoginWritesAndRemovesTheAutostartEntry)
     qunsetenv("XDG_CONFIG_HOME");
 }
 
+// Run by tests/app/settings_kamailio.sh with Kamailio on 127.0.0.1:$VPHONE_KAMAILIO_PORT (alice's
+// password is alice-secret there); skipped otherwise.
+TEST(SettingsKamailio, WrongPasswordSaidInWordsThenTheRightOneRegisters)
+{
+    const QByteArray port = qgetenv("VPHONE_KAMAILIO_PORT");
+    if (port.isEmpty()) GTEST_SKIP() << "needs Kamailio: run tests/app/settings_kamailio.sh";
+    Rig rig(5871);
+    SettingsController& s = rig.settings;
+    const QString server = QStringLiteral("127.0.0.1:%1").arg(QString::fromLatin1(port));
+    ASSERT_TRUE(s.saveAccount(
+        -1, account(QStringLiteral("sip:alice@") + server, QStringLiteral("not-the-password"), server)))
+        << s.message().toStdString();
+    ASSERT_TRUE(waitFor([&] { return s.accounts()->level(0) == QLatin1String("error"); }))
+        << s.accounts()->statusText(0).toStdString();
+    EXPECT_EQ(s.accounts()->statusText(0), QStringLiteral("Wrong user name or password"));
+    QVariantMap edit = s.account(0);
+    edit[QStringLiteral("password")] = QStringLiteral("alice-secret");
+    ASSERT_TRUE(s.saveAccount(0, edit)) << s.message().toStdString();
+    EXPECT_TRUE(waitFor([&] { return s.accounts()->statusText(0) == QLatin1String("Registered"); }))
+        << s.accounts()->statusText(0).toStdString();
+    EXPECT_EQ(s.accounts()->level(0), QStringLiteral("ok"));
+}
+
 int main(int argc, char** argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
