@@ -152,8 +152,9 @@ Popup {
                                         Label {
                                             objectName: "accountStatus" + accountRow.index
                                             text: accountRow.status + " · " + accountRow.transport.toUpperCase()
-                                            color: accountRow.level === "error" ? "#d03030" : palette.windowText
-                                            opacity: accountRow.level === "error" ? 1 : 0.7
+                                            color: accountRow.highlighted ? palette.highlightedText
+                                                   : accountRow.level === "error" ? "#d03030" : palette.windowText
+                                            opacity: accountRow.level === "error" || accountRow.highlighted ? 1 : 0.7
                                             elide: Text.ElideRight
                                             Layout.fillWidth: true
                                         }
