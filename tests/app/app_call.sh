@@ -23,16 +23,7 @@ export XDG_DATA_HOME=$WORK XDG_CONFIG_HOME=$WORK XDG_RUNTIME_DIR=$WORK
 mkdir -p "$OUT"
 
 # Xvfb is required: missing packages fail the test (scripts/install-deps.sh installs xvfb xauth).
-command -v Xvfb >/dev/null || { echo "FAIL: Xvfb is not installed (apt-get install xvfb xauth)"; exit 1; }
-DISPLAY_NUM=
-for n in $(seq 80 99); do
-  [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || { DISPLAY_NUM=$n; break; }
-done
-[ -n "$DISPLAY_NUM" ] || { echo "FAIL: no free X display in :80-:99"; exit 1; }
-start xvfb Xvfb ":$DISPLAY_NUM" -nolisten tcp -screen 0 1280x800x24
-for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] && break; sleep 0.1; done
-[ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] || { echo "FAIL: Xvfb did not start"; cat "$WORK/xvfb.log"; exit 1; }
-export DISPLAY=":$DISPLAY_NUM" QT_QPA_PLATFORM=xcb
+start_xvfb 80 99 || exit 1
 
 start far "$CLI" --listen udp:127.0.0.1:5610 --auto-answer --events --rtp-ports 12550-12579 \
   --audio-source tone:440 --video-source testsrc:320x180@15 --stats-json "$WORK/far.json"

@@ -22,15 +22,7 @@ for tool in Xvfb dbus-daemon dunst dunstctl trayer xdotool xwininfo python3; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool missing (scripts/install-deps.sh --peers)"; exit 1; }
 done
 
-DISPLAY_NUM=
-for n in $(seq 70 79); do
-  [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || { DISPLAY_NUM=$n; break; }
-done
-[ -n "$DISPLAY_NUM" ] || { echo "FAIL: no free X display in :70-:79"; exit 1; }
-start xvfb Xvfb ":$DISPLAY_NUM" -nolisten tcp -screen 0 1280x800x24
-for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] && break; sleep 0.1; done
-[ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] || { echo "FAIL: Xvfb did not start"; exit 1; }
-export DISPLAY=":$DISPLAY_NUM" QT_QPA_PLATFORM=xcb
+start_xvfb 70 79 || exit 1
 
 # A private session bus, stopped by PID like the rest.
 start dbus dbus-daemon --session --nofork --nopidfile --address="unix:path=$WORK/bus"

@@ -43,9 +43,11 @@ struct MainWindow {
     QQuickWindow* window = nullptr;
 };
 
-ui::ProfileConfig profile(int sipPort, std::uint16_t rtpMin)
+/// A direct-IP profile on 127.0.0.1; with `dir`, a profile directory (database, settings).
+ui::ProfileConfig profile(int sipPort, std::uint16_t rtpMin, const QString& dir = {})
 {
     ui::ProfileConfig c;
+    c.profileDir = dir;
     c.listen = {QStringLiteral("udp:127.0.0.1:%1").arg(sipPort)};
     c.media.rtpPorts = {rtpMin, static_cast<std::uint16_t>(rtpMin + 19)};
     c.media.codecs = {"pcmu", "telephone-event"};
@@ -111,10 +113,8 @@ TEST(AppViews, KeysDialMuteHangUpAnswerAndEndCalls)
 TEST(AppViews, ContactSearchAsYouTypeAndChatSendBox)
 {
     QTemporaryDir aliceDir, bobDir;
-    ui::ProfileConfig a = profile(5624, 12680);
-    a.profileDir = aliceDir.path();
-    ui::ProfileConfig b = profile(5625, 12690);
-    b.profileDir = bobDir.path();
+    ui::ProfileConfig a = profile(5624, 12680, aliceDir.path());
+    ui::ProfileConfig b = profile(5625, 12690, bobDir.path());
     PhoneController alice(a);
     PhoneController bob(b);
     ASSERT_TRUE(alice.start());
@@ -173,10 +173,8 @@ TEST(AppViews, ContactSearchAsYouTypeAndChatSendBox)
 TEST(AppViews, TheDialBarOffersContactsAndCallsThePickedOne)
 {
     QTemporaryDir aliceDir, bobDir;
-    ui::ProfileConfig a = profile(5643, 12800);
-    a.profileDir = aliceDir.path();
-    ui::ProfileConfig b = profile(5644, 12820);
-    b.profileDir = bobDir.path();
+    ui::ProfileConfig a = profile(5643, 12800, aliceDir.path());
+    ui::ProfileConfig b = profile(5644, 12820, bobDir.path());
     PhoneController alice(a);
     PhoneController bob(b);
     ASSERT_TRUE(alice.start() && bob.start());

@@ -205,3 +205,25 @@ TEST(PhoneController, CallWaitingHoldsTheCallThatIsUpAndSwitchesBetweenCalls)
     fromCarol->hangUp();
     EXPECT_TRUE(waitFor([&] { return toBob->ended() && fromCarol->ended(); }));
 }
+
+// A TLS account needs no certificate of our own: the phone starts (SIP 5646, nothing listens on
+// 127.0.0.1:5645, so the registration fails in words) instead of refusing to listen.
+TEST(PhoneController, ATlsAccountStartsWithoutACertificateOfItsOwn)
+{
+    ui::ProfileConfig c = profile(5646, 12880);
+    ui::ProfileAccount a;
+    a.settings.uri = QStringLiteral("sip:alice@127.0.0.1");
+    a.settings.password = QStringLiteral("secret");
+    a.settings.registrar = QStringLiteral("sip:127.0.0.1:5645");
+    a.transport = QStringLiteral("tls");
+    a.plan.domain = QStringLiteral("127.0.0.1");
+    c.accounts = {a};
+    PhoneController phone(c);
+    ASSERT_TRUE(phone.start()) << phone.lastProblem().toStdString();
+    EXPECT_TRUE(phone.phone().running());
+    ASSERT_EQ(phone.phone().accounts().size(), 1);
+    EXPECT_TRUE(waitFor([&] {
+        return phone.phone().accounts().first()->registrationState() ==
+               ua::Account::RegistrationState::Failed;
+    })) << phone.accountStatus().toStdString();
+}

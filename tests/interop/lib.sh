@@ -61,3 +61,19 @@ finish() {
 # No grep -q: it would stop reading early, and with pipefail the SIGPIPE killing sed on a long
 # log would make the pipeline fail although the line is there.
 baresip_has() { sed 's/\x1b\[[0-9;]*m//g' "$WORK/$1.log" | grep -- "$2" >/dev/null; }
+
+# start_xvfb FIRST LAST: a private X server on the first free display in :FIRST-:LAST (stopped
+# by PID like the rest); exports DISPLAY and QT_QPA_PLATFORM=xcb. Returns 1 (and says why) when
+# Xvfb is missing, no display is free or the server does not come up.
+start_xvfb() {
+  local n num=
+  command -v Xvfb >/dev/null || { echo "FAIL: Xvfb is not installed (scripts/install-deps.sh)"; return 1; }
+  for n in $(seq "$1" "$2"); do
+    [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || { num=$n; break; }
+  done
+  [ -n "$num" ] || { echo "FAIL: no free X display in :$1-:$2"; return 1; }
+  start xvfb Xvfb ":$num" -nolisten tcp -screen 0 1280x800x24
+  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$num" ] && break; sleep 0.1; done
+  [ -e "/tmp/.X11-unix/X$num" ] || { echo "FAIL: Xvfb :$num did not start"; cat "$WORK/xvfb.log"; return 1; }
+  export DISPLAY=":$num" QT_QPA_PLATFORM=xcb
+}

@@ -116,15 +116,7 @@ check "  --help exits 0 and describes --call" bash -c "[ $? -eq 0 ] && grep -q -
 out=$(QT_QPA_PLATFORM=offscreen "$ROOT/usr/bin/vphone" --version 2>&1)
 check "the installed vphone --version prints $VERSION" grep -q -- "$VERSION" <<<"$out"
 
-DISPLAY_NUM=
-for n in 60 61 62; do
-  [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || { DISPLAY_NUM=$n; break; }
-done
-[ -n "$DISPLAY_NUM" ] || { echo "FAIL: no free X display in :60-:62"; finish; exit 1; }
-start xvfb Xvfb ":$DISPLAY_NUM" -nolisten tcp -screen 0 1280x800x24
-for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] && break; sleep 0.1; done
-check "Xvfb :$DISPLAY_NUM started" test -e "/tmp/.X11-unix/X$DISPLAY_NUM"
-export DISPLAY=":$DISPLAY_NUM" QT_QPA_PLATFORM=xcb
+check "Xvfb started on a free display in :60-:62" start_xvfb 60 62
 LOG=$WORK/app.jsonl
 SHOT=$WORK/installed.png
 mkdir -p "$WORK/profile"

@@ -345,9 +345,12 @@ bool PhoneController::start()
     for (const ProfileAccount& a : config_.accounts) {
         ua::AccountSettings s = a.settings;
         if (a.transport != QLatin1String("udp")) {
-            // A TCP or TLS account needs a socket of that kind and its requests sent over it.
-            const QString spec = QStringLiteral("%1:0.0.0.0:0").arg(a.transport);
-            if (!listen.contains(spec)) listen.append(spec);
+            // Its requests go over TCP or TLS to the proxy; a TCP account also listens on TCP. A TLS
+            // account only connects out (the registrar reaches us back over that connection): a
+            // TLS listener would need a certificate of our own, and without one none of the
+            // accounts could start.
+            const QString spec = QStringLiteral("tcp:0.0.0.0:0");
+            if (a.transport == QLatin1String("tcp") && !listen.contains(spec)) listen.append(spec);
             if (s.outboundProxy.isEmpty()) {
                 // host[:port] of the registrar ("sip:reg.example.test:5070;lr"), else of the domain.
                 QString host =

@@ -200,22 +200,23 @@ bool PresenceWatch::pickUp(qint64 contactId)
     return call != nullptr;
 }
 
-int PresenceWatch::voicemailNew() const
+int PresenceWatch::voicemailSum(int (ua::Account::*count)() const) const
 {
     int n = 0;
     if (phone_)
         for (const ua::Account* a : phone_->accounts())
-            n += a->voicemailNew();
+            n += (a->*count)();
     return n;
+}
+
+int PresenceWatch::voicemailNew() const
+{
+    return voicemailSum(&ua::Account::voicemailNew);
 }
 
 int PresenceWatch::voicemailOld() const
 {
-    int n = 0;
-    if (phone_)
-        for (const ua::Account* a : phone_->accounts())
-            n += a->voicemailOld();
-    return n;
+    return voicemailSum(&ua::Account::voicemailOld);
 }
 
 QString PresenceWatch::voicemailText() const

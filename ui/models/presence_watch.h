@@ -73,6 +73,8 @@ signals:
 private:
     void attachPhone();
     void applySavedStatus();
+    /// A voicemail count summed over the phone's accounts.
+    int voicemailSum(int (ua::Account::*count)() const) const;
 
     PhoneController& controller_;
     QPointer<ua::Phone> phone_;
