@@ -20,7 +20,7 @@
     </message>
     <message>
         <source>alice@sip.example.com</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Password</source>
@@ -51,7 +51,7 @@
         <translation>Registrar</translation>
     </message>
     <message>
-        <source>The address&apos;s domain</source>
+        <source>The address's domain</source>
         <translation>Die Domain der Adresse</translation>
     </message>
     <message>
@@ -68,11 +68,11 @@
     </message>
     <message>
         <source>UDP</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>TCP</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>TLS (encrypted)</source>
@@ -97,6 +97,136 @@
     <message>
         <source>Always (SRTP mandatory)</source>
         <translation>Immer (SRTP verpflichtend)</translation>
+    </message>
+</context>
+<context>
+    <name>AccountListModel</name>
+    <message>
+        <source>Not started</source>
+        <translation>Nicht gestartet</translation>
+    </message>
+</context>
+<context>
+    <name>CallItem</name>
+    <message>
+        <source>You hung up</source>
+        <translation>Sie haben aufgelegt</translation>
+    </message>
+    <message>
+        <source>They hung up</source>
+        <translation>Die Gegenseite hat aufgelegt</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>Verpasst</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>Video</translation>
+    </message>
+    <message>
+        <source>Audio</source>
+        <translation>Audio</translation>
+    </message>
+    <message>
+        <source>Codec</source>
+        <translation>Codec</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>Auflösung</translation>
+    </message>
+    <message>
+        <source>Frame rate</source>
+        <translation>Bildrate</translation>
+    </message>
+    <message>
+        <source>%1 sent, %2 received (fps)</source>
+        <translation>%1 gesendet, %2 empfangen (fps)</translation>
+    </message>
+    <message>
+        <source>Bitrate</source>
+        <translation>Bitrate</translation>
+    </message>
+    <message>
+        <source>%1 sent, %2 received (kbit/s)</source>
+        <translation>%1 gesendet, %2 empfangen (kbit/s)</translation>
+    </message>
+    <message>
+        <source>Recovery</source>
+        <translation>Wiederherstellung</translation>
+    </message>
+    <message>
+        <source>%1 keyframes, %2 PLI, %3 FIR, %4 NACK</source>
+        <translation>%1 Schlüsselbilder, %2 PLI, %3 FIR, %4 NACK</translation>
+    </message>
+    <message>
+        <source>Packets</source>
+        <translation>Pakete</translation>
+    </message>
+    <message>
+        <source>%1 sent, %2 received, %3 lost</source>
+        <translation>%1 gesendet, %2 empfangen, %3 verloren</translation>
+    </message>
+    <message>
+        <source>Jitter</source>
+        <translation>Jitter</translation>
+    </message>
+    <message>
+        <source>%1 ms (buffer %2 ms)</source>
+        <translation>%1 ms (Puffer %2 ms)</translation>
+    </message>
+    <message>
+        <source>Round trip</source>
+        <translation>Umlaufzeit</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Encryption</source>
+        <translation>Verschlüsselung</translation>
+    </message>
+    <message>
+        <source>SRTP %1 (%2 keys)</source>
+        <translation>SRTP %1 (%2-Schlüssel)</translation>
+    </message>
+    <message>
+        <source>none: RTP in the clear</source>
+        <translation>keine: RTP unverschlüsselt</translation>
+    </message>
+    <message>
+        <source> %1 kbit/s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>loss %1 %</source>
+        <translation>Verlust %1 %</translation>
+    </message>
+    <message>
+        <source>jitter %1 ms</source>
+        <translation>Jitter %1 ms</translation>
+    </message>
+    <message>
+        <source>RTT %1 ms</source>
+        <translation>RTT %1 ms</translation>
+    </message>
+    <message>
+        <source>not encrypted</source>
+        <translation>nicht verschlüsselt</translation>
+    </message>
+    <message>
+        <source>SRTP %1</source>
+        <translation>SRTP %1</translation>
     </message>
 </context>
 <context>
@@ -216,6 +346,26 @@
         <source>Call ended</source>
         <translation>Anruf beendet</translation>
     </message>
+    <message>
+        <source>● REC</source>
+        <translation>● AUFN</translation>
+    </message>
+    <message>
+        <source>Recording to %1</source>
+        <translation>Aufnahme nach %1</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Stop recording</source>
+        <translation>Aufnahme beenden</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Aufnehmen</translation>
+    </message>
 </context>
 <context>
     <name>ChatView</name>
@@ -283,7 +433,7 @@
     </message>
     <message>
         <source>alice@example.com, …</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Numbers</source>
@@ -291,7 +441,7 @@
     </message>
     <message>
         <source>+49 30 1234567, …</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Note</source>
@@ -308,6 +458,50 @@
     <message>
         <source>Delete contact</source>
         <translation>Kontakt löschen</translation>
+    </message>
+</context>
+<context>
+    <name>ContactListModel</name>
+    <message>
+        <source>No contact %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No contacts database</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Import failed: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n imported</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>, %n rejected: </source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>%n exported to %1</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
     </message>
 </context>
 <context>
@@ -343,6 +537,42 @@
     <message>
         <source>Export…</source>
         <translation>Exportieren…</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Verfügbar</translation>
+    </message>
+    <message>
+        <source>Away</source>
+        <translation>Abwesend</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>Besetzt</translation>
+    </message>
+    <message>
+        <source>On the phone</source>
+        <translation>Am Telefon</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Presence unknown</source>
+        <translation>Status unbekannt</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>Klingelt</translation>
+    </message>
+    <message>
+        <source>In a call</source>
+        <translation>Im Gespräch</translation>
+    </message>
+    <message>
+        <source>Pick up</source>
+        <translation>Heranholen</translation>
     </message>
 </context>
 <context>
@@ -383,10 +613,10 @@
     </message>
     <message>
         <source>Add your SIP account to call phone numbers and be reachable at your address. No account? Skip this: you can call any SIP address directly, e.g. sip:bob@192.0.2.7.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fügen Sie Ihr SIP-Konto hinzu, um Telefonnummern anzurufen und unter Ihrer Adresse erreichbar zu sein. Kein Konto? Überspringen: Sie können jede SIP-Adresse direkt anrufen, z. B. sip:bob@192.0.2.7.</translation>
     </message>
     <message>
-        <source>Skip — I&apos;ll make direct IP calls</source>
+        <source>Skip — I'll make direct IP calls</source>
         <translation>Überspringen — ich rufe direkt per IP an</translation>
     </message>
     <message>
@@ -459,6 +689,10 @@
         <source>Decline</source>
         <translation>Ablehnen</translation>
     </message>
+    <message>
+        <source>Answering puts %1 on hold</source>
+        <translation>Annehmen hält %1</translation>
+    </message>
 </context>
 <context>
     <name>Main</name>
@@ -473,6 +707,225 @@
     <message>
         <source>No call. Type a number or an address above and press Enter.</source>
         <translation>Kein Anruf. Oben eine Nummer oder Adresse eingeben und Enter drücken.</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Verfügbar</translation>
+    </message>
+    <message>
+        <source>Away</source>
+        <translation>Abwesend</translation>
+    </message>
+    <message>
+        <source>Busy</source>
+        <translation>Besetzt</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Others see: on the phone</source>
+        <translation>Andere sehen: am Telefon</translation>
+    </message>
+    <message>
+        <source>Your status, as your contacts see it</source>
+        <translation>Ihr Status, wie Ihre Kontakte ihn sehen</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneController</name>
+    <message>
+        <source>Contacts and history unavailable: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Media settings: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Settings apply when the call ends</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Not connected: %1</source>
+        <translation>Nicht verbunden: %1</translation>
+    </message>
+    <message>
+        <source>No account: direct IP calls on %1</source>
+        <translation>Kein Konto: direkte IP-Anrufe auf %1</translation>
+    </message>
+    <message>
+        <source>Registered as %1</source>
+        <translation>Angemeldet als %1</translation>
+    </message>
+    <message>
+        <source>Registering %1…</source>
+        <translation>%1 wird angemeldet…</translation>
+    </message>
+    <message>
+        <source>Signing out %1…</source>
+        <translation>%1 wird abgemeldet…</translation>
+    </message>
+    <message>
+        <source>%1 could not register: %2</source>
+        <translation>%1 konnte sich nicht anmelden: %2</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>keine Antwort</translation>
+    </message>
+    <message>
+        <source>%1 is not registered</source>
+        <translation>%1 ist nicht angemeldet</translation>
+    </message>
+    <message>
+        <source>%1 is not registered: %2</source>
+        <translation>%1 ist nicht angemeldet: %2</translation>
+    </message>
+    <message>
+        <source>Recording needs a call with audio</source>
+        <translation>Aufnehmen braucht einen Anruf mit Ton</translation>
+    </message>
+    <message>
+        <source>Recording needs a profile directory</source>
+        <translation>Aufnehmen braucht ein Profilverzeichnis</translation>
+    </message>
+    <message>
+        <source>Could not create the folder %1</source>
+        <translation>Der Ordner %1 konnte nicht angelegt werden</translation>
+    </message>
+</context>
+<context>
+    <name>PresenceWatch</name>
+    <message numerus="yes">
+        <source>%n new voice message(s)</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n old)</source>
+        <translation type="unfinished">
+            <numerusform />
+            <numerusform />
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SettingsController</name>
+    <message>
+        <source>The %1 "%2" is not a server name or address (e.g. sip.example.com:5060)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The password of %1 could not be read from the keychain: %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Gespeichert</translation>
+    </message>
+    <message>
+        <source>Saved. The change applies when the current call ends.</source>
+        <translation>Gespeichert. Die Änderung gilt, wenn der laufende Anruf endet.</translation>
+    </message>
+    <message>
+        <source>Saved and applied</source>
+        <translation>Gespeichert und übernommen</translation>
+    </message>
+    <message>
+        <source>Saved, but the phone did not start: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No system keychain was found, so passwords are stored in %1, readable only by you. Install and unlock a keychain (GNOME Keyring or KWallet) to keep them there instead.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>There is no account %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Enter the account's address, e.g. alice@sip.example.com</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>"%1" is not an address: write it as user@domain, e.g. alice@sip.example.com</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>There is already an account for %1</source>
+        <translation>Für %1 gibt es schon ein Konto</translation>
+    </message>
+    <message>
+        <source>registrar</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>proxy</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The transport must be UDP, TCP or TLS</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Media encryption (SRTP) must be off, optional or mandatory</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>That codec cannot move further</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The SIP port must be a number from 1 to 65535</source>
+        <translation>Der SIP-Port muss eine Zahl von 1 bis 65535 sein</translation>
+    </message>
+    <message>
+        <source>Media ports "%1" are not a range: write FIRST-LAST, e.g. 16384-32767</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>The SIP port %1 is inside the media port range %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>There is no microphone "%1"</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>There is no speaker "%1"</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>There is no camera "%1"</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Could not remove %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>vphone no longer starts at login</source>
+        <translation>vphone startet nicht mehr beim Anmelden</translation>
+    </message>
+    <message>
+        <source>Could not create the folder %1</source>
+        <translation>Der Ordner %1 konnte nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>vphone starts when you log in</source>
+        <translation>vphone startet beim Anmelden</translation>
     </message>
 </context>
 <context>
@@ -499,7 +952,7 @@
     </message>
     <message>
         <source>Keypad tones (RFC 4733)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tastentöne (RFC 4733)</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -527,11 +980,11 @@
     </message>
     <message>
         <source>No account: you can still call addresses directly, e.g. sip:bob@192.0.2.7.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Konto: Sie können Adressen trotzdem direkt anrufen, z. B. sip:bob@192.0.2.7.</translation>
     </message>
     <message>
         <source>%1 &lt;%2&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Add…</source>
@@ -597,6 +1050,14 @@
         <source>Closing the window keeps vphone running in the tray</source>
         <translation>Schließen des Fensters lässt vphone im Infobereich weiterlaufen</translation>
     </message>
+    <message>
+        <source>Audio &amp;&amp; video</source>
+        <translation>Audio &amp;&amp; Video</translation>
+    </message>
+    <message>
+        <source>Calls &amp;&amp; media</source>
+        <translation>Anrufe &amp;&amp; Medien</translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>
@@ -645,11 +1106,11 @@
     </message>
     <message>
         <source>vCard 3.0</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>vCard 4.0</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Import</source>
@@ -664,43 +1125,43 @@
     <name>main</name>
     <message>
         <source>A SIP video phone.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein SIP-Videotelefon.</translation>
     </message>
     <message>
         <source>Profile directory (settings, history).</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>SIP socket PROTO:HOST:PORT (repeatable).</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>UDP ports for media, MIN-MAX.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Camera: device[:NAME], testsrc[:WxH[@FPS]] or off.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Microphone: device[:NAME], tone:HZ, file:PATH or silence.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Speaker: device[:NAME], file:PATH or null.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Make the call to URI a video call.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Write state changes as JSON lines.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Call this (sip:, sips:, tel:, callto: or a number).</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -777,7 +1238,7 @@
     </message>
     <message>
         <source>Signing out…</source>
-        <translation type="unfinished"></translation>
+        <translation>Abmeldung…</translation>
     </message>
     <message>
         <source>Server unreachable (no answer)</source>
@@ -789,7 +1250,7 @@
     </message>
     <message>
         <source>Registration is off</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldung ist aus</translation>
     </message>
     <message>
         <source>Wrong user name or password</source>
@@ -797,339 +1258,75 @@
     </message>
     <message>
         <source>The server asks for a password: none is set</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server verlangt ein Passwort: keines ist eingetragen</translation>
     </message>
     <message>
         <source>Unknown account: the server does not know this address</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbekanntes Konto: der Server kennt diese Adresse nicht</translation>
     </message>
     <message>
-        <source>Certificate not trusted: the server&apos;s identity could not be verified</source>
-        <translation type="unfinished"></translation>
+        <source>Certificate not trusted: the server's identity could not be verified</source>
+        <translation>Zertifikat nicht vertrauenswürdig: die Identität des Servers ließ sich nicht prüfen</translation>
     </message>
     <message>
         <source>Server unreachable (no connection)</source>
-        <translation type="unfinished"></translation>
+        <translation>Server nicht erreichbar (keine Verbindung)</translation>
     </message>
     <message>
         <source>Server unreachable (it is out of service: %1)</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>The server refused the registration interval</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Server error: %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Registration refused: %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <source>&apos;%1&apos; is not a valid SIP address</source>
-        <translation type="unfinished"></translation>
+        <source>'%1' is not a valid SIP address</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Calling the number %1 needs an account: add one, or type a SIP address such as bob@example.com</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
         <source>Type a number or a SIP address</source>
         <translation>Eine Nummer oder SIP-Adresse eingeben</translation>
     </message>
     <message>
-        <source>&apos;%1&apos; is not a number or a SIP address</source>
-        <translation type="unfinished"></translation>
+        <source>'%1' is not a number or a SIP address</source>
+        <translation type="unfinished" />
     </message>
     <message>
-        <source>&apos;%1&apos; is not a valid IPv6 address</source>
-        <translation type="unfinished"></translation>
+        <source>'%1' is not a valid IPv6 address</source>
+        <translation type="unfinished" />
     </message>
     <message>
-        <source>&apos;%1&apos; has no host: type it as %1@host, or add an account</source>
-        <translation type="unfinished"></translation>
+        <source>'%1' has no host: type it as %1@host, or add an account</source>
+        <translation type="unfinished" />
     </message>
     <message>
-        <source>&apos;%1&apos; has nothing after &apos;%2:&apos;</source>
-        <translation type="unfinished"></translation>
+        <source>'%1' has nothing after '%2:'</source>
+        <translation type="unfinished" />
     </message>
     <message>
-        <source>&apos;%1&apos; is not a valid telephone number</source>
-        <translation type="unfinished"></translation>
+        <source>'%1' is not a valid telephone number</source>
+        <translation type="unfinished" />
     </message>
     <message>
-        <source>&apos;%1&apos; has nothing after &apos;callto:&apos;</source>
-        <translation type="unfinished"></translation>
+        <source>'%1' has nothing after 'callto:'</source>
+        <translation type="unfinished" />
     </message>
     <message>
-        <source>&apos;%1:&apos; addresses cannot be called; use sip:, sips:, tel: or callto:</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>vphone::ui::AccountListModel</name>
-    <message>
-        <source>Not started</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>vphone::ui::CallItem</name>
-    <message>
-        <source>You hung up</source>
-        <translation>Sie haben aufgelegt</translation>
-    </message>
-    <message>
-        <source>They hung up</source>
-        <translation>Die Gegenseite hat aufgelegt</translation>
-    </message>
-    <message>
-        <source>Missed</source>
-        <translation>Verpasst</translation>
-    </message>
-    <message>
-        <source>Cancelled</source>
-        <translation>Abgebrochen</translation>
-    </message>
-    <message>
-        <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source> %1 kbit/s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>loss %1 %</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>jitter %1 ms</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>RTT %1 ms</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>not encrypted</source>
-        <translation>nicht verschlüsselt</translation>
-    </message>
-    <message>
-        <source>SRTP %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>vphone::ui::ContactListModel</name>
-    <message>
-        <source>No contact %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No contacts database</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Import failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%n imported</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>line %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>, %n rejected: </source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Export failed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message numerus="yes">
-        <source>%n exported to %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>vphone::ui::PhoneController</name>
-    <message>
-        <source>Contacts and history unavailable: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Media settings: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Settings apply when the call ends</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Not connected</source>
-        <translation>Nicht verbunden</translation>
-    </message>
-    <message>
-        <source>Not connected: %1</source>
-        <translation>Nicht verbunden: %1</translation>
-    </message>
-    <message>
-        <source>No account: direct IP calls on %1</source>
-        <translation>Kein Konto: direkte IP-Anrufe auf %1</translation>
-    </message>
-    <message>
-        <source>Registered as %1</source>
-        <translation>Angemeldet als %1</translation>
-    </message>
-    <message>
-        <source>Registering %1…</source>
-        <translation>%1 wird angemeldet…</translation>
-    </message>
-    <message>
-        <source>Signing out %1…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 could not register: %2</source>
-        <translation>%1 konnte sich nicht anmelden: %2</translation>
-    </message>
-    <message>
-        <source>no answer</source>
-        <translation>keine Antwort</translation>
-    </message>
-    <message>
-        <source>%1 is not registered</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>%1 is not registered: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
-    <name>vphone::ui::SettingsController</name>
-    <message>
-        <source>The %1 &quot;%2&quot; is not a server name or address (e.g. sip.example.com:5060)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The password of %1 could not be read from the keychain: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Saved</source>
-        <translation>Gespeichert</translation>
-    </message>
-    <message>
-        <source>Saved. The change applies when the current call ends.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Saved and applied</source>
-        <translation>Gespeichert und übernommen</translation>
-    </message>
-    <message>
-        <source>Saved, but the phone did not start: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No system keychain was found, so passwords are stored in %1, readable only by you. Install and unlock a keychain (GNOME Keyring or KWallet) to keep them there instead.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>There is no account %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Enter the account&apos;s address, e.g. alice@sip.example.com</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not an address: write it as user@domain, e.g. alice@sip.example.com</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>There is already an account for %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>registrar</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>proxy</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The transport must be UDP, TCP or TLS</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Media encryption (SRTP) must be off, optional or mandatory</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Could not write %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>That codec cannot move further</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The SIP port must be a number from 1 to 65535</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Media ports &quot;%1&quot;: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The SIP port %1 is inside the media port range %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>There is no microphone &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>There is no speaker &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>There is no camera &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Could not remove %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>vphone no longer starts at login</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Could not create the folder %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>vphone starts when you log in</source>
-        <translation type="unfinished"></translation>
+        <source>'%1:' addresses cannot be called; use sip:, sips:, tel: or callto:</source>
+        <translation type="unfinished" />
     </message>
 </context>
 </TS>
