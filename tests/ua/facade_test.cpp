@@ -23,24 +23,10 @@ using ua::Call;
 using ua::MessageThread;
 using ua::Phone;
 
+using vphone::test::TestPhone;
 using vphone::test::waitFor;
 
 namespace {
-
-/// A Phone with short timers that records what it reports.
-struct TestPhone {
-    Phone phone;
-    QStringList problems;
-    QList<QPointer<Call>> incoming;
-
-    TestPhone()
-    {
-        phone.setTransactionTimers(50ms, 400ms, 500ms);
-        QObject::connect(&phone, &Phone::problem, [this](const QString& what) { problems.append(what); });
-        QObject::connect(&phone, &Phone::incomingCall, [this](Call* c) { incoming.append(c); });
-    }
-    bool start(quint16 port) { return phone.start({QStringLiteral("udp:127.0.0.1:%1").arg(port)}); }
-};
 
 QString target(const char* user, quint16 port)
 {

@@ -1,9 +1,16 @@
-// Shared by the facade tests (facade_test.cpp, facade_media_test.cpp).
+// Shared by the facade tests (facade_test.cpp, facade_media_test.cpp, presence_facade_test.cpp).
 #pragma once
+
+#include "ua/phone.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEvent>
+#include <QList>
+#include <QPointer>
+#include <QStringList>
+
+#include <chrono>
 
 namespace vphone::test {
 
@@ -20,5 +27,21 @@ template <class Pred> bool waitFor(Pred pred)
     }
     return pred();
 }
+
+/// A Phone with short timers that records what it reports.
+struct TestPhone {
+    ua::Phone phone;
+    QStringList problems;
+    QList<QPointer<ua::Call>> incoming;
+
+    TestPhone()
+    {
+        using namespace std::chrono_literals;
+        phone.setTransactionTimers(50ms, 400ms, 500ms);
+        QObject::connect(&phone, &ua::Phone::problem, [this](const QString& what) { problems.append(what); });
+        QObject::connect(&phone, &ua::Phone::incomingCall, [this](ua::Call* c) { incoming.append(c); });
+    }
+    bool start(quint16 port) { return phone.start({QStringLiteral("udp:127.0.0.1:%1").arg(port)}); }
+};
 
 } // namespace vphone::test

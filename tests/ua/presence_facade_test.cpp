@@ -22,22 +22,10 @@ using namespace std::chrono_literals;
 using ua::Buddy;
 using ua::Call;
 using ua::Phone;
+using vphone::test::TestPhone;
 using vphone::test::waitFor;
 
 namespace {
-
-struct TestPhone {
-    Phone phone;
-    QStringList problems;
-    QList<QPointer<Call>> incoming;
-    TestPhone()
-    {
-        phone.setTransactionTimers(50ms, 400ms, 500ms);
-        QObject::connect(&phone, &Phone::problem, [this](const QString& what) { problems.append(what); });
-        QObject::connect(&phone, &Phone::incomingCall, [this](Call* c) { incoming.append(c); });
-    }
-    bool start(quint16 port) { return phone.start({QStringLiteral("udp:127.0.0.1:%1").arg(port)}); }
-};
 
 QString header(const QString& msg, const QString& name)
 {
