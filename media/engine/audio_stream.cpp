@@ -443,6 +443,23 @@ void AudioStream::playOut(TimePoint frameTime, TimePoint now)
     if (recorder_) record();
 }
 
+std::unique_ptr<AudioSource> AudioStream::replaceSource(std::unique_ptr<AudioSource> source)
+{
+    std::swap(source_, source);
+    sourceDone_ = false; // a file that ended no longer matters
+    return source;
+}
+
+std::unique_ptr<AudioSink> AudioStream::replaceSink(std::unique_ptr<AudioSink> sink)
+{
+    std::swap(sink_, sink);
+    if (sink) {
+        if (auto closed = sink->close(); !closed)
+            error("audio sink " + sink->describe() + ": " + closed.error().what);
+    }
+    return sink;
+}
+
 void AudioStream::setRecorder(std::shared_ptr<WavWriter> writer)
 {
     if (recorder_ && recorder_ != writer) {

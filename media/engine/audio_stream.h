@@ -58,6 +58,12 @@ public:
     /// Mute: the capture is replaced by silence before encoding (RTP keeps flowing, the peer
     /// hears nothing; the echo canceller still sees the capture so it stays adapted).
     void setMuted(bool muted) { muted_ = muted; }
+    /// An in-call device switch: the capture continues from `source` from the next tick (the
+    /// RTP timeline does not notice). Returns the old source, which the caller disposes of on
+    /// the thread that made it (a Qt device belongs to its thread).
+    std::unique_ptr<AudioSource> replaceSource(std::unique_ptr<AudioSource> source);
+    /// The same for the play-out: the old sink is closed here (a WAV file is finished) and returned.
+    std::unique_ptr<AudioSink> replaceSink(std::unique_ptr<AudioSink> sink);
     /// Call recording: what we send (after mute) and what we play out, mixed, one 48 kHz mono
     /// frame per tick, into `writer` (shared with the session only to hand it over). Null stops
     /// and closes the file. A write error stops the recording and is reported as a media error.

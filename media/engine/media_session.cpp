@@ -5,6 +5,8 @@
 #include "device/device_spec.h"
 #include "device/qt_audio_device.h"
 
+#include <QObject>
+
 #include <algorithm>
 #include <strings.h>
 
@@ -29,6 +31,17 @@ std::string cnameFrom(std::mt19937& random)
     for (int i = 0; i < 16; ++i)
         s += kHex[random() % 16];
     return s; // RFC 7022: a random CNAME per session
+}
+
+// A device replaced mid-call, on the media thread: a Qt device is a QObject of the signalling
+// thread and is deleted there (deleteLater() is thread-safe); a tone or file device goes here.
+template <class Device> void dispose(std::unique_ptr<Device> device)
+{
+    if (!device) return;
+    if (auto* object = dynamic_cast<QObject*>(device.get())) {
+        device.release();
+        object->deleteLater();
+    }
 }
 
 } // namespace
@@ -287,6 +300,46 @@ void MediaSession::setMuted(bool muted)
     if (!audio_ || !thread_.running()) return; // startStream() applies it
     AudioStream* stream = audio_.get();
     thread_.post([stream, muted](TimePoint) { stream->setMuted(muted); });
+}
+
+EngineResult<bool> MediaSession::setAudioSource(const std::string& spec)
+{
+    if (stopped_) return EngineError{500, "media session stopped"};
+    auto parsed = parseSourceSpec(spec);
+    if (!parsed) return EngineError{500, parsed.error().what};
+    if (!audio_ || !thread_.running()) { // startStream() makes it
+        config_.audioSource = spec;
+        config_.sourceFactory = nullptr;
+        return true;
+    }
+    auto made = makeAudioSource(*parsed, kDeviceFormat, clock_);
+    if (!made) return EngineError{500, "audio source: " + made.error().what};
+    config_.audioSource = spec;
+    config_.sourceFactory = nullptr;
+    AudioStream* stream = audio_.get();
+    auto source = std::make_shared<std::unique_ptr<AudioSource>>(std::move(*made));
+    thread_.post([stream, source](TimePoint) { dispose(stream->replaceSource(std::move(*source))); });
+    return true;
+}
+
+EngineResult<bool> MediaSession::setAudioSink(const std::string& spec)
+{
+    if (stopped_) return EngineError{500, "media session stopped"};
+    auto parsed = parseSinkSpec(spec);
+    if (!parsed) return EngineError{500, parsed.error().what};
+    if (!audio_ || !thread_.running()) {
+        config_.audioSink = spec;
+        config_.sinkFactory = nullptr;
+        return true;
+    }
+    auto made = makeAudioSink(*parsed, kDeviceFormat);
+    if (!made) return EngineError{500, "audio sink: " + made.error().what};
+    config_.audioSink = spec;
+    config_.sinkFactory = nullptr;
+    AudioStream* stream = audio_.get();
+    auto sink = std::make_shared<std::unique_ptr<AudioSink>>(std::move(*made));
+    thread_.post([stream, sink](TimePoint) { dispose(stream->replaceSink(std::move(*sink))); });
+    return true;
 }
 
 EngineResult<bool> MediaSession::startRecording(const std::string& path)

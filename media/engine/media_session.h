@@ -87,6 +87,18 @@ public:
     /// keeps receiving RTP). Works before the media starts too.
     void setMuted(bool muted);
     bool muted() const { return muted_; }
+    /// Switches the call's microphone to a source spec (device[:NAME], tone:HZ, file:PATH,
+    /// silence) without renegotiation: the new source is made here (a Qt device needs this
+    /// thread's event loop), the media thread swaps it in between two ticks (a short glitch at
+    /// most) and the old one is disposed of on the thread that made it. Before the media starts
+    /// the spec just replaces the configured one. Errors (the old source stays): a bad spec, a
+    /// device that cannot be opened.
+    EngineResult<bool> setAudioSource(const std::string& spec);
+    /// The same for the speaker (device[:NAME], file:PATH, null); the old sink is closed.
+    EngineResult<bool> setAudioSink(const std::string& spec);
+    /// The source and sink specs in force (the config's until a switch).
+    const std::string& audioSource() const { return config_.audioSource; }
+    const std::string& audioSink() const { return config_.audioSink; }
     /// Records the call to `path` (a WAV file, 48 kHz mono: what we send and what we hear,
     /// mixed) until stopRecording() or the end of the call; a recording already running is
     /// closed first. Errors: the file cannot be created. Works before the media starts too.
