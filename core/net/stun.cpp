@@ -196,4 +196,19 @@ std::string bindingSuccess(const TransactionId& id, const MappedAddress& mapped)
     return msg;
 }
 
+std::string bindingError(const TransactionId& id, int code, std::string_view reason)
+{
+    std::string msg = header(kBindingError, id);
+    const std::size_t len = 4 + reason.size();
+    put16(msg, kErrorCode);
+    put16(msg, static_cast<std::uint16_t>(len));
+    put16(msg, 0);
+    msg.push_back(static_cast<char>((code / 100) & 0x07));
+    msg.push_back(static_cast<char>(code % 100));
+    msg.append(reason);
+    msg.append((4 - len % 4) % 4, '\0');
+    addFingerprint(msg);
+    return msg;
+}
+
 } // namespace vphone::net::stun

@@ -53,6 +53,10 @@ std::string bindingRequest(const TransactionId& id);
 /// An empty string when `mapped.host` is not an IP address.
 std::string bindingSuccess(const TransactionId& id, const MappedAddress& mapped);
 
+/// A Binding error response with ERROR-CODE (RFC 5389 §15.6: `code` 300-699, a reason phrase)
+/// and FINGERPRINT (for tests and responders).
+std::string bindingError(const TransactionId& id, int code, std::string_view reason);
+
 /// CRC-32 (ISO-HDLC, as in RFC 5389 §15.5 before the XOR with 0x5354554e).
 std::uint32_t crc32(std::string_view bytes);
 
