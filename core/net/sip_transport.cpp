@@ -179,6 +179,8 @@ struct SipTransport::Connection {
     bool inbound = false;
     QTimer* keepAlive = nullptr; ///< child of socket; only on outbound connections
     QString failure;             ///< why the TLS handshake is being refused, reported on close
+    std::optional<CertificateFailure> certificateFailure; ///< what the refused server presented
+    QSslCertificate acceptedPin; ///< the pin its certificate was accepted on (null: it verified)
 
     explicit Connection(sip::Limits limits) : framer(limits) {}
 };
@@ -189,6 +191,20 @@ void SipTransport::setTlsConfig(TlsConfig config)
 {
     tlsConfig_ = std::move(config);
     clientTls_.reset();
+}
+
+void SipTransport::setTrustedCertificates(const QList<QSslCertificate>& certificates)
+{
+    trusted_ = certificates;
+    QStringList untrusted;
+    for (auto it = connections_.cbegin(); it != connections_.cend(); ++it) {
+        const QSslCertificate& pin = (*it)->acceptedPin;
+        if (pin.isNull() || trusted_.contains(pin)) continue;
+        if (tlsConfig_.pinnedCertificate && *tlsConfig_.pinnedCertificate == pin) continue;
+        untrusted.append(it.key());
+    }
+    for (const QString& key : untrusted)
+        dropConnection(key, QStringLiteral("certificate no longer trusted"));
 }
 
 QSslConfiguration SipTransport::clientTlsConfiguration()
@@ -411,13 +427,25 @@ void SipTransport::onSslErrors(const QString& key, QSslSocket* socket, const QLi
 {
     auto it = connections_.find(key);
     if (it == connections_.end()) return;
-    // --trust-cert: exactly this certificate is accepted, whatever its issuer and names.
-    if (tlsConfig_.pinnedCertificate && socket->peerCertificate() == *tlsConfig_.pinnedCertificate) {
+    // --trust-cert and certificates trusted on first use: exactly these certificates are
+    // accepted, whatever their issuer and names.
+    const QSslCertificate leaf = socket->peerCertificate();
+    if (!leaf.isNull() && ((tlsConfig_.pinnedCertificate && leaf == *tlsConfig_.pinnedCertificate) ||
+                           trusted_.contains(leaf))) {
+        (*it)->acceptedPin = leaf;
         socket->ignoreSslErrors(errors);
         return;
     }
     // Qt now fails the handshake and closes the socket; the close reports this reason.
-    (*it)->failure = verificationFailure(errors);
+    CertificateFailure f;
+    f.host = socket->peerVerifyName().isEmpty() ? socket->peerName() : socket->peerVerifyName();
+    f.chain = socket->peerCertificateChain();
+    if (f.chain.isEmpty() && !leaf.isNull()) f.chain.append(leaf);
+    for (const auto& e : errors)
+        f.errors.append(e.errorString());
+    f.reason = verificationFailure(errors);
+    (*it)->failure = f.reason;
+    (*it)->certificateFailure = std::move(f);
 }
 
 void SipTransport::write(Connection& c, const QByteArray& bytes)
@@ -487,8 +515,10 @@ void SipTransport::dropConnection(const QString& key, const QString& reason)
     std::shared_ptr<Connection> c = *it;
     connections_.erase(it);
     const QString why = c->failure.isEmpty() ? reason : c->failure;
-    for (const auto& [bytes, id] : c->pending)
+    for (const auto& [bytes, id] : c->pending) {
+        if (c->certificateFailure) emit certificateRejected(id, *c->certificateFailure);
         emit sendFailed(id, c->remote, why);
+    }
     c->pending.clear();
     if (c->keepAlive) c->keepAlive->stop();
     c->socket->disconnect(this);

@@ -12,7 +12,10 @@
 //
 // TLS (RFC 3261 §26.3.1, RFC 5922 §7.2): outgoing connections verify the server's certificate
 // against the system CA store plus TlsConfig::caCertificates and its name against the host we
-// meant to reach, TLS 1.2 or later; see TlsConfig for the pinned-certificate exception.
+// meant to reach, TLS 1.2 or later; see TlsConfig for the pinned-certificate exception. A
+// refused certificate is kept with the connection (CertificateFailure) and reported, before
+// sendFailed, to each request that waited on it as certificateRejected, so an account can show
+// it and a user can trust it (setTrustedCertificates: pins on top of TlsConfig's own).
 //
 // Keep-alives (RFC 5626 §4.4.1): on connections we opened, a "\r\n\r\n" ping goes out after
 // keepAliveInterval without traffic; on connections we accepted, each ping is answered with a
@@ -66,6 +69,11 @@ public:
     /// certificate for outgoing connections. Applies to connections opened afterwards.
     void setTlsConfig(TlsConfig config);
     const TlsConfig& tlsConfig() const { return tlsConfig_; }
+    /// Certificates a user trusted on first use: a server whose leaf is one of them is accepted
+    /// like TlsConfig::pinnedCertificate. Connections accepted only because of a pin that is no
+    /// longer in the list are closed (their requests fail as on any close).
+    void setTrustedCertificates(const QList<QSslCertificate>& certificates);
+    const QList<QSslCertificate>& trustedCertificates() const { return trusted_; }
 
     /// RFC 5626 §4.4.1 CRLF keep-alive: a ping after this long without traffic on each TCP/TLS
     /// connection we opened. Zero (the default) sends none. Applies to connections opened afterwards.
@@ -99,6 +107,9 @@ signals:
                            const vphone::sip::Peer& from);
     /// A STUN message arrived on a UDP socket (keep-alive responses, RFC 5626 §4.4.2).
     void stunReceived(const QByteArray& bytes, const vphone::sip::Peer& from);
+    /// The server of a TLS connection presented a certificate that failed verification; emitted
+    /// for each request that waited on the connection, just before its sendFailed.
+    void certificateRejected(vphone::sip::TransactionId id, const vphone::net::CertificateFailure& failure);
     /// A send could not be completed (RFC 3261 §17.1.4 transport error).
     void sendFailed(vphone::sip::TransactionId id, const vphone::sip::Peer& to, const QString& reason);
 
@@ -125,6 +136,7 @@ private:
     QList<QTcpServer*> tcp_;
     QList<QTcpServer*> tls_;
     TlsConfig tlsConfig_;
+    QList<QSslCertificate> trusted_;             ///< trusted on first use (setTrustedCertificates)
     std::optional<QSslConfiguration> clientTls_; ///< built from tlsConfig_ on first use
     std::chrono::milliseconds keepAliveInterval_{0};
     QHash<QString, std::shared_ptr<Connection>> connections_;

@@ -1,5 +1,6 @@
 #include "net/tls_config.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 
 #include <openssl/bio.h>
@@ -37,6 +38,13 @@ BioPtr memoryBio(const QByteArray& bytes)
 }
 
 } // namespace
+
+QString sha256Fingerprint(const QSslCertificate& certificate)
+{
+    if (certificate.isNull()) return {};
+    const QByteArray hex = certificate.digest(QCryptographicHash::Sha256).toHex(':').toUpper();
+    return QString::fromLatin1(hex);
+}
 
 std::optional<QList<QSslCertificate>> loadCertificates(const QString& file, QString* error)
 {

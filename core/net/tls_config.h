@@ -6,12 +6,19 @@
 // exception is explicit and per account: a pinned certificate (--trust-cert) is accepted when the
 // peer's leaf certificate is exactly it, whatever its issuer or names. There is no switch that
 // turns verification off.
+//
+// Trust on first use (issue 7): when verification fails, the transport keeps what the server
+// presented as a CertificateFailure (its chain, the name it was checked against, Qt's reasons),
+// which reaches the account; a user who trusts it pins the leaf (SipTransport::
+// setTrustedCertificates), after which exactly that certificate is accepted. Certificates are
+// public: nothing here touches key material.
 #pragma once
 
 #include <QList>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -42,6 +49,21 @@ struct TlsConfig {
     /// Pins the first certificate of a PEM file (the leaf, if the file holds a chain).
     bool loadPinnedCertificate(const QString& file, QString* error);
 };
+
+/// What a server presented when its certificate failed verification (trust on first use).
+struct CertificateFailure {
+    QString host;                 ///< the name it was verified against (RFC 5922 §7.2)
+    QList<QSslCertificate> chain; ///< the server's chain as sent, leaf first
+    QStringList errors;           ///< Qt's reasons, one per error ("The certificate is self-signed...")
+    QString reason;               ///< the reason in one line ("certificate not trusted: ...")
+
+    /// The server's own certificate (null when it sent none).
+    QSslCertificate leaf() const { return chain.isEmpty() ? QSslCertificate() : chain.first(); }
+};
+
+/// The SHA-256 fingerprint of a certificate's DER encoding as colon hex ("AB:CD:..."), the form
+/// `openssl x509 -fingerprint -sha256` prints. Empty for a null certificate.
+QString sha256Fingerprint(const QSslCertificate& certificate);
 
 /// Reads all certificates of a PEM file; nullopt with *error when the file cannot be read or holds
 /// no certificate.

@@ -11,16 +11,27 @@
 // own address for message-summary once it is registered (or at start for an account that does
 // not register) and keeps voicemailNew / voicemailOld / messagesWaiting up to date from each
 // NOTIFY (a voicemail badge). Defined in phone_presence.cpp.
+//
+// Trust on first use (issue 7): a TLS server certificate refused on the account's connection
+// arrives from the driver (UaDriver::certificateFailed) as certificateProblem — what the server
+// presented, for a dialog to show — and stays until the next attempt to register. trustCertificate()
+// pins it for this account (setTrustedCertificate() also takes a pin stored earlier; before
+// Phone::start() it is applied when the phone starts, ahead of the first REGISTER); the caller
+// keeps it across runs (the app stores it in the profile) and registers again.
 #pragma once
 
 #include "ua/account_settings.h"
+#include "ua/certificate_problem.h"
 #include "ua/presence_bodies.h"
 
 #include <QObject>
 #include <QPointer>
+#include <QSslCertificate>
 #include <QString>
+#include <QVariantMap>
 
 #include <cstdint>
+#include <optional>
 
 namespace vphone::ua {
 
@@ -41,6 +52,7 @@ class Account : public QObject {
     Q_PROPERTY(int voicemailNew READ voicemailNew NOTIFY voicemailChanged)
     Q_PROPERTY(int voicemailOld READ voicemailOld NOTIFY voicemailChanged)
     Q_PROPERTY(int voicemailNewUrgent READ voicemailNewUrgent NOTIFY voicemailChanged)
+    Q_PROPERTY(QVariantMap certificateProblem READ certificateProblemMap NOTIFY certificateProblemChanged)
 public:
     /// Registration state, as the user agent reports it (sip::RegistrationState).
     enum class RegistrationState { Invalid, Unregistered, Registering, Registered, Unregistering, Failed };
@@ -71,6 +83,22 @@ public:
     int voicemailOld() const { return mwi_.oldMessages; }
     int voicemailNewUrgent() const { return mwi_.newUrgent; }
 
+    /// The server certificate refused on the last attempt to register (see above); nullopt
+    /// when there is none.
+    const std::optional<CertificateProblem>& certificateProblem() const { return certificateProblem_; }
+    /// certificateProblem() as CertificateProblem::toMap(); empty when there is none.
+    QVariantMap certificateProblemMap() const
+    {
+        return certificateProblem_ ? certificateProblem_->toMap() : QVariantMap();
+    }
+    /// The server certificate this account trusts on first use (null: none).
+    QSslCertificate trustedCertificate() const { return trusted_; }
+    /// Trusts exactly `certificate` for this account's server (null forgets the pin). The
+    /// certificate problem is cleared; call registerAccount() to connect with it.
+    void setTrustedCertificate(const QSslCertificate& certificate);
+    /// Trusts the certificate of certificateProblem(); false when there is none.
+    bool trustCertificate();
+
     /// The settings it was made with (C++ only: holds the password).
     const AccountSettings& settings() const { return settings_; }
     /// The driver's index of this account, -1 before Phone::start().
@@ -84,6 +112,8 @@ signals:
     void voicemailWatchedChanged(bool watched);
     /// The message-summary changed (counts or waiting flag).
     void voicemailChanged();
+    /// certificateProblem() appeared, changed or went away.
+    void certificateProblemChanged();
 
 private:
     friend class Phone;
@@ -103,6 +133,10 @@ private:
     bool voicemailWatched_ = false;
     std::uint64_t mwiHandle_ = 0; ///< the message-summary subscription (driver handle)
     MessageSummary mwi_;
+    std::optional<CertificateProblem> certificateProblem_;
+    QSslCertificate trusted_;
+    void applyCertificateProblem(const CertificateProblem& problem);
+    void clearCertificateProblem();
     /// A message-summary NOTIFY body.
     void applyMessageSummary(const MessageSummary& summary);
 };

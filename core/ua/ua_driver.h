@@ -29,11 +29,17 @@
 // row without an answer from a server that has answered STUN before, count as a flow failure and
 // the account re-registers. A server that never answers STUN still gets the packets (they keep
 // the NAT binding open) but its silence is not taken as a failure.
+//
+// Trust on first use (issue 7): each account may have one trusted (pinned) server certificate,
+// setTrustedCertificate(); the transport accepts the union of them. A certificate refused on a
+// connection reaches the account whose request waited on it as certificateFailed, with the
+// account's pin so a changed certificate can be told apart from a first meeting.
 #pragma once
 
 #include "net/sip_transport.h"
 #include "sip/user_agent.h"
 #include "ua/account_router.h"
+#include "ua/certificate_problem.h"
 #include "ua/sip_resolver.h"
 
 #include <QFile>
@@ -62,6 +68,10 @@ public:
 
     /// TLS certificates and trust (see net::TlsConfig). Call before listen() when listening on tls:.
     void setTlsConfig(net::TlsConfig config) { transport_.setTlsConfig(std::move(config)); }
+    /// The server certificate `account` trusts on first use (a null certificate removes it):
+    /// a server presenting exactly it is accepted. Connections accepted on a removed pin close.
+    void setTrustedCertificate(AccountId account, const QSslCertificate& certificate);
+    QSslCertificate trustedCertificate(AccountId account) const { return trusted_.value(account); }
     /// Keep-alive interval (zero sends none): RFC 5626 §4.4.1 CRLF pings on TCP/TLS connections
     /// we open, and §4.4.2 STUN Binding requests on each registered account's UDP flow to its
     /// registrar (or outbound proxy), every 80-100 % of the interval. Call before start().
@@ -168,6 +178,8 @@ signals:
     void subscriptionNotified(vphone::ua::AccountId account, const vphone::sip::SubscriptionNotified& e);
     void subscriptionEnded(vphone::ua::AccountId account, const vphone::sip::SubscriptionEnded& e);
     void publicationResult(vphone::ua::AccountId account, const vphone::sip::PublicationResult& e);
+    /// A request of `account` waited on a TLS connection whose server certificate was refused.
+    void certificateFailed(vphone::ua::AccountId account, const vphone::ua::CertificateProblem& problem);
     /// Something went wrong that is not a SIP answer: DNS failure, a malformed packet.
     void problem(const QString& what);
     /// The network changed or the machine woke up; the accounts re-register. `why` is for logs.
@@ -222,6 +234,7 @@ private:
     void trace(const char* direction, const sip::Peer& peer, const QByteArray& bytes);
 
     net::SipTransport transport_;
+    QHash<AccountId, QSslCertificate> trusted_; ///< certificates trusted on first use
     std::vector<Account> accounts_;
     QTimer timer_;
     QList<net::ListenSpec> bound_;

@@ -1,6 +1,12 @@
 #include "models/account_list_model.h"
 
 #include "models/phone_controller.h"
+#include "net/tls_config.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <QSaveFile>
 
 namespace vphone::ui {
 
@@ -55,9 +61,13 @@ void AccountListModel::setController(PhoneController* controller)
 {
     controller_ = controller;
     if (!controller) return;
-    connect(controller, &PhoneController::accountStatusChanged, this, &AccountListModel::refresh);
+    connect(controller, &PhoneController::accountStatusChanged, this, [this] {
+        applyPins();
+        refresh();
+    });
     connect(controller, &PhoneController::restarted, this, [this] {
         transportProblem_.clear();
+        applyPins();
         refresh();
     });
     connect(controller, &PhoneController::lastProblemChanged, this, [this] {
@@ -77,6 +87,105 @@ void AccountListModel::setAccounts(const QList<ProfileAccount>& accounts, const 
     withPassword_ = withPassword;
     endResetModel();
     emit countChanged();
+    applyPins();
+}
+
+QString AccountListModel::profileDir() const
+{
+    return controller_ ? controller_->config().profileDir : QString();
+}
+
+QString AccountListModel::pinPath(const QString& profileDir, const QString& uri)
+{
+    QString name = uri;
+    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9.@-]")), QStringLiteral("_"));
+    return QDir(profileDir).filePath(QStringLiteral("certs/%1.pem").arg(name));
+}
+
+void AccountListModel::applyPins()
+{
+    const QString dir = profileDir();
+    for (int row = 0; row < accounts_.size(); ++row) {
+        ua::Account* a = liveAccount(row);
+        if (!a) continue;
+        if (!watched_.contains(a)) {
+            watched_.removeAll(nullptr);
+            watched_.append(a);
+            connect(a, &ua::Account::certificateProblemChanged, this, &AccountListModel::refresh);
+        }
+        if (dir.isEmpty() || !a->trustedCertificate().isNull()) continue;
+        const QString path = pinPath(dir, accounts_[row].settings.uri);
+        if (!QFile::exists(path)) continue;
+        QString error;
+        if (const auto certificates = net::loadCertificates(path, &error)) {
+            a->setTrustedCertificate(certificates->first());
+        } else {
+            lastError_ = error;
+        }
+    }
+}
+
+QVariantMap AccountListModel::inspectCertificate(int row) const
+{
+    const ua::Account* a = liveAccount(row);
+    if (!a || !a->certificateProblem()) return {};
+    QVariantMap m = a->certificateProblemMap();
+    m[QStringLiteral("uri")] = accounts_[row].settings.uri;
+    return m;
+}
+
+bool AccountListModel::trustCertificate(int row)
+{
+    ua::Account* a = liveAccount(row);
+    const QSslCertificate leaf =
+        a && a->certificateProblem() ? a->certificateProblem()->failure.leaf() : QSslCertificate();
+    if (leaf.isNull()) {
+        lastError_ = tr("There is no refused certificate to trust for this account");
+        return false;
+    }
+    const QString dir = profileDir();
+    if (dir.isEmpty()) {
+        lastError_ = tr("The profile has no folder to keep the certificate in");
+        return false;
+    }
+    const QString path = pinPath(dir, accounts_[row].settings.uri);
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(leaf.toPem()) < 0 || !file.commit()) {
+        lastError_ = tr("Cannot store the certificate in %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    a->setTrustedCertificate(leaf);
+    a->registerAccount();
+    refresh();
+    return true;
+}
+
+bool AccountListModel::forgetCertificate(int row)
+{
+    if (row < 0 || row >= accounts_.size()) return false;
+    const QString dir = profileDir();
+    if (!dir.isEmpty()) {
+        QFile file(pinPath(dir, accounts_[row].settings.uri));
+        if (file.exists() && !file.remove()) {
+            lastError_ = tr("Cannot remove %1: %2").arg(file.fileName(), file.errorString());
+            return false;
+        }
+    }
+    if (ua::Account* a = liveAccount(row); a && !a->trustedCertificate().isNull()) {
+        a->setTrustedCertificate(QSslCertificate());
+        if (accounts_[row].settings.registerOnStart) a->registerAccount();
+    }
+    refresh();
+    return true;
+}
+
+bool AccountListModel::hasTrustedCertificate(int row) const
+{
+    if (row < 0 || row >= accounts_.size()) return false;
+    if (const ua::Account* a = liveAccount(row); a && !a->trustedCertificate().isNull()) return true;
+    const QString dir = profileDir();
+    return !dir.isEmpty() && QFile::exists(pinPath(dir, accounts_[row].settings.uri));
 }
 
 ua::Account* AccountListModel::liveAccount(int row) const
@@ -93,6 +202,14 @@ PlainStatus AccountListModel::statusOf(int row) const
     const ProfileAccount& p = accounts_[row];
     const ua::Account* a = liveAccount(row);
     if (!a) return {QStringLiteral("off"), tr("Not started")};
+    using S = ua::Account::RegistrationState;
+    if (a->certificateProblem() && a->registrationState() != S::Registered &&
+        a->registrationState() != S::Registering) {
+        if (a->certificateProblem()->changed())
+            return {QStringLiteral("error"), tr("The server's certificate changed since you trusted it")};
+        return {QStringLiteral("error"),
+                tr("Certificate not trusted: the server's identity could not be verified")};
+    }
     return plainRegistrationStatus(a->registrationState(), a->lastCode(), a->lastReason(),
                                    withPassword_.contains(p.settings.uri), p.settings.registerOnStart,
                                    transportProblem_);
@@ -133,6 +250,11 @@ QVariant AccountListModel::data(const QModelIndex& index, int role) const
     case RegisterRole: return a.settings.registerOnStart;
     case LevelRole: return statusOf(index.row()).level;
     case StatusRole: return statusOf(index.row()).text;
+    case CertificateProblemRole: {
+        const ua::Account* live = liveAccount(index.row());
+        return live && live->certificateProblem().has_value();
+    }
+    case TrustedCertificateRole: return hasTrustedCertificate(index.row());
     case CodeRole: {
         const ua::Account* live = liveAccount(index.row());
         return live ? live->lastCode() : 0;
@@ -153,7 +275,9 @@ QHash<int, QByteArray> AccountListModel::roleNames() const
             {RegisterRole, "registerOnStart"},
             {LevelRole, "level"},
             {StatusRole, "status"},
-            {CodeRole, "code"}};
+            {CodeRole, "code"},
+            {CertificateProblemRole, "certificateProblem"},
+            {TrustedCertificateRole, "trustedCertificate"}};
 }
 
 } // namespace vphone::ui

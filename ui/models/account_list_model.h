@@ -9,6 +9,16 @@
 // (restarted). A TLS verification failure reaches the account only as "503 transport error";
 // the transport's reason arrives as the controller's lastProblem, which is remembered here
 // until the next restart so the row can say "Certificate not trusted".
+//
+// Trust on first use (issue 7): the account's own certificateProblem (ua::Account) says what the
+// refused server presented; inspectCertificate() hands it to the certificate dialog,
+// trustCertificate() stores the certificate as PEM in PROFILE/certs/ (one file per account
+// address, pinPath()) and pins it on the live account, which registers again at once;
+// forgetCertificate() deletes the file and the pin. The stored pins are applied to the live
+// accounts of every (re)started phone as soon as they appear, before their first TLS handshake
+// can end (the controller's first status signal comes from within start()). A certificate that
+// differs from the pinned one is said plainly: "The server's certificate changed since you
+// trusted it".
 #pragma once
 
 #include "models/profile_config.h"
@@ -49,6 +59,8 @@ public:
         LevelRole,
         StatusRole,
         CodeRole,
+        CertificateProblemRole, ///< bool: a refused certificate can be inspected and trusted
+        TrustedCertificateRole, ///< bool: a certificate is pinned for this account
     };
 
     explicit AccountListModel(QObject* parent = nullptr);
@@ -62,6 +74,22 @@ public:
     Q_INVOKABLE QString statusText(int row) const;
     Q_INVOKABLE QString level(int row) const;
 
+    /// The certificate row `row`'s server presented when it was refused (ua::CertificateProblem::
+    /// toMap() plus uri, and trustedSha256 of a pinned one); empty when there is none.
+    Q_INVOKABLE QVariantMap inspectCertificate(int row) const;
+    /// Trusts that certificate for row `row`: stored in the profile, pinned, registers again.
+    /// False (lastError()) when there is nothing to trust or the file cannot be written.
+    Q_INVOKABLE bool trustCertificate(int row);
+    /// Removes row `row`'s pinned certificate (file and pin) and registers again.
+    Q_INVOKABLE bool forgetCertificate(int row);
+    /// True when row `row` has a pinned certificate in the profile.
+    Q_INVOKABLE bool hasTrustedCertificate(int row) const;
+    /// Why the last trust/forget failed, in a sentence.
+    QString lastError() const { return lastError_; }
+    /// Where the certificate trusted for account `uri` is kept: PROFILE/certs/<uri>.pem with every
+    /// character other than letters, digits, '.', '-' and '@' written as '_'.
+    static QString pinPath(const QString& profileDir, const QString& uri);
+
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
@@ -72,11 +100,16 @@ signals:
 private:
     PlainStatus statusOf(int row) const;
     void refresh();
+    /// Pins each stored certificate on its live account that has none yet.
+    void applyPins();
+    QString profileDir() const;
 
     QPointer<PhoneController> controller_;
     QList<ProfileAccount> accounts_;
     QSet<QString> withPassword_;
     QString transportProblem_;
+    QString lastError_;
+    QList<QPointer<ua::Account>> watched_; ///< live accounts whose certificate problem we follow
 };
 
 } // namespace vphone::ui
