@@ -83,16 +83,6 @@ UaDriver::UaDriver(QObject* parent) : QObject(parent)
                     p.trusted = *transport_.tlsConfig().pinnedCertificate;
                 emit certificateFailed(account, p);
             });
-    connect(&transport_, &net::SipTransport::certificateRejected, this,
-            [this](sip::TransactionId id, const net::CertificateFailure& failure) {
-                if (id == 0) return; // no request of an account waited on it
-                const AccountId account = accountOf(id);
-                CertificateProblem p{failure, trusted_.value(account)};
-                // vphone-cli's --trust-cert pins for every account.
-                if (p.trusted.isNull() && transport_.tlsConfig().pinnedCertificate)
-                    p.trusted = *transport_.tlsConfig().pinnedCertificate;
-                emit certificateFailed(account, p);
-            });
     connect(&transport_, &net::SipTransport::sendFailed, this,
             [this](sip::TransactionId id, const sip::Peer&, const QString& why) {
                 emit problem(QStringLiteral("send failed: %1").arg(why));
@@ -102,20 +92,6 @@ UaDriver::UaDriver(QObject* parent) : QObject(parent)
 }
 
 UaDriver::~UaDriver() = default;
-
-void UaDriver::setTrustedCertificate(AccountId account, const QSslCertificate& certificate)
-{
-    if (certificate.isNull()) {
-        trusted_.remove(account);
-    } else {
-        trusted_.insert(account, certificate);
-    }
-    QList<QSslCertificate> all;
-    for (const QSslCertificate& c : std::as_const(trusted_)) {
-        if (!all.contains(c)) all.append(c);
-    }
-    transport_.setTrustedCertificates(all);
-}
 
 void UaDriver::setTrustedCertificate(AccountId account, const QSslCertificate& certificate)
 {

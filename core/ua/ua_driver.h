@@ -40,7 +40,6 @@
 #include "sip/user_agent.h"
 #include "ua/account_router.h"
 #include "ua/certificate_problem.h"
-#include "ua/certificate_problem.h"
 #include "ua/sip_resolver.h"
 
 #include <QFile>
@@ -69,10 +68,6 @@ public:
 
     /// TLS certificates and trust (see net::TlsConfig). Call before listen() when listening on tls:.
     void setTlsConfig(net::TlsConfig config) { transport_.setTlsConfig(std::move(config)); }
-    /// The server certificate `account` trusts on first use (a null certificate removes it):
-    /// a server presenting exactly it is accepted. Connections accepted on a removed pin close.
-    void setTrustedCertificate(AccountId account, const QSslCertificate& certificate);
-    QSslCertificate trustedCertificate(AccountId account) const { return trusted_.value(account); }
     /// The server certificate `account` trusts on first use (a null certificate removes it):
     /// a server presenting exactly it is accepted. Connections accepted on a removed pin close.
     void setTrustedCertificate(AccountId account, const QSslCertificate& certificate);
@@ -185,8 +180,6 @@ signals:
     void publicationResult(vphone::ua::AccountId account, const vphone::sip::PublicationResult& e);
     /// A request of `account` waited on a TLS connection whose server certificate was refused.
     void certificateFailed(vphone::ua::AccountId account, const vphone::ua::CertificateProblem& problem);
-    /// A request of `account` waited on a TLS connection whose server certificate was refused.
-    void certificateFailed(vphone::ua::AccountId account, const vphone::ua::CertificateProblem& problem);
     /// Something went wrong that is not a SIP answer: DNS failure, a malformed packet.
     void problem(const QString& what);
     /// The network changed or the machine woke up; the accounts re-register. `why` is for logs.
@@ -241,7 +234,6 @@ private:
     void trace(const char* direction, const sip::Peer& peer, const QByteArray& bytes);
 
     net::SipTransport transport_;
-    QHash<AccountId, QSslCertificate> trusted_; ///< certificates trusted on first use
     QHash<AccountId, QSslCertificate> trusted_; ///< certificates trusted on first use
     std::vector<Account> accounts_;
     QTimer timer_;

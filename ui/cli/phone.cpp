@@ -177,27 +177,6 @@ bool Phone::start()
                            {QStringLiteral("changed"), p.changed()}},
                           account);
             });
-    // A refused TLS server certificate: one line per certificate on stderr, "certificate HOST
-    // sha256 FINGERPRINT", so a script can check it and pin it (--trust-cert).
-    auto shown = std::make_shared<QSet<QString>>();
-    connect(&driver_, &ua::UaDriver::certificateFailed, this,
-            [this, shown](ua::AccountId account, const ua::CertificateProblem& p) {
-                const QString sha256 = net::sha256Fingerprint(p.failure.leaf());
-                const QString line = QStringLiteral("certificate %1 sha256 %2").arg(p.failure.host, sha256);
-                if (shown->contains(line)) return;
-                shown->insert(line);
-                std::fprintf(stderr, "%s\n", qPrintable(line));
-                if (p.changed())
-                    std::fprintf(stderr,
-                                 "vphone-cli: the server's certificate changed since you trusted it "
-                                 "(trusted sha256 %s, presented sha256 %s)\n",
-                                 qPrintable(net::sha256Fingerprint(p.trusted)), qPrintable(sha256));
-                emitEvent({{QStringLiteral("event"), QStringLiteral("certificate")},
-                           {QStringLiteral("host"), p.failure.host},
-                           {QStringLiteral("sha256"), sha256},
-                           {QStringLiteral("changed"), p.changed()}},
-                          account);
-            });
     connectPresence();
     connect(&driver_, &ua::UaDriver::networkChanged, this, [this](const QString& why) {
         std::fprintf(stderr, "vphone-cli: network: %s; registering again\n", qPrintable(why));
