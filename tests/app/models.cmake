@@ -24,3 +24,11 @@ gtest_discover_tests(vphone_settings_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEO
 add_test(NAME settings_kamailio
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/settings_kamailio.sh $<TARGET_FILE:vphone_settings_tests>)
 set_tests_properties(settings_kamailio PROPERTIES TIMEOUT 120 RESOURCE_LOCK vphone_settings_ports)
+# TLS trust on first use through the settings model against Kamailio with self-signed
+# certificates (issue 7; SIP 5920-5921, RTP 13500-13519 on 127.0.0.1): settings_tofu.sh runs the
+# two phases of SettingsTofu.* around a Kamailio restart with a new certificate.
+add_executable(vphone_tofu_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_tofu_test.cpp)
+target_link_libraries(vphone_tofu_tests PRIVATE vphone_models Qt6::Gui Qt6::Test GTest::gtest)
+add_test(NAME settings_tofu
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/settings_tofu.sh $<TARGET_FILE:vphone_tofu_tests>)
+set_tests_properties(settings_tofu PROPERTIES TIMEOUT 240 RESOURCE_LOCK port_5920)
