@@ -170,7 +170,7 @@ void UaDriver::start(std::vector<sip::UaConfig> configs)
     pump();
 }
 
-std::vector<sip::Peer> UaDriver::computeLocals(const Account& a) const
+std::vector<sip::Peer> UaDriver::computeLocals(const Account& a, bool withStun) const
 {
     std::vector<sip::Peer> locals;
     for (const auto& b : bound_) {
@@ -190,6 +190,11 @@ std::vector<sip::Peer> UaDriver::computeLocals(const Account& a) const
                 host = v6 ? QHostAddress(QHostAddress::LocalHostIPv6) : QHostAddress(QHostAddress::LocalHost);
         }
         locals.push_back(sip::Peer{b.transport, hostText(host).toStdString(), b.port});
+        // What the account's STUN server saw replaces the UDP address of the same family.
+        if (withStun && a.stunMapped && b.transport == sip::Transport::Udp &&
+            (a.stunMapped->host.find(':') != std::string::npos) ==
+                (locals.back().host.find(':') != std::string::npos))
+            locals.back() = *a.stunMapped;
     }
     return locals;
 }
@@ -520,6 +525,8 @@ void UaDriver::onStun(const QByteArray& bytes, const sip::Peer& from)
 {
     const auto m =
         net::stun::decode(std::string_view(bytes.constData(), static_cast<std::size_t>(bytes.size())));
+    // A server discovery answer (ua_driver_stun.cpp) is not a keep-alive's.
+    if (stunQueryReceive(bytes)) return;
     if (!m || m->type != net::stun::kBindingSuccess) return; // we answer no STUN requests
     for (int i = 0; i < accountCount(); ++i) {
         Account& a = accounts_[static_cast<std::size_t>(i)];

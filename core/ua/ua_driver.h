@@ -34,9 +34,17 @@
 // setTrustedCertificate(); the transport accepts the union of them. A certificate refused on a
 // connection reaches the account whose request waited on it as certificateFailed, with the
 // account's pin so a changed certificate can be told apart from a first meeting.
+//
+// STUN server (issue 7, ua_driver_stun.cpp): setStunServer() gives an account a STUN server;
+// a Binding request (net::stun::BindingClient, RFC 5389 §7.2.1 retransmissions) goes to it from
+// the SIP UDP socket and the XOR-MAPPED-ADDRESS it learns replaces the UDP local address (host
+// and port) in the account's Contact and Via sent-by (a different one re-registers, as a
+// network change does). No answer within 1.5 s leaves the local address in place; stunResult
+// says either.
 #pragma once
 
 #include "net/sip_transport.h"
+#include "net/stun_client.h"
 #include "sip/user_agent.h"
 #include "ua/account_router.h"
 #include "ua/certificate_problem.h"
@@ -161,6 +169,17 @@ public:
     /// The local addresses an account's Contact and Via use now.
     std::vector<sip::Peer> localAddresses(AccountId account) const;
 
+    /// The STUN server ("host[:port]", default port 3478; empty: none) whose view of the SIP
+    /// UDP socket goes in the account's Contact and Via over UDP. Call after start(); starts a
+    /// Binding request at once (a host name is resolved first). Errors come as stunResult.
+    void setStunServer(AccountId account, const QString& server);
+    /// True while the account's STUN Binding (or the server's name lookup) has not ended.
+    bool stunQueryRunning(AccountId account) const;
+    /// The address the account's STUN server last reported for the SIP UDP socket.
+    std::optional<sip::Peer> stunMapped(AccountId account) const;
+    /// The account's local addresses without the STUN mapping (what media sockets bind on).
+    std::vector<sip::Peer> unmappedLocalAddresses(AccountId account) const;
+
     /// Sends DNS queries (SRV, A, AAAA) to this server instead of the system's.
     void setNameserver(const QHostAddress& server) { resolver_.setNameserver(server); }
 
@@ -180,6 +199,9 @@ signals:
     void publicationResult(vphone::ua::AccountId account, const vphone::sip::PublicationResult& e);
     /// A request of `account` waited on a TLS connection whose server certificate was refused.
     void certificateFailed(vphone::ua::AccountId account, const vphone::ua::CertificateProblem& problem);
+    /// The STUN Binding of an account ended: `ok` with the mapped "host:port" in `text`, or
+    /// the reason it failed (no answer, error response, name not found) in `text`.
+    void stunResult(vphone::ua::AccountId account, bool ok, const QString& text);
     /// Something went wrong that is not a SIP answer: DNS failure, a malformed packet.
     void problem(const QString& what);
     /// The network changed or the machine woke up; the accounts re-register. `why` is for logs.
@@ -212,13 +234,26 @@ private:
         int missedStun = 0;
         bool stunAnswered = false; ///< the server answered STUN at least once on this flow
         std::optional<std::pair<std::string, quint16>> mapped; ///< last XOR-MAPPED-ADDRESS
+        // STUN server discovery (ua_driver_stun.cpp)
+        QString stunServer;                                  ///< "host:port" as set
+        std::unique_ptr<net::stun::BindingClient> stunQuery; ///< the Binding request running
+        std::optional<sip::Peer> stunTo;                     ///< the server, resolved
+        std::unique_ptr<QTimer> stunTimer;
+        std::optional<sip::Peer> stunMapped; ///< what the server saw (UDP, our public address)
+        int stunGeneration = 0;              ///< bumped per setStunServer(), to drop stale lookups
+        bool stunPending = false;            ///< set, and no stunResult yet
     };
+    void startStunQuery(AccountId account, const QHostAddress& server, quint16 port);
+    void pumpStunQuery(AccountId account);
+    /// A STUN datagram on the SIP socket: true when a discovery query took it.
+    bool stunQueryReceive(const QByteArray& bytes);
     void updateKeepAlive(AccountId account);
     void sendKeepAlive(AccountId account);
     void onStun(const QByteArray& bytes, const sip::Peer& from);
     /// The account's flow failed (RFC 5626 §4.4.2): register again from the current addresses.
     void flowFailed(AccountId account, const QString& why);
-    std::vector<sip::Peer> computeLocals(const Account& a) const;
+    /// `withStun`: the account's STUN mapping replaces its UDP address (Contact and Via).
+    std::vector<sip::Peer> computeLocals(const Account& a, bool withStun = true) const;
     /// A REGISTER of this (global) transaction goes to `to` (resolved): the account's flow.
     void noteRegistrar(std::uint64_t globalTx, const sip::Peer& to, const QHostAddress& address);
     QList<QHostAddress> interfaceAddresses() const;

@@ -111,6 +111,8 @@ EngineResult<sdp::Keying> parseKeying(std::string_view text)
 EngineResult<bool> checkMediaConfig(const MediaConfig& c)
 {
     if (c.localAddresses.empty()) return EngineError{500, "media: no local address"};
+    if (!c.stunHost.empty() && (!isIpLiteral(c.stunHost) || c.stunPort == 0))
+        return EngineError{500, "media: STUN server '" + c.stunHost + "' is not an IP address and port"};
     for (const auto& a : c.localAddresses) {
         if (!isIpLiteral(a)) return EngineError{500, "media: local address '" + a + "' is not an IP address"};
     }

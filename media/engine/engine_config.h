@@ -87,6 +87,14 @@ struct MediaConfig {
     VideoSourceFactory videoSourceFactory; ///< the app's camera in place of videoSource
     VideoSinkFactory videoSinkFactory;     ///< the app's display in place of videoSink
     bool videoAtStart = true; ///< false: the first offer is audio-only; MediaSession::setVideo() adds it
+
+    /// STUN server (RFC 5389; an IP literal, the caller resolves names; empty: none): each
+    /// stream's RTP and RTCP sockets ask it for their public address once bound, and our SDP
+    /// carries what it says (c=, m= port, a=rtcp when not port + 1). No answer within
+    /// stunTimeout: the local address, and a MediaErrorEvent warning.
+    std::string stunHost;
+    std::uint16_t stunPort = 3478;
+    std::chrono::milliseconds stunTimeout{1500};
 };
 
 /// "MIN-MAX" (1024..65535, MIN <= MAX, room for one even/odd pair).

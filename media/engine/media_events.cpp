@@ -84,6 +84,11 @@ std::string toJson(const MediaEvent& event)
         {
             return "\"kind\":\"error\",\"stream\":" + quote(e.stream) + ",\"what\":" + quote(e.what);
         }
+        std::string operator()(const StunMapped& e) const
+        {
+            return "\"kind\":\"stun\",\"stream\":" + quote(e.stream) + ",\"socket\":" + quote(e.socket) +
+                   ",\"mapped\":" + quote(e.mapped) + ",\"server\":" + quote(e.server);
+        }
     };
     return "{\"event\":\"media\"," + std::visit(Visitor{}, event) + "}";
 }

@@ -56,8 +56,17 @@ struct MediaErrorEvent {
     std::string what;
 };
 
-using MediaEvent =
-    std::variant<MediaStarted, DtlsConnected, DtlsFailed, DtmfReceived, HoldChanged, MediaErrorEvent>;
+/// A STUN server (MediaConfig::stunHost) told us what it sees of a stream's socket before our
+/// SDP was written: `socket` "rtp" or "rtcp", `mapped` "host:port" (now in the SDP).
+struct StunMapped {
+    std::string stream;
+    std::string socket;
+    std::string mapped;
+    std::string server;
+};
+
+using MediaEvent = std::variant<MediaStarted, DtlsConnected, DtlsFailed, DtmfReceived, HoldChanged,
+                                MediaErrorEvent, StunMapped>;
 
 /// One line of text for logs and vphone-cli --events: {"event":"media","kind":"dtmf",...}.
 std::string toJson(const MediaEvent& event);

@@ -4,6 +4,7 @@
 
 #include "device/device_spec.h"
 #include "device/qt_audio_device.h"
+#include "stun_probe.h"
 
 #include <QObject>
 
@@ -92,24 +93,59 @@ EngineResult<std::unique_ptr<MediaSession>> MediaSession::create(MediaConfig con
     return s;
 }
 
-EngineResult<bool> MediaSession::bindPairs(std::vector<SocketPair>& sockets, std::uint16_t& port)
+EngineResult<bool> MediaSession::bindPairs(std::vector<SocketPair>& sockets, std::uint16_t& port,
+                                           std::optional<StunMapping>* mapping, const char* stream)
 {
     if (port != 0) return true;
     auto pairs = allocateSocketPairs(config_.localAddresses, config_.rtpPorts, random_);
     if (!pairs) return pairs.error();
     sockets = std::move(*pairs);
     port = sockets.front().rtp.port();
+    if (mapping && !config_.stunHost.empty()) probeStun(sockets, *mapping, stream);
     return true;
+}
+
+void MediaSession::probeStun(std::vector<SocketPair>& sockets, std::optional<StunMapping>& mapping,
+                             const char* stream)
+{
+    const MediaAddress server{config_.stunHost, config_.stunPort};
+    const bool v6 = config_.stunHost.find(':') != std::string::npos;
+    for (auto& pair : sockets) {
+        if (pair.rtp.ipv6() != v6) continue;
+        const auto r = media::probeStun(pair.rtp, pair.rtcp, server, config_.stunTimeout);
+        if (!r.error.empty()) {
+            events_->push(MediaErrorEvent{
+                stream, "stun: " + toString(server) + ": " + r.error +
+                            (r.rtp ? "; RTCP keeps its local port"
+                                   : "; the SDP keeps the local address " + pair.rtp.address())});
+        }
+        if (!r.rtp) return;
+        mapping = StunMapping{pair.rtp.address(), *r.rtp, r.rtcp};
+        events_->push(StunMapped{stream, "rtp", toString(*r.rtp), toString(server)});
+        if (r.rtcp) events_->push(StunMapped{stream, "rtcp", toString(*r.rtcp), toString(server)});
+        return;
+    }
+    events_->push(MediaErrorEvent{stream, "stun: no media socket of the STUN server's address family"});
+}
+
+void MediaSession::applyStun(const std::optional<StunMapping>& mapping, const std::string& address,
+                             sdp::LocalSession& session, sdp::LocalStream& stream)
+{
+    if (!mapping || mapping->local != address) return;
+    session.address = mapping->rtp.host;
+    stream.port = mapping->rtp.port;
+    // RFC 3605: the RTCP port goes in a=rtcp when it is not the RTP port + 1 (a NAT may not keep it).
+    if (mapping->rtcp && mapping->rtcp->port != mapping->rtp.port + 1) stream.rtcpPort = mapping->rtcp->port;
 }
 
 EngineResult<bool> MediaSession::ensureSockets()
 {
-    return bindPairs(sockets_, port_);
+    return bindPairs(sockets_, port_, &stunAudio_, kAudio);
 }
 
 EngineResult<bool> MediaSession::ensureVideoSockets()
 {
-    return bindPairs(videoSockets_, videoPort_);
+    return bindPairs(videoSockets_, videoPort_, &stunVideo_, kVideo);
 }
 
 sdp::Direction MediaSession::wishDirection(bool canSend, bool canReceive) const
@@ -143,6 +179,7 @@ EngineResult<sdp::LocalSession> MediaSession::localSession(const std::string& ad
         auto parsed = sdp::parseCrypto(formatSdesCrypto(c));
         if (parsed) s.cryptos.push_back(*parsed);
     }
+    applyStun(stunAudio_, address, l, s);
     l.streams.push_back(s);
     if (videoWish_) {
         if (auto ok = ensureVideoSockets(); !ok) return ok.error();
@@ -164,6 +201,7 @@ EngineResult<sdp::LocalSession> MediaSession::localSession(const std::string& ad
             std::string value = std::string("* ") + fb;
             v.extraAttributes.push_back(sdp::Attribute{"rtcp-fb", value});
         }
+        applyStun(stunVideo_, address, l, v);
         l.streams.push_back(std::move(v));
     }
     return l;

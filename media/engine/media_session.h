@@ -128,7 +128,19 @@ public:
 private:
     explicit MediaSession(MediaConfig config);
     /// Binds an RTP/RTCP pair per local address into `sockets` unless `port` is set already.
-    EngineResult<bool> bindPairs(std::vector<SocketPair>& sockets, std::uint16_t& port);
+    /// What the STUN server saw of a stream's sockets on one local address (stun_probe.h).
+    struct StunMapping {
+        std::string local; ///< the local address the sockets are bound on
+        MediaAddress rtp;
+        std::optional<MediaAddress> rtcp;
+    };
+    EngineResult<bool> bindPairs(std::vector<SocketPair>& sockets, std::uint16_t& port,
+                                 std::optional<StunMapping>* mapping = nullptr, const char* stream = "");
+    /// Asks the STUN server about the pair of the server's family (MediaConfig::stunHost).
+    void probeStun(std::vector<SocketPair>& sockets, std::optional<StunMapping>& mapping, const char* stream);
+    /// Puts a mapping into a stream of our SDP (and the session address).
+    static void applyStun(const std::optional<StunMapping>& mapping, const std::string& address,
+                          sdp::LocalSession& session, sdp::LocalStream& stream);
     EngineResult<bool> ensureSockets();
     EngineResult<sdp::LocalSession> localSession(const std::string& address);
     EngineResult<bool> applyNegotiated(const sdp::Negotiated& negotiated,
@@ -149,6 +161,8 @@ private:
     std::vector<SdesCrypto> sdesCryptos_; ///< our keys, one per suite, for the whole call
     std::vector<SdesCrypto> videoSdesCryptos_;
     std::vector<SocketPair> sockets_; ///< bound, until the stream takes them
+    std::optional<StunMapping> stunAudio_;
+    std::optional<StunMapping> stunVideo_;
     std::uint16_t port_ = 0;
     SteadyAudioClock clock_;
     std::unique_ptr<AudioStream> audio_;

@@ -4,12 +4,16 @@
 
 #include "phone_session.h"
 
+#include "net/stun_client.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QHostInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
+#include <QSet>
 #include <QTimer>
 
 #include <algorithm>
@@ -277,13 +281,62 @@ bool Phone::start()
         return {200, std::move(*answer), {}};
     });
     driver_.start(std::move(configs));
+    // --stun-server: each account learns its public SIP address first; REGISTER (and a direct
+    // --call) waits for the answer or its failure (at most 1.5 s), so the first Contact is
+    // already the mapped one.
+    auto waitingStun = std::make_shared<QSet<ua::AccountId>>();
+    auto callWaitsStun = std::make_shared<bool>(false);
+    if (!o_.stunServer.isEmpty()) {
+        connect(&driver_, &ua::UaDriver::stunResult, this,
+                [this, waitingStun, callWaitsStun](ua::AccountId account, bool ok, const QString& text) {
+                    if (ok) {
+                        std::fprintf(stderr, "vphone-cli: stun: mapped %s for sip (account %d)\n",
+                                     qPrintable(text), account);
+                    } else {
+                        std::fprintf(stderr, "vphone-cli: stun: warning: %s; sip uses the local address\n",
+                                     qPrintable(text));
+                    }
+                    emitEvent({{QStringLiteral("event"), QStringLiteral("stun")},
+                               {QStringLiteral("socket"), QStringLiteral("sip")},
+                               {QStringLiteral("ok"), ok},
+                               {ok ? QStringLiteral("mapped") : QStringLiteral("reason"), text}},
+                              account);
+                    if (waitingStun->remove(account)) driver_.registerAccount(account);
+                    if (account == 0 && *callWaitsStun) {
+                        *callWaitsStun = false;
+                        placeCall();
+                    }
+                });
+        // Media sockets need an IP literal: resolve the name once here (IPv4 preferred).
+        const auto server = net::stun::parseServer(o_.stunServer.toStdString(), nullptr);
+        const QHostInfo info = QHostInfo::fromName(server ? QString::fromStdString(server->host) : QString());
+        for (const QHostAddress& address : info.addresses()) {
+            if (server &&
+                (o_.media.stunHost.empty() || address.protocol() == QAbstractSocket::IPv4Protocol)) {
+                o_.media.stunHost = address.toString().toStdString();
+                o_.media.stunPort = server->port;
+            }
+        }
+        if (o_.media.stunHost.empty())
+            std::fprintf(stderr, "vphone-cli: stun: warning: cannot resolve %s; media uses local addresses\n",
+                         qPrintable(o_.stunServer));
+    }
     bool anyRegistration = false;
     for (std::size_t i = 0; i < accounts_.size(); ++i) {
+        if (!o_.stunServer.isEmpty()) {
+            if (accounts_[i].needRegistration) waitingStun->insert(static_cast<ua::AccountId>(i));
+            driver_.setStunServer(static_cast<ua::AccountId>(i), o_.stunServer);
+        }
         if (!accounts_[i].needRegistration) continue;
         anyRegistration = true;
-        driver_.registerAccount(static_cast<ua::AccountId>(i));
+        if (!waitingStun->contains(static_cast<ua::AccountId>(i)))
+            driver_.registerAccount(static_cast<ua::AccountId>(i));
     }
-    if (!anyRegistration) placeCall();
+    if (!anyRegistration && !o_.stunServer.isEmpty() && driver_.stunQueryRunning(0)) {
+        *callWaitsStun = true;
+    } else if (!anyRegistration) {
+        placeCall();
+    }
     if (o_.duration) QTimer::singleShot(static_cast<int>(*o_.duration * 1000), this, [this] { shutdown(); });
     auto* signalPoll = new QTimer(this);
     connect(signalPoll, &QTimer::timeout, this, [this] {

@@ -59,7 +59,8 @@ bool loadPhoneConfig(const QString& path, PhoneOptions& o,
         QStringLiteral("audio-sink"),   QStringLiteral("codecs"),         QStringLiteral("ptime"),
         QStringLiteral("srtp"),         QStringLiteral("keying"),         QStringLiteral("dtls-dir"),
         QStringLiteral("rtp-ports"),    QStringLiteral("video-source"),   QStringLiteral("video-sink"),
-        QStringLiteral("video-codecs"), QStringLiteral("max-resolution"), QStringLiteral("video-bitrate")};
+        QStringLiteral("video-codecs"), QStringLiteral("max-resolution"), QStringLiteral("video-bitrate"),
+        QStringLiteral("stun-server")};
     enum class Section { Invalid, None, General, Account };
     Section section = Section::None;
     int lineNo = 0;
@@ -119,7 +120,8 @@ bool loadPhoneConfig(const QString& path, PhoneOptions& o,
                                           "keepalive, auto-answer, duration, tls-cert, tls-key, ca-file, "
                                           "trust-cert, rate-limit, audio-source, audio-sink, codecs, "
                                           "ptime, srtp, keying, dtls-dir, rtp-ports, video-source, "
-                                          "video-sink, video-codecs, max-resolution, video-bitrate)"));
+                                          "video-sink, video-codecs, max-resolution, video-bitrate, "
+                                          "stun-server)"));
             }
             QString why;
             if (!applyFlag(flag, &why)) return bad(why);

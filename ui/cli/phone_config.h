@@ -5,7 +5,7 @@
 //                             duration, tls-cert, tls-key, ca-file, trust-cert, rate-limit,
 //                             audio-source, audio-sink, codecs, ptime, srtp, keying, dtls-dir,
 //                             rtp-ports, video-source, video-sink, video-codecs,
-//                             max-resolution, video-bitrate
+//                             max-resolution, video-bitrate, stun-server
 //   [account] / [account NAME]  one per account: uri (required), password-file, password-env,
 //                             password, proxy, register (yes/no), srtp (off/optional/mandatory),
 //                             keying (sdes/dtls), ca-file, trust-cert

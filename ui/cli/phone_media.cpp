@@ -41,7 +41,7 @@ std::string Phone::mediaAddress() const
 {
     // The address our SIP messages carry (the source address toward the registrar when the
     // socket is bound to a wildcard one) is the one peers can reach our media on too.
-    for (const auto& local : driver_.localAddresses(0)) {
+    for (const auto& local : driver_.unmappedLocalAddresses(0)) {
         const QHostAddress a(QString::fromStdString(local.host));
         if (!a.isNull() && a != QHostAddress::Any && a != QHostAddress::AnyIPv4 && a != QHostAddress::AnyIPv6)
             return local.host;
@@ -225,6 +225,10 @@ void Phone::drainMedia()
             }
             if (const auto* error = std::get_if<media::MediaErrorEvent>(&*event))
                 std::fprintf(stderr, "vphone-cli: media: %s\n", error->what.c_str());
+            if (const auto* stun = std::get_if<media::StunMapped>(&*event))
+                std::fprintf(stderr, "vphone-cli: stun: mapped %s for %s (%s, call %llu)\n",
+                             stun->mapped.c_str(), stun->socket.c_str(), stun->stream.c_str(),
+                             static_cast<unsigned long long>(call));
         }
     }
 }

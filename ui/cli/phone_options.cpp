@@ -5,6 +5,7 @@
 #include "ua/presence_bodies.h"
 
 #include "device/device_spec.h"
+#include "net/stun_client.h"
 
 #include <QDir>
 #include <QFile>
@@ -61,6 +62,13 @@ QString phoneUsage()
         "                         on idle TCP/TLS connections we opened; on UDP a STUN Binding\n"
         "                         request to each registered account's registrar, every 80-100 %\n"
         "                         of S; no answer (or a new mapped address) means re-REGISTER\n"
+        "  --stun-server HOST[:PORT]  STUN server (RFC 5389, port 3478 by default): a Binding\n"
+        "                         request from the SIP UDP socket (logged 'stun: mapped A:P for\n"
+        "                         sip'; Contact and Via over UDP carry it, REGISTER waits for it)\n"
+        "                         and from each call's RTP and RTCP sockets before the SDP is\n"
+        "                         written ('stun: mapped A:P for rtp' / 'for rtcp'; c=, m= and\n"
+        "                         a=rtcp carry it). No answer within 1.5 s: a warning\n"
+        "                         'stun: ... no answer' and the local addresses\n"
         "  --call URI             call URI\n"
         "  --auto-answer[=DELAY]  answer incoming calls at once, or after DELAY seconds\n"
         "  --message URI TEXT     send an instant message\n"
@@ -348,6 +356,12 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
         } else if (flag == QLatin1String("--dtls-dir")) {
             if (!value(&v) || v.isEmpty()) return fail(QStringLiteral("--dtls-dir needs a directory"));
             o.media.dtlsCertificateDir = v.toStdString();
+        } else if (flag == QLatin1String("--stun-server")) {
+            if (!value(&v)) return fail(QStringLiteral("--stun-server needs HOST[:PORT]"));
+            std::string why;
+            if (!net::stun::parseServer(v.toStdString(), &why))
+                return fail(QStringLiteral("--stun-server '%1': %2").arg(v, QString::fromStdString(why)));
+            o.stunServer = v;
         } else if (flag == QLatin1String("--rtp-ports")) {
             if (!value(&v)) return fail(QStringLiteral("--rtp-ports needs MIN-MAX"));
             auto range = media::parsePortRange(v.toStdString());

@@ -49,6 +49,7 @@ struct PhoneOptions {
     bool noRegister = false;             ///< --no-register: use the account's identity without REGISTER
     net::TlsConfig tls;                  ///< --tls-cert/--tls-key, --ca-file, --trust-cert (files loaded)
     std::chrono::milliseconds keepAlive{30000}; ///< --keepalive S: CRLF on TCP/TLS, STUN on UDP flows
+    QString stunServer; ///< --stun-server HOST[:PORT]: public address for SIP over UDP and for RTP/RTCP
 
     // Media (issue #5): --rtp-ports, --codecs, --srtp, --keying, --audio-source, --audio-sink,
     // --ptime, --dtls-dir fill this; SRTP is offered by default (optional policy, SDES keys).
