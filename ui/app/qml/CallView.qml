@@ -220,6 +220,66 @@ Frame {
                             y: -height - 4
                         }
                     }
+                    Button {
+                        // This call's microphone and speaker (the settings keep the default).
+                        id: devicesButton
+                        objectName: "callDevicesButton"
+                        text: qsTr("Devices")
+                        enabled: view.call !== null && view.call.active
+                        onClicked: devicesMenu.open()
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Switch the microphone or speaker of this call")
+                        Popup {
+                            id: devicesMenu
+                            objectName: "callDevicesMenu"
+                            readonly property var s: phone.settings
+                            y: -height - 4
+                            padding: 6
+                            function name(spec) {
+                                if (spec === "device") return qsTr("System default")
+                                if (spec.startsWith("device:")) return spec.substring(7)
+                                if (spec === "silence") return qsTr("None (send silence)")
+                                if (spec === "null") return qsTr("None (mute)")
+                                return spec
+                            }
+                            ColumnLayout {
+                                spacing: 0
+                                Label {
+                                    text: qsTr("Microphone")
+                                    font.bold: true
+                                }
+                                Repeater {
+                                    model: devicesMenu.s ? devicesMenu.s.audioInputs : []
+                                    delegate: RadioButton {
+                                        required property string modelData
+                                        text: devicesMenu.name(modelData)
+                                        checked: view.call !== null && view.call.audioInput === modelData
+                                        onClicked: {
+                                            view.call.setAudioInput(modelData)
+                                            devicesMenu.close()
+                                        }
+                                    }
+                                }
+                                Label {
+                                    text: qsTr("Speaker")
+                                    font.bold: true
+                                    topPadding: 6
+                                }
+                                Repeater {
+                                    model: devicesMenu.s ? devicesMenu.s.audioOutputs : []
+                                    delegate: RadioButton {
+                                        required property string modelData
+                                        text: devicesMenu.name(modelData)
+                                        checked: view.call !== null && view.call.audioOutput === modelData
+                                        onClicked: {
+                                            view.call.setAudioOutput(modelData)
+                                            devicesMenu.close()
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                     Item {
                         Layout.fillWidth: true
                     }

@@ -5,6 +5,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import QtMultimedia
 
 Popup {
     id: page
@@ -194,6 +195,22 @@ Popup {
 
                     // --- Audio & video ---
                     GridLayout {
+                        id: devicesSection
+                        // The live test runs while this section is shown: the level of the chosen
+                        // microphone and the chosen camera's preview, restarted on every choice.
+                        readonly property var tester: page.s ? page.s.deviceTester : null
+                        readonly property bool live: visible && page.opened
+                        function restartTests() {
+                            if (!tester) return
+                            if (!live) {
+                                tester.stopAll()
+                                return
+                            }
+                            tester.startMicTest(micBox.currentText)
+                            tester.startCameraPreview(cameraBox.currentText)
+                        }
+                        onLiveChanged: restartTests()
+                        Component.onDestruction: if (tester) tester.stopAll()
                         columns: 2
                         columnSpacing: 10
                         rowSpacing: 8
@@ -214,7 +231,21 @@ Popup {
                                 width: ListView.view.width
                                 text: page.deviceName(modelData)
                             }
-                            onActivated: page.s.setDevices(currentText, speakerBox.currentText, cameraBox.currentText)
+                            onActivated: {
+                                page.s.setDevices(currentText, speakerBox.currentText, cameraBox.currentText)
+                                devicesSection.restartTests()
+                            }
+                            Layout.fillWidth: true
+                        }
+                        Item { width: 1; height: 1 }
+                        ProgressBar {
+                            objectName: "micLevel"
+                            from: 0
+                            to: 1
+                            value: devicesSection.tester ? devicesSection.tester.micLevel : 0
+                            Accessible.name: qsTr("Microphone level")
+                            ToolTip.visible: hovered
+                            ToolTip.text: qsTr("Speak: the bar follows the microphone")
                             Layout.fillWidth: true
                         }
                         Label { text: qsTr("Speaker") }
@@ -232,6 +263,14 @@ Popup {
                             onActivated: page.s.setDevices(micBox.currentText, currentText, cameraBox.currentText)
                             Layout.fillWidth: true
                         }
+                        Item { width: 1; height: 1 }
+                        Button {
+                            objectName: "testToneButton"
+                            text: devicesSection.tester && devicesSection.tester.tonePlaying ? qsTr("Playing…")
+                                                                                            : qsTr("Play test tone")
+                            enabled: devicesSection.tester && !devicesSection.tester.tonePlaying
+                            onClicked: devicesSection.tester.playTestTone(speakerBox.currentText)
+                        }
                         Label { text: qsTr("Camera") }
                         ComboBox {
                             id: cameraBox
@@ -244,7 +283,39 @@ Popup {
                                 width: ListView.view.width
                                 text: page.deviceName(modelData)
                             }
-                            onActivated: page.s.setDevices(micBox.currentText, speakerBox.currentText, currentText)
+                            onActivated: {
+                                page.s.setDevices(micBox.currentText, speakerBox.currentText, currentText)
+                                devicesSection.restartTests()
+                            }
+                            Layout.fillWidth: true
+                        }
+                        Item { width: 1; height: 1 }
+                        Rectangle {
+                            objectName: "cameraPreview"
+                            color: "black"
+                            Layout.preferredWidth: 240
+                            Layout.preferredHeight: 135
+                            VideoOutput {
+                                id: previewOut
+                                anchors.fill: parent
+                                fillMode: VideoOutput.PreserveAspectFit
+                                Component.onCompleted: if (devicesSection.tester) devicesSection.tester.previewView = videoSink
+                            }
+                            Label {
+                                anchors.centerIn: parent
+                                visible: !devicesSection.tester || !devicesSection.tester.previewing
+                                text: qsTr("No preview")
+                                color: "white"
+                                opacity: 0.7
+                            }
+                        }
+                        Label {
+                            objectName: "deviceTestMessage"
+                            visible: text !== ""
+                            text: devicesSection.tester ? devicesSection.tester.message : ""
+                            wrapMode: Text.WordWrap
+                            opacity: 0.8
+                            Layout.columnSpan: 2
                             Layout.fillWidth: true
                         }
                         Item {
