@@ -12,3 +12,8 @@ set_tests_properties(app_device_tester_pulse PROPERTIES TIMEOUT 120 RUN_SERIAL T
 add_executable(vphone_devices_views_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/app_devices_views_test.cpp)
 target_link_libraries(vphone_devices_views_tests PRIVATE vphone_qml vphone_models Qt6::Quick Qt6::Test GTest::gtest)
 gtest_discover_tests(vphone_devices_views_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 ENVIRONMENT "${VPHONE_QT_LSAN}")
+# A call's microphone and speaker switched from CallItem between two PhoneControllers
+# (SIP 5941-5942, RTP 13620-13659 on 127.0.0.1), audio only, offscreen.
+add_executable(vphone_call_devices_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_call_devices_test.cpp)
+target_link_libraries(vphone_call_devices_tests PRIVATE vphone_models Qt6::Gui Qt6::Test GTest::gtest)
+gtest_discover_tests(vphone_call_devices_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120)
