@@ -19,6 +19,11 @@ gtest_discover_tests(vphone_controller_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIM
 add_executable(vphone_settings_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_settings_test.cpp)
 target_link_libraries(vphone_settings_tests PRIVATE vphone_models Qt6::Gui Qt6::Test GTest::gtest)
 gtest_discover_tests(vphone_settings_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 RESOURCE_LOCK vphone_settings_ports)
+# The STUN server setting (issue 7) through the settings model and the media engine, against a
+# fake STUN server reporting a documentation address (SIP 5910-5911, STUN 3490-3494, RTP 13480-13499).
+add_executable(vphone_stun_settings_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_stun_test.cpp)
+target_link_libraries(vphone_stun_settings_tests PRIVATE vphone_models Qt6::Gui Qt6::Test GTest::gtest)
+gtest_discover_tests(vphone_stun_settings_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 60 RESOURCE_LOCK coturn)
 # The same model against Kamailio (digest auth): a wrong password in words, then Registered
 # (SIP 5870-5871 on 127.0.0.1).
 add_test(NAME settings_kamailio
@@ -30,5 +35,9 @@ set_tests_properties(settings_kamailio PROPERTIES TIMEOUT 120 RESOURCE_LOCK vpho
 add_executable(vphone_tofu_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_tofu_test.cpp)
 target_link_libraries(vphone_tofu_tests PRIVATE vphone_models Qt6::Gui Qt6::Test GTest::gtest)
 add_test(NAME settings_tofu
-  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/settings_tofu.sh $<TARGET_FILE:vphone_tofu_tests>)
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/settings_tofu.sh $<TARGET_FILE:vphone_tofu_tests>
+    $<TARGET_FILE:vphone_tofu_views_tests>)
 set_tests_properties(settings_tofu PROPERTIES TIMEOUT 240 RESOURCE_LOCK port_5920)
+# Its last phase: the settings page's certificate dialog (CertificateDialog.qml), offscreen.
+add_executable(vphone_tofu_views_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/app_tofu_views_test.cpp)
+target_link_libraries(vphone_tofu_views_tests PRIVATE vphone_qml vphone_models Qt6::Quick Qt6::Test GTest::gtest)

@@ -8,8 +8,12 @@
 #  2. Kamailio restarted with a new self-signed certificate: "certificate changed", both
 #     fingerprints, not registered; forget -> "Certificate not trusted" again.
 # Ports 5920-5921 (SIP), 13500-13519 (RTP).
-# usage: settings_tofu.sh VPHONE_TOFU_TESTS
+#  3. the settings page (offscreen): the row's "Inspect certificate…" opens the certificate dialog
+#     with that fingerprint; "Trust this certificate" registers (vphone_tofu_views_tests; with
+#     VPHONE_TOFU_SCREENSHOT=FILE the dialog is saved there).
+# usage: settings_tofu.sh VPHONE_TOFU_TESTS VPHONE_TOFU_VIEWS_TESTS
 TESTS=$(realpath "$1")
+VIEWS=$(realpath "$2")
 HERE=$(cd "$(dirname "$0")/../interop" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/kamailio-tls/setup.sh"
@@ -47,16 +51,17 @@ kamailio_up() {
   done
   return 1
 }
-# phase NAME FILTER ENV...: one gtest phase; its output in $WORK/NAME.gtest
+# phase NAME FILTER ENV...: one gtest phase (of $BINARY); its output in $WORK/NAME.gtest
+BINARY=$TESTS
 phase() {
   local name=$1 filter=$2
   shift 2
   env VPHONE_TOFU_PORT=$KP VPHONE_TOFU_PROFILE="$WORK/profile" QT_QPA_PLATFORM=offscreen "$@" \
-    timeout 90 "$TESTS" --gtest_filter="$filter" >"$WORK/$name.gtest" 2>&1
+    timeout 90 "$BINARY" --gtest_filter="$filter" >"$WORK/$name.gtest" 2>&1
   local rc=$?
   cat "$WORK/$name.gtest"
   check "$name (gtest rc=$rc)" test $rc -eq 0
-  check "  and the gtest really ran (not skipped)" grep -q "^\[       OK \] $filter" "$WORK/$name.gtest"
+  check "  and the gtest really ran (not skipped)" grep -q "^\[       OK \] ${filter%\*}" "$WORK/$name.gtest"
 }
 
 echo "== Kamailio with a self-signed certificate"
@@ -77,4 +82,11 @@ check "Kamailio serves TLS with the new certificate" kamailio_up kamailio2 "$WOR
 phase "certificate changed, refused; forget, not trusted" SettingsTofu.CertificateChanged \
   VPHONE_TOFU_SHA256="$FP2" VPHONE_TOFU_TRUSTED="$FP1"
 check "no REGISTER reached Kamailio with its new certificate" bash -c "! grep -q REGISTER '$WORK/kamailio2.log'"
+
+echo "== the settings page: inspect the certificate, trust it"
+BINARY=$VIEWS
+phase "the certificate dialog shows the fingerprint; trusting registers" SettingsTofuView.* \
+  VPHONE_TOFU_SHA256="$FP2" VPHONE_TOFU_SCREENSHOT="${VPHONE_TOFU_SCREENSHOT:-$WORK/certificate.png}"
+check "the account registered at Kamailio with its new certificate" grep -q "REGISTER ok: sip:alice@127.0.0.1:$KP" \
+  "$WORK/kamailio2.log"
 finish

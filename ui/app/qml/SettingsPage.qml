@@ -130,6 +130,8 @@ Popup {
                                 required property string transport
                                 required property string level
                                 required property string status
+                                required property bool certificateProblem
+                                required property bool trustedCertificate
                                 width: ListView.view.width
                                 highlighted: ListView.isCurrentItem
                                 onClicked: accountList.currentIndex = index
@@ -159,6 +161,20 @@ Popup {
                                             elide: Text.ElideRight
                                             Layout.fillWidth: true
                                         }
+                                    }
+                                    // Trust on first use: what the refused server presented, and
+                                    // the way back once a certificate is pinned.
+                                    Button {
+                                        objectName: "inspectCertificate" + accountRow.index
+                                        visible: accountRow.certificateProblem
+                                        text: qsTr("Inspect certificate…")
+                                        onClicked: certificateDialog.openFor(accountRow.index)
+                                    }
+                                    Button {
+                                        objectName: "forgetCertificate" + accountRow.index
+                                        visible: accountRow.trustedCertificate && !accountRow.certificateProblem
+                                        text: qsTr("Forget certificate")
+                                        onClicked: page.s.accounts.forgetCertificate(accountRow.index)
                                     }
                                 }
                             }
@@ -432,5 +448,8 @@ Popup {
 
     AccountDialog {
         id: accountDialog
+    }
+    CertificateDialog {
+        id: certificateDialog
     }
 }
