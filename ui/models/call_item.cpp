@@ -161,6 +161,30 @@ void CallItem::sendDtmf(const QString& digits)
     controller_->sendDtmf(this, digits);
 }
 
+bool CallItem::setAudioInput(const QString& spec)
+{
+    const bool ok = controller_->setCallAudioDevice(this, true, spec);
+    if (ok) emit devicesChanged();
+    return ok;
+}
+
+bool CallItem::setAudioOutput(const QString& spec)
+{
+    const bool ok = controller_->setCallAudioDevice(this, false, spec);
+    if (ok) emit devicesChanged();
+    return ok;
+}
+
+QString CallItem::audioInput() const
+{
+    return controller_->callAudioDevice(this, true);
+}
+
+QString CallItem::audioOutput() const
+{
+    return controller_->callAudioDevice(this, false);
+}
+
 void CallItem::setVideo(bool on)
 {
     if (video_ == on) return;

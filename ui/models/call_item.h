@@ -50,6 +50,9 @@ class CallItem : public QObject {
     /// The details panel: [{label, value, header}] per stream (codec, resolution, frame rates,
     /// bitrates, packets, loss, jitter, RTT, SRTP suite and keying), from the last statistics.
     Q_PROPERTY(QVariantList details READ details NOTIFY tick)
+    /// The call's microphone and speaker specs ("device:NAME"...; the settings' until switched).
+    Q_PROPERTY(QString audioInput READ audioInput NOTIFY devicesChanged)
+    Q_PROPERTY(QString audioOutput READ audioOutput NOTIFY devicesChanged)
     Q_PROPERTY(QVideoSink* remoteView READ remoteView WRITE setRemoteView NOTIFY viewsChanged)
     Q_PROPERTY(QVideoSink* localView READ localView WRITE setLocalView NOTIFY viewsChanged)
 public:
@@ -104,6 +107,12 @@ public:
     /// Starts or stops recording the call.
     Q_INVOKABLE void toggleRecording();
     Q_INVOKABLE void sendDtmf(const QString& digits);
+    /// Switches this call's microphone / speaker (a spec from the settings' lists) without a
+    /// re-INVITE; the settings keep their default. False (and the phone's problem) when it fails.
+    Q_INVOKABLE bool setAudioInput(const QString& spec);
+    Q_INVOKABLE bool setAudioOutput(const QString& spec);
+    QString audioInput() const;
+    QString audioOutput() const;
 
     /// Re-reads duration and statistics (the controller's one-second timer).
     void refresh();
@@ -120,6 +129,7 @@ signals:
     void recordingChanged();
     void videoChanged();
     void viewsChanged();
+    void devicesChanged();
     void tick();
 
 private:

@@ -749,6 +749,36 @@ void PhoneController::setCallMuted(CallItem* item, bool muted)
     log({{QStringLiteral("event"), QStringLiteral("mute")}, {QStringLiteral("on"), item->muted()}});
 }
 
+bool PhoneController::setCallAudioDevice(CallItem* item, bool input, const QString& spec)
+{
+    media::MediaSession* session = item->call() ? media_->session(item->call()) : nullptr;
+    if (!session || item->ended()) {
+        setProblem(tr("Switching devices needs a call with audio"));
+        return false;
+    }
+    auto done =
+        input ? session->setAudioSource(spec.toStdString()) : session->setAudioSink(spec.toStdString());
+    log({{QStringLiteral("event"), QStringLiteral("device")},
+         {QStringLiteral("role"), input ? QStringLiteral("microphone") : QStringLiteral("speaker")},
+         {QStringLiteral("spec"), spec},
+         {QStringLiteral("ok"), bool(done)}});
+    if (!done) {
+        const QString why = QString::fromStdString(done.error().what);
+        setProblem(input ? tr("Could not switch the microphone: %1").arg(why)
+                         : tr("Could not switch the speaker: %1").arg(why));
+        return false;
+    }
+    return true;
+}
+
+QString PhoneController::callAudioDevice(const CallItem* item, bool input) const
+{
+    const media::MediaSession* session = item->call() ? media_->session(item->call()) : nullptr;
+    if (session) return QString::fromStdString(input ? session->audioSource() : session->audioSink());
+    const auto& m = media_->config();
+    return QString::fromStdString(input ? m.audioSource : m.audioSink);
+}
+
 void PhoneController::sendDtmf(CallItem* item, const QString& digits)
 {
     ua::Call* call = item->call();

@@ -121,6 +121,10 @@ public:
     void resumeCall(CallItem* item);
     void setCallVideo(CallItem* item, bool on);
     void setCallMuted(CallItem* item, bool muted);
+    /// Switches the call's microphone (input) or speaker to `spec` for this call only.
+    bool setCallAudioDevice(CallItem* item, bool input, const QString& spec);
+    /// The call's microphone or speaker spec now (the profile's before its media starts).
+    QString callAudioDevice(const CallItem* item, bool input) const;
     /// Starts recording `item` into PROFILE/recordings ("2026-11-28 14-05-09 bob.wav"), or stops.
     bool setCallRecording(CallItem* item, bool on);
     void sendDtmf(CallItem* item, const QString& digits);

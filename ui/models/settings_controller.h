@@ -14,6 +14,7 @@
 #pragma once
 
 #include "models/account_list_model.h"
+#include "models/device_tester.h"
 #include "models/password_store.h"
 #include "models/profile_config.h"
 
@@ -47,6 +48,8 @@ class SettingsController : public QObject {
     Q_PROPERTY(QString audioSink READ audioSink NOTIFY changed)
     Q_PROPERTY(QString videoSource READ videoSource NOTIFY changed)
     Q_PROPERTY(bool startAtLogin READ startAtLogin NOTIFY changed)
+    /// The devices section's live test (mic level, test tone, camera preview).
+    Q_PROPERTY(vphone::ui::DeviceTester* deviceTester READ deviceTester CONSTANT)
     Q_PROPERTY(bool closeToTray READ closeToTray NOTIFY changed)
 public:
     explicit SettingsController(QString profileDir, QObject* parent = nullptr);
@@ -69,6 +72,7 @@ public:
     static QString autostartPath();
 
     AccountListModel* accounts() { return &accounts_; }
+    DeviceTester* deviceTester() { return &deviceTester_; }
     bool firstRun() const;
     bool keychainAvailable() const { return keychainAvailable_; }
     QString passwordWarning() const;
@@ -124,6 +128,7 @@ private:
     std::function<void(ProfileConfig&)> overrides_;
     QPointer<PhoneController> controller_;
     AccountListModel accounts_;
+    DeviceTester deviceTester_{this};
     ProfileConfig config_; ///< as last loaded (passwords included)
     bool keychainAvailable_ = false;
     bool keychainProbed_ = false;
