@@ -30,13 +30,13 @@ add_test(NAME settings_kamailio
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/settings_kamailio.sh $<TARGET_FILE:vphone_settings_tests>)
 set_tests_properties(settings_kamailio PROPERTIES TIMEOUT 120 RESOURCE_LOCK vphone_settings_ports)
 # TLS trust on first use through the settings model against Kamailio with self-signed
-# certificates (issue 7; SIP 5920-5921, RTP 13500-13519 on 127.0.0.1): settings_tofu.sh runs the
+# certificates (issue 7; SIP 5920-5923, RTP 13500-13519 on 127.0.0.1): settings_tofu.sh runs the
 # two phases of SettingsTofu.* around a Kamailio restart with a new certificate.
 add_executable(vphone_tofu_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_tofu_test.cpp)
 target_link_libraries(vphone_tofu_tests PRIVATE vphone_models Qt6::Gui Qt6::Test GTest::gtest)
 add_test(NAME settings_tofu
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/settings_tofu.sh $<TARGET_FILE:vphone_tofu_tests>
-    $<TARGET_FILE:vphone_tofu_views_tests>)
+    $<TARGET_FILE:vphone_tofu_views_tests> $<TARGET_FILE:vphone-cli>)
 set_tests_properties(settings_tofu PROPERTIES TIMEOUT 240 RESOURCE_LOCK port_5920)
 # Its last phase: the settings page's certificate dialog (CertificateDialog.qml), offscreen.
 add_executable(vphone_tofu_views_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/app_tofu_views_test.cpp)

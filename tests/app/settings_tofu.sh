@@ -11,9 +11,13 @@
 #  3. the settings page (offscreen): the row's "Inspect certificate…" opens the certificate dialog
 #     with that fingerprint; "Trust this certificate" registers (vphone_tofu_views_tests; with
 #     VPHONE_TOFU_SCREENSHOT=FILE the dialog is saved there).
-# usage: settings_tofu.sh VPHONE_TOFU_TESTS VPHONE_TOFU_VIEWS_TESTS
+# vphone-cli (5922-5923) around them: a refused certificate prints "certificate HOST sha256 FP"
+# (the fingerprint openssl prints), --trust-cert with it registers, and the same pin after the
+# certificate changed says so and fails.
+# usage: settings_tofu.sh VPHONE_TOFU_TESTS VPHONE_TOFU_VIEWS_TESTS VPHONE_CLI
 TESTS=$(realpath "$1")
 VIEWS=$(realpath "$2")
+CLI=$(realpath "$3")
 HERE=$(cd "$(dirname "$0")/../interop" && pwd)
 . "$HERE/lib.sh"
 . "$HERE/kamailio-tls/setup.sh"
@@ -68,6 +72,22 @@ echo "== Kamailio with a self-signed certificate"
 check "openssl made a self-signed certificate" self_signed "$WORK/k1"
 FP1=$(fingerprint "$WORK/k1")
 check "Kamailio serves TLS on 127.0.0.1:$KP with it" kamailio_up kamailio "$WORK/k1"
+printf 'alice-secret\n' >"$WORK/alice.pw"
+# cli NAME PORT ARGS...: vphone-cli registering alice over TLS for up to 3 s; rc in $WORK/NAME.rc
+cli() {
+  local name=$1 port=$2
+  shift 2
+  timeout 20 "$CLI" --listen "udp:127.0.0.1:$port" --account "sip:alice@127.0.0.1:$KP" \
+    --password-file "$WORK/alice.pw" --proxy "sip:127.0.0.1:$KP;transport=tls" --duration 3 --events "$@" \
+    >"$WORK/$name.out" 2>"$WORK/$name.err"
+  echo $? >"$WORK/$name.rc"
+}
+cli cli-refused 5922
+check "vphone-cli without a pin fails (rc=$(cat "$WORK/cli-refused.rc"))" test "$(cat "$WORK/cli-refused.rc")" -ne 0
+check "and prints the line to pin it: certificate 127.0.0.1 sha256 $FP1" \
+  grep -qx "certificate 127.0.0.1 sha256 $FP1" "$WORK/cli-refused.err"
+cli cli-pinned 5923 --trust-cert "$WORK/k1/kamailio.pem"
+check "vphone-cli --trust-cert with that certificate registers" grep -q '"state":"registered"' "$WORK/cli-pinned.out"
 phase "not trusted, inspect, trust, registered, pinned across restarts" SettingsTofu.TrustOnFirstUse \
   VPHONE_TOFU_SHA256="$FP1"
 check "the account registered at Kamailio over TLS" grep -q "REGISTER ok: sip:alice@127.0.0.1:$KP" "$WORK/kamailio.log"
@@ -79,6 +99,12 @@ check "openssl made another self-signed certificate" self_signed "$WORK/k2"
 FP2=$(fingerprint "$WORK/k2")
 check "the two fingerprints differ" test "$FP1" != "$FP2"
 check "Kamailio serves TLS with the new certificate" kamailio_up kamailio2 "$WORK/k2"
+cli cli-changed 5922 --trust-cert "$WORK/k1/kamailio.pem"
+check "vphone-cli pinned to the old certificate fails" test "$(cat "$WORK/cli-changed.rc")" -ne 0
+check "  and says the certificate changed, with both fingerprints" grep -q \
+  "the server's certificate changed since you trusted it (trusted sha256 $FP1, presented sha256 $FP2)" \
+  "$WORK/cli-changed.err"
+check "  and never registered" bash -c "! grep -q '\"state\":\"registered\"' '$WORK/cli-changed.out'"
 phase "certificate changed, refused; forget, not trusted" SettingsTofu.CertificateChanged \
   VPHONE_TOFU_SHA256="$FP2" VPHONE_TOFU_TRUSTED="$FP1"
 check "no REGISTER reached Kamailio with its new certificate" bash -c "! grep -q REGISTER '$WORK/kamailio2.log'"
