@@ -2,12 +2,15 @@
 // with what the server presented (chain, host, Qt's errors) before the send fails; certificates
 // trusted later are accepted exactly, and forgetting one closes the connection it carried; the
 // account-level view (ua::CertificateProblem) tells a changed certificate from a first meeting.
-// The PKI is generated at start-up with OpenSSL (test_pki.h).
+// Through the ua::Phone facade, the problem lands on the account whose REGISTER met it, and a pin
+// set before start() is in force for the first REGISTER. The PKI is generated at start-up with
+// OpenSSL (test_pki.h).
 #include "net/sip_transport.h"
 #include "net/tls_config.h"
 #include "net_test_support.h"
 #include "test_pki.h"
 #include "ua/certificate_problem.h"
+#include "ua/phone.h"
 
 #include <QCoreApplication>
 
@@ -195,6 +198,82 @@ TEST(TlsTrustOnFirstUse, TheAccountsViewTellsAChangedCertificateFromAFirstMeetin
     EXPECT_EQ(c.value(QStringLiteral("trustedSha256")).toString().toStdString(),
               opensslFingerprint(gPki->serverCert));
     EXPECT_NE(c.value(QStringLiteral("trustedSha256")), c.value(QStringLiteral("sha256")));
+}
+
+TEST(TlsTrustOnFirstUse, TheRefusedCertificateReachesTheAccountThatMetItAndTrustingItRegisters)
+{
+    net::SipTransport server;
+    startSelfSigned(server);
+    Received atServer;
+    atServer.attach(server);
+    const QString proxy = QStringLiteral("sip:127.0.0.1:%1;transport=tls").arg(tlsPeer(server).port);
+    ua::Phone phone;
+    ua::AccountSettings quiet;
+    quiet.uri = QStringLiteral("sip:carol@127.0.0.1");
+    quiet.registerOnStart = false;
+    ua::AccountSettings tls;
+    tls.uri = QStringLiteral("sip:alice@127.0.0.1");
+    tls.outboundProxy = proxy;
+    ua::Account* a0 = phone.addAccount(quiet);
+    ua::Account* a1 = phone.addAccount(tls);
+    ASSERT_TRUE(a0 && a1);
+    ASSERT_TRUE(phone.start({QStringLiteral("udp:127.0.0.1:0")}));
+    ASSERT_TRUE(waitFor([&] { return a1->certificateProblem().has_value(); }));
+    EXPECT_FALSE(a0->certificateProblem().has_value());
+    EXPECT_EQ(a1->certificateProblem()->failure.host, QStringLiteral("127.0.0.1"));
+    EXPECT_EQ(a1->certificateProblem()->failure.leaf(), certificateIn(gPki->selfSignedCert));
+    EXPECT_FALSE(a1->certificateProblem()->changed());
+    EXPECT_EQ(a1->certificateProblemMap().value(QStringLiteral("sha256")).toString().toStdString(),
+              opensslFingerprint(gPki->selfSignedCert));
+    ASSERT_TRUE(waitFor([&] { return a1->registrationState() == ua::Account::RegistrationState::Failed; }));
+    EXPECT_TRUE(atServer.messages.empty());
+
+    // Trusted: the problem goes, and the next REGISTER reaches the server over TLS.
+    EXPECT_TRUE(a1->trustCertificate());
+    EXPECT_FALSE(a1->certificateProblem().has_value());
+    EXPECT_EQ(a1->trustedCertificate(), certificateIn(gPki->selfSignedCert));
+    EXPECT_TRUE(a0->trustedCertificate().isNull());
+    a1->registerAccount();
+    ASSERT_TRUE(waitFor([&] { return !atServer.messages.empty(); }));
+    EXPECT_EQ(atServer.messages[0].method(), sip::Method::Register);
+    EXPECT_FALSE(a1->certificateProblem().has_value());
+}
+
+TEST(TlsTrustOnFirstUse, APinSetBeforeStartServesTheFirstRegisterAndAnotherCertificateIsAChange)
+{
+    net::SipTransport server;
+    startSelfSigned(server);
+    Received atServer;
+    atServer.attach(server);
+    const QString proxy = QStringLiteral("sip:127.0.0.1:%1;transport=tls").arg(tlsPeer(server).port);
+    {
+        ua::Phone phone;
+        ua::AccountSettings tls;
+        tls.uri = QStringLiteral("sip:alice@127.0.0.1");
+        tls.outboundProxy = proxy;
+        ua::Account* a = phone.addAccount(tls);
+        ASSERT_NE(a, nullptr);
+        a->setTrustedCertificate(certificateIn(gPki->selfSignedCert));
+        ASSERT_TRUE(phone.start({QStringLiteral("udp:127.0.0.1:0")}));
+        ASSERT_TRUE(waitFor([&] { return !atServer.messages.empty() || a->certificateProblem(); }));
+        EXPECT_FALSE(a->certificateProblem().has_value());
+        EXPECT_EQ(atServer.messages[0].method(), sip::Method::Register);
+    }
+    {
+        ua::Phone phone;
+        ua::AccountSettings tls;
+        tls.uri = QStringLiteral("sip:bob@127.0.0.1");
+        tls.outboundProxy = proxy;
+        ua::Account* a = phone.addAccount(tls);
+        ASSERT_NE(a, nullptr);
+        a->setTrustedCertificate(certificateIn(gPki->serverCert)); // not what the server has
+        ASSERT_TRUE(phone.start({QStringLiteral("udp:127.0.0.1:0")}));
+        ASSERT_TRUE(waitFor([&] { return a->certificateProblem().has_value(); }));
+        EXPECT_TRUE(a->certificateProblem()->changed());
+        EXPECT_TRUE(a->certificateProblemMap().value(QStringLiteral("changed")).toBool());
+        EXPECT_EQ(a->certificateProblemMap().value(QStringLiteral("trustedSha256")).toString().toStdString(),
+                  opensslFingerprint(gPki->serverCert));
+    }
 }
 
 int main(int argc, char** argv)
