@@ -6,9 +6,9 @@
 // Theory of operation: rows are the ProfileAccounts SettingsController last wrote (setAccounts()).
 // The state of a row is looked up live in PhoneController::phone().accounts() by URI, so it
 // follows every registration change (accountStatusChanged) and a restart of the phone
-// (restarted). A TLS verification failure reaches the account only as "503 transport error";
-// the transport's reason arrives as the controller's lastProblem, which is remembered here
-// until the next restart so the row can say "Certificate not trusted".
+// (restarted). A TLS verification failure reaches the account as "503 transport error" plus its
+// certificateProblem (below), which the row says in words; the transport's reason also arrives as
+// the controller's lastProblem, remembered here until the next restart as a fallback.
 //
 // Trust on first use (issue 7): the account's own certificateProblem (ua::Account) says what the
 // refused server presented; inspectCertificate() hands it to the certificate dialog,

@@ -61,10 +61,10 @@ Dialog {
                          + "This can mean someone is intercepting the connection, or that the server's "
                          + "certificate was replaced. Trust the new one only if the server's administrator "
                          + "confirms its fingerprint.").arg(dialog.cert.host || "")
-                  : qsTr("The identity of %1 could not be verified: its certificate is not signed by an "
-                         + "authority this computer trusts. Trust it only if you know this fingerprint is "
-                         + "the server's (ask its administrator). It will be accepted for this account from "
-                         + "now on, and any other certificate refused.").arg(dialog.cert.host || "")
+                  : qsTr("The identity of %1 could not be verified (the reason is below). Trust this "
+                         + "certificate only if you know this fingerprint is the server's (ask its "
+                         + "administrator). It will be accepted for this account from now on, and any "
+                         + "other certificate refused.").arg(dialog.cert.host || "")
             color: dialog.changed ? "#d03030" : palette.windowText
             wrapMode: Text.WordWrap
             Layout.fillWidth: true
