@@ -149,7 +149,9 @@ Result<SessionDescription> OfferAnswerSession::createOffer(const LocalSession& l
         m.proto = offerProto(local, s);
         writeCodecs(m, *codecs);
         writeStreamExtras(m, s);
-        if (s.rtcpPort && !s.rtcpMux) m.add("rtcp", std::to_string(*s.rtcpPort));
+        // RFC 5761 §5.1.3: with rtcp-mux offered, a=rtcp still names the RTCP port to fall back
+        // to when the answer declines mux (a STUN-mapped one is rarely RTP + 1).
+        if (s.rtcpPort) m.add("rtcp", std::to_string(*s.rtcpPort));
         if (s.rtcpMux) m.add("rtcp-mux");
         addOfferKeying(m, local, s);
         m.add(std::string(toString(s.direction)));

@@ -21,6 +21,7 @@ struct AccountSettings {
     Q_PROPERTY(QString registrar MEMBER registrar)
     Q_PROPERTY(int expires MEMBER expires)
     Q_PROPERTY(bool registerOnStart MEMBER registerOnStart)
+    Q_PROPERTY(QString stunServer MEMBER stunServer)
 public:
     QString uri;                 ///< address of record, "sip:alice@example.test" (sip: or sips:)
     QString displayName;         ///< shown to callees in From
@@ -30,6 +31,10 @@ public:
     QString registrar;           ///< defaults to the account's domain
     int expires = 3600;          ///< seconds asked for in REGISTER
     bool registerOnStart = true; ///< Phone::start() registers the account
+    /// STUN server "host[:port]" whose view of the SIP UDP socket goes in Contact and Via (and
+    /// of each call's RTP/RTCP sockets in the SDP, see MediaSessionProvider); empty: the phone's
+    /// one (Phone::setStunServer()), or none.
+    QString stunServer;
 };
 
 } // namespace vphone::ua

@@ -3,6 +3,8 @@
 #include "sip/headers.h"
 #include "ua/ua_driver.h"
 
+#include <QSet>
+
 #include <algorithm>
 
 namespace vphone::ua {
@@ -218,7 +220,25 @@ bool Phone::start(const QStringList& listen)
     driver_->start(std::move(configs));
     running_ = true;
     emit runningChanged();
+    // STUN (issue 7): an account with a STUN server registers once its Binding ended, so its
+    // first Contact is already the mapped address.
+    auto heldForStun = std::make_shared<QSet<int>>();
+    connect(driver_.get(), &UaDriver::stunResult, this,
+            [this, heldForStun](AccountId id, bool, const QString&) {
+                if (!heldForStun->remove(id)) return;
+                for (Account* a : std::as_const(accounts_)) {
+                    if (a->id_ == id && a->wantRegistration_) driver_->registerAccount(id);
+                }
+            });
+    if (accounts_.isEmpty() && !stunServer_.trimmed().isEmpty()) driver_->setStunServer(0, stunServer_);
     for (Account* a : std::as_const(accounts_)) {
+        const QString stun =
+            a->settings().stunServer.trimmed().isEmpty() ? stunServer_ : a->settings().stunServer;
+        if (!stun.trimmed().isEmpty()) {
+            heldForStun->insert(a->id_); // stunResult (even a refused value's) registers it
+            driver_->setStunServer(a->id_, stun);
+            continue;
+        }
         if (a->wantRegistration_) driver_->registerAccount(a->id_);
     }
     startPresence();

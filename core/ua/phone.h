@@ -119,6 +119,10 @@ public:
                               std::chrono::milliseconds t4);
     /// The User-Agent header value.
     void setUserAgentName(const QString& name) { userAgentName_ = name; }
+    /// The STUN server ("host[:port]") of direct-IP calls and of accounts without their own
+    /// (AccountSettings::stunServer). Call before start(): each account then registers once its
+    /// Binding request ended (at most 1.5 s), with the mapped address in Contact and Via.
+    void setStunServer(const QString& server) { stunServer_ = server; }
     /// How many ended calls calls() keeps (default 50).
     void setMaxEndedCalls(int n) { maxEndedCalls_ = std::max(0, n); }
     int maxEndedCalls() const { return maxEndedCalls_; }
@@ -227,6 +231,7 @@ private:
     Account* mwiSubscribing_ = nullptr; ///< see phone_presence.cpp
     std::chrono::milliseconds t1_{500}, t2_{4000}, t4_{5000};
     QString userAgentName_ = QStringLiteral("vphone/0.1");
+    QString stunServer_;
     int maxEndedCalls_ = 50;
     bool running_ = false;
     bool commandRunning_ = false; ///< inside a driver command: unknown handles may be ours

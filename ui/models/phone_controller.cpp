@@ -3,12 +3,15 @@
 #include "models/dial_completion.h"
 
 #include "common/qt_video.h"
+#include "net/stun_client.h"
+#include "ua/ua_driver.h"
 
 #include <QAudioDevice>
 #include <QCameraDevice>
 #include <QDateTime>
 #include <QDir>
 #include <QHostAddress>
+#include <QHostInfo>
 #include <QJsonDocument>
 #include <QMediaDevices>
 #include <QMetaEnum>
@@ -374,6 +377,20 @@ bool PhoneController::start()
         connect(account, &ua::Account::registrationStateChanged, this, changed);
         connect(account, &ua::Account::lastReasonChanged, this, &PhoneController::accountStatusChanged);
     }
+    // STUN (issue 7): the phone's server for direct calls and accounts without their own; the
+    // media side needs IP literals, looked up here once per server.
+    phone_->setStunServer(config_.stunServer);
+    resolveStunServer(config_.stunServer);
+    for (const ProfileAccount& a : config_.accounts)
+        resolveStunServer(a.settings.stunServer);
+    connect(&phone_->driver(), &ua::UaDriver::stunResult, this,
+            [this](ua::AccountId, bool ok, const QString& text) {
+                log({{QStringLiteral("event"), QStringLiteral("stun")},
+                     {QStringLiteral("socket"), QStringLiteral("sip")},
+                     {QStringLiteral("ok"), ok},
+                     {ok ? QStringLiteral("mapped") : QStringLiteral("reason"), text}});
+                if (!ok) setProblem(tr("STUN: %1; calls use the local address").arg(text));
+            });
     if (!phone_->start(listen)) return false;
     log({{QStringLiteral("event"), QStringLiteral("started")},
          {QStringLiteral("listen"), QJsonArray::fromStringList(phone_->listenAddresses())}});
@@ -616,6 +633,26 @@ void PhoneController::track(CallItem* item)
     emit callsChanged();
 }
 
+void PhoneController::resolveStunServer(const QString& text)
+{
+    const auto server = net::stun::parseServer(text.toStdString(), nullptr);
+    if (!server) return;
+    const QString key = QString::fromStdString(net::stun::toString(*server));
+    const QString host = QString::fromStdString(server->host);
+    if (const QHostAddress literal(host); !literal.isNull()) {
+        stunAddresses_.insert(key, literal.toString());
+        return;
+    }
+    QHostInfo::lookupHost(host, this, [this, key](const QHostInfo& info) {
+        QString chosen;
+        for (const QHostAddress& a : info.addresses()) {
+            if (chosen.isEmpty() || a.protocol() == QAbstractSocket::IPv4Protocol) chosen = a.toString();
+            if (a.protocol() == QAbstractSocket::IPv4Protocol) break;
+        }
+        if (!chosen.isEmpty()) stunAddresses_.insert(key, chosen);
+    });
+}
+
 void PhoneController::configureCall(const ua::Call& call, media::MediaConfig& config)
 {
     auto* c = const_cast<ua::Call*>(&call);
@@ -629,6 +666,28 @@ void PhoneController::configureCall(const ua::Call& call, media::MediaConfig& co
         for (const ProfileAccount& a : config_.accounts) {
             if (a.settings.uri != account->settings().uri || a.srtp.isEmpty()) continue;
             if (auto policy = media::parseSrtpPolicy(a.srtp.toStdString())) config.srtp = *policy;
+        }
+    }
+    // The STUN server of the call's account, else the phone's (resolved in start()).
+    QString stun = config_.stunServer;
+    if (const ua::Account* account = call.account()) {
+        for (const ProfileAccount& a : config_.accounts) {
+            if (a.settings.uri == account->settings().uri && !a.settings.stunServer.isEmpty())
+                stun = a.settings.stunServer;
+        }
+    }
+    config.stunHost.clear();
+    if (const auto server = net::stun::parseServer(stun.toStdString(), nullptr)) {
+        const QString address = stunAddresses_.value(QString::fromStdString(net::stun::toString(*server)));
+        if (!address.isEmpty()) {
+            config.stunHost = address.toStdString();
+            config.stunPort = server->port;
+        } else {
+            log({{QStringLiteral("event"), QStringLiteral("stun")},
+                 {QStringLiteral("socket"), QStringLiteral("rtp")},
+                 {QStringLiteral("ok"), false},
+                 {QStringLiteral("reason"),
+                  QStringLiteral("%1 not resolved; media uses local addresses").arg(stun)}});
         }
     }
     config.videoSinkFactory = qtSinkFactory(item->remoteFrames());

@@ -19,6 +19,7 @@
 #include "ua/phone.h"
 
 #include <QFile>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -170,6 +171,10 @@ private:
     bool answeringVideo_ = false;
     QString lastProblem_;
     QTimer timer_;
+    /// STUN servers of the profile ("host:port") and the IP literal each resolved to (media
+    /// sockets need one); filled by start(), read by configureCall().
+    QHash<QString, QString> stunAddresses_;
+    void resolveStunServer(const QString& server);
     std::unique_ptr<QFile> log_;
     std::unique_ptr<contacts::Database> db_;
     HistoryModel history_;

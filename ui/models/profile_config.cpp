@@ -1,5 +1,7 @@
 #include "models/profile_config.h"
 
+#include "net/stun_client.h"
+
 namespace vphone::ui {
 
 namespace {
@@ -31,6 +33,12 @@ ProfileConfig loadProfileConfig(QSettings& s, QStringList* errors)
             bad(QStringLiteral("network/rtpPorts"), ports.error().what);
     }
     c.mediaAddress = s.value(QStringLiteral("mediaAddress")).toString().trimmed();
+    c.stunServer = s.value(QStringLiteral("stunServer")).toString().trimmed();
+    if (std::string why;
+        !c.stunServer.isEmpty() && !net::stun::parseServer(c.stunServer.toStdString(), &why)) {
+        bad(QStringLiteral("network/stunServer"), why);
+        c.stunServer.clear();
+    }
     s.endGroup();
 
     s.beginGroup(QStringLiteral("media"));
@@ -93,6 +101,12 @@ ProfileConfig loadProfileConfig(QSettings& s, QStringList* errors)
         a.plan.addPrefix = s.value(QStringLiteral("addPrefix")).toString().trimmed();
         a.plan.internationalPrefix = s.value(QStringLiteral("internationalPrefix")).toString().trimmed();
         a.recordCalls = s.value(QStringLiteral("recordCalls"), false).toBool();
+        a.settings.stunServer = s.value(QStringLiteral("stunServer")).toString().trimmed();
+        if (std::string why; !a.settings.stunServer.isEmpty() &&
+                             !net::stun::parseServer(a.settings.stunServer.toStdString(), &why)) {
+            bad(QStringLiteral("accounts/%1/stunServer").arg(i + 1), why);
+            a.settings.stunServer.clear();
+        }
         c.accounts.append(a);
     }
     s.endArray();
@@ -129,6 +143,7 @@ void writeProfileAccounts(QSettings& s, const QList<ProfileAccount>& accounts)
         put("addPrefix", a.plan.addPrefix);
         put("internationalPrefix", a.plan.internationalPrefix);
         if (a.recordCalls) s.setValue(QStringLiteral("recordCalls"), true);
+        put("stunServer", a.settings.stunServer);
     }
     s.endArray();
 }

@@ -3,6 +3,7 @@
 // controller gets plain values; nothing here talks to the network.
 //
 //   [network]  listen=udp:0.0.0.0:5060 (comma list)   rtpPorts=16384-32767   mediaAddress=
+//              stunServer=host[:port] (STUN, RFC 5389: public address for SIP over UDP and media)
 //   [media]    codecs=opus,pcmu,pcma,g722,telephone-event   videoSource=device|testsrc[:WxH[@FPS]]|off
 //              audioSource=device[:NAME]|tone:HZ|file:PATH|silence   audioSink=device[:NAME]|file:PATH|null
 //              videoCodecs=h264,vp8   srtp=off|optional|mandatory   keying=sdes|dtls
@@ -10,6 +11,7 @@
 //              1\registrar, 1\transport=udp|tcp|tls, 1\register=true,
 //              1\stripPrefix, 1\addPrefix, 1\internationalPrefix   (the dial plan of numbers)
 //              1\srtp=off|optional|mandatory (empty: [media] srtp)   1\passwordInKeychain=true
+//              1\stunServer=host[:port] (empty: [network] stunServer)
 //              (the password is in the system keychain, password_store.h, not in this file)
 //   [ui]       closeToTray=false   assistantDone=false (the first-run assistant was finished or skipped)
 #pragma once
@@ -33,6 +35,7 @@ struct ProfileAccount {
     QString srtp;                    ///< "off", "optional", "mandatory"; empty: the profile's [media] srtp
     bool passwordInKeychain = false; ///< the password is in the keychain (settings.password left empty)
     bool recordCalls = false;        ///< record every call of this account (accounts/N/recordCalls)
+    // The account's STUN server is settings.stunServer (accounts/N/stunServer).
 };
 
 /// Everything the controller starts from.
@@ -41,6 +44,7 @@ struct ProfileConfig {
     QList<ProfileAccount> accounts;
     media::MediaConfig media;
     QString mediaAddress; ///< empty: the listen address, else the first non-loopback IPv4 one
+    QString stunServer;   ///< [network] stunServer "host[:port]"; empty: no STUN
     QString profileDir;
     bool closeToTray = false;   ///< [ui] closeToTray: closing the window keeps the phone in the tray
     bool recordCalls = false;   ///< [media] recordCalls: record every call made without an account

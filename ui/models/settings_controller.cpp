@@ -1,6 +1,7 @@
 #include "models/settings_controller.h"
 
 #include "models/phone_controller.h"
+#include "net/stun_client.h"
 #include "sip/uri.h"
 
 #include <QAudioDevice>
@@ -232,6 +233,7 @@ QVariantMap SettingsController::account(int row) const
             {QStringLiteral("transport"), a.transport},
             {QStringLiteral("srtp"), a.srtp},
             {QStringLiteral("registerOnStart"), a.settings.registerOnStart},
+            {QStringLiteral("stunServer"), a.settings.stunServer},
             {QStringLiteral("hasPassword"), !a.settings.password.isEmpty() || a.passwordInKeychain}};
 }
 
@@ -278,6 +280,11 @@ bool SettingsController::saveAccount(int row, const QVariantMap& f)
     a.settings.registerOnStart = f.value(QStringLiteral("registerOnStart"), true).toBool();
     a.transport = transport;
     a.srtp = srtp;
+    if (f.contains(QStringLiteral("stunServer"))) {
+        const QString stun = f.value(QStringLiteral("stunServer")).toString().trimmed();
+        if (const QString why = stunServerError(stun); !why.isEmpty()) return fail(why);
+        a.settings.stunServer = stun;
+    }
     const QString password = f.value(QStringLiteral("password")).toString();
     if (oldUri != uri && a.passwordInKeychain && password.isEmpty()) {
         // The keychain entry is keyed by the address: carry the stored password over.
@@ -360,6 +367,33 @@ int SettingsController::sipPort() const
 QString SettingsController::rtpPorts() const
 {
     return QStringLiteral("%1-%2").arg(config_.media.rtpPorts.min).arg(config_.media.rtpPorts.max);
+}
+
+QString SettingsController::stunServerError(const QString& server)
+{
+    const QString v = server.trimmed();
+    if (v.isEmpty()) return {};
+    std::string why;
+    if (net::stun::parseServer(v.toStdString(), &why)) return {};
+    if (why.find("no host") != std::string::npos)
+        return tr("The STUN server needs a host name or address, e.g. stun.example.org or 192.0.2.1:3478");
+    if (why.find("port") != std::string::npos)
+        return tr("The STUN server port in \"%1\" must be a number from 1 to 65535").arg(v);
+    return tr("\"%1\" is not a STUN server: write host or host:port, e.g. stun.example.org:3478").arg(v);
+}
+
+bool SettingsController::setStunServer(const QString& server)
+{
+    if (const QString why = stunServerError(server); !why.isEmpty()) return fail(why);
+    QSettings s(iniPath(), QSettings::IniFormat);
+    if (server.trimmed().isEmpty())
+        s.remove(QStringLiteral("network/stunServer"));
+    else
+        s.setValue(QStringLiteral("network/stunServer"), server.trimmed());
+    s.sync();
+    if (s.status() != QSettings::NoError) return fail(tr("Could not write %1").arg(iniPath()));
+    apply();
+    return true;
 }
 
 bool SettingsController::setPorts(int port, const QString& rtp)

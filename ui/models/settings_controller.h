@@ -41,6 +41,8 @@ class SettingsController : public QObject {
     Q_PROPERTY(QString srtp READ srtp NOTIFY changed)
     Q_PROPERTY(int sipPort READ sipPort NOTIFY changed)
     Q_PROPERTY(QString rtpPorts READ rtpPorts NOTIFY changed)
+    /// [network] stunServer: "host[:port]" or empty (no STUN).
+    Q_PROPERTY(QString stunServer READ stunServer NOTIFY changed)
     Q_PROPERTY(QStringList audioInputs READ audioInputs CONSTANT)
     Q_PROPERTY(QStringList audioOutputs READ audioOutputs CONSTANT)
     Q_PROPERTY(QStringList videoInputs READ videoInputs CONSTANT)
@@ -82,6 +84,7 @@ public:
     QString srtp() const;
     int sipPort() const;
     QString rtpPorts() const;
+    QString stunServer() const { return config_.stunServer; }
     QStringList audioInputs() const;
     QStringList audioOutputs() const;
     QStringList videoInputs() const;
@@ -102,6 +105,12 @@ public:
     Q_INVOKABLE bool moveCodec(int index, int delta);
     Q_INVOKABLE bool setSrtp(const QString& policy);
     Q_INVOKABLE bool setPorts(int sipPort, const QString& rtpPorts);
+    /// The STUN server of direct calls and of accounts without their own ("host[:port]",
+    /// port 3478 by default; empty turns STUN off). False (message) for a value without a host
+    /// or with a port outside 1-65535.
+    Q_INVOKABLE bool setStunServer(const QString& server);
+    /// Why `server` is not a STUN server setting, in words; empty when it is one (or empty).
+    static QString stunServerError(const QString& server);
     Q_INVOKABLE bool setDevices(const QString& audioSource, const QString& audioSink,
                                 const QString& videoSource);
     Q_INVOKABLE bool setStartAtLogin(bool on);

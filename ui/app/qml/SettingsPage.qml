@@ -414,6 +414,26 @@ Popup {
                             text: qsTr("Apply ports")
                             onClicked: page.s.setPorts(parseInt(sipPortField.text) || 0, rtpField.text)
                         }
+                        Label { text: qsTr("STUN server") }
+                        TextField {
+                            id: stunField
+                            objectName: "stunServerField"
+                            text: page.s ? page.s.stunServer : ""
+                            placeholderText: qsTr("none (e.g. stun.example.org:3478)")
+                            Layout.fillWidth: true
+                        }
+                        Item { implicitWidth: 1 }
+                        Label {
+                            text: qsTr("Asks this server for your public address behind a NAT; it goes in your SIP Contact and call media. Port 3478 unless given; empty turns it off.")
+                            wrapMode: Text.WordWrap
+                            Layout.fillWidth: true
+                        }
+                        Item { implicitWidth: 1 }
+                        Button {
+                            objectName: "applyStun"
+                            text: qsTr("Apply STUN server")
+                            onClicked: page.s.setStunServer(stunField.text)
+                        }
                         Item {
                             Layout.columnSpan: 2
                             Layout.fillHeight: true
