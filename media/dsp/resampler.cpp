@@ -1,4 +1,5 @@
 #include "dsp/resampler.h"
+#include "dsp/ffmpeg_runtime.h"
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -32,7 +33,7 @@ std::string checkFormat(const char* side, PcmFormat f)
 AVChannelLayout layoutFor(int channels)
 {
     AVChannelLayout layout;
-    av_channel_layout_default(&layout, channels);
+    ffmpeg::api().av_channel_layout_default(&layout, channels);
     return layout;
 }
 
@@ -40,7 +41,7 @@ AVChannelLayout layoutFor(int channels)
 
 void Resampler::SwrFree::operator()(SwrContext* s) const
 {
-    swr_free(&s);
+    ffmpeg::api().swr_free(&s);
 }
 
 MediaResult<Resampler> Resampler::create(PcmFormat in, PcmFormat out, std::size_t maxInputFrames)
@@ -52,20 +53,22 @@ MediaResult<Resampler> Resampler::create(PcmFormat in, PcmFormat out, std::size_
         return mediaError("resampler: maximum input of " + std::to_string(maxInputFrames) +
                           " frames per push is not in 1.." + std::to_string(kMaxRate));
     }
+    if (auto lib = ffmpeg::load(); !lib) return mediaError("resampler: " + lib.error().what);
     SwrContext* swr = nullptr;
     AVChannelLayout inLayout = layoutFor(in.channels);
     AVChannelLayout outLayout = layoutFor(out.channels);
-    int rc = swr_alloc_set_opts2(&swr, &outLayout, AV_SAMPLE_FMT_S16, out.sampleRate, &inLayout,
-                                 AV_SAMPLE_FMT_S16, in.sampleRate, 0, nullptr);
+    int rc = ffmpeg::api().swr_alloc_set_opts2(&swr, &outLayout, AV_SAMPLE_FMT_S16, out.sampleRate, &inLayout,
+                                               AV_SAMPLE_FMT_S16, in.sampleRate, 0, nullptr);
     // Mono to stereo duplicates the channel and stereo to mono averages: a voice keeps its level
     // (libswresample's default matrix would take 3 dB off an upmix).
     static const double kUpmix[2] = {1.0, 1.0};
     static const double kDownmix[2] = {0.5, 0.5};
     if (rc >= 0 && swr != nullptr && in.channels != out.channels) {
-        rc = swr_set_matrix(swr, in.channels == 1 ? kUpmix : kDownmix, in.channels == 1 ? 1 : 2);
+        rc =
+            ffmpeg::api().swr_set_matrix(swr, in.channels == 1 ? kUpmix : kDownmix, in.channels == 1 ? 1 : 2);
     }
-    if (rc < 0 || swr == nullptr || swr_init(swr) < 0) {
-        swr_free(&swr);
+    if (rc < 0 || swr == nullptr || ffmpeg::api().swr_init(swr) < 0) {
+        ffmpeg::api().swr_free(&swr);
         return mediaError("resampler: libswresample refused " + std::to_string(in.sampleRate) + " Hz/" +
                           std::to_string(in.channels) + " ch -> " + std::to_string(out.sampleRate) + " Hz/" +
                           std::to_string(out.channels) + " ch");
@@ -102,7 +105,8 @@ bool Resampler::push(std::span<const int16_t> in)
     if (capacity - fifoFrames_ < maxOutputFrames(frames)) return false; // caller is not popping
     auto* dst = reinterpret_cast<uint8_t*>(fifo_.data() + fifoFrames_ * std::size_t(out_.channels));
     const auto* src = reinterpret_cast<const uint8_t*>(in.data());
-    const int got = swr_convert(swr_.get(), &dst, int(capacity - fifoFrames_), &src, int(frames));
+    const int got =
+        ffmpeg::api().swr_convert(swr_.get(), &dst, int(capacity - fifoFrames_), &src, int(frames));
     if (got < 0) return false;
     fifoFrames_ += std::size_t(got);
     return true;

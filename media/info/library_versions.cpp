@@ -1,4 +1,5 @@
 #include "info/library_versions.h"
+#include "dsp/ffmpeg_runtime.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -20,12 +21,21 @@ std::string ffVersion(unsigned v)
 
 std::vector<std::pair<std::string, std::string>> libraryVersions()
 {
-    return {
-        {"libavcodec", ffVersion(avcodec_version())},  {"libavutil", ffVersion(avutil_version())},
-        {"libswscale", ffVersion(swscale_version())},  {"libswresample", ffVersion(swresample_version())},
-        {"opus", opus_get_version_string()},           {"libsrtp2", srtp_get_version_string()},
-        {"openssl", OpenSSL_version(OPENSSL_VERSION)},
-    };
+    // FFmpeg is opened at run time (dsp/ffmpeg_runtime.h): asking for its versions opens it.
+    std::vector<std::pair<std::string, std::string>> versions;
+    if (auto lib = ffmpeg::load()) {
+        const auto& ff = ffmpeg::api();
+        versions = {{"libavcodec", ffVersion(ff.avcodec_version())},
+                    {"libavutil", ffVersion(ff.avutil_version())},
+                    {"libswscale", ffVersion(ff.swscale_version())},
+                    {"libswresample", ffVersion(ff.swresample_version())}};
+    } else {
+        versions = {{"FFmpeg", "not loaded: " + lib.error().what}};
+    }
+    versions.insert(versions.end(), {{"opus", opus_get_version_string()},
+                                     {"libsrtp2", srtp_get_version_string()},
+                                     {"openssl", OpenSSL_version(OPENSSL_VERSION)}});
+    return versions;
 }
 
 } // namespace vphone::media

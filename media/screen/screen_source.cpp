@@ -1,5 +1,6 @@
 // X11 screen capture through FFmpeg's x11grab (see screen_source.h).
 #include "screen_source.h"
+#include "dsp/ffmpeg_runtime.h"
 
 #include "video/video_convert.h"
 
@@ -22,11 +23,62 @@ namespace vphone::media {
 
 namespace {
 
+// libavformat and libavdevice (with libavfilter and their hundred dependencies) are opened only
+// when a screen share starts, like the rest of FFmpeg (dsp/ffmpeg_runtime.h).
+#define VPHONE_FFMPEG_DEVICE(X)                                                                              \
+    X(avformat, avformat_open_input)                                                                         \
+    X(avformat, avformat_close_input)                                                                        \
+    X(avformat, av_find_input_format)                                                                        \
+    X(avformat, av_read_frame)                                                                               \
+    X(avdevice, avdevice_register_all)
+
+struct DeviceApi {
+    VPHONE_FFMPEG_DEVICE(VPHONE_FFMPEG_POINTER)
+};
+
+DeviceApi deviceApi;
+
+/// Loads FFmpeg, then libavformat and libavdevice, once; the error names what is missing.
+MediaResult<const DeviceApi*> loadDevice()
+{
+    static std::once_flag once;
+    static std::string error;
+    std::call_once(once, [] {
+        if (auto lib = ffmpeg::load(); !lib) {
+            error = lib.error().what;
+            return;
+        }
+        auto avformat = ffmpeg::openLibrary("avformat", LIBAVFORMAT_VERSION_MAJOR);
+        auto avdevice = avformat ? ffmpeg::openLibrary("avdevice", LIBAVDEVICE_VERSION_MAJOR) : avformat;
+        if (!avdevice) {
+            error = avdevice.error().what;
+            return;
+        }
+        void* handles[] = {*avformat, *avdevice};
+        auto handleOf = [&](std::string_view lib) { return lib == "avformat" ? handles[0] : handles[1]; };
+        DeviceApi api;
+#define VPHONE_FFMPEG_RESOLVE(lib, name)                                                                     \
+    if (error.empty()) {                                                                                     \
+        auto fn = ffmpeg::symbol(handleOf(#lib), #lib, #name);                                               \
+        if (fn)                                                                                              \
+            api.name = reinterpret_cast<decltype(api.name)>(*fn);                                            \
+        else                                                                                                 \
+            error = fn.error().what;                                                                         \
+    }
+        VPHONE_FFMPEG_DEVICE(VPHONE_FFMPEG_RESOLVE)
+#undef VPHONE_FFMPEG_RESOLVE
+        if (error.empty()) {
+            api.avdevice_register_all();
+            deviceApi = api;
+        }
+    });
+    if (!error.empty()) return mediaError(error);
+    return &deviceApi;
+}
+
 std::string avText(int err)
 {
-    char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-    av_strerror(err, buf, sizeof buf);
-    return buf;
+    return ffmpeg::errorText(err);
 }
 
 std::string hexId(unsigned long id)
@@ -37,16 +89,16 @@ std::string hexId(unsigned long id)
 }
 
 struct InputCloser {
-    void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
+    void operator()(AVFormatContext* c) const { deviceApi.avformat_close_input(&c); }
 };
 struct CodecCloser {
-    void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
+    void operator()(AVCodecContext* c) const { ffmpeg::api().avcodec_free_context(&c); }
 };
 struct PacketFree {
-    void operator()(AVPacket* p) const { av_packet_free(&p); }
+    void operator()(AVPacket* p) const { ffmpeg::api().av_packet_free(&p); }
 };
 struct FrameFree {
-    void operator()(AVFrame* f) const { av_frame_free(&f); }
+    void operator()(AVFrame* f) const { ffmpeg::api().av_frame_free(&f); }
 };
 using InputPtr = std::unique_ptr<AVFormatContext, InputCloser>;
 using CodecPtr = std::unique_ptr<AVCodecContext, CodecCloser>;
@@ -87,24 +139,24 @@ public:
 private:
     void run()
     {
-        std::unique_ptr<AVPacket, PacketFree> packet(av_packet_alloc());
-        std::unique_ptr<AVFrame, FrameFree> picture(av_frame_alloc());
+        std::unique_ptr<AVPacket, PacketFree> packet(ffmpeg::api().av_packet_alloc());
+        std::unique_ptr<AVFrame, FrameFree> picture(ffmpeg::api().av_frame_alloc());
         VideoScaler scaler;
         VideoFrame scratch;
         while (!stop_.load() && packet && picture) {
-            if (av_read_frame(input_.get(), packet.get()) < 0) break; // the window went away
+            if (deviceApi.av_read_frame(input_.get(), packet.get()) < 0) break; // the window went away
             const auto when = std::chrono::steady_clock::now();
-            int err = avcodec_send_packet(decoder_.get(), packet.get());
-            av_packet_unref(packet.get());
+            int err = ffmpeg::api().avcodec_send_packet(decoder_.get(), packet.get());
+            ffmpeg::api().av_packet_unref(packet.get());
             if (err < 0) break;
-            while (avcodec_receive_frame(decoder_.get(), picture.get()) == 0) {
+            while (ffmpeg::api().avcodec_receive_frame(decoder_.get(), picture.get()) == 0) {
                 if (convert(*picture, scaler, scratch)) {
                     scratch.captured = when;
                     std::lock_guard lock(mutex_);
                     std::swap(scratch, mailbox_);
                     fresh_ = true;
                 }
-                av_frame_unref(picture.get());
+                ffmpeg::api().av_frame_unref(picture.get());
             }
         }
     }
@@ -152,18 +204,17 @@ MediaResult<std::unique_ptr<VideoSource>> makeScreenSource(std::string display, 
     if (fps < 1 || fps > 60)
         return mediaError(what + ": frame rate " + std::to_string(fps) + " is not 1 to 60");
 
-    static std::once_flag registered;
-    std::call_once(registered, [] { avdevice_register_all(); });
-    const AVInputFormat* grab = av_find_input_format("x11grab");
+    if (auto lib = loadDevice(); !lib) return mediaError(what + ": " + lib.error().what);
+    const AVInputFormat* grab = deviceApi.av_find_input_format("x11grab");
     if (grab == nullptr) return mediaError(what + ": this FFmpeg has no x11grab input device");
 
     AVDictionary* options = nullptr;
-    av_dict_set(&options, "framerate", std::to_string(fps).c_str(), 0);
-    av_dict_set(&options, "draw_mouse", "1", 0);
-    if (windowId != 0) av_dict_set(&options, "window_id", std::to_string(windowId).c_str(), 0);
+    ffmpeg::api().av_dict_set(&options, "framerate", std::to_string(fps).c_str(), 0);
+    ffmpeg::api().av_dict_set(&options, "draw_mouse", "1", 0);
+    if (windowId != 0) ffmpeg::api().av_dict_set(&options, "window_id", std::to_string(windowId).c_str(), 0);
     AVFormatContext* raw = nullptr;
-    const int err = avformat_open_input(&raw, display.c_str(), grab, &options);
-    av_dict_free(&options);
+    const int err = deviceApi.avformat_open_input(&raw, display.c_str(), grab, &options);
+    ffmpeg::api().av_dict_free(&options);
     if (err < 0) {
         // x11grab: EIO when the display cannot be opened, AVERROR_EXTERNAL when the window's
         // geometry cannot be read (no such window).
@@ -175,15 +226,15 @@ MediaResult<std::unique_ptr<VideoSource>> makeScreenSource(std::string display, 
     InputPtr input(raw);
     if (input->nb_streams < 1) return mediaError(what + ": x11grab gave no video stream");
     const AVCodecParameters* par = input->streams[0]->codecpar;
-    const AVCodec* codec = avcodec_find_decoder(par->codec_id);
+    const AVCodec* codec = ffmpeg::api().avcodec_find_decoder(par->codec_id);
     if (codec == nullptr) return mediaError(what + ": no decoder for x11grab's packets");
-    CodecPtr decoder(avcodec_alloc_context3(codec));
-    if (!decoder || avcodec_parameters_to_context(decoder.get(), par) < 0 ||
-        avcodec_open2(decoder.get(), codec, nullptr) < 0)
+    CodecPtr decoder(ffmpeg::api().avcodec_alloc_context3(codec));
+    if (!decoder || ffmpeg::api().avcodec_parameters_to_context(decoder.get(), par) < 0 ||
+        ffmpeg::api().avcodec_open2(decoder.get(), codec, nullptr) < 0)
         return mediaError(what + ": cannot open the raw video decoder");
     const auto format = static_cast<AVPixelFormat>(par->format);
     if (format != AV_PIX_FMT_BGR0 && format != AV_PIX_FMT_BGRA) {
-        const char* name = av_get_pix_fmt_name(format);
+        const char* name = ffmpeg::api().av_get_pix_fmt_name(format);
         return mediaError(what + ": pixel format " + (name ? name : "unknown") +
                           " is not supported (needs a 24- or 32-bit deep display)");
     }

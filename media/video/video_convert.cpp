@@ -1,4 +1,5 @@
 #include "video/video_convert.h"
+#include "dsp/ffmpeg_runtime.h"
 
 extern "C" {
 #include <libavutil/pixfmt.h>
@@ -11,7 +12,7 @@ namespace vphone::media {
 
 VideoScaler::~VideoScaler()
 {
-    sws_freeContext(sws_);
+    if (sws_) ffmpeg::api().sws_freeContext(sws_); // a context exists only after load()
 }
 
 SwsContext* VideoScaler::context(int srcW, int srcH, int srcFormat, int dstW, int dstH, int dstFormat)
@@ -20,9 +21,9 @@ SwsContext* VideoScaler::context(int srcW, int srcH, int srcFormat, int dstW, in
         dstFormat == dstFormat_) {
         return sws_;
     }
-    sws_freeContext(sws_);
-    sws_ = sws_getContext(srcW, srcH, AVPixelFormat(srcFormat), dstW, dstH, AVPixelFormat(dstFormat),
-                          SWS_BILINEAR, nullptr, nullptr, nullptr);
+    ffmpeg::api().sws_freeContext(sws_);
+    sws_ = ffmpeg::api().sws_getContext(srcW, srcH, AVPixelFormat(srcFormat), dstW, dstH,
+                                        AVPixelFormat(dstFormat), SWS_BILINEAR, nullptr, nullptr, nullptr);
     srcW_ = srcW;
     srcH_ = srcH;
     srcFormat_ = srcFormat;
@@ -53,6 +54,7 @@ bool sizeOk(int w, int h)
 
 MediaResult<bool> VideoScaler::scale(const VideoFrame& in, int w, int h, VideoFrame& out)
 {
+    if (auto lib = ffmpeg::load(); !lib) return mediaError("video scaler: " + lib.error().what);
     if (!in.valid()) return mediaError("video scaler: invalid input frame " + sizeText(in.width, in.height));
     if (!sizeOk(w, h)) return mediaError("video scaler: cannot scale to " + sizeText(w, h));
     if (&in == &out) return mediaError("video scaler: input and output must differ");
@@ -72,7 +74,7 @@ MediaResult<bool> VideoScaler::scale(const VideoFrame& in, int w, int h, VideoFr
     const int srcStride[4] = {in.width, in.chromaWidth(), in.chromaWidth(), 0};
     std::uint8_t* dst[4] = {out.y(), out.u(), out.v(), nullptr};
     const int dstStride[4] = {out.width, out.chromaWidth(), out.chromaWidth(), 0};
-    sws_scale(sws, src, srcStride, 0, in.height, dst, dstStride);
+    ffmpeg::api().sws_scale(sws, src, srcStride, 0, in.height, dst, dstStride);
     out.captured = in.captured;
     return true;
 }
@@ -80,6 +82,7 @@ MediaResult<bool> VideoScaler::scale(const VideoFrame& in, int w, int h, VideoFr
 MediaResult<bool> VideoScaler::rgbaToI420(std::span<const std::uint8_t> rgba, int w, int h, int stride,
                                           VideoFrame& out, PixelOrder order)
 {
+    if (auto lib = ffmpeg::load(); !lib) return mediaError("rgba to I420: " + lib.error().what);
     if (!sizeOk(w, h)) return mediaError("rgba to I420: bad size " + sizeText(w, h));
     if (stride < w * 4)
         return mediaError("rgba to I420: stride " + std::to_string(stride) + " is below width*4");
@@ -94,13 +97,14 @@ MediaResult<bool> VideoScaler::rgbaToI420(std::span<const std::uint8_t> rgba, in
     const int srcStride[4] = {stride, 0, 0, 0};
     std::uint8_t* dst[4] = {out.y(), out.u(), out.v(), nullptr};
     const int dstStride[4] = {out.width, out.chromaWidth(), out.chromaWidth(), 0};
-    sws_scale(sws, src, srcStride, 0, h, dst, dstStride);
+    ffmpeg::api().sws_scale(sws, src, srcStride, 0, h, dst, dstStride);
     return true;
 }
 
 MediaResult<bool> VideoScaler::i420ToRgba(const VideoFrame& in, std::vector<std::uint8_t>& rgba,
                                           PixelOrder order)
 {
+    if (auto lib = ffmpeg::load(); !lib) return mediaError("I420 to rgba: " + lib.error().what);
     if (!in.valid()) return mediaError("I420 to rgba: invalid input frame " + sizeText(in.width, in.height));
     SwsContext* sws =
         context(in.width, in.height, AV_PIX_FMT_YUV420P, in.width, in.height, packedFormat(order));
@@ -110,7 +114,7 @@ MediaResult<bool> VideoScaler::i420ToRgba(const VideoFrame& in, std::vector<std:
     const int srcStride[4] = {in.width, in.chromaWidth(), in.chromaWidth(), 0};
     std::uint8_t* dst[4] = {rgba.data(), nullptr, nullptr, nullptr};
     const int dstStride[4] = {in.width * 4, 0, 0, 0};
-    sws_scale(sws, src, srcStride, 0, in.height, dst, dstStride);
+    ffmpeg::api().sws_scale(sws, src, srcStride, 0, in.height, dst, dstStride);
     return true;
 }
 

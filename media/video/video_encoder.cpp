@@ -1,4 +1,5 @@
 // VideoEncoder over libavcodec (libx264, libvpx). See video_codec.h for the settings chosen.
+#include "dsp/ffmpeg_runtime.h"
 #include "video/ffmpeg_util.h"
 #include "video/video_codec.h"
 #include "video/video_convert.h"
@@ -19,7 +20,7 @@ using detail::avErrorText;
 
 void silenceFfmpegLogs()
 {
-    av_log_set_level(AV_LOG_FATAL);
+    if (ffmpeg::load()) ffmpeg::api().av_log_set_level(AV_LOG_FATAL); // else no FFmpeg: nothing logs
 }
 
 std::string_view toString(VideoCodecId codec)
@@ -37,13 +38,13 @@ constexpr int kMinKbps = 30;
 constexpr int kMaxKbps = 20000;
 
 struct CodecContextDeleter {
-    void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
+    void operator()(AVCodecContext* c) const { ffmpeg::api().avcodec_free_context(&c); }
 };
 struct FrameDeleter {
-    void operator()(AVFrame* f) const { av_frame_free(&f); }
+    void operator()(AVFrame* f) const { ffmpeg::api().av_frame_free(&f); }
 };
 struct PacketDeleter {
-    void operator()(AVPacket* p) const { av_packet_free(&p); }
+    void operator()(AVPacket* p) const { ffmpeg::api().av_packet_free(&p); }
 };
 using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
 
@@ -63,12 +64,12 @@ void applyRate(AVCodecContext* ctx, VideoCodecId codec, int kbps, int fps)
 MediaResult<CodecContextPtr> openEncoder(const VideoEncoderSettings& s)
 {
     const char* name = s.codec == VideoCodecId::H264 ? "libx264" : "libvpx";
-    const AVCodec* codec = avcodec_find_encoder_by_name(name);
+    const AVCodec* codec = ffmpeg::api().avcodec_find_encoder_by_name(name);
     if (!codec) {
         return mediaError(std::string("video encoder: FFmpeg has no ") + name +
                           " encoder (install libavcodec with " + name + ")");
     }
-    CodecContextPtr ctx(avcodec_alloc_context3(codec));
+    CodecContextPtr ctx(ffmpeg::api().avcodec_alloc_context3(codec));
     if (!ctx) return mediaError("video encoder: out of memory");
     AVCodecContext* c = ctx.get();
     c->width = s.width;
@@ -85,34 +86,34 @@ MediaResult<CodecContextPtr> openEncoder(const VideoEncoderSettings& s)
 
     AVDictionary* opts = nullptr;
     if (s.codec == VideoCodecId::H264) {
-        av_dict_set(&opts, "preset", "ultrafast", 0);
-        av_dict_set(&opts, "tune", "zerolatency", 0);
-        av_dict_set(&opts, "profile", "baseline", 0);
-        av_dict_set(&opts, "forced-idr", "1", 0);
+        ffmpeg::api().av_dict_set(&opts, "preset", "ultrafast", 0);
+        ffmpeg::api().av_dict_set(&opts, "tune", "zerolatency", 0);
+        ffmpeg::api().av_dict_set(&opts, "profile", "baseline", 0);
+        ffmpeg::api().av_dict_set(&opts, "forced-idr", "1", 0);
         std::string params = "repeat-headers=1:annexb=1:scenecut=0:min-keyint=1";
         if (s.h264MaxSliceBytes > 0) params += ":slice-max-size=" + std::to_string(s.h264MaxSliceBytes);
-        av_dict_set(&opts, "x264-params", params.c_str(), 0);
+        ffmpeg::api().av_dict_set(&opts, "x264-params", params.c_str(), 0);
         c->thread_type = FF_THREAD_SLICE;
     } else {
-        av_dict_set(&opts, "deadline", "realtime", 0);
+        ffmpeg::api().av_dict_set(&opts, "deadline", "realtime", 0);
         // libvpx's fastest real-time speed (16) from 720p up: it nearly doubles the frame rate a
         // core encodes there (92 -> 153 fps measured, noisy pattern), where a 2-core machine needs
         // it for a two-way call; below, 8 keeps the rate control on target at low bitrates (16
         // overshoots ~3x at 250 kbit/s on noisy 640x360).
-        av_dict_set(&opts, "cpu-used", s.width * s.height >= 1280 * 720 ? "16" : "8", 0);
+        ffmpeg::api().av_dict_set(&opts, "cpu-used", s.width * s.height >= 1280 * 720 ? "16" : "8", 0);
         // Macroblocks that differ from their prediction by (almost) nothing are coded as skipped
         // without a mode and residual search (VP8E_SET_STATIC_THRESHOLD 1, WebRTC's value for
         // camera video): still parts of the picture then cost almost nothing. 720p test pattern,
         // 60 frames, one thread: 2.86 -> 1.46 G instructions (callgrind).
-        av_dict_set(&opts, "static-thresh", "1", 0);
-        av_dict_set(&opts, "lag-in-frames", "0", 0);
-        av_dict_set(&opts, "error-resilient", "default", 0);
-        av_dict_set(&opts, "auto-alt-ref", "0", 0);
+        ffmpeg::api().av_dict_set(&opts, "static-thresh", "1", 0);
+        ffmpeg::api().av_dict_set(&opts, "lag-in-frames", "0", 0);
+        ffmpeg::api().av_dict_set(&opts, "error-resilient", "default", 0);
+        ffmpeg::api().av_dict_set(&opts, "auto-alt-ref", "0", 0);
         c->qmin = 4;
         c->qmax = 56;
     }
-    const int rc = avcodec_open2(c, codec, &opts);
-    av_dict_free(&opts);
+    const int rc = ffmpeg::api().avcodec_open2(c, codec, &opts);
+    ffmpeg::api().av_dict_free(&opts);
     if (rc < 0) {
         return mediaError("video encoder: cannot open " + std::string(name) + " for " +
                           std::to_string(s.width) + "x" + std::to_string(s.height) + " at " +
@@ -127,8 +128,8 @@ MediaResult<CodecContextPtr> openEncoder(const VideoEncoderSettings& s)
 struct VideoEncoder::Impl {
     VideoEncoderSettings settings;
     CodecContextPtr ctx;
-    std::unique_ptr<AVFrame, FrameDeleter> frame{av_frame_alloc()};
-    std::unique_ptr<AVPacket, PacketDeleter> packet{av_packet_alloc()};
+    std::unique_ptr<AVFrame, FrameDeleter> frame{ffmpeg::api().av_frame_alloc()};
+    std::unique_ptr<AVPacket, PacketDeleter> packet{ffmpeg::api().av_packet_alloc()};
     VideoScaler scaler;
     VideoFrame scaled;
     std::int64_t pts = 0;
@@ -141,6 +142,7 @@ VideoEncoder::~VideoEncoder() = default;
 
 MediaResult<std::unique_ptr<VideoEncoder>> VideoEncoder::create(const VideoEncoderSettings& settings)
 {
+    if (auto lib = ffmpeg::load(); !lib) return mediaError("video encoder: " + lib.error().what);
     VideoEncoderSettings s = settings;
     // libvpx's VP8 encoder threads split a frame by macroblock rows, each waiting for the row
     // above in a busy loop. With a call's other threads on a 2-core machine those loops burn more
@@ -188,7 +190,7 @@ MediaResult<bool> VideoEncoder::encode(const VideoFrame& frame, bool forceKeyfra
     f->format = AV_PIX_FMT_YUV420P;
     f->width = in->width;
     f->height = in->height;
-    // The encoder only reads the planes during avcodec_send_frame (libx264/libvpx copy them).
+    // The encoder only reads the planes during ffmpeg::api().avcodec_send_frame(libx264/libvpx copy them).
     f->data[0] = const_cast<std::uint8_t*>(in->y());
     f->data[1] = const_cast<std::uint8_t*>(in->u());
     f->data[2] = const_cast<std::uint8_t*>(in->v());
@@ -200,7 +202,7 @@ MediaResult<bool> VideoEncoder::encode(const VideoFrame& frame, bool forceKeyfra
     f->pict_type = key ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
     f->key_frame = key ? 1 : 0;
 
-    int rc = avcodec_send_frame(d.ctx.get(), f);
+    int rc = ffmpeg::api().avcodec_send_frame(d.ctx.get(), f);
     f->data[0] = f->data[1] = f->data[2] = nullptr;
     if (rc < 0 && rc != AVERROR(EAGAIN)) {
         return mediaError(std::string("video encoder (") + std::string(toString(d.settings.codec)) +
@@ -208,7 +210,7 @@ MediaResult<bool> VideoEncoder::encode(const VideoFrame& frame, bool forceKeyfra
     }
     d.keyframeNext = false;
     AVPacket* p = d.packet.get();
-    rc = avcodec_receive_packet(d.ctx.get(), p);
+    rc = ffmpeg::api().avcodec_receive_packet(d.ctx.get(), p);
     if (rc == AVERROR(EAGAIN)) return false;
     if (rc < 0) {
         return mediaError(std::string("video encoder (") + std::string(toString(d.settings.codec)) +
@@ -219,7 +221,7 @@ MediaResult<bool> VideoEncoder::encode(const VideoFrame& frame, bool forceKeyfra
     out.width = d.settings.width;
     out.height = d.settings.height;
     out.captured = frame.captured;
-    av_packet_unref(p);
+    ffmpeg::api().av_packet_unref(p);
     ++d.encoded;
     return true;
 }

@@ -11,7 +11,7 @@ target_link_libraries(vphone_single_instance_tests PRIVATE Qt6::Network GTest::g
 gtest_discover_tests(vphone_single_instance_tests DISCOVERY_TIMEOUT 60)
 
 # The QML views over a real PhoneController, offscreen, driven by keys (SIP 5618-5619 and 5624-5625, RTP
-# 12560-12599).
+# 12560-12599); a video call in the software scene graph's VideoViews (SIP 5990-5991, RTP 13340-13379).
 add_executable(vphone_views_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/app_views_test.cpp)
 target_link_libraries(vphone_views_tests PRIVATE vphone_qml vphone_models Qt6::Quick Qt6::Test GTest::gtest)
 gtest_discover_tests(vphone_views_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 RUN_SERIAL TRUE

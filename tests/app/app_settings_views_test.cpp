@@ -8,6 +8,7 @@
 #include "models_test_util.h"
 #include "sip/parser.h"
 #include "sip/transaction_layer.h"
+#include "video_view.h"
 
 #include <QGuiApplication>
 #include <QNetworkDatagram>
@@ -78,6 +79,7 @@ struct App {
                 warnings.append(e.toString());
         });
         engine.rootContext()->setContextProperty(QStringLiteral("phone"), controller.get());
+        vphone::app::VideoView::registerType();
         engine.load(QUrl(QStringLiteral("qrc:/Vphone/qml/Main.qml")));
         if (!engine.rootObjects().isEmpty())
             window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());

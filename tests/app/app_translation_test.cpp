@@ -3,6 +3,7 @@
 // its sidebar and dial bar in German; strings of the C++ side (tray, notifications) are in the
 // same catalogue. No network: the PhoneController is not started.
 #include "models/phone_controller.h"
+#include "video_view.h"
 
 #include <QCoreApplication>
 #include <QGuiApplication>
@@ -51,6 +52,7 @@ TEST(AppTranslation, GermanCatalogueLoadsAndTheWindowSpeaksIt)
             warnings.append(e.toString());
     });
     engine.rootContext()->setContextProperty(QStringLiteral("phone"), &phone);
+    vphone::app::VideoView::registerType();
     engine.load(QUrl(QStringLiteral("qrc:/Vphone/qml/Main.qml")));
     ASSERT_FALSE(engine.rootObjects().isEmpty());
     auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());

@@ -4,8 +4,10 @@
 // The far end is another PhoneController (SIP 5618-5619, RTP 12560-12599 on 127.0.0.1). The
 // sidebar's contact search and the chat send box (SIP 5624-5625). The dial bar's completion (SIP
 // 5643-5644).
+#include "common/qt_video.h"
 #include "models/phone_controller.h"
 #include "models_test_util.h"
+#include "video_view.h"
 
 #include <QElapsedTimer>
 #include <QGuiApplication>
@@ -13,6 +15,8 @@
 #include <QQmlContext>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QSGRendererInterface>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -34,6 +38,7 @@ struct MainWindow {
                 warnings.append(e.toString());
         });
         engine.rootContext()->setContextProperty(QStringLiteral("phone"), &phone);
+        vphone::app::VideoView::registerType();
         engine.load(QUrl(QStringLiteral("qrc:/Vphone/qml/Main.qml")));
         if (!engine.rootObjects().isEmpty())
             window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
@@ -212,9 +217,50 @@ TEST(AppViews, TheDialBarOffersContactsAndCallsThePickedOne)
     EXPECT_TRUE(ui.warnings.isEmpty()) << ui.warnings.join(QLatin1Char('\n')).toStdString();
 }
 
+// A video call shown by the app's VideoView items with the software scene graph (what vphone
+// uses without a GPU): the far end's moving test pattern fills the remote view and our own the
+// self view, both drawn in the window (SIP 5990-5991, RTP 13340-13379).
+TEST(AppViews, AVideoCallIsShownInTheRemoteAndSelfViews)
+{
+    PhoneController alice(profile(5990, 13340));
+    PhoneController bob(profile(5991, 13360));
+    ASSERT_TRUE(alice.start());
+    ASSERT_TRUE(bob.start());
+    MainWindow ui(alice);
+    ASSERT_NE(ui.window, nullptr);
+    ASSERT_TRUE(alice.dial(QStringLiteral("sip:bob@127.0.0.1:5991"), true));
+    ASSERT_TRUE(waitFor([&] { return bob.incomingCall() != nullptr; }));
+    bob.answer(true);
+    ASSERT_TRUE(waitFor([&] { return alice.currentCall() && alice.currentCall()->active(); }));
+    auto* remote = ui.window->findChild<QQuickItem*>(QStringLiteral("remoteVideo"));
+    auto* self = ui.window->findChild<QQuickItem*>(QStringLiteral("selfVideo"));
+    ASSERT_NE(remote, nullptr);
+    ASSERT_NE(self, nullptr);
+    ASSERT_TRUE(waitFor([&] { return remote->property("framesShown").toInt() >= 10; }, 10000));
+    EXPECT_TRUE(waitFor([&] { return self->property("framesShown").toInt() >= 5; }, 5000));
+    EXPECT_EQ(remote->property("frameSize").toSize(), QSize(320, 180));
+
+    // The picture: the remote view's area of the window holds the pattern (many colours, not
+    // the dark backdrop alone).
+    const QImage shot = ui.window->grabWindow();
+    ASSERT_FALSE(shot.isNull());
+    const QRectF area = remote->mapRectToScene(QRectF(0, 0, remote->width(), remote->height()));
+    const qreal dpr = shot.devicePixelRatio();
+    QSet<QRgb> colours;
+    for (int y = int(area.top() * dpr) + 2; y < int(area.bottom() * dpr) - 2; y += 4)
+        for (int x = int(area.left() * dpr) + 2; x < int(area.right() * dpr) - 2; x += 4)
+            colours.insert(shot.pixel(x, y) & 0xf0f0f0);
+    EXPECT_GE(colours.size(), 20) << "remote view area " << area.width() << "x" << area.height();
+    alice.currentCall()->hangUp();
+    EXPECT_TRUE(ui.warnings.isEmpty()) << ui.warnings.join(QLatin1Char('\n')).toStdString();
+}
+
 int main(int argc, char** argv)
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
+    // As vphone does without a GPU: the software scene graph, and BGRA frames for VideoView.
+    QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+    ui::QtVideoSinkAdapter::setBgraOutput(true);
     QGuiApplication app(argc, argv);
     ::testing::InitGoogleTest(&argc, argv);
     return RUN_ALL_TESTS();

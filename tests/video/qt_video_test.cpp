@@ -92,6 +92,37 @@ TEST(QtVideoSinkAdapter, ConvertsAnI420FrameIntoYuv420p)
     EXPECT_FALSE(ui::QtVideoSinkAdapter::toQVideoFrame(media::VideoFrame{}).isValid());
 }
 
+// The app's adapters (setBgraOutput) post BGRA frames converted on the media thread: the same
+// pixels libswscale gives, odd sizes kept whole, on the sink's thread.
+TEST(QtVideoSinkAdapter, BgraOutputPostsTheConvertedPictureWhole)
+{
+    ui::QtVideoSinkAdapter::setBgraOutput(true);
+    QVideoSink sink;
+    QSignalSpy spy(&sink, &QVideoSink::videoFrameChanged);
+    ui::QtVideoSinkAdapter adapter(&sink);
+    ui::QtVideoSinkAdapter::setBgraOutput(false); // only adapters made while on convert
+    const auto frame = pattern(33, 17, 4);
+    std::thread media([&] { adapter.write(frame, std::chrono::steady_clock::now()); });
+    media.join();
+    ASSERT_TRUE(spy.count() > 0 || spy.wait(2000));
+    QVideoFrame got = sink.videoFrame();
+    ASSERT_TRUE(got.isValid());
+    EXPECT_EQ(got.pixelFormat(), QVideoFrameFormat::Format_BGRA8888);
+    EXPECT_EQ(got.size(), QSize(33, 17));
+    media::VideoScaler scaler;
+    std::vector<std::uint8_t> expected;
+    ASSERT_TRUE(scaler.i420ToRgba(frame, expected, media::PixelOrder::Bgra));
+    ASSERT_TRUE(got.map(QVideoFrame::ReadOnly));
+    bool same = true;
+    for (int r = 0; r < 17 && same; ++r)
+        same = std::memcmp(got.bits(0) + std::ptrdiff_t(r) * got.bytesPerLine(0),
+                           expected.data() + r * 33 * 4, 33 * 4) == 0;
+    got.unmap();
+    EXPECT_TRUE(same);
+    std::vector<std::uint8_t> scratch;
+    EXPECT_FALSE(ui::QtVideoSinkAdapter::toBgraVideoFrame(media::VideoFrame{}, scaler, scratch).isValid());
+}
+
 TEST(QtVideoSinkAdapter, ASlowGuiDropsFramesInsteadOfQueueingThem)
 {
     QVideoSink sink;

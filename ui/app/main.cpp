@@ -4,12 +4,14 @@
 // and exits 0; the running one dials it and comes to the front. The profile directory (default:
 // the platform's application data directory) holds vphone.ini (profile_config.h) and, later,
 // the contacts database. The window is QML (qml/Main.qml) bound to PhoneController.
+#include "common/qt_video.h"
 #include "contact_photo_provider.h"
 #include "desktop_integration.h"
 #include "models/phone_controller.h"
 #include "models/profile_config.h"
 #include "models/settings_controller.h"
 #include "single_instance.h"
+#include "video_view.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -21,6 +23,8 @@
 #include <QQmlApplicationEngine>
 #include <QQmlContext>
 #include <QQuickWindow>
+#include <QSGRendererInterface>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTimer>
 #include <QTranslator>
@@ -76,6 +80,24 @@ void bringForward(QQmlApplicationEngine& engine)
         w->raise();
         w->requestActivate();
     }
+}
+
+/// Chooses the Qt Quick scene graph before the first window: `choice` ("auto", "software" or
+/// "opengl"; from --renderer, else [ui] renderer in vphone.ini). Auto takes Qt Quick's software
+/// renderer where the machine has no GPU render node (/dev/dri/renderD*): OpenGL would then be
+/// Mesa's llvmpipe, whose LLVM JIT costs about 64 MB of memory and a tenth of a second at every
+/// start and draws this interface no faster than the software renderer does. QT_QUICK_BACKEND or
+/// QSG_RHI_BACKEND in the environment win over both. Returns what was chosen, for the log.
+QString chooseRenderer(const QString& choice)
+{
+    if (qEnvironmentVariableIsSet("QT_QUICK_BACKEND")) return qEnvironmentVariable("QT_QUICK_BACKEND");
+    if (qEnvironmentVariableIsSet("QSG_RHI_BACKEND")) return qEnvironmentVariable("QSG_RHI_BACKEND");
+    bool software = choice == QLatin1String("software");
+    if (choice.isEmpty() || choice == QLatin1String("auto"))
+        software =
+            QDir(QStringLiteral("/dev/dri")).entryList({QStringLiteral("renderD*")}, QDir::System).isEmpty();
+    QQuickWindow::setGraphicsApi(software ? QSGRendererInterface::Software : QSGRendererInterface::OpenGL);
+    return software ? QStringLiteral("software") : QStringLiteral("opengl");
 }
 
 int fail(const QString& what)
@@ -137,6 +159,10 @@ int main(int argc, char** argv)
         QStringLiteral("SPEC"));
     const QCommandLineOption videoCallOption(
         QStringLiteral("video"), QGuiApplication::translate("main", "Make the call to URI a video call."));
+    const QCommandLineOption rendererOption(
+        QStringLiteral("renderer"),
+        QGuiApplication::translate("main", "Scene graph: auto (software without a GPU), software or opengl."),
+        QStringLiteral("NAME"));
     const QCommandLineOption logOption(
         QStringLiteral("log"), QGuiApplication::translate("main", "Write state changes as JSON lines."),
         QStringLiteral("FILE"));
@@ -156,8 +182,8 @@ int main(int argc, char** argv)
          {&screenshotAfter, &screenshotFile, &screenshotIncoming, &hangupAfter, &importVCard, &screenshotTab})
         o->setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOptions({profileOption, listenOption, rtpOption, audioSourceOption, audioSinkOption,
-                       videoOption, videoCallOption, logOption, screenshotAfter, screenshotFile,
-                       screenshotIncoming, hangupAfter, importVCard, screenshotTab});
+                       videoOption, videoCallOption, rendererOption, logOption, screenshotAfter,
+                       screenshotFile, screenshotIncoming, hangupAfter, importVCard, screenshotTab});
     parser.addPositionalArgument(
         QStringLiteral("uri"),
         QGuiApplication::translate("main", "Call this (sip:, sips:, tel:, callto: or a number)."),
@@ -219,6 +245,21 @@ int main(int argc, char** argv)
         controller.log(
             {{QStringLiteral("event"), QStringLiteral("import")}, {QStringLiteral("summary"), summary}});
     }
+
+    // The window's renderer, and frames for its VideoView items as BGRA made on the media threads.
+    QString rendererChoice = parser.value(rendererOption);
+    if (rendererChoice.isEmpty())
+        rendererChoice = QSettings(QDir(profile).filePath(QStringLiteral("vphone.ini")), QSettings::IniFormat)
+                             .value(QStringLiteral("ui/renderer"))
+                             .toString();
+    if (!rendererChoice.isEmpty() && rendererChoice != QLatin1String("auto") &&
+        rendererChoice != QLatin1String("software") && rendererChoice != QLatin1String("opengl"))
+        return fail(QStringLiteral("renderer %1: use auto, software or opengl").arg(rendererChoice));
+    const QString renderer = chooseRenderer(rendererChoice);
+    controller.log(
+        {{QStringLiteral("event"), QStringLiteral("renderer")}, {QStringLiteral("renderer"), renderer}});
+    vphone::app::VideoView::registerType();
+    vphone::ui::QtVideoSinkAdapter::setBgraOutput(true);
 
     QQmlApplicationEngine engine;
     engine.rootContext()->setContextProperty(QStringLiteral("phone"), &controller);

@@ -40,8 +40,13 @@ std::string text(const QString& s)
 
 // ---- QtVideoSinkAdapter ------------------------------------------------------------------------
 
+namespace {
+std::atomic<bool> bgraOutput{false};
+} // namespace
+
 QtVideoSinkAdapter::QtVideoSinkAdapter(QVideoSink* sink)
-    : sink_(sink), inFlight_(std::make_shared<std::atomic<int>>(0))
+    : sink_(sink), inFlight_(std::make_shared<std::atomic<int>>(0)),
+      bgra_(bgraOutput.load(std::memory_order_relaxed))
 {
     if (sink != nullptr) {
         context_ = new QObject;
@@ -80,6 +85,26 @@ QVideoFrame QtVideoSinkAdapter::toQVideoFrame(const VideoFrame& frame)
     return out;
 }
 
+void QtVideoSinkAdapter::setBgraOutput(bool on)
+{
+    bgraOutput.store(on, std::memory_order_relaxed);
+}
+
+QVideoFrame QtVideoSinkAdapter::toBgraVideoFrame(const VideoFrame& frame, media::VideoScaler& scaler,
+                                                 std::vector<std::uint8_t>& scratch)
+{
+    if (!frame.valid()) return {};
+    if (!scaler.i420ToRgba(frame, scratch, media::PixelOrder::Bgra)) return {};
+    QVideoFrame out(QVideoFrameFormat(QSize(frame.width, frame.height), QVideoFrameFormat::Format_BGRA8888));
+    if (!out.map(QVideoFrame::WriteOnly)) return {};
+    const int rowBytes = frame.width * 4;
+    const int rows = std::min(frame.height, out.mappedBytes(0) / std::max(1, out.bytesPerLine(0)));
+    copyPlane(out.bits(0), out.bytesPerLine(0), scratch.data(), rowBytes,
+              std::min(rowBytes, out.bytesPerLine(0)), rows);
+    out.unmap();
+    return out;
+}
+
 void QtVideoSinkAdapter::write(const VideoFrame& frame, std::chrono::steady_clock::time_point)
 {
     if (context_ == nullptr || sink_.isNull()) return;
@@ -88,7 +113,7 @@ void QtVideoSinkAdapter::write(const VideoFrame& frame, std::chrono::steady_cloc
         dropped_.fetch_add(1, std::memory_order_relaxed);
         return;
     }
-    QVideoFrame converted = toQVideoFrame(frame);
+    QVideoFrame converted = bgra_ ? toBgraVideoFrame(frame, scaler_, scratch_) : toQVideoFrame(frame);
     if (!converted.isValid()) {
         error_ = "video view: cannot convert a " + std::to_string(frame.width) + "x" +
                  std::to_string(frame.height) + " frame";

@@ -25,6 +25,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace vphone::ui {
 
@@ -44,6 +45,15 @@ public:
     /// it); an invalid QVideoFrame for an invalid input.
     static QVideoFrame toQVideoFrame(const media::VideoFrame& frame);
 
+    /// The same picture as a QVideoFrame in Format_BGRA8888 (alpha 255), converted by `scaler`:
+    /// what the app's VideoView shows without a GPU; an invalid QVideoFrame for an invalid input.
+    static QVideoFrame toBgraVideoFrame(const media::VideoFrame& frame, media::VideoScaler& scaler,
+                                        std::vector<std::uint8_t>& scratch);
+
+    /// Process-wide: when on, adapters made from then on post BGRA frames (converted on the
+    /// media thread) instead of YUV420P. The desktop app turns it on for its VideoView items.
+    static void setBgraOutput(bool on);
+
     /// Frames dropped because two were still waiting for the sink's thread.
     std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
@@ -53,6 +63,9 @@ private:
     std::shared_ptr<std::atomic<int>> inFlight_;
     std::atomic<std::uint64_t> dropped_{0};
     std::string error_;
+    bool bgra_ = false;
+    media::VideoScaler scaler_;
+    std::vector<std::uint8_t> scratch_;
 };
 
 /// A camera through Qt Multimedia. create() on a thread with an event loop (the GUI thread).

@@ -3,7 +3,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import QtMultimedia
+import Vphone.Video 1.0
 
 Frame {
     id: view
@@ -40,11 +40,11 @@ Frame {
                 color: palette.shadow
                 visible: remoteOut.visible
             }
-            VideoOutput {
+            VideoView {
                 id: remoteOut
                 objectName: "remoteVideo"
                 anchors.fill: parent
-                fillMode: VideoOutput.PreserveAspectFit
+                fillMode: VideoView.PreserveAspectFit
                 visible: view.call !== null && view.call.remoteVideoShown
             }
 
@@ -75,12 +75,12 @@ Frame {
                 color: palette.shadow
                 border.color: palette.highlight
                 border.width: 1
-                VideoOutput {
+                VideoView {
                     id: selfOut
                     objectName: "selfVideo"
                     anchors.fill: parent
                     anchors.margins: 1
-                    fillMode: VideoOutput.PreserveAspectFit
+                    fillMode: VideoView.PreserveAspectFit
                 }
             }
         }
