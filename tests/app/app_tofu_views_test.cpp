@@ -2,14 +2,15 @@
 // run by tests/app/settings_tofu.sh after SettingsTofu.* (skipped otherwise), on the profile
 // they left (one TLS account at Kamailio, whose self-signed certificate is not trusted). The
 // account's row offers "Inspect certificate…"; the dialog shows the fingerprint openssl printed;
-// "Trust this certificate" registers the account at once. With VPHONE_TOFU_SCREENSHOT=FILE the
-// window with the dialog open is saved there (docs/screenshots/certificate.png).
-// SIP 5921 on 127.0.0.1, no media.
+// "Trust this certificate" registers the account at once; removing the account deletes the pin. With
+// VPHONE_TOFU_SCREENSHOT=FILE the window with the dialog open is saved there
+// (docs/screenshots/certificate.png). SIP 5921 on 127.0.0.1, no media.
 #include "models/phone_controller.h"
 #include "models/settings_controller.h"
 #include "models_test_util.h"
 #include "video_view.h"
 
+#include <QFile>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQmlContext>
@@ -112,6 +113,12 @@ TEST(SettingsTofuView, InspectTheCertificateAndTrustItFromTheAccountRow)
     ASSERT_NE(forget, nullptr);
     EXPECT_TRUE(forget->property("visible").toBool());
     EXPECT_TRUE(warnings.isEmpty()) << warnings.join(QLatin1Char('\n')).toStdString();
+
+    // Removing the account removes its trusted certificate from the profile too.
+    const QString pem = ui::AccountListModel::pinPath(profile, settings.account(0).value("uri").toString());
+    EXPECT_TRUE(QFile::exists(pem));
+    ASSERT_TRUE(settings.removeAccount(0)) << settings.message().toStdString();
+    EXPECT_FALSE(QFile::exists(pem));
 }
 
 int main(int argc, char** argv)

@@ -313,6 +313,7 @@ bool SettingsController::removeAccount(int row)
     if (row < 0 || row >= list.size()) return fail(tr("There is no account %1").arg(row + 1));
     const ProfileAccount gone = list.takeAt(row);
     if (gone.passwordInKeychain) store_.remove(PasswordStore::keyFor(profileDir_, gone.settings.uri));
+    QFile::remove(AccountListModel::pinPath(profileDir_, gone.settings.uri)); // its trusted certificate
     QSettings s(iniPath(), QSettings::IniFormat);
     writeProfileAccounts(s, list);
     s.sync();
