@@ -6,14 +6,18 @@
 // ApplicationWindow (it is a Popup on the window's overlay). Offscreen by default; with
 // VPHONE_DEVICES_SCREENSHOT=FILE (scripts/screenshot-devices.sh, under Xvfb) the window is also
 // saved as a picture once the bar and the preview are live.
+#include "common/qt_video.h"
 #include "models/phone_controller.h"
 #include "models/settings_controller.h"
 #include "models_test_util.h"
+#include "video_view.h"
 
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
 #include <QQmlContext>
+#include <QQuickItem>
 #include <QQuickWindow>
+#include <QSGRendererInterface>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -47,6 +51,7 @@ TEST(DevicesViews, LevelBarMovesPreviewShowsAndLeavingStopsTheTests)
             warnings.append(e.toString());
     });
     engine.rootContext()->setContextProperty(QStringLiteral("phone"), controller.get());
+    vphone::app::VideoView::registerType();
     engine.loadData(R"(import QtQuick
 import QtQuick.Controls
 ApplicationWindow {
@@ -73,6 +78,10 @@ ApplicationWindow {
     EXPECT_TRUE(tester->micTesting());
     ASSERT_TRUE(waitFor([&] { return tester->previewFrames() > 5; }, 5000));
     EXPECT_TRUE(tester->previewing());
+    auto* preview = page->findChild<QQuickItem*>(QStringLiteral("cameraPreviewView"));
+    ASSERT_NE(preview, nullptr);
+    EXPECT_TRUE(
+        waitFor([&] { return preview->property("framesShown").toInt() > 5; }, 5000)); // drawn, not only sent
     EXPECT_TRUE(tester->message().isEmpty()) << tester->message().toStdString();
 
     QObject* tone = page->findChild<QObject*>(QStringLiteral("testToneButton"));
@@ -104,6 +113,9 @@ ApplicationWindow {
 int main(int argc, char** argv)
 {
     if (qEnvironmentVariableIsEmpty("VPHONE_DEVICES_SCREENSHOT")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    // As vphone does without a GPU: the software scene graph, and BGRA frames for VideoView.
+    QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+    vphone::ui::QtVideoSinkAdapter::setBgraOutput(true);
     QGuiApplication app(argc, argv);
     ::testing::InitGoogleTest(&argc, argv);
     return RUN_ALL_TESTS();

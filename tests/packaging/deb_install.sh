@@ -64,7 +64,7 @@ depends_on() { # the Depends field names the package (alone or in an alternative
   tr ',|' '\n\n' <<<"$DEPENDS" | sed 's/^ *//; s/ .*//' | grep -qx -- "$1"
 }
 for p in libqt6core6 libqt6gui6 libqt6qml6 libqt6quick6 libqt6network6 libqt6sql6 libqt6multimedia6 \
-  libavcodec59 libswscale6 libopus0 libspeexdsp1 libsrtp2-1 libssl3 \
+  libavcodec59 libavutil57 libswscale6 libswresample4 libavformat59 libavdevice59 libopus0 libspeexdsp1 libsrtp2-1 libssl3 \
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts \
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript \
   qml6-module-qtmultimedia libqt6sql6-sqlite; do

@@ -5,7 +5,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import QtMultimedia
+import Vphone.Video 1.0
 
 Popup {
     id: page
@@ -311,10 +311,11 @@ Popup {
                             color: "black"
                             Layout.preferredWidth: 240
                             Layout.preferredHeight: 135
-                            VideoOutput {
+                            VideoView {
                                 id: previewOut
+                                objectName: "cameraPreviewView"
                                 anchors.fill: parent
-                                fillMode: VideoOutput.PreserveAspectFit
+                                fillMode: VideoView.PreserveAspectFit
                                 Component.onCompleted: if (devicesSection.tester) devicesSection.tester.previewView = videoSink
                             }
                             Label {
