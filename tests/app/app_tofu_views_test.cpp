@@ -83,6 +83,9 @@ TEST(SettingsTofuView, InspectTheCertificateAndTrustItFromTheAccountRow)
         return rowText() ==
                QStringLiteral("Certificate not trusted: the server's identity could not be verified · TLS");
     })) << rowText().toStdString();
+    // The main window's status line says it too (not "transport error").
+    EXPECT_TRUE(controller.accountStatus().contains(QLatin1String("certificate is not trusted")))
+        << controller.accountStatus().toStdString();
     QObject* inspect = inRow(QStringLiteral("inspectCertificate0"));
     ASSERT_NE(inspect, nullptr);
     EXPECT_TRUE(inspect->property("visible").toBool());

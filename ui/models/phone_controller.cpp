@@ -376,6 +376,8 @@ bool PhoneController::start()
         };
         connect(account, &ua::Account::registrationStateChanged, this, changed);
         connect(account, &ua::Account::lastReasonChanged, this, &PhoneController::accountStatusChanged);
+        connect(account, &ua::Account::certificateProblemChanged, this,
+                &PhoneController::accountStatusChanged);
     }
     // STUN (issue 7): the phone's server for direct calls and accounts without their own; the
     // media side needs IP literals, looked up here once per server.
@@ -461,8 +463,12 @@ QString PhoneController::accountStatus() const
         return tr("No account: direct IP calls on %1")
             .arg(phone_->listenAddresses().join(QStringLiteral(", ")));
     const ua::Account* a = accounts.first();
-    const QString why = a->lastCode() > 0 ? QStringLiteral("%1 (%2)").arg(a->lastReason()).arg(a->lastCode())
-                                          : a->lastReason();
+    QString why = a->lastCode() > 0 ? QStringLiteral("%1 (%2)").arg(a->lastReason()).arg(a->lastCode())
+                                    : a->lastReason();
+    // A refused TLS certificate says so, not "transport error (503)" (Settings can inspect it).
+    if (const auto& problem = a->certificateProblem())
+        why = problem->changed() ? tr("the server's certificate changed since you trusted it")
+                                 : tr("the server's certificate is not trusted (see Settings)");
     switch (a->registrationState()) {
     case ua::Account::RegistrationState::Registered: return tr("Registered as %1").arg(a->uri());
     case ua::Account::RegistrationState::Registering: return tr("Registering %1…").arg(a->uri());
