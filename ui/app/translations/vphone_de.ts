@@ -20,7 +20,7 @@
     </message>
     <message>
         <source>alice@sip.example.com</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Password</source>
@@ -51,7 +51,7 @@
         <translation>Registrar</translation>
     </message>
     <message>
-        <source>The address's domain</source>
+        <source>The address&apos;s domain</source>
         <translation>Die Domain der Adresse</translation>
     </message>
     <message>
@@ -68,11 +68,11 @@
     </message>
     <message>
         <source>UDP</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>TCP</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>TLS (encrypted)</source>
@@ -105,6 +105,30 @@
         <source>Not started</source>
         <translation>Nicht gestartet</translation>
     </message>
+    <message>
+        <source>There is no refused certificate to trust for this account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile has no folder to keep the certificate in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot store the certificate in %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot remove %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate changed since you trusted it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate not trusted: the server&apos;s identity could not be verified</source>
+        <translation type="unfinished">Zertifikat nicht vertrauenswürdig: die Identität des Servers ließ sich nicht prüfen</translation>
+    </message>
 </context>
 <context>
     <name>CallItem</name>
@@ -126,7 +150,7 @@
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Video</source>
@@ -206,7 +230,7 @@
     </message>
     <message>
         <source> %1 kbit/s</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>loss %1 %</source>
@@ -366,6 +390,89 @@
         <source>Record</source>
         <translation>Aufnehmen</translation>
     </message>
+    <message>
+        <source>Devices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Switch the microphone or speaker of this call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation type="unfinished">Systemstandard</translation>
+    </message>
+    <message>
+        <source>None (send silence)</source>
+        <translation type="unfinished">Keines (Stille senden)</translation>
+    </message>
+    <message>
+        <source>None (mute)</source>
+        <translation type="unfinished">Keiner (stumm)</translation>
+    </message>
+    <message>
+        <source>Microphone</source>
+        <translation type="unfinished">Mikrofon</translation>
+    </message>
+    <message>
+        <source>Speaker</source>
+        <translation type="unfinished">Lautsprecher</translation>
+    </message>
+</context>
+<context>
+    <name>CertificateDialog</name>
+    <message>
+        <source>The server&apos;s certificate changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate not trusted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trust this certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server %1 now presents a different certificate from the one you trusted. This can mean someone is intercepting the connection, or that the server&apos;s certificate was replaced. Trust the new one only if the server&apos;s administrator confirms its fingerprint.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The identity of %1 could not be verified (the reason is below). Trust this certificate only if you know this fingerprint is the server&apos;s (ask its administrator). It will be accepted for this account from now on, and any other certificate refused.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issued to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issued by:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (self-signed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid from:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid until:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SHA-256:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trusted before:</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ChatView</name>
@@ -433,7 +540,7 @@
     </message>
     <message>
         <source>alice@example.com, …</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Numbers</source>
@@ -441,7 +548,7 @@
     </message>
     <message>
         <source>+49 30 1234567, …</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Note</source>
@@ -464,43 +571,43 @@
     <name>ContactListModel</name>
     <message>
         <source>No contact %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>No contacts database</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Import failed: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>%n imported</source>
         <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
     <message>
         <source>line %1: %2</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>, %n rejected: </source>
         <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
     <message>
         <source>Export failed: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>%n exported to %1</source>
         <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
 </context>
@@ -576,6 +683,37 @@
     </message>
 </context>
 <context>
+    <name>DeviceTester</name>
+    <message>
+        <source>No microphone found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No speaker found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Camera: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The camera is off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No camera found: showing the test pattern</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microphone: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Speaker: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DialBar</name>
     <message>
         <source>Number, sip:address or name@host</source>
@@ -616,7 +754,7 @@
         <translation>Fügen Sie Ihr SIP-Konto hinzu, um Telefonnummern anzurufen und unter Ihrer Adresse erreichbar zu sein. Kein Konto? Überspringen: Sie können jede SIP-Adresse direkt anrufen, z. B. sip:bob@192.0.2.7.</translation>
     </message>
     <message>
-        <source>Skip — I'll make direct IP calls</source>
+        <source>Skip — I&apos;ll make direct IP calls</source>
         <translation>Überspringen — ich rufe direkt per IP an</translation>
     </message>
     <message>
@@ -737,15 +875,15 @@
     <name>PhoneController</name>
     <message>
         <source>Contacts and history unavailable: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Media settings: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Settings apply when the call ends</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Not connected</source>
@@ -799,33 +937,57 @@
         <source>Could not create the folder %1</source>
         <translation>Der Ordner %1 konnte nicht angelegt werden</translation>
     </message>
+    <message>
+        <source>STUN: %1; calls use the local address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server&apos;s certificate changed since you trusted it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the server&apos;s certificate is not trusted (see Settings)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Switching devices needs a call with audio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not switch the microphone: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not switch the speaker: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>PresenceWatch</name>
     <message numerus="yes">
         <source>%n new voice message(s)</source>
         <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>(%n old)</source>
         <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>SettingsController</name>
     <message>
-        <source>The %1 "%2" is not a server name or address (e.g. sip.example.com:5060)</source>
-        <translation type="unfinished" />
+        <source>The %1 &quot;%2&quot; is not a server name or address (e.g. sip.example.com:5060)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The password of %1 could not be read from the keychain: %2</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Saved</source>
@@ -841,23 +1003,23 @@
     </message>
     <message>
         <source>Saved, but the phone did not start: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>No system keychain was found, so passwords are stored in %1, readable only by you. Install and unlock a keychain (GNOME Keyring or KWallet) to keep them there instead.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>There is no account %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Enter the account's address, e.g. alice@sip.example.com</source>
-        <translation type="unfinished" />
+        <source>Enter the account&apos;s address, e.g. alice@sip.example.com</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>"%1" is not an address: write it as user@domain, e.g. alice@sip.example.com</source>
-        <translation type="unfinished" />
+        <source>&quot;%1&quot; is not an address: write it as user@domain, e.g. alice@sip.example.com</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>There is already an account for %1</source>
@@ -865,55 +1027,55 @@
     </message>
     <message>
         <source>registrar</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>proxy</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The transport must be UDP, TCP or TLS</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Media encryption (SRTP) must be off, optional or mandatory</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Could not write %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>That codec cannot move further</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The SIP port must be a number from 1 to 65535</source>
         <translation>Der SIP-Port muss eine Zahl von 1 bis 65535 sein</translation>
     </message>
     <message>
-        <source>Media ports "%1" are not a range: write FIRST-LAST, e.g. 16384-32767</source>
-        <translation type="unfinished" />
+        <source>Media ports &quot;%1&quot; are not a range: write FIRST-LAST, e.g. 16384-32767</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The SIP port %1 is inside the media port range %2</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>There is no microphone "%1"</source>
-        <translation type="unfinished" />
+        <source>There is no microphone &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>There is no speaker "%1"</source>
-        <translation type="unfinished" />
+        <source>There is no speaker &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>There is no camera "%1"</source>
-        <translation type="unfinished" />
+        <source>There is no camera &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Could not remove %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>vphone no longer starts at login</source>
@@ -926,6 +1088,18 @@
     <message>
         <source>vphone starts when you log in</source>
         <translation>vphone startet beim Anmelden</translation>
+    </message>
+    <message>
+        <source>The STUN server needs a host name or address, e.g. stun.example.org or 192.0.2.1:3478</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The STUN server port in &quot;%1&quot; must be a number from 1 to 65535</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a STUN server: write host or host:port, e.g. stun.example.org:3478</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -984,7 +1158,7 @@
     </message>
     <message>
         <source>%1 &lt;%2&gt;</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Add…</source>
@@ -1058,6 +1232,50 @@
         <source>Calls &amp;&amp; media</source>
         <translation>Anrufe &amp;&amp; Medien</translation>
     </message>
+    <message>
+        <source>Inspect certificate…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forget certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Microphone level</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Speak: the bar follows the microphone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Playing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Play test tone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>STUN server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none (e.g. stun.example.org:3478)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asks this server for your public address behind a NAT; it goes in your SIP Contact and call media. Port 3478 unless given; empty turns it off.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Apply STUN server</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>
@@ -1106,11 +1324,11 @@
     </message>
     <message>
         <source>vCard 3.0</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>vCard 4.0</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Import</source>
@@ -1129,39 +1347,43 @@
     </message>
     <message>
         <source>Profile directory (settings, history).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>SIP socket PROTO:HOST:PORT (repeatable).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>UDP ports for media, MIN-MAX.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Camera: device[:NAME], testsrc[:WxH[@FPS]] or off.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Microphone: device[:NAME], tone:HZ, file:PATH or silence.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Speaker: device[:NAME], file:PATH or null.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Make the call to URI a video call.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Write state changes as JSON lines.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Call this (sip:, sips:, tel:, callto: or a number).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scene graph: auto (software without a GPU), software or opengl.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1265,7 +1487,7 @@
         <translation>Unbekanntes Konto: der Server kennt diese Adresse nicht</translation>
     </message>
     <message>
-        <source>Certificate not trusted: the server's identity could not be verified</source>
+        <source>Certificate not trusted: the server&apos;s identity could not be verified</source>
         <translation>Zertifikat nicht vertrauenswürdig: die Identität des Servers ließ sich nicht prüfen</translation>
     </message>
     <message>
@@ -1274,59 +1496,59 @@
     </message>
     <message>
         <source>Server unreachable (it is out of service: %1)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The server refused the registration interval</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Server error: %1 (%2)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Registration refused: %1 (%2)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>'%1' is not a valid SIP address</source>
-        <translation type="unfinished" />
+        <source>&apos;%1&apos; is not a valid SIP address</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Calling the number %1 needs an account: add one, or type a SIP address such as bob@example.com</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Type a number or a SIP address</source>
         <translation>Eine Nummer oder SIP-Adresse eingeben</translation>
     </message>
     <message>
-        <source>'%1' is not a number or a SIP address</source>
-        <translation type="unfinished" />
+        <source>&apos;%1&apos; is not a number or a SIP address</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>'%1' is not a valid IPv6 address</source>
-        <translation type="unfinished" />
+        <source>&apos;%1&apos; is not a valid IPv6 address</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>'%1' has no host: type it as %1@host, or add an account</source>
-        <translation type="unfinished" />
+        <source>&apos;%1&apos; has no host: type it as %1@host, or add an account</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>'%1' has nothing after '%2:'</source>
-        <translation type="unfinished" />
+        <source>&apos;%1&apos; has nothing after &apos;%2:&apos;</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>'%1' is not a valid telephone number</source>
-        <translation type="unfinished" />
+        <source>&apos;%1&apos; is not a valid telephone number</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>'%1' has nothing after 'callto:'</source>
-        <translation type="unfinished" />
+        <source>&apos;%1&apos; has nothing after &apos;callto:&apos;</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>'%1:' addresses cannot be called; use sip:, sips:, tel: or callto:</source>
-        <translation type="unfinished" />
+        <source>&apos;%1:&apos; addresses cannot be called; use sip:, sips:, tel: or callto:</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
