@@ -234,7 +234,10 @@ void writeStreamExtras(MediaDescription& m, const LocalStream& s)
 
 void fillRemote(NegotiatedStream& n, const SessionDescription& remote, const MediaDescription& m)
 {
-    if (const auto* c = remote.connectionFor(m)) n.remoteAddress = c->address;
+    if (const auto* c = remote.connectionFor(m)) {
+        n.remoteAddress = c->address;
+        n.multicastTtl = multicastTtl(*c);
+    }
     n.remotePort = m.port;
     n.remoteRtcpAddress = n.remoteAddress;
     if (n.rtcpMux) {

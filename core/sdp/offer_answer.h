@@ -110,6 +110,9 @@ struct NegotiatedStream {
     std::string proto;
     std::string remoteAddress;
     std::uint16_t remotePort = 0;
+    /// RFC 8866 §5.7: the remote address is an IPv4 multicast group with this TTL; media is
+    /// sent to and received from the group (no symmetric-RTP latching).
+    std::optional<unsigned> multicastTtl;
     std::string remoteRtcpAddress;
     std::uint16_t remoteRtcpPort = 0;
     bool rtcpMux = false;

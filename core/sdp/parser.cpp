@@ -176,6 +176,16 @@ Result<Connection> Parser::connection(std::string_view value) const
         if (numeric ? !isIpv4Address(address) : !isHostName(address)) {
             return fail("c=: " + quote(address) + " is not an IPv4 address or host name");
         }
+        // RFC 8866 §5.7: an IPv4 multicast address carries a TTL (0-255); a unicast one none.
+        if (numeric && isIpv4Multicast(address)) {
+            if (slash == std::string_view::npos) {
+                return fail("c=: IPv4 multicast address " + quote(address) + " needs a TTL ('/<ttl>')");
+            }
+            const auto rest = f[2].substr(slash + 1);
+            if (auto ttl = parseUnsigned(rest.substr(0, rest.find('/')), 5); !ttl || *ttl > 255) {
+                return fail("c=: multicast TTL " + quote(rest.substr(0, rest.find('/'))) + " is over 255");
+            }
+        }
     } else if (equalsNoCase(c.netType, "IN") && equalsNoCase(c.addrType, "IP6")) {
         if (!isIpv6Address(address) && !isHostName(address)) {
             return fail("c=: " + quote(address) + " is not an IPv6 address or host name");

@@ -220,6 +220,24 @@ bool isIpv4Address(std::string_view a)
     }
 }
 
+bool isIpv4Multicast(std::string_view a)
+{
+    if (!isIpv4Address(a)) return false;
+    const auto first = *parseUnsigned(a.substr(0, a.find('.')));
+    return first >= 224 && first <= 239;
+}
+
+std::optional<unsigned> multicastTtl(const Connection& c)
+{
+    if (!equalsNoCase(c.addrType, "IP4") || !isIpv4Multicast(c.address) || c.multicastSuffix.size() < 2) {
+        return std::nullopt;
+    }
+    const std::string_view rest = std::string_view(c.multicastSuffix).substr(1);
+    const auto ttl = parseUnsigned(rest.substr(0, rest.find('/')), 5);
+    if (!ttl || *ttl > 255) return std::nullopt;
+    return static_cast<unsigned>(*ttl);
+}
+
 bool isIpv6Address(std::string_view a)
 {
     // RFC 4291 §2.2: up to 8 groups of 1-4 hex digits, one "::", optionally a dotted IPv4 tail.

@@ -161,5 +161,10 @@ std::string serialize(const SessionDescription& sdp);
 /// True when `address` is a dotted-quad IPv4 address / an IPv6 address (RFC 4291 text form).
 bool isIpv4Address(std::string_view address);
 bool isIpv6Address(std::string_view address);
+/// True for a dotted-quad IPv4 address in 224.0.0.0/4 (RFC 5771).
+bool isIpv4Multicast(std::string_view address);
+/// The TTL of an IPv4 multicast connection (RFC 8866 §5.7: "239.1.2.3/127" gives 127); nullopt
+/// for a unicast or IPv6 address.
+std::optional<unsigned> multicastTtl(const Connection& c);
 
 } // namespace vphone::sdp

@@ -34,6 +34,9 @@ struct StreamPlan {
     MediaAddress remoteRtp;
     MediaAddress remoteRtcp; ///< ignored with rtcpMux
     bool rtcpMux = false;
+    /// remoteRtp is an IPv4 multicast group (RFC 8866 §5.7) with this TTL: send to it with the
+    /// TTL, join it on the remote ports, no latching.
+    std::optional<unsigned> multicastTtl;
     std::optional<sdp::NegotiatedCodec> sendCodec;
     std::optional<sdp::NegotiatedCodec> sendEvent; ///< telephone-event we may send
     std::vector<sdp::NegotiatedCodec> recvCodecs;  ///< payload types the peer may send (events included)

@@ -411,6 +411,7 @@ EngineResult<StreamPlan> MediaSession::planFor(const sdp::NegotiatedStream& n)
     p.remoteRtcp = {n.remoteRtcpAddress.empty() ? n.remoteAddress : n.remoteRtcpAddress,
                     n.remoteRtcpPort != 0 ? n.remoteRtcpPort : static_cast<std::uint16_t>(n.remotePort + 1)};
     p.rtcpMux = n.rtcpMux;
+    p.multicastTtl = n.multicastTtl;
     if (!sdp::isIpv4Address(n.remoteAddress) && !sdp::isIpv6Address(n.remoteAddress)) {
         return EngineError{488, "remote media address '" + n.remoteAddress + "' is not an IP address"};
     }

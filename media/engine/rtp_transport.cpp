@@ -64,6 +64,7 @@ bool RtpTransport::apply(const StreamPlan& plan, std::uint32_t clockRate, double
     } else {
         active_ = *family;
     }
+    if (usable) applyMulticast(plan);
     if (!rtpLatch_ || !(rtpLatch_->destination() == plan.remoteRtp)) rtpLatch_.emplace(plan.remoteRtp);
     if (!rtcpLatch_ || !(rtcpLatch_->destination() == plan.remoteRtcp)) rtcpLatch_.emplace(plan.remoteRtcp);
 
@@ -93,6 +94,45 @@ bool RtpTransport::apply(const StreamPlan& plan, std::uint32_t clockRate, double
                                                        : "";
     applySecurity(plan, now);
     return usable;
+}
+
+void RtpTransport::applyMulticast(const StreamPlan& plan)
+{
+    // RFC 8866 §5.7 group: we send to it (TTL, loopback on so listeners on this host hear us) and,
+    // when we receive, join it on its RTP (and RTCP) port with sockets of our own.
+    const bool receives =
+        plan.direction == sdp::Direction::SendRecv || plan.direction == sdp::Direction::RecvOnly;
+    if (!plan.multicastTtl || activeSockets().rtp.ipv6()) {
+        multicastRx_.reset();
+        multicastKey_.clear();
+        return;
+    }
+    SocketPair& local = activeSockets();
+    if (!local.rtp.setMulticastSend(*plan.multicastTtl) || !local.rtcp.setMulticastSend(*plan.multicastTtl)) {
+        error("cannot set up multicast sending to " + toString(plan.remoteRtp));
+    }
+    const std::string key =
+        receives ? toString(plan.remoteRtp) + (plan.rtcpMux ? "" : " " + toString(plan.remoteRtcp))
+                 : std::string();
+    if (key == multicastKey_) return;
+    multicastRx_.reset();
+    multicastKey_ = key;
+    if (!receives) return;
+    auto rtp = UdpSocket::joinGroup(plan.remoteRtp.host, plan.remoteRtp.port, local.rtp.address());
+    if (!rtp) {
+        error(rtp.error().what);
+        return;
+    }
+    SocketPair pair{std::move(*rtp), {}};
+    if (!plan.rtcpMux) {
+        auto rtcp = UdpSocket::joinGroup(plan.remoteRtcp.host, plan.remoteRtcp.port, local.rtp.address());
+        if (rtcp) {
+            pair.rtcp = std::move(*rtcp);
+        } else {
+            error(rtcp.error().what); // RTP still flows; only the group's reports are missed
+        }
+    }
+    multicastRx_ = std::move(pair);
 }
 
 std::string RtpTransport::destination() const
@@ -251,19 +291,30 @@ void RtpTransport::collectFds(std::vector<int>& fds) const
         fds.push_back(p.rtp.fd());
         fds.push_back(p.rtcp.fd());
     }
+    if (multicastRx_) { // after the unicast pairs: index 2 * sockets_.size() (+1 for RTCP)
+        fds.push_back(multicastRx_->rtp.fd());
+        fds.push_back(multicastRx_->rtcp.fd());
+    }
 }
 
 void RtpTransport::onReadable(std::size_t index, TimePoint now)
 {
     const std::size_t pair = index / 2;
-    if (pair >= sockets_.size()) return;
+    const bool group = pair == sockets_.size() && multicastRx_.has_value();
+    if (pair >= sockets_.size() && !group) return;
     const bool rtcpPort = index % 2 == 1;
-    UdpSocket& socket = rtcpPort ? sockets_[pair].rtcp : sockets_[pair].rtp;
+    SocketPair& sockets = group ? *multicastRx_ : sockets_[pair];
+    UdpSocket& socket = rtcpPort ? sockets.rtcp : sockets.rtp;
     MediaAddress from;
     for (int n = 0; n < kMaxReadsPerWakeup; ++n) {
         // Leave room for nothing: unprotect only shrinks, so the whole buffer can take a datagram.
         const auto size = socket.receive(rxBuffer_, from);
         if (!size) break;
+        // The group loops our own packets back to us (IP_MULTICAST_LOOP): not a remote source.
+        if (group && !sockets_.empty() && from.host == activeSockets().rtp.address() &&
+            (from.port == activeSockets().rtp.port() || from.port == activeSockets().rtcp.port())) {
+            continue;
+        }
         onDatagram(rtcpPort, rxBuffer_, *size, from, now);
     }
 }
@@ -276,7 +327,7 @@ void RtpTransport::onDatagram(bool rtcpPort, std::span<std::uint8_t> data, std::
     if (rtcpPort) {
         if (kind == DatagramKind::Rtcp || kind == DatagramKind::Rtp) {
             handleRtcp(true, data, size, now);
-            if (rtcpLatch_) rtcpLatch_->onValidPacket(from);
+            if (rtcpLatch_ && !plan_.multicastTtl) rtcpLatch_->onValidPacket(from);
         } else if (kind == DatagramKind::Dtls) {
             handleDtls(true, datagram, now);
         } else if (kind == DatagramKind::Stun) {
@@ -331,8 +382,10 @@ void RtpTransport::handleRtp(std::span<std::uint8_t> buffer, std::size_t size, c
     }
     activeSsrc_ = ssrc;
     activeHeard_ = now;
-    rtpLatch_->onValidPacket(from);
-    if (plan_.rtcpMux && rtcpLatch_) rtcpLatch_->onValidPacket(from);
+    if (!plan_.multicastTtl) { // a group is where we send, whoever speaks in it
+        rtpLatch_->onValidPacket(from);
+        if (plan_.rtcpMux && rtcpLatch_) rtcpLatch_->onValidPacket(from);
+    }
     ++stats_.packetsReceived;
     stats_.bytesReceived += wire;
     owner_.onRtp(packet, now);

@@ -7,6 +7,8 @@
 // unprotects SRTP (failures counted), accounts the packet in the RtpSession and hands every
 // valid RTP packet of the one remote source it follows to Owner::onRtp(). RTCP feedback and
 // session events (NACK, PLI, FIR, REMB, RTT, reports about us) go to Owner::onRtpSessionEvent().
+// Multicast (RFC 8866 §5.7): when the plan names an IPv4 group, we send there with its TTL and,
+// when receiving, join it with sockets of our own bound to the group ports; no latching.
 // Sending: sendRtp() stamps the header (our SSRC, next sequence number), protects and sends to
 // the latched address, and returns the datagram as it went out, so a video sender can keep it
 // for retransmission (sendDatagram() sends such a copy again: same SSRC, sequence and SRTP
@@ -86,13 +88,18 @@ public:
     /// RTCP BYE and DTLS close_notify.
     void stop(TimePoint now);
     /// Closes the sockets.
-    void release() { sockets_.clear(); }
+    void release()
+    {
+        sockets_.clear();
+        multicastRx_.reset();
+    }
     /// The transport's figures (SRTP suite and failures, loss, jitter, RTT, malformed) into `s`.
     void fillStats(StreamStats& s) const;
 
 private:
     void error(std::string what);
     void applySecurity(const StreamPlan& plan, TimePoint now);
+    void applyMulticast(const StreamPlan& plan);
     void onDatagram(bool rtcpPort, std::span<std::uint8_t> data, std::size_t size, const MediaAddress& from,
                     TimePoint now);
     void handleRtp(std::span<std::uint8_t> buffer, std::size_t size, const MediaAddress& from, TimePoint now);
@@ -129,6 +136,10 @@ private:
     std::optional<std::uint16_t> lastSentSeq_;
     std::optional<SymmetricRtpLatch> rtpLatch_;
     std::optional<SymmetricRtpLatch> rtcpLatch_;
+    // A multicast session's receive sockets (joined to the group's RTP/RTCP ports) and what
+    // they were made for ("group:port group:port+1"; empty when we do not receive).
+    std::optional<SocketPair> multicastRx_;
+    std::string multicastKey_;
     std::optional<std::uint32_t> activeSsrc_;
     TimePoint activeHeard_{};
 

@@ -76,6 +76,57 @@ EngineResult<UdpSocket> UdpSocket::bind(const std::string& address, std::uint16_
     return s;
 }
 
+EngineResult<UdpSocket> UdpSocket::joinGroup(const std::string& group, std::uint16_t port,
+                                             const std::string& interfaceAddress)
+{
+    UdpSocket s;
+    s.address_ = group;
+    const std::string where = "media: multicast group " + toString(MediaAddress{group, port});
+    in_addr groupAddr{};
+    if (inet_pton(AF_INET, group.c_str(), &groupAddr) != 1 || (ntohl(groupAddr.s_addr) >> 28) != 0xe) {
+        return EngineError{500, where + " is not an IPv4 multicast address"};
+    }
+    in_addr ifAddr{};
+    ifAddr.s_addr = htonl(INADDR_ANY);
+    if (!interfaceAddress.empty() && inet_pton(AF_INET, interfaceAddress.c_str(), &ifAddr) != 1) {
+        return EngineError{500, where + ": interface '" + interfaceAddress + "' is not an IPv4 address"};
+    }
+    s.fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (s.fd_ < 0) return EngineError{500, std::string("media: socket(): ") + std::strerror(errno)};
+    int on = 1;
+    ::setsockopt(s.fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    ::setsockopt(s.fd_, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    sa.sin_addr = groupAddr;
+    if (::bind(s.fd_, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+        return EngineError{500, where + ": bind: " + std::strerror(errno)};
+    }
+    ip_mreq mreq{};
+    mreq.imr_multiaddr = groupAddr;
+    mreq.imr_interface = ifAddr;
+    if (::setsockopt(s.fd_, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq) != 0) {
+        return EngineError{500, where + ": IP_ADD_MEMBERSHIP: " + std::strerror(errno)};
+    }
+    s.port_ = port;
+    return s;
+}
+
+bool UdpSocket::setMulticastSend(unsigned ttl)
+{
+    if (fd_ < 0 || ipv6_) return false;
+    const int t = static_cast<int>(ttl > 255 ? 255 : ttl);
+    const unsigned char loop = 1;
+    bool ok = ::setsockopt(fd_, IPPROTO_IP, IP_MULTICAST_TTL, &t, sizeof t) == 0;
+    ok = ::setsockopt(fd_, IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof loop) == 0 && ok;
+    in_addr ifAddr{};
+    if (inet_pton(AF_INET, address_.c_str(), &ifAddr) == 1 && ifAddr.s_addr != htonl(INADDR_ANY)) {
+        ok = ::setsockopt(fd_, IPPROTO_IP, IP_MULTICAST_IF, &ifAddr, sizeof ifAddr) == 0 && ok;
+    }
+    return ok;
+}
+
 UdpSocket::UdpSocket(UdpSocket&& o) noexcept
     : fd_(std::exchange(o.fd_, -1)), port_(o.port_), address_(std::move(o.address_)), ipv6_(o.ipv6_)
 {}

@@ -27,6 +27,13 @@ public:
     /// Binds address:port (port 0: any). Errors name the address and the system's reason.
     static EngineResult<UdpSocket> bind(const std::string& address, std::uint16_t port);
 
+    /// A receive socket for an IPv4 multicast group (RFC 8866 §5.7 paging/intercom): bound to
+    /// group:port with SO_REUSEADDR/SO_REUSEPORT (several listeners on one host) and joined
+    /// (IP_ADD_MEMBERSHIP) on the interface that has `interfaceAddress` (empty or 0.0.0.0: the
+    /// kernel's choice). Errors name the group and the system's reason.
+    static EngineResult<UdpSocket> joinGroup(const std::string& group, std::uint16_t port,
+                                             const std::string& interfaceAddress);
+
     UdpSocket() = default;
     UdpSocket(UdpSocket&& other) noexcept;
     UdpSocket& operator=(UdpSocket&& other) noexcept;
@@ -47,6 +54,9 @@ public:
     /// Receives one datagram into buffer; nullopt when nothing is waiting (or on error).
     std::optional<std::size_t> receive(std::span<std::uint8_t> buffer, MediaAddress& from);
     void close();
+    /// Prepares this (IPv4) socket to send to multicast groups: IP_MULTICAST_TTL `ttl`,
+    /// IP_MULTICAST_LOOP on (listeners on this host hear it), IP_MULTICAST_IF our bound address.
+    bool setMulticastSend(unsigned ttl);
 
 private:
     int fd_ = -1;
