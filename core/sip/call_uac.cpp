@@ -29,6 +29,17 @@ CallHandle UserAgent::Impl::call(const Uri& target, std::string sdpOffer, TimePo
         finish(handle, 503, "Too many calls");
         return handle;
     }
+    c.triedTargets.push_back(redirectKey(target));
+    if (!sendInvite(c, target, now)) {
+        finish(handle, 503, "Cannot send to this address");
+        return handle;
+    }
+    setState(c, CallState::Calling);
+    return handle;
+}
+
+bool UserAgent::Impl::sendInvite(Call& c, const Uri& target, TimePoint now)
+{
     const NextHop hop = nextHop(target, {}, config.outboundProxy);
     Uri toUri = target;
     toUri.headers.clear();
@@ -37,16 +48,11 @@ CallHandle UserAgent::Impl::call(const Uri& target, std::string sdpOffer, TimePo
     if (!c.localSdp.empty()) c.invite.setBody(c.localSdp, "application/sdp");
     ClientRequest cr;
     cr.purpose = Purpose::Invite;
-    cr.call = handle;
+    cr.call = c.handle;
     cr.peer = hop.peer;
     cr.request = c.invite;
     c.inviteTx = sendClient(std::move(cr), now);
-    if (!c.inviteTx) {
-        finish(handle, 503, "Cannot send to this address");
-        return handle;
-    }
-    setState(c, CallState::Calling);
-    return handle;
+    return c.inviteTx != 0;
 }
 
 Message UserAgent::Impl::ackFor(Dialog& dialog, std::uint32_t cseq, Peer& peer)
@@ -145,6 +151,12 @@ void UserAgent::Impl::onInviteResponse(ClientRequest& cr, const Message& respons
             return;
         }
     }
+    if (status < 400 && !c.cancelRequested) {
+        onRedirect(c, response, now);
+        return;
+    }
+    // §8.1.3.4: a redirected call that fails at one target goes on with the next one.
+    if (!c.cancelRequested && !c.redirectTargets.empty() && tryNextTarget(c, status, now)) return;
     finish(c.handle, status, std::string(response.reason()));
 }
 

@@ -615,6 +615,12 @@ void UserAgent::reject(CallHandle call, int code, TimePoint now)
     impl_->pump(now);
 }
 
+void UserAgent::redirect(CallHandle call, int code, const std::vector<Uri>& contacts, TimePoint now)
+{
+    impl_->redirect(call, code, contacts, now);
+    impl_->pump(now);
+}
+
 void UserAgent::hangUp(CallHandle call, TimePoint now)
 {
     impl_->hangUp(call, now);

@@ -244,6 +244,10 @@ public:
     void answer(CallHandle call, std::string sdpAnswer, TimePoint now);
     /// Rejects an incoming call (486 Busy Here, 603 Decline, 480...).
     void reject(CallHandle call, int code, TimePoint now);
+    /// Redirects an incoming call not yet answered (RFC 3261 §21.3): a 3xx (302 Moved
+    /// Temporarily by default; codes outside 300-399 become 302) with these Contact URIs.
+    /// Terminated follows with reason "redirected to URI" (call forwarding).
+    void redirect(CallHandle call, int code, const std::vector<Uri>& contacts, TimePoint now);
     /// Ends a call in any state: CANCEL while outgoing and unanswered, BYE once confirmed, and
     /// 603 Decline for an incoming call not yet answered.
     void hangUp(CallHandle call, TimePoint now);

@@ -112,6 +112,11 @@ struct Call {
     // UAC
     TransactionId inviteTx = 0;
     Message invite; ///< the INVITE last sent (its CSeq/branch change on digest retries)
+    /// §8.1.3.4 redirects: targets already called (the first included), the Contacts of the
+    /// last 3xx not yet tried (highest q first), and the 3xx followed so far.
+    std::vector<std::string> triedTargets;
+    std::vector<Uri> redirectTargets;
+    int redirects = 0;
     bool cancelRequested = false;
     std::optional<Message> ack; ///< the ACK for the 2xx, re-sent for its retransmissions
     Peer ackPeer;
@@ -277,7 +282,15 @@ struct UserAgent::Impl {
 
     // --- call_uac.cpp ---
     CallHandle call(const Uri& target, std::string sdpOffer, TimePoint now);
+    /// A new INVITE for the call to `target` (new Call-ID, From tag, CSeq 1; the call's offer).
+    bool sendInvite(Call& call, const Uri& target, TimePoint now);
     void onInviteResponse(ClientRequest& cr, const Message& response, TimePoint now);
+    // --- redirect.cpp (§8.1.3.4 UAC, and our 3xx as UAS) ---
+    /// A 3xx to our INVITE: call its Contacts in q order, or end the call (loop, limit).
+    void onRedirect(Call& call, const Message& response, TimePoint now);
+    /// Calls the next untried redirect target; false when none is left (status: the failure).
+    bool tryNextTarget(Call& call, int status, TimePoint now);
+    void redirect(CallHandle handle, int code, const std::vector<Uri>& contacts, TimePoint now);
     void onStrayResponse(const Message& response, const Peer& from, TimePoint now);
     /// ACK for a 2xx (§13.2.2.4): new branch, the dialog's route set, sent statelessly.
     Message ackFor(Dialog& dialog, std::uint32_t cseq, Peer& peer);
@@ -378,6 +391,9 @@ struct UserAgent::Impl {
     /// Earliest deadline of subscriptions, publications and watchers.
     std::optional<TimePoint> eventTimeout() const;
 };
+
+/// A target as compared for redirect loops (§8.1.3.4): the URI without headers.
+std::string redirectKey(const Uri& target);
 
 /// Refresh point for a granted lifetime: max(half, lifetime - 32 s, 1 s) after now.
 TimePoint refreshPoint(TimePoint now, std::uint32_t granted);
