@@ -1,5 +1,5 @@
 // The fields of one SIP account (the settings page's account dialog and the first-run assistant):
-// address, name, password, registrar, proxy, transport, media encryption. fields() gives what
+// address, name, password, registrar, proxy, STUN server, transport, media encryption. fields() gives what
 // phone.settings.saveAccount() takes; an empty password on an edit keeps the stored one.
 import QtQuick
 import QtQuick.Controls
@@ -22,6 +22,7 @@ GridLayout {
         hasPassword = a.hasPassword || false
         registrarField.text = a.registrar || ""
         proxyField.text = a.proxy || ""
+        stunField.text = a.stunServer || ""
         transportBox.currentIndex = Math.max(0, transports.indexOf(a.transport || "udp"))
         srtpBox.currentIndex = Math.max(0, srtpValues.indexOf(a.srtp || ""))
     }
@@ -29,6 +30,7 @@ GridLayout {
         return {
             uri: uriField.text, displayName: nameField.text, authUser: authField.text,
             password: passwordField.text, registrar: registrarField.text, proxy: proxyField.text,
+            stunServer: stunField.text,
             transport: transports[transportBox.currentIndex], srtp: srtpValues[srtpBox.currentIndex],
             registerOnStart: true
         }
@@ -77,6 +79,13 @@ GridLayout {
         id: proxyField
         objectName: "accountProxy"
         placeholderText: qsTr("None")
+        Layout.fillWidth: true
+    }
+    Label { text: qsTr("STUN server") }
+    TextField {
+        id: stunField
+        objectName: "accountStunServer"
+        placeholderText: qsTr("As in Ports (e.g. stun.example.org:3478)")
         Layout.fillWidth: true
     }
     Label { text: qsTr("Transport") }
