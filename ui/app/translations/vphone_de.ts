@@ -20,7 +20,7 @@
     </message>
     <message>
         <source>alice@sip.example.com</source>
-        <translation type="unfinished"></translation>
+        <translation>alice@sip.example.com</translation>
     </message>
     <message>
         <source>Password</source>
@@ -68,11 +68,11 @@
     </message>
     <message>
         <source>UDP</source>
-        <translation type="unfinished"></translation>
+        <translation>UDP</translation>
     </message>
     <message>
         <source>TCP</source>
-        <translation type="unfinished"></translation>
+        <translation>TCP</translation>
     </message>
     <message>
         <source>TLS (encrypted)</source>
@@ -107,27 +107,27 @@
     </message>
     <message>
         <source>There is no refused certificate to trust for this account</source>
-        <translation type="unfinished"></translation>
+        <translation>Für dieses Konto gibt es kein abgelehntes Zertifikat, dem vertraut werden könnte</translation>
     </message>
     <message>
         <source>The profile has no folder to keep the certificate in</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Profil hat keinen Ordner für das Zertifikat</translation>
     </message>
     <message>
         <source>Cannot store the certificate in %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat kann nicht in %1 gespeichert werden: %2</translation>
     </message>
     <message>
         <source>Cannot remove %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht entfernt werden: %2</translation>
     </message>
     <message>
         <source>The server&apos;s certificate changed since you trusted it</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat des Servers hat sich geändert, seit Sie ihm vertraut haben</translation>
     </message>
     <message>
         <source>Certificate not trusted: the server&apos;s identity could not be verified</source>
-        <translation type="unfinished">Zertifikat nicht vertrauenswürdig: die Identität des Servers ließ sich nicht prüfen</translation>
+        <translation>Zertifikat nicht vertrauenswürdig: die Identität des Servers ließ sich nicht prüfen</translation>
     </message>
 </context>
 <context>
@@ -150,7 +150,7 @@
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>Video</source>
@@ -230,7 +230,7 @@
     </message>
     <message>
         <source> %1 kbit/s</source>
-        <translation type="unfinished"></translation>
+        <translation> %1 kbit/s</translation>
     </message>
     <message>
         <source>loss %1 %</source>
@@ -392,86 +392,86 @@
     </message>
     <message>
         <source>Devices</source>
-        <translation type="unfinished"></translation>
+        <translation>Geräte</translation>
     </message>
     <message>
         <source>Switch the microphone or speaker of this call</source>
-        <translation type="unfinished"></translation>
+        <translation>Mikrofon oder Lautsprecher dieses Anrufs wechseln</translation>
     </message>
     <message>
         <source>System default</source>
-        <translation type="unfinished">Systemstandard</translation>
+        <translation>Systemstandard</translation>
     </message>
     <message>
         <source>None (send silence)</source>
-        <translation type="unfinished">Keines (Stille senden)</translation>
+        <translation>Keines (Stille senden)</translation>
     </message>
     <message>
         <source>None (mute)</source>
-        <translation type="unfinished">Keiner (stumm)</translation>
+        <translation>Keiner (stumm)</translation>
     </message>
     <message>
         <source>Microphone</source>
-        <translation type="unfinished">Mikrofon</translation>
+        <translation>Mikrofon</translation>
     </message>
     <message>
         <source>Speaker</source>
-        <translation type="unfinished">Lautsprecher</translation>
+        <translation>Lautsprecher</translation>
     </message>
 </context>
 <context>
     <name>CertificateDialog</name>
     <message>
         <source>The server&apos;s certificate changed</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Zertifikat des Servers hat sich geändert</translation>
     </message>
     <message>
         <source>Certificate not trusted</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat nicht vertrauenswürdig</translation>
     </message>
     <message>
         <source>Trust this certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Diesem Zertifikat vertrauen</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>The server %1 now presents a different certificate from the one you trusted. This can mean someone is intercepting the connection, or that the server&apos;s certificate was replaced. Trust the new one only if the server&apos;s administrator confirms its fingerprint.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server %1 zeigt jetzt ein anderes Zertifikat als das, dem Sie vertraut haben. Das kann bedeuten, dass jemand die Verbindung abfängt, oder dass das Zertifikat des Servers ersetzt wurde. Vertrauen Sie dem neuen nur, wenn der Administrator des Servers seinen Fingerabdruck bestätigt.</translation>
     </message>
     <message>
         <source>The identity of %1 could not be verified (the reason is below). Trust this certificate only if you know this fingerprint is the server&apos;s (ask its administrator). It will be accepted for this account from now on, and any other certificate refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Identität von %1 ließ sich nicht prüfen (der Grund steht unten). Vertrauen Sie diesem Zertifikat nur, wenn Sie wissen, dass dieser Fingerabdruck der des Servers ist (fragen Sie seinen Administrator). Es wird für dieses Konto von nun an angenommen und jedes andere Zertifikat abgelehnt.</translation>
     </message>
     <message>
         <source>Issued to:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgestellt für:</translation>
     </message>
     <message>
         <source>Issued by:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgestellt von:</translation>
     </message>
     <message>
         <source>%1 (self-signed)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (selbst signiert)</translation>
     </message>
     <message>
         <source>Valid from:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gültig ab:</translation>
     </message>
     <message>
         <source>Valid until:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gültig bis:</translation>
     </message>
     <message>
         <source>SHA-256:</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256:</translation>
     </message>
     <message>
         <source>Trusted before:</source>
-        <translation type="unfinished"></translation>
+        <translation>Bisher vertraut:</translation>
     </message>
 </context>
 <context>
@@ -540,7 +540,7 @@
     </message>
     <message>
         <source>alice@example.com, …</source>
-        <translation type="unfinished"></translation>
+        <translation>alice@example.com, …</translation>
     </message>
     <message>
         <source>Numbers</source>
@@ -548,7 +548,7 @@
     </message>
     <message>
         <source>+49 30 1234567, …</source>
-        <translation type="unfinished"></translation>
+        <translation>+49 30 1234567, …</translation>
     </message>
     <message>
         <source>Note</source>
@@ -571,43 +571,43 @@
     <name>ContactListModel</name>
     <message>
         <source>No contact %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Kontakt %1</translation>
     </message>
     <message>
         <source>No contacts database</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Kontaktdatenbank</translation>
     </message>
     <message>
         <source>Import failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Import fehlgeschlagen: %1</translation>
     </message>
     <message numerus="yes">
         <source>%n imported</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n importiert</numerusform>
+            <numerusform>%n importiert</numerusform>
         </translation>
     </message>
     <message>
         <source>line %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1: %2</translation>
     </message>
     <message numerus="yes">
         <source>, %n rejected: </source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>, %n abgelehnt: </numerusform>
+            <numerusform>, %n abgelehnt: </numerusform>
         </translation>
     </message>
     <message>
         <source>Export failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Export fehlgeschlagen: %1</translation>
     </message>
     <message numerus="yes">
         <source>%n exported to %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n nach %1 exportiert</numerusform>
+            <numerusform>%n nach %1 exportiert</numerusform>
         </translation>
     </message>
 </context>
@@ -686,31 +686,31 @@
     <name>DeviceTester</name>
     <message>
         <source>No microphone found</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Mikrofon gefunden</translation>
     </message>
     <message>
         <source>No speaker found</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Lautsprecher gefunden</translation>
     </message>
     <message>
         <source>Camera: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Kamera: %1</translation>
     </message>
     <message>
         <source>The camera is off</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Kamera ist aus</translation>
     </message>
     <message>
         <source>No camera found: showing the test pattern</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Kamera gefunden: das Testbild wird gezeigt</translation>
     </message>
     <message>
         <source>Microphone: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Mikrofon: %1</translation>
     </message>
     <message>
         <source>Speaker: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lautsprecher: %1</translation>
     </message>
 </context>
 <context>
@@ -875,15 +875,15 @@
     <name>PhoneController</name>
     <message>
         <source>Contacts and history unavailable: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Kontakte und Verlauf nicht verfügbar: %1</translation>
     </message>
     <message>
         <source>Media settings: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Medieneinstellungen: %1</translation>
     </message>
     <message>
         <source>Settings apply when the call ends</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Einstellungen gelten, wenn der Anruf endet</translation>
     </message>
     <message>
         <source>Not connected</source>
@@ -939,43 +939,43 @@
     </message>
     <message>
         <source>STUN: %1; calls use the local address</source>
-        <translation type="unfinished"></translation>
+        <translation>STUN: %1; Anrufe verwenden die lokale Adresse</translation>
     </message>
     <message>
         <source>the server&apos;s certificate changed since you trusted it</source>
-        <translation type="unfinished"></translation>
+        <translation>das Zertifikat des Servers hat sich geändert, seit Sie ihm vertraut haben</translation>
     </message>
     <message>
         <source>the server&apos;s certificate is not trusted (see Settings)</source>
-        <translation type="unfinished"></translation>
+        <translation>dem Zertifikat des Servers wird nicht vertraut (siehe Einstellungen)</translation>
     </message>
     <message>
         <source>Switching devices needs a call with audio</source>
-        <translation type="unfinished"></translation>
+        <translation>Geräte wechseln braucht einen Anruf mit Ton</translation>
     </message>
     <message>
         <source>Could not switch the microphone: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Mikrofon ließ sich nicht wechseln: %1</translation>
     </message>
     <message>
         <source>Could not switch the speaker: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Lautsprecher ließ sich nicht wechseln: %1</translation>
     </message>
 </context>
 <context>
     <name>PresenceWatch</name>
     <message numerus="yes">
         <source>%n new voice message(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n neue Sprachnachricht</numerusform>
+            <numerusform>%n neue Sprachnachrichten</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>(%n old)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>(%n alte)</numerusform>
+            <numerusform>(%n alte)</numerusform>
         </translation>
     </message>
 </context>
@@ -983,11 +983,11 @@
     <name>SettingsController</name>
     <message>
         <source>The %1 &quot;%2&quot; is not a server name or address (e.g. sip.example.com:5060)</source>
-        <translation type="unfinished"></translation>
+        <translation>Der %1 „%2“ ist kein Servername und keine Adresse (z. B. sip.example.com:5060)</translation>
     </message>
     <message>
         <source>The password of %1 could not be read from the keychain: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Passwort von %1 ließ sich nicht aus dem Schlüsselbund lesen: %2</translation>
     </message>
     <message>
         <source>Saved</source>
@@ -1003,23 +1003,23 @@
     </message>
     <message>
         <source>Saved, but the phone did not start: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert, aber das Telefon ist nicht gestartet: %1</translation>
     </message>
     <message>
         <source>No system keychain was found, so passwords are stored in %1, readable only by you. Install and unlock a keychain (GNOME Keyring or KWallet) to keep them there instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es wurde kein Schlüsselbund des Systems gefunden, daher werden Passwörter in %1 gespeichert, nur für Sie lesbar. Installieren und entsperren Sie einen Schlüsselbund (GNOME Keyring oder KWallet), um sie dort aufzubewahren.</translation>
     </message>
     <message>
         <source>There is no account %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt kein Konto %1</translation>
     </message>
     <message>
         <source>Enter the account&apos;s address, e.g. alice@sip.example.com</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie die Adresse des Kontos ein, z. B. alice@sip.example.com</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not an address: write it as user@domain, e.g. alice@sip.example.com</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist keine Adresse: schreiben Sie sie als benutzer@domain, z. B. alice@sip.example.com</translation>
     </message>
     <message>
         <source>There is already an account for %1</source>
@@ -1027,27 +1027,27 @@
     </message>
     <message>
         <source>registrar</source>
-        <translation type="unfinished"></translation>
+        <translation>Registrar</translation>
     </message>
     <message>
         <source>proxy</source>
-        <translation type="unfinished"></translation>
+        <translation>Proxy</translation>
     </message>
     <message>
         <source>The transport must be UDP, TCP or TLS</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Transport muss UDP, TCP oder TLS sein</translation>
     </message>
     <message>
         <source>Media encryption (SRTP) must be off, optional or mandatory</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Medienverschlüsselung (SRTP) muss aus, optional oder verpflichtend sein</translation>
     </message>
     <message>
         <source>Could not write %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht geschrieben werden</translation>
     </message>
     <message>
         <source>That codec cannot move further</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Codec lässt sich nicht weiter verschieben</translation>
     </message>
     <message>
         <source>The SIP port must be a number from 1 to 65535</source>
@@ -1055,27 +1055,27 @@
     </message>
     <message>
         <source>Media ports &quot;%1&quot; are not a range: write FIRST-LAST, e.g. 16384-32767</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Medien-Ports „%1“ sind kein Bereich: schreiben Sie ERSTER-LETZTER, z. B. 16384-32767</translation>
     </message>
     <message>
         <source>The SIP port %1 is inside the media port range %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Der SIP-Port %1 liegt im Medien-Portbereich %2</translation>
     </message>
     <message>
         <source>There is no microphone &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt kein Mikrofon „%1“</translation>
     </message>
     <message>
         <source>There is no speaker &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt keinen Lautsprecher „%1“</translation>
     </message>
     <message>
         <source>There is no camera &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt keine Kamera „%1“</translation>
     </message>
     <message>
         <source>Could not remove %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 konnte nicht entfernt werden</translation>
     </message>
     <message>
         <source>vphone no longer starts at login</source>
@@ -1091,15 +1091,15 @@
     </message>
     <message>
         <source>The STUN server needs a host name or address, e.g. stun.example.org or 192.0.2.1:3478</source>
-        <translation type="unfinished"></translation>
+        <translation>Der STUN-Server braucht einen Hostnamen oder eine Adresse, z. B. stun.example.org oder 192.0.2.1:3478</translation>
     </message>
     <message>
         <source>The STUN server port in &quot;%1&quot; must be a number from 1 to 65535</source>
-        <translation type="unfinished"></translation>
+        <translation>Der STUN-Server-Port in „%1“ muss eine Zahl von 1 bis 65535 sein</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a STUN server: write host or host:port, e.g. stun.example.org:3478</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist kein STUN-Server: schreiben Sie host oder host:port, z. B. stun.example.org:3478</translation>
     </message>
 </context>
 <context>
@@ -1158,7 +1158,7 @@
     </message>
     <message>
         <source>%1 &lt;%2&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 &lt;%2&gt;</translation>
     </message>
     <message>
         <source>Add…</source>
@@ -1234,47 +1234,47 @@
     </message>
     <message>
         <source>Inspect certificate…</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat prüfen…</translation>
     </message>
     <message>
         <source>Forget certificate</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikat vergessen</translation>
     </message>
     <message>
         <source>Microphone level</source>
-        <translation type="unfinished"></translation>
+        <translation>Mikrofonpegel</translation>
     </message>
     <message>
         <source>Speak: the bar follows the microphone</source>
-        <translation type="unfinished"></translation>
+        <translation>Sprechen Sie: der Balken folgt dem Mikrofon</translation>
     </message>
     <message>
         <source>Playing…</source>
-        <translation type="unfinished"></translation>
+        <translation>Spielt…</translation>
     </message>
     <message>
         <source>Play test tone</source>
-        <translation type="unfinished"></translation>
+        <translation>Testton abspielen</translation>
     </message>
     <message>
         <source>No preview</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Vorschau</translation>
     </message>
     <message>
         <source>STUN server</source>
-        <translation type="unfinished"></translation>
+        <translation>STUN-Server</translation>
     </message>
     <message>
         <source>none (e.g. stun.example.org:3478)</source>
-        <translation type="unfinished"></translation>
+        <translation>keiner (z. B. stun.example.org:3478)</translation>
     </message>
     <message>
         <source>Asks this server for your public address behind a NAT; it goes in your SIP Contact and call media. Port 3478 unless given; empty turns it off.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fragt diesen Server nach Ihrer öffentlichen Adresse hinter einem NAT; sie kommt in Ihren SIP-Contact und die Anrufmedien. Port 3478, wenn nicht angegeben; leer schaltet es aus.</translation>
     </message>
     <message>
         <source>Apply STUN server</source>
-        <translation type="unfinished"></translation>
+        <translation>STUN-Server übernehmen</translation>
     </message>
 </context>
 <context>
@@ -1324,11 +1324,11 @@
     </message>
     <message>
         <source>vCard 3.0</source>
-        <translation type="unfinished"></translation>
+        <translation>vCard 3.0</translation>
     </message>
     <message>
         <source>vCard 4.0</source>
-        <translation type="unfinished"></translation>
+        <translation>vCard 4.0</translation>
     </message>
     <message>
         <source>Import</source>
@@ -1347,43 +1347,43 @@
     </message>
     <message>
         <source>Profile directory (settings, history).</source>
-        <translation type="unfinished"></translation>
+        <translation>Profilverzeichnis (Einstellungen, Verlauf).</translation>
     </message>
     <message>
         <source>SIP socket PROTO:HOST:PORT (repeatable).</source>
-        <translation type="unfinished"></translation>
+        <translation>SIP-Socket PROTO:HOST:PORT (wiederholbar).</translation>
     </message>
     <message>
         <source>UDP ports for media, MIN-MAX.</source>
-        <translation type="unfinished"></translation>
+        <translation>UDP-Ports für Medien, MIN-MAX.</translation>
     </message>
     <message>
         <source>Camera: device[:NAME], testsrc[:WxH[@FPS]] or off.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kamera: device[:NAME], testsrc[:BxH[@FPS]] oder off.</translation>
     </message>
     <message>
         <source>Microphone: device[:NAME], tone:HZ, file:PATH or silence.</source>
-        <translation type="unfinished"></translation>
+        <translation>Mikrofon: device[:NAME], tone:HZ, file:PFAD oder silence.</translation>
     </message>
     <message>
         <source>Speaker: device[:NAME], file:PATH or null.</source>
-        <translation type="unfinished"></translation>
+        <translation>Lautsprecher: device[:NAME], file:PFAD oder null.</translation>
     </message>
     <message>
         <source>Make the call to URI a video call.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Anruf an URI als Videoanruf führen.</translation>
     </message>
     <message>
         <source>Write state changes as JSON lines.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustandsänderungen als JSON-Zeilen schreiben.</translation>
     </message>
     <message>
         <source>Call this (sip:, sips:, tel:, callto: or a number).</source>
-        <translation type="unfinished"></translation>
+        <translation>Dies anrufen (sip:, sips:, tel:, callto: oder eine Nummer).</translation>
     </message>
     <message>
         <source>Scene graph: auto (software without a GPU), software or opengl.</source>
-        <translation type="unfinished"></translation>
+        <translation>Szenengraph: auto (Software ohne GPU), software oder opengl.</translation>
     </message>
 </context>
 <context>
@@ -1496,27 +1496,27 @@
     </message>
     <message>
         <source>Server unreachable (it is out of service: %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Server nicht erreichbar (außer Betrieb: %1)</translation>
     </message>
     <message>
         <source>The server refused the registration interval</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server hat das Anmeldeintervall abgelehnt</translation>
     </message>
     <message>
         <source>Server error: %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Serverfehler: %1 (%2)</translation>
     </message>
     <message>
         <source>Registration refused: %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldung abgelehnt: %1 (%2)</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a valid SIP address</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist keine gültige SIP-Adresse</translation>
     </message>
     <message>
         <source>Calling the number %1 needs an account: add one, or type a SIP address such as bob@example.com</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Nummer %1 anzurufen braucht ein Konto: fügen Sie eines hinzu, oder geben Sie eine SIP-Adresse wie bob@example.com ein</translation>
     </message>
     <message>
         <source>Type a number or a SIP address</source>
@@ -1524,31 +1524,31 @@
     </message>
     <message>
         <source>&apos;%1&apos; is not a number or a SIP address</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist keine Nummer und keine SIP-Adresse</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a valid IPv6 address</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist keine gültige IPv6-Adresse</translation>
     </message>
     <message>
         <source>&apos;%1&apos; has no host: type it as %1@host, or add an account</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ hat keinen Host: geben Sie %1@host ein, oder fügen Sie ein Konto hinzu</translation>
     </message>
     <message>
         <source>&apos;%1&apos; has nothing after &apos;%2:&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ hat nichts nach „%2:“</translation>
     </message>
     <message>
         <source>&apos;%1&apos; is not a valid telephone number</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist keine gültige Telefonnummer</translation>
     </message>
     <message>
         <source>&apos;%1&apos; has nothing after &apos;callto:&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ hat nichts nach „callto:“</translation>
     </message>
     <message>
         <source>&apos;%1:&apos; addresses cannot be called; use sip:, sips:, tel: or callto:</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1:“-Adressen lassen sich nicht anrufen; verwenden Sie sip:, sips:, tel: oder callto:</translation>
     </message>
 </context>
 </TS>
