@@ -198,6 +198,29 @@ TEST(StunSettings, BadValuesAreRefusedInWordsAndGoodOnesSavedAndApplied)
               "network/stunServer: the STUN server port 99999 is out of range (1-65535)");
 }
 
+TEST(StunSettings, AnAccountsOwnServerIsCheckedSavedAndReadBack)
+{
+    Rig rig(5910);
+    ui::SettingsController& s = rig.settings;
+    QVariantMap f{{QStringLiteral("uri"), QStringLiteral("carol@127.0.0.1")},
+                  {QStringLiteral("transport"), QStringLiteral("udp")},
+                  {QStringLiteral("registerOnStart"), false},
+                  {QStringLiteral("stunServer"), QStringLiteral("stun.example.org:65536")}};
+    EXPECT_FALSE(s.saveAccount(-1, f));
+    EXPECT_EQ(s.message().toStdString(),
+              "The STUN server port in \"stun.example.org:65536\" must be a number from 1 to 65535");
+    EXPECT_EQ(s.accounts()->count(), 0);
+    f[QStringLiteral("stunServer")] = QStringLiteral("127.0.0.1:3494");
+    ASSERT_TRUE(s.saveAccount(-1, f)) << s.message().toStdString();
+    EXPECT_EQ(s.account(0).value(QStringLiteral("stunServer")).toString(), QStringLiteral("127.0.0.1:3494"));
+    EXPECT_EQ(QSettings(s.iniPath(), QSettings::IniFormat)
+                  .value(QStringLiteral("accounts/1/stunServer"))
+                  .toString(),
+              QStringLiteral("127.0.0.1:3494"));
+    EXPECT_EQ(rig.controller->config().accounts.value(0).settings.stunServer,
+              QStringLiteral("127.0.0.1:3494"));
+}
+
 TEST(StunSettings, RegisterCarriesTheMappedAddressInContactAndVia)
 {
     FakeStunServer stun(3490);
