@@ -19,7 +19,7 @@ build_pkgs=(
 )
 bench_pkgs=(libosip2-dev libsofia-sip-ua-dev libbellesip-dev libre-dev baresip-core baresip-ffmpeg jackd2 libjack-jackd2-dev
   xdotool x11-utils linphone-desktop)
-peer_pkgs=(sip-tester baresip-core baresip-ffmpeg linphone-cli iproute2 kamailio kamailio-tls-modules kamailio-presence-modules sipsak dnsmasq sipvicious dunst trayer qt6-gtk-platformtheme coturn)
+peer_pkgs=(sip-tester baresip-core baresip-ffmpeg linphone-cli iproute2 kamailio kamailio-tls-modules kamailio-presence-modules sipsak dnsmasq sipvicious dunst trayer qt6-gtk-platformtheme coturn gnome-keyring dbus)
 
 want=("${build_pkgs[@]}")
 for arg in "$@"; do

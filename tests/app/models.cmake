@@ -29,6 +29,11 @@ gtest_discover_tests(vphone_stun_settings_tests DISCOVERY_TIMEOUT 60 PROPERTIES 
 add_test(NAME settings_kamailio
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/settings_kamailio.sh $<TARGET_FILE:vphone_settings_tests>)
 set_tests_properties(settings_kamailio PROPERTIES TIMEOUT 120 RESOURCE_LOCK vphone_settings_ports)
+# The same model with a real system keychain: GNOME Keyring's Secret Service on a private D-Bus
+# session bus (no network), through QtKeychain.
+add_test(NAME settings_keychain
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/settings_keychain.sh $<TARGET_FILE:vphone_settings_tests>)
+set_tests_properties(settings_keychain PROPERTIES TIMEOUT 120)
 # TLS trust on first use through the settings model against Kamailio with self-signed
 # certificates (issue 7; SIP 5920-5923, RTP 13500-13519 on 127.0.0.1): settings_tofu.sh runs the
 # two phases of SettingsTofu.* around a Kamailio restart with a new certificate.

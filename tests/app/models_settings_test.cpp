@@ -5,12 +5,14 @@
 // 127.0.0.1), the profile-file fallback when no keychain answers (no D-Bus here), and the XDG
 // autostart entry written and removed.
 #include "models/account_list_model.h"
+#include "models/password_store.h"
 #include "models/phone_controller.h"
 #include "models/settings_controller.h"
 #include "models_test_util.h"
 #include "sip/parser.h"
 #include "sip/transaction_layer.h"
 
+#include <QDir>
 #include <QFile>
 #include <QGuiApplication>
 #include <QNetworkDatagram>
@@ -371,6 +373,72 @@ TEST(SettingsKamailio, WrongPasswordSaidInWordsThenTheRightOneRegisters)
     EXPECT_TRUE(waitFor([&] { return s.accounts()->statusText(0) == QLatin1String("Registered"); }))
         << s.accounts()->statusText(0).toStdString();
     EXPECT_EQ(s.accounts()->level(0), QStringLiteral("ok"));
+}
+
+// Run by tests/app/settings_keychain.sh with GNOME Keyring (the freedesktop Secret Service) on a
+// private D-Bus session bus: the settings model finds the keychain, keeps an account's password
+// there and not in vphone.ini, a new model on the same profile reads it back, a password found in
+// the file is moved into the keychain, and removing the account removes its entry.
+TEST(SettingsKeychain, PasswordsLiveInTheKeychainNotInTheProfile)
+{
+    if (qEnvironmentVariableIsEmpty("VPHONE_KEYCHAIN_TEST"))
+        GTEST_SKIP() << "needs a Secret Service: run tests/app/settings_keychain.sh";
+    QTemporaryDir dir;
+    const QString uri = QStringLiteral("sip:kate@example.test");
+    const QString iniPath = QDir(dir.path()).filePath(QStringLiteral("vphone.ini"));
+    const auto iniText = [&] {
+        QFile f(iniPath);
+        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+    };
+    {
+        SettingsController s(dir.path());
+        s.load();
+        ASSERT_TRUE(s.keychainAvailable()) << s.passwordWarning().toStdString();
+        EXPECT_TRUE(s.passwordWarning().isEmpty());
+        ASSERT_TRUE(s.saveAccount(
+            -1, account(QStringLiteral("kate@example.test"), QStringLiteral("k33p-it-s3cret"), {})))
+            << s.message().toStdString();
+    }
+    EXPECT_FALSE(iniText().contains(QLatin1String("k33p-it-s3cret"))) << iniText().toStdString();
+    const ui::PasswordStore store;
+    const auto stored = store.read(ui::PasswordStore::keyFor(dir.path(), uri));
+    ASSERT_TRUE(stored.ok()) << stored.error.toStdString();
+    EXPECT_EQ(stored.secret, QStringLiteral("k33p-it-s3cret"));
+
+    // A new model on the same profile: the account comes with its password, from the keychain.
+    {
+        SettingsController s(dir.path());
+        QStringList problems;
+        const ui::ProfileConfig config = s.load(&problems);
+        EXPECT_TRUE(problems.isEmpty()) << problems.join(QLatin1Char('\n')).toStdString();
+        ASSERT_EQ(config.accounts.size(), 1);
+        EXPECT_EQ(config.accounts[0].settings.password, QStringLiteral("k33p-it-s3cret"));
+        EXPECT_TRUE(config.accounts[0].passwordInKeychain);
+    }
+
+    // A password written into the file by hand (or by a build without a keychain) moves into it.
+    {
+        QSettings ini(iniPath, QSettings::IniFormat);
+        ini.setValue(QStringLiteral("accounts/1/password"), QStringLiteral("n3w-by-hand"));
+        ini.remove(QStringLiteral("accounts/1/passwordInKeychain"));
+    }
+    {
+        SettingsController s(dir.path());
+        const ui::ProfileConfig config = s.load();
+        ASSERT_EQ(config.accounts.size(), 1);
+        EXPECT_EQ(config.accounts[0].settings.password, QStringLiteral("n3w-by-hand"));
+    }
+    EXPECT_FALSE(iniText().contains(QLatin1String("n3w-by-hand"))) << iniText().toStdString();
+    EXPECT_EQ(store.read(ui::PasswordStore::keyFor(dir.path(), uri)).secret, QStringLiteral("n3w-by-hand"));
+
+    // Removed with the account.
+    {
+        SettingsController s(dir.path());
+        s.load();
+        ASSERT_TRUE(s.removeAccount(0)) << s.message().toStdString();
+    }
+    EXPECT_EQ(store.read(ui::PasswordStore::keyFor(dir.path(), uri)).outcome,
+              ui::PasswordStore::Outcome::NotFound);
 }
 
 int main(int argc, char** argv)
