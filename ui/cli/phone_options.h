@@ -4,6 +4,7 @@
 #include "engine/engine_config.h"
 #include "net/sip_transport.h"
 #include "net/tls_config.h"
+#include "rtp/symmetric_rtp_latch.h"
 
 #include <QList>
 #include <QString>
@@ -75,6 +76,12 @@ struct PhoneOptions {
     bool watchMwi = false;     ///< --watch-mwi: message-summary of the first account
     QStringList watchDialog;   ///< --watch-dialog URI (repeatable)
     QStringList pickUp;        ///< --pick-up URI: watch its dialogs, pick up the first ringing call
+
+    // Multicast paging and intercom (issue 8, RFC 8866 §5.7): no SIP, see multicast_page.h.
+    std::optional<media::MediaAddress> page;        ///< --page GROUP:PORT: send the audio source there
+    std::optional<media::MediaAddress> listenGroup; ///< --listen-group GROUP:PORT: play the group's RTP
+    unsigned multicastTtl = 1;                      ///< --multicast-ttl N (0-255): hops a page may cross
+    std::string multicastInterface = "0.0.0.0";     ///< --multicast-interface IP: send and join there
 
     static media::MediaConfig defaultMediaConfig();
 };
