@@ -364,6 +364,14 @@ void UaDriver::reject(sip::CallHandle call, int code)
     pump();
 }
 
+void UaDriver::redirect(sip::CallHandle call, int code, const std::vector<sip::Uri>& contacts)
+{
+    auto* ua = uaOf(accountOf(call));
+    if (!ua) return;
+    ua->redirect(local(call), code, contacts, now());
+    pump();
+}
+
 void UaDriver::hangUp(sip::CallHandle call)
 {
     auto* ua = uaOf(accountOf(call));

@@ -124,6 +124,8 @@ public:
     void ringing(sip::CallHandle call);
     void answer(sip::CallHandle call, const std::string& sdpAnswer);
     void reject(sip::CallHandle call, int code);
+    /// Forwards an incoming call not yet answered: a 3xx (302 by default) with these Contacts.
+    void redirect(sip::CallHandle call, int code, const std::vector<sip::Uri>& contacts);
     void hangUp(sip::CallHandle call);
     /// Re-INVITE / UPDATE with an SDP offer in a call (UserAgent::reinvite()/update()).
     void reinvite(sip::CallHandle call, const std::string& sdpOffer);

@@ -2,7 +2,6 @@
 // actions, prints events, and decides the exit code.
 #include "phone.h"
 
-#include "multicast_page.h"
 #include "phone_session.h"
 
 #include "net/stun_client.h"
@@ -199,7 +198,8 @@ bool Phone::start()
                            {QStringLiteral("from"), QString::fromStdString(e.from)},
                            {QStringLiteral("to"), QString::fromStdString(e.to)}},
                           account);
-                if (!o_.autoAnswer || stopping_) return;
+                if (stopping_ || forwardIncoming(e)) return;
+                if (!o_.autoAnswer) return;
                 driver_.ringing(e.call);
                 const auto handle = e.call;
                 const QString peer = headerUri(e.from);
@@ -219,6 +219,8 @@ bool Phone::start()
                            {QStringLiteral("code"), e.code},
                            {QStringLiteral("reason"), QString::fromStdString(e.reason)}},
                           account);
+                if (e.state == sip::CallState::Calling && e.code >= 300 && e.code < 400)
+                    std::fprintf(stderr, "vphone-cli: call %s (%d)\n", e.reason.c_str(), e.code);
                 if (e.state == sip::CallState::EarlyMedia && !e.sdp.empty()) {
                     // A 183's answer: early media (ringback, announcements) flows now.
                     if (auto* m = mediaOf(e.call); m && m->offerPending()) {
@@ -424,6 +426,44 @@ void Phone::placeCall()
     maybeFinish();
 }
 
+bool Phone::forwardIncoming(const sip::IncomingCall& e)
+{
+    const QString from = headerUri(e.from);
+    if (o_.dnd) {
+        std::fprintf(stderr, "vphone-cli: do not disturb: refusing the call from %s with %d\n",
+                     qPrintable(from), o_.dndCode);
+        driver_.reject(e.call, o_.dndCode);
+        return true;
+    }
+    const auto redirectTo = [&](const QString& target, const char* why) {
+        std::fprintf(stderr, "vphone-cli: forwarding the call from %s to %s (%s)\n", qPrintable(from),
+                     qPrintable(target), why);
+        if (auto uri = sip::parseUri(target.toStdString())) driver_.redirect(e.call, 302, {*uri});
+    };
+    if (!o_.forward.isEmpty()) {
+        redirectTo(o_.forward, "always");
+        return true;
+    }
+    // calls_ already holds this one: busy means another call besides it.
+    if (!o_.forwardBusy.isEmpty() && calls_.size() > 1) {
+        redirectTo(o_.forwardBusy, "busy");
+        return true;
+    }
+    if (!o_.forwardNoAnswer.isEmpty()) {
+        driver_.ringing(e.call);
+        const auto handle = e.call;
+        QTimer::singleShot(static_cast<int>(o_.forwardAfter * 1000), this, [this, handle, from] {
+            auto it = calls_.find(handle);
+            if (it == calls_.end() || it->second || stopping_) return; // answered or gone
+            std::fprintf(stderr, "vphone-cli: forwarding the call from %s to %s (no answer)\n",
+                         qPrintable(from), qPrintable(o_.forwardNoAnswer));
+            if (auto uri = sip::parseUri(o_.forwardNoAnswer.toStdString()))
+                driver_.redirect(handle, 302, {*uri});
+        });
+    }
+    return false;
+}
+
 void Phone::onTerminated(const sip::CallStateChanged& e)
 {
     if (dialing_) {
@@ -554,7 +594,6 @@ int runPhone(const QStringList& args)
         std::fprintf(stderr, "vphone-cli: %s\n%s", qPrintable(error), qPrintable(phoneUsage()));
         return 2;
     }
-    if (options->page || options->listenGroup) return runMulticast(*options);
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     Phone phone(std::move(*options));

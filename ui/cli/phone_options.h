@@ -4,7 +4,6 @@
 #include "engine/engine_config.h"
 #include "net/sip_transport.h"
 #include "net/tls_config.h"
-#include "rtp/symmetric_rtp_latch.h"
 
 #include <QList>
 #include <QString>
@@ -76,12 +75,13 @@ struct PhoneOptions {
     bool watchMwi = false;     ///< --watch-mwi: message-summary of the first account
     QStringList watchDialog;   ///< --watch-dialog URI (repeatable)
     QStringList pickUp;        ///< --pick-up URI: watch its dialogs, pick up the first ringing call
-
-    // Multicast paging and intercom (issue 8, RFC 8866 §5.7): no SIP, see multicast_page.h.
-    std::optional<media::MediaAddress> page;        ///< --page GROUP:PORT: send the audio source there
-    std::optional<media::MediaAddress> listenGroup; ///< --listen-group GROUP:PORT: play the group's RTP
-    unsigned multicastTtl = 1;                      ///< --multicast-ttl N (0-255): hops a page may cross
-    std::string multicastInterface = "0.0.0.0";     ///< --multicast-interface IP: send and join there
+    // Forwarding and do not disturb (issue 8): incoming calls get a 302 or a 486/603 instead.
+    QString forward;          ///< --forward URI: 302 every incoming call there
+    QString forwardBusy;      ///< --forward-busy URI: 302 there while another call is up
+    QString forwardNoAnswer;  ///< --forward-no-answer URI: 302 there after --forward-after S of ringing
+    double forwardAfter = 20; ///< --forward-after S
+    bool dnd = false;         ///< --dnd: refuse every incoming call
+    int dndCode = 486;        ///< --dnd-code 486|603 (Busy Here or Decline)
 
     static media::MediaConfig defaultMediaConfig();
 };

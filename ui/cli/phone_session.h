@@ -60,6 +60,9 @@ private:
     void answerIncoming(sip::CallHandle call, const std::string& offer);
     void onConfirmed(ua::AccountId account, const sip::CallStateChanged& e);
     void onTerminated(const sip::CallStateChanged& e);
+    /// --dnd and --forward*: refuses or redirects an incoming call (true), or arms the
+    /// no-answer forward and lets it ring (false).
+    bool forwardIncoming(const sip::IncomingCall& e);
     void onLocalModify(sip::CallHandle call, const sip::CallModified& e);
     /// Sends a re-INVITE with this offer, or reports why there is none.
     void reoffer(sip::CallHandle call, const media::EngineResult<std::string>& offer, const char* what);
