@@ -2,6 +2,7 @@
 // actions, prints events, and decides the exit code.
 #include "phone.h"
 
+#include "multicast_page.h"
 #include "phone_session.h"
 
 #include "net/stun_client.h"
@@ -594,6 +595,7 @@ int runPhone(const QStringList& args)
         std::fprintf(stderr, "vphone-cli: %s\n%s", qPrintable(error), qPrintable(phoneUsage()));
         return 2;
     }
+    if (options->page || options->listenGroup) return runMulticast(*options);
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     Phone phone(std::move(*options));

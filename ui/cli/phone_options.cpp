@@ -7,6 +7,7 @@
 
 #include "device/device_spec.h"
 #include "net/stun_client.h"
+#include "sdp/session_description.h"
 
 #include <QDir>
 #include <QFile>
@@ -126,6 +127,11 @@ QString phoneUsage()
         "  --repeat N             place --call N times, each after the previous one ended\n"
         "  --repeat-pause S       wait S seconds between those calls (default 0)\n"
         "  --stats-json FILE      write each call's per-stream figures to FILE when it ends\n"
+        "  --page GROUP:PORT      multicast paging, no SIP: send --audio-source as PCMU RTP to the\n"
+        "                         IPv4 group (e.g. 239.255.0.1:13840) for --duration S\n"
+        "  --listen-group GROUP:PORT  join the group and play its RTP to --audio-sink\n"
+        "  --multicast-ttl N      TTL of --page packets (0-255, default 1: this link only)\n"
+        "  --multicast-interface IP  local IPv4 address to page from / join on (default: routing)\n"
         "video:\n"
         "  --video-source SPEC    testsrc[:WxH@FPS] (a moving pattern with a frame counter; default\n"
         "                         640x360@30) | device[:NAME] (a camera) | screen[:DISPLAY][@FPS]\n"
@@ -430,6 +436,28 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
             o.repeat = v.toInt(&ok);
             if (!ok || o.repeat < 1 || o.repeat > 100000)
                 return fail(QStringLiteral("--repeat needs a count from 1 to 100000, got '%1'").arg(v));
+        } else if (flag == QLatin1String("--page") || flag == QLatin1String("--listen-group")) {
+            if (!value(&v)) return fail(QStringLiteral("%1 needs GROUP:PORT").arg(flag));
+            const auto colon = v.lastIndexOf(QLatin1Char(':'));
+            bool ok = false;
+            const uint port = colon > 0 ? v.mid(colon + 1).toUInt(&ok) : 0;
+            const std::string group = v.left(colon).toStdString();
+            if (!ok || port == 0 || port > 65535 || !sdp::isIpv4Multicast(group)) {
+                return fail(QStringLiteral("%1 needs GROUP:PORT with an IPv4 multicast group (224.0.0.0/4) "
+                                           "and a port 1-65535, got '%2'")
+                                .arg(flag, v));
+            }
+            (flag == QLatin1String("--page") ? o.page : o.listenGroup) =
+                media::MediaAddress{group, static_cast<std::uint16_t>(port)};
+        } else if (flag == QLatin1String("--multicast-ttl")) {
+            bool ok = false;
+            const uint ttl = value(&v) ? v.toUInt(&ok) : 0;
+            if (!ok || ttl > 255) return fail(QStringLiteral("--multicast-ttl needs 0-255, got '%1'").arg(v));
+            o.multicastTtl = ttl;
+        } else if (flag == QLatin1String("--multicast-interface")) {
+            if (!value(&v) || !sdp::isIpv4Address(v.toStdString()))
+                return fail(QStringLiteral("--multicast-interface needs an IPv4 address, got '%1'").arg(v));
+            o.multicastInterface = v.toStdString();
         } else if (flag == QLatin1String("--stats-json")) {
             if (!value(&o.statsJson) || o.statsJson.isEmpty())
                 return fail(QStringLiteral("--stats-json needs a file name"));
@@ -512,6 +540,11 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& givenArgs, QStr
     }
     if (o.hangupAfter && o.call.isEmpty() && !o.autoAnswer) {
         return fail(QStringLiteral("--hangup-after needs --call or --auto-answer"));
+    }
+    if (o.page && o.listenGroup) return fail(QStringLiteral("--page and --listen-group: give one of them"));
+    if ((o.page || o.listenGroup) && (!o.call.isEmpty() || o.autoAnswer || !o.messageTo.isEmpty())) {
+        return fail(QStringLiteral("--page/--listen-group run without SIP: drop --call, --auto-answer and "
+                                   "--message"));
     }
     if (o.dnd && !o.forward.isEmpty()) return fail(QStringLiteral("--dnd and --forward: give one of them"));
     if (o.resumeAfter && !o.holdAfter) return fail(QStringLiteral("--resume-after needs --hold-after"));

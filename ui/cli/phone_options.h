@@ -4,6 +4,7 @@
 #include "engine/engine_config.h"
 #include "net/sip_transport.h"
 #include "net/tls_config.h"
+#include "rtp/symmetric_rtp_latch.h"
 
 #include <QList>
 #include <QString>
@@ -82,6 +83,12 @@ struct PhoneOptions {
     double forwardAfter = 20; ///< --forward-after S
     bool dnd = false;         ///< --dnd: refuse every incoming call
     int dndCode = 486;        ///< --dnd-code 486|603 (Busy Here or Decline)
+
+    // Multicast paging and intercom (issue 8, RFC 8866 §5.7): no SIP, see multicast_page.h.
+    std::optional<media::MediaAddress> page;        ///< --page GROUP:PORT: send the audio source there
+    std::optional<media::MediaAddress> listenGroup; ///< --listen-group GROUP:PORT: play the group's RTP
+    unsigned multicastTtl = 1;                      ///< --multicast-ttl N (0-255): hops a page may cross
+    std::string multicastInterface = "0.0.0.0";     ///< --multicast-interface IP: send and join there
 
     static media::MediaConfig defaultMediaConfig();
 };
