@@ -229,9 +229,16 @@ Result<Answer> OfferAnswerSession::receiveOffer(const SessionDescription& offer,
         writeStreamExtras(m, *s);
         if (auto mid = o.mid()) m.add("mid", *mid); // RFC 5888 §9.1: the answer echoes a=mid
         n.rtcpMux = s->rtcpMux && o.rtcpMux();
+        // RFC 3264 §6.2: a multicast stream is answered with the offer's group, TTL and port (we
+        // send to and receive from the group; our unicast port and RTCP port mean nothing there).
+        const bool multicast = conn && multicastTtl(*conn).has_value();
+        if (multicast) {
+            m.port = o.port;
+            m.connections.push_back(*conn);
+        }
         if (n.rtcpMux) {
             m.add("rtcp-mux"); // RFC 5761 §5.1.1
-        } else if (s->rtcpPort) {
+        } else if (s->rtcpPort && !multicast) {
             m.add("rtcp", std::to_string(*s->rtcpPort));
         }
         n.srtp = keying.mode;

@@ -112,3 +112,29 @@ TEST(SdpMulticast, AnswerNamingAGroupGivesTheStreamItsTtl)
     ASSERT_TRUE(unicast);
     EXPECT_FALSE(unicast->find("audio")->multicastTtl);
 }
+
+TEST(SdpMulticast, MulticastOfferIsAnsweredWithTheGroup)
+{
+    // RFC 3264 §6.2: the answer names the offer's group, TTL and port; a sendonly page is received.
+    OfferAnswerSession b("3");
+    auto offer = parse("v=0\r\no=pager 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 239.255.9.9/2\r\nt=0 0\r\n"
+                       "m=audio 13846 RTP/AVP 0\r\na=sendonly\r\n");
+    ASSERT_TRUE(offer) << offer.error().message();
+    auto local = test::phone("127.0.0.1", {test::audio(13856, {test::pcmu()})});
+    local.streams[0].rtcpPort = 13857;
+    auto answer = b.receiveOffer(*offer, local);
+    ASSERT_TRUE(answer) << answer.error().message();
+    const auto text = serialize(answer->sdp);
+    EXPECT_NE(text.find("m=audio 13846 RTP/AVP 0\r\nc=IN IP4 239.255.9.9/2\r\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("a=recvonly"), std::string::npos) << text;
+    EXPECT_EQ(text.find("a=rtcp:"), std::string::npos) << text;
+    const auto* s = answer->negotiated.find("audio");
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->multicastTtl, 2u);
+    EXPECT_EQ(s->remoteAddress, "239.255.9.9");
+    EXPECT_EQ(s->direction, Direction::RecvOnly);
+    // The answer parses again (the group keeps its TTL on the way).
+    auto again = parse(text);
+    ASSERT_TRUE(again) << again.error().message();
+    EXPECT_EQ(multicastTtl(*again->connectionFor(again->media[0])), 2u);
+}
