@@ -3,7 +3,8 @@
 # RTP 13700-13779). A calls B; B answers the INVITE with 302 (--forward, --forward-no-answer)
 # and A follows the redirect (RFC 3261 §8.1.3.4) to C, an auto-answering vphone-cli: the call is
 # between A and C with audio both ways (each side's tone found in the other's recording). B with
-# --dnd refuses with 486 Busy Here, with --dnd-code 603 with 603 Decline.
+# --dnd refuses with 486 Busy Here, with --dnd-code 603 with 603 Decline. With --forward-busy only a
+# second call, while B is in one, goes to C.
 # usage: forward.sh VPHONE_CLI VPHONE_TONE_CHECK
 CLI=$1
 TONE=$2
@@ -65,6 +66,24 @@ check "B forwarded after ringing" grep -q 'to sip:carol@127.0.0.1:6000 (no answe
 check "A followed the redirect" grep -q 'call redirected to sip:carol@127.0.0.1:6000 (302)' "$WORK/alice2.log"
 check "A hears C's 880 Hz" tone "$WORK/alice2.wav" 880
 check "C hears A's 440 Hz" tone "$WORK/carol2.wav" 440
+
+echo "== --forward-busy: a second call while B is in one goes to C"
+carol carol5
+bob bob5 --auto-answer --forward-busy sip:carol@127.0.0.1:6000 --audio-source tone:660
+timeout 30 "$CLI" --listen udp:127.0.0.1:6006 --call sip:bob@127.0.0.1:6002 --hangup-after 6 \
+  --rtp-ports 13760-13779 --audio-source tone:330 >"$WORK/first5.log" 2>&1 &
+FIRST=$!
+sleep 1.5
+alice alice5
+check "the second call succeeds (exit 0)" test $? -eq 0
+wait "$FIRST"
+check "the first call, answered by B, succeeds too (exit 0)" test $? -eq 0
+stop carol5
+stop bob5
+check "B forwarded the second call as busy" grep -q 'to sip:carol@127.0.0.1:6000 (busy)' "$WORK/bob5.log"
+check "B forwarded only once" test "$(grep -c 'forwarding the call' "$WORK/bob5.log")" -eq 1
+check "the first caller stayed with B" test "$(grep -c 'redirected' "$WORK/first5.log")" -eq 0
+check "A (second) hears C's 880 Hz" tone "$WORK/alice5.wav" 880
 
 echo "== --dnd: 486 Busy Here"
 bob bob3 --dnd
