@@ -6,7 +6,7 @@
 #
 # Everything runs inside a network namespace this script creates (unshare --net: the kernel
 # removes it when the last process in it exits), with only `lo` up, multicast on and a route for
-# 239.0.0.0/8 via lo: no packet can reach the machine's real interfaces. Ports 13840-13899.
+# 239.0.0.0/8 via lo: no packet can reach the machine's real interfaces. Ports 13840-13899, SIP 6020-6021.
 # usage: multicast_page.sh VPHONE_CLI VPHONE_TONE_CHECK   (exit 77: namespaces not available)
 CLI=$1
 TONE=$2
@@ -78,6 +78,27 @@ for n in l1 l2; do
   check "$n --stats-json says recvonly" test "$(field "$WORK/$n.json" direction)" = recvonly
 done
 check "the other group's --stats-json counts no packets" test "$(field "$WORK/other.json" packets_received)" = 0
+
+# The same page set up by SIP: a paging system's INVITE (SIPp) names the group in its SDP; the
+# auto-answering vphone-cli answers with the group (RFC 3264 §6.2), joins it and records the page.
+start sipcallee "$CLI" --listen udp:127.0.0.1:6020 --auto-answer --duration 12 --rtp-ports 13890-13899 \
+  --audio-sink "file:$WORK/sipcallee.wav" --stats-json "$WORK/sipcallee.json"
+for _ in $(seq 50); do ss -Hlun "sport = :6020" | grep -q . && break; sleep 0.1; done
+(cd "$WORK" && timeout 40 sipp -sf "$HERE/sipp/uac_multicast_page.xml" -i 127.0.0.1 -p 6021 -m 1 -timeout 30 \
+  -timeout_error -trace_err -nostdin 127.0.0.1:6020 >"$WORK/sipp.log" 2>&1) &
+SIPP_JOB=$!
+sleep 1.5 # the call is up and the group joined
+start sippager "$CLI" --page 239.255.6.1:13840 --rtp-ports 13870-13879 --audio-source tone:660 --duration 3
+wait "$SIPP_JOB"
+check "SIPp: the answer names the group, its TTL and port, recvonly; BYE answered" test $? -eq 0
+wait "$PID_sippager"
+kill "$PID_sipcallee" 2>/dev/null
+wait "$PID_sipcallee"
+got=$(tone_seconds "$WORK/sipcallee.wav" 660)
+echo "       sipcallee.wav: 660 Hz for ${got}s of a 3s page"
+check "the SIP callee recorded the page for >= 80% of its time" enough "$got" 2.4
+check "the SIP callee's --stats-json counts the page's packets" enough \
+  "$(field "$WORK/sipcallee.json" packets_received)" 135
 
 # Bad input: a clear error, exit 2, no crash.
 refused() { # refused PATTERN ARGS...
