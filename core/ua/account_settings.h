@@ -22,6 +22,12 @@ struct AccountSettings {
     Q_PROPERTY(int expires MEMBER expires)
     Q_PROPERTY(bool registerOnStart MEMBER registerOnStart)
     Q_PROPERTY(QString stunServer MEMBER stunServer)
+    Q_PROPERTY(QString forward MEMBER forward)
+    Q_PROPERTY(QString forwardBusy MEMBER forwardBusy)
+    Q_PROPERTY(QString forwardNoAnswer MEMBER forwardNoAnswer)
+    Q_PROPERTY(int forwardAfter MEMBER forwardAfter)
+    Q_PROPERTY(bool dnd MEMBER dnd)
+    Q_PROPERTY(int dndCode MEMBER dndCode)
 public:
     QString uri;                 ///< address of record, "sip:alice@example.test" (sip: or sips:)
     QString displayName;         ///< shown to callees in From
@@ -35,6 +41,14 @@ public:
     /// of each call's RTP/RTCP sockets in the SDP, see MediaSessionProvider); empty: the phone's
     /// one (Phone::setStunServer()), or none.
     QString stunServer;
+    // Call forwarding and do not disturb for incoming calls of this account (RFC 3261 §21.3.3:
+    // a 302 with the target as Contact; the caller's UA places the new call).
+    QString forward;         ///< every call goes to this sip: URI (302); empty: off
+    QString forwardBusy;     ///< calls that come while another call is up go here (302)
+    QString forwardNoAnswer; ///< calls still ringing after forwardAfter seconds go here (302)
+    int forwardAfter = 20;   ///< seconds of ringing before forwardNoAnswer
+    bool dnd = false;        ///< do not disturb: refuse every call with dndCode
+    int dndCode = 486;       ///< 486 Busy Here or 603 Decline
 };
 
 } // namespace vphone::ua

@@ -4,6 +4,7 @@
 #include "ua/ua_driver.h"
 
 #include <QSet>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -270,8 +271,39 @@ void Phone::connectDriver()
         c->remoteSdp_ = e.sdp;
         callByHandle_.insert(e.call, c);
         calls_.append(c);
-        driver_->ringing(e.call);
         emit callsChanged();
+        // The account's forwarding and do not disturb (AccountSettings): refused or redirected
+        // calls end at once (code 486/603 or 302, reason "redirected to URI") without ringing.
+        const AccountSettings* s = c->account() ? &c->account()->settings() : nullptr;
+        const auto target = [this](const QString& uri) -> std::optional<sip::Uri> {
+            if (uri.isEmpty()) return std::nullopt;
+            auto parsed = sip::parseUri(uri.toStdString());
+            if (parsed && (parsed->scheme == sip::UriScheme::Sip || parsed->scheme == sip::UriScheme::Sips))
+                return *parsed;
+            emit problem(QStringLiteral("forwarding to '%1': not a sip: or sips: URI").arg(uri));
+            return std::nullopt;
+        };
+        if (s && s->dnd) {
+            driver_->reject(e.call, s->dndCode == 603 ? 603 : 486);
+            return;
+        }
+        if (auto to = s ? target(s->forward) : std::nullopt) {
+            driver_->redirect(e.call, 302, {*to});
+            return;
+        }
+        const bool busy = std::any_of(calls_.begin(), calls_.end(), [c](const Call* other) {
+            return other != c && other->state() != Call::State::Ended;
+        });
+        if (auto to = s && busy ? target(s->forwardBusy) : std::nullopt) {
+            driver_->redirect(e.call, 302, {*to});
+            return;
+        }
+        if (auto to = s ? target(s->forwardNoAnswer) : std::nullopt) {
+            QTimer::singleShot(std::max(0, s->forwardAfter) * 1000, c, [this, c, uri = *to] {
+                if (c->state() == Call::State::Incoming) driver_->redirect(c->handle_, 302, {uri});
+            });
+        }
+        driver_->ringing(e.call);
         emit incomingCall(c);
     });
     connect(d, &UaDriver::callStateChanged, this, [this](AccountId, const sip::CallStateChanged& e) {
