@@ -16,7 +16,8 @@ gtest_discover_tests(vphone_controller_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIM
 # The settings page's model (settings_controller.h): vphone.ini round trips, validation, the
 # plain-words status from real registrations (SIP 5860-5863, RTP 13050-13089 on 127.0.0.1), the
 # password fallback without a keychain, the XDG autostart entry.
-add_executable(vphone_settings_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_settings_test.cpp)
+add_executable(vphone_settings_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_settings_test.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/app/profile_forward_test.cpp)
 target_link_libraries(vphone_settings_tests PRIVATE vphone_models Qt6::Gui Qt6::Test GTest::gtest)
 gtest_discover_tests(vphone_settings_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 RESOURCE_LOCK vphone_settings_ports)
 # The STUN server setting (issue 7) through the settings model and the media engine, against a

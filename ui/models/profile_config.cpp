@@ -1,6 +1,7 @@
 #include "models/profile_config.h"
 
 #include "net/stun_client.h"
+#include "sip/uri.h"
 
 namespace vphone::ui {
 
@@ -107,6 +108,32 @@ ProfileConfig loadProfileConfig(QSettings& s, QStringList* errors)
             bad(QStringLiteral("accounts/%1/stunServer").arg(i + 1), why);
             a.settings.stunServer.clear();
         }
+        // Forwarding and do not disturb (issue 8): targets must be sip:/sips: URIs.
+        const auto target = [&](const char* key, QString& field) {
+            field = s.value(QLatin1String(key)).toString().trimmed();
+            if (field.isEmpty()) return;
+            const auto uri = sip::parseUri(field.toStdString());
+            if (!uri || (uri->scheme != sip::UriScheme::Sip && uri->scheme != sip::UriScheme::Sips)) {
+                bad(QStringLiteral("accounts/%1/%2").arg(i + 1).arg(QLatin1String(key)),
+                    "must be a sip: or sips: URI");
+                field.clear();
+            }
+        };
+        target("forward", a.settings.forward);
+        target("forwardBusy", a.settings.forwardBusy);
+        target("forwardNoAnswer", a.settings.forwardNoAnswer);
+        bool ok = true;
+        a.settings.forwardAfter = s.value(QStringLiteral("forwardAfter"), 20).toInt(&ok);
+        if (!ok || a.settings.forwardAfter < 0 || a.settings.forwardAfter > 3600) {
+            bad(QStringLiteral("accounts/%1/forwardAfter").arg(i + 1), "must be 0 to 3600 seconds");
+            a.settings.forwardAfter = 20;
+        }
+        a.settings.dnd = s.value(QStringLiteral("dnd"), false).toBool();
+        a.settings.dndCode = s.value(QStringLiteral("dndCode"), 486).toInt(&ok);
+        if (!ok || (a.settings.dndCode != 486 && a.settings.dndCode != 603)) {
+            bad(QStringLiteral("accounts/%1/dndCode").arg(i + 1), "must be 486 or 603");
+            a.settings.dndCode = 486;
+        }
         c.accounts.append(a);
     }
     s.endArray();
@@ -144,6 +171,13 @@ void writeProfileAccounts(QSettings& s, const QList<ProfileAccount>& accounts)
         put("internationalPrefix", a.plan.internationalPrefix);
         if (a.recordCalls) s.setValue(QStringLiteral("recordCalls"), true);
         put("stunServer", a.settings.stunServer);
+        put("forward", a.settings.forward);
+        put("forwardBusy", a.settings.forwardBusy);
+        put("forwardNoAnswer", a.settings.forwardNoAnswer);
+        if (a.settings.forwardAfter != 20)
+            s.setValue(QStringLiteral("forwardAfter"), a.settings.forwardAfter);
+        if (a.settings.dnd) s.setValue(QStringLiteral("dnd"), true);
+        if (a.settings.dndCode != 486) s.setValue(QStringLiteral("dndCode"), a.settings.dndCode);
     }
     s.endArray();
 }
