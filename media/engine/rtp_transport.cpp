@@ -310,13 +310,24 @@ void RtpTransport::onReadable(std::size_t index, TimePoint now)
         // Leave room for nothing: unprotect only shrinks, so the whole buffer can take a datagram.
         const auto size = socket.receive(rxBuffer_, from);
         if (!size) break;
-        // The group loops our own packets back to us (IP_MULTICAST_LOOP): not a remote source.
-        if (group && !sockets_.empty() && from.host == activeSockets().rtp.address() &&
-            (from.port == activeSockets().rtp.port() || from.port == activeSockets().rtcp.port())) {
-            continue;
-        }
+        // The group loops our own packets back to us (IP_MULTICAST_LOOP): not a remote source
+        // (our own SSRC in RTCP would look like a collision, RFC 3550 §8.2). Recognised by the
+        // SSRC, which SRTP leaves in clear: a wildcard-bound socket does not know its source address.
+        if (group && ownDatagram(std::span<const std::uint8_t>(rxBuffer_.data(), *size))) continue;
         onDatagram(rtcpPort, rxBuffer_, *size, from, now);
     }
+}
+
+bool RtpTransport::ownDatagram(std::span<const std::uint8_t> d) const
+{
+    if (!rtp_) return false;
+    const DatagramKind kind = classifyDatagram(d);
+    // RTP: the header's SSRC (bytes 8-11); RTCP: the first packet's sender SSRC (bytes 4-7).
+    const std::size_t at = kind == DatagramKind::Rtp ? 8 : kind == DatagramKind::Rtcp ? 4 : d.size();
+    if (at + 4 > d.size()) return false;
+    const std::uint32_t ssrc = (std::uint32_t(d[at]) << 24) | (std::uint32_t(d[at + 1]) << 16) |
+                               (std::uint32_t(d[at + 2]) << 8) | std::uint32_t(d[at + 3]);
+    return ssrc == rtp_->ssrc();
 }
 
 void RtpTransport::onDatagram(bool rtcpPort, std::span<std::uint8_t> data, std::size_t size,

@@ -100,6 +100,8 @@ private:
     void error(std::string what);
     void applySecurity(const StreamPlan& plan, TimePoint now);
     void applyMulticast(const StreamPlan& plan);
+    /// A datagram carrying our own SSRC (a multicast group looping our packets back).
+    bool ownDatagram(std::span<const std::uint8_t> datagram) const;
     void onDatagram(bool rtcpPort, std::span<std::uint8_t> data, std::size_t size, const MediaAddress& from,
                     TimePoint now);
     void handleRtp(std::span<std::uint8_t> buffer, std::size_t size, const MediaAddress& from, TimePoint now);

@@ -78,6 +78,11 @@ for n in l1 l2; do
   check "$n --stats-json says recvonly" test "$(field "$WORK/$n.json" direction)" = recvonly
 done
 check "the other group's --stats-json counts no packets" test "$(field "$WORK/other.json" packets_received)" = 0
+# Its own RTCP comes back through the group (IP_MULTICAST_LOOP) and must be dropped, not taken
+# for another source with our SSRC (an RFC 3550 §8.2 collision).
+check "the other group's listener sent RTCP" enough "$(field "$WORK/other.json" rtcp_sent)" 1
+check "... and ignored its own RTCP looped back by the group" \
+  test "$(field "$WORK/other.json" rtcp_received)" = 0
 
 # The same page set up by SIP: a paging system's INVITE (SIPp) names the group in its SDP; the
 # auto-answering vphone-cli answers with the group (RFC 3264 §6.2), joins it and records the page.
