@@ -100,6 +100,14 @@ check "the call fails (exit 1)" test $? -eq 1
 stop bob4
 check "A's log says declined (603)" grep -q 'failed: 603 Decline' "$WORK/alice4.log"
 
+echo "== the same from the config file: [general] dnd = yes, dnd-code = 603"
+printf '[general]\ndnd = yes\ndnd-code = 603\n' >"$WORK/bob6.conf"
+bob bob6 --config "$WORK/bob6.conf"
+alice alice6
+check "the call fails (exit 1)" test $? -eq 1
+stop bob6
+check "A's log says declined (603)" grep -q 'failed: 603 Decline' "$WORK/alice6.log"
+
 echo "== bad input"
 "$CLI" --forward mailto:x@example.test >"$WORK/bad1.log" 2>&1
 check "--forward with a non-SIP URI is refused (exit 2)" test $? -eq 2

@@ -52,15 +52,21 @@ bool loadPhoneConfig(const QString& path, PhoneOptions& o,
         return false;
     }
     static const QSet<QString> kGeneralValues{
-        QStringLiteral("listen"),       QStringLiteral("proxy"),          QStringLiteral("trace"),
-        QStringLiteral("dns-server"),   QStringLiteral("keepalive"),      QStringLiteral("duration"),
-        QStringLiteral("tls-cert"),     QStringLiteral("tls-key"),        QStringLiteral("ca-file"),
-        QStringLiteral("trust-cert"),   QStringLiteral("rate-limit"),     QStringLiteral("audio-source"),
-        QStringLiteral("audio-sink"),   QStringLiteral("codecs"),         QStringLiteral("ptime"),
-        QStringLiteral("srtp"),         QStringLiteral("keying"),         QStringLiteral("dtls-dir"),
-        QStringLiteral("rtp-ports"),    QStringLiteral("video-source"),   QStringLiteral("video-sink"),
-        QStringLiteral("video-codecs"), QStringLiteral("max-resolution"), QStringLiteral("video-bitrate"),
-        QStringLiteral("stun-server")};
+        QStringLiteral("listen"),         QStringLiteral("proxy"),
+        QStringLiteral("trace"),          QStringLiteral("dns-server"),
+        QStringLiteral("keepalive"),      QStringLiteral("duration"),
+        QStringLiteral("tls-cert"),       QStringLiteral("tls-key"),
+        QStringLiteral("ca-file"),        QStringLiteral("trust-cert"),
+        QStringLiteral("rate-limit"),     QStringLiteral("audio-source"),
+        QStringLiteral("audio-sink"),     QStringLiteral("codecs"),
+        QStringLiteral("ptime"),          QStringLiteral("srtp"),
+        QStringLiteral("keying"),         QStringLiteral("dtls-dir"),
+        QStringLiteral("rtp-ports"),      QStringLiteral("video-source"),
+        QStringLiteral("video-sink"),     QStringLiteral("video-codecs"),
+        QStringLiteral("max-resolution"), QStringLiteral("video-bitrate"),
+        QStringLiteral("stun-server"),    QStringLiteral("forward"),
+        QStringLiteral("forward-busy"),   QStringLiteral("forward-no-answer"),
+        QStringLiteral("forward-after"),  QStringLiteral("dnd-code")};
     enum class Section { Invalid, None, General, Account };
     Section section = Section::None;
     int lineNo = 0;
@@ -108,6 +114,11 @@ bool loadPhoneConfig(const QString& path, PhoneOptions& o,
                 if (!b) return bad(QStringLiteral("'%1' is not yes or no").arg(value));
                 o.events = *b;
                 continue;
+            } else if (key == QLatin1String("dnd")) {
+                const auto b = parseBool(value);
+                if (!b) return bad(QStringLiteral("'%1' is not yes or no").arg(value));
+                o.dnd = *b;
+                continue;
             } else if (key == QLatin1String("auto-answer")) {
                 const auto b = parseBool(value);
                 if (b && !*b) {
@@ -121,7 +132,8 @@ bool loadPhoneConfig(const QString& path, PhoneOptions& o,
                                           "trust-cert, rate-limit, audio-source, audio-sink, codecs, "
                                           "ptime, srtp, keying, dtls-dir, rtp-ports, video-source, "
                                           "video-sink, video-codecs, max-resolution, video-bitrate, "
-                                          "stun-server)"));
+                                          "stun-server, forward, forward-busy, forward-no-answer, "
+                                          "forward-after, dnd, dnd-code)"));
             }
             QString why;
             if (!applyFlag(flag, &why)) return bad(why);
