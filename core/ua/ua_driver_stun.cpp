@@ -118,15 +118,16 @@ void UaDriver::pumpStunQuery(AccountId account)
     }
     a.stunTimer->stop();
     if (q.state() == net::stun::BindingClient::State::Succeeded) {
-        const auto& m = *q.mapped();
+        const auto m = *q.mapped(); // a copy: the query (which holds it) goes next
         a.stunMapped = sip::Peer{sip::Transport::Udp, m.host, m.port};
         a.stunQuery.reset();
         a.stunPending = false;
         emit stunResult(account, true, QString::fromStdString(net::stun::toString({m.host, m.port})));
-        const auto locals = computeLocals(a);
-        if (locals != a.locals) {
-            a.locals = locals;
-            a.ua->networkChanged(locals, now());
+        Account& b = accounts_[static_cast<std::size_t>(account)]; // a slot may have added accounts
+        const auto locals = computeLocals(b);
+        if (locals != b.locals) {
+            b.locals = locals;
+            b.ua->networkChanged(locals, now());
             pump();
         }
         return;

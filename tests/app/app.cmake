@@ -1,6 +1,4 @@
-# Qt Quick keeps textures and pixmaps in caches until exit, which LeakSanitizer reports from the
-# tests that show QML offscreen; lsan_qt.supp skips allocations made inside Qt's libraries.
-set(VPHONE_QT_LSAN "LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/app/lsan_qt.supp")
+# VPHONE_QT_LSAN (tests/CMakeLists.txt): LeakSanitizer without Qt Quick's own caches.
 # The desktop app `vphone`.
 # One instance per profile (ui/app/single_instance.cpp): local sockets only, no network.
 add_executable(vphone_single_instance_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/app_single_instance_test.cpp

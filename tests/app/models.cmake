@@ -43,7 +43,7 @@ target_link_libraries(vphone_tofu_tests PRIVATE vphone_models Qt6::Gui Qt6::Test
 add_test(NAME settings_tofu
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/app/settings_tofu.sh $<TARGET_FILE:vphone_tofu_tests>
     $<TARGET_FILE:vphone_tofu_views_tests> $<TARGET_FILE:vphone-cli>)
-set_tests_properties(settings_tofu PROPERTIES TIMEOUT 240 RESOURCE_LOCK port_5920)
+set_tests_properties(settings_tofu PROPERTIES TIMEOUT 240 RESOURCE_LOCK port_5920 ENVIRONMENT "${VPHONE_QT_LSAN}")
 # Its last phase: the settings page's certificate dialog (CertificateDialog.qml), offscreen.
 add_executable(vphone_tofu_views_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/app_tofu_views_test.cpp)
 target_link_libraries(vphone_tofu_views_tests PRIVATE vphone_qml vphone_models Qt6::Quick Qt6::Test GTest::gtest)
