@@ -68,4 +68,17 @@ inline quint16 boundPort(const net::SipTransport& t, sip::Transport kind)
     return 0;
 }
 
+/// Where `server`'s TLS listener is (on 127.0.0.1).
+inline sip::Peer tlsPeer(const net::SipTransport& server)
+{
+    return sip::Peer{sip::Transport::Tls, "127.0.0.1", boundPort(server, sip::Transport::Tls)};
+}
+
+/// An OPTIONS request over TLS with the given Call-ID (the TLS tests' probe message).
+inline std::string tlsOptions(const std::string& callId)
+{
+    return "OPTIONS sip:bob@localhost SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1;branch=z9hG4bK" + callId +
+           "\r\nCall-ID: " + callId + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+}
+
 } // namespace vphone::test

@@ -27,15 +27,10 @@ namespace {
 using test::boundPort;
 using test::Received;
 using test::spec;
+using test::tlsPeer;
 using test::waitFor;
 
 std::unique_ptr<test::TestPki> gPki;
-
-std::string options(const std::string& callId)
-{
-    return "OPTIONS sip:bob@localhost SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1;branch=z9hG4bK" + callId +
-           "\r\nCall-ID: " + callId + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
-}
 
 QSslCertificate certificateIn(const QString& file)
 {
@@ -77,11 +72,6 @@ void startSelfSigned(net::SipTransport& server)
     ASSERT_TRUE(server.listen(spec("tls:127.0.0.1:0"), &error)) << error.toStdString();
 }
 
-sip::Peer tlsPeer(const net::SipTransport& server)
-{
-    return sip::Peer{sip::Transport::Tls, "127.0.0.1", boundPort(server, sip::Transport::Tls)};
-}
-
 /// certificateRejected reports, in order with sendFailed.
 struct Rejections {
     std::vector<std::pair<sip::TransactionId, net::CertificateFailure>> list;
@@ -119,9 +109,9 @@ TEST(TlsTrustOnFirstUse, ARefusedCertificateIsReportedWithWhatTheServerPresented
     net::SipTransport client;
     Rejections rejected;
     rejected.attach(client);
-    client.send(tlsPeer(server), QByteArray::fromStdString(options("first")), 42,
+    client.send(tlsPeer(server), QByteArray::fromStdString(test::tlsOptions("first")), 42,
                 QStringLiteral("sip.example.test"));
-    client.send(tlsPeer(server), QByteArray::fromStdString(options("second")), 43,
+    client.send(tlsPeer(server), QByteArray::fromStdString(test::tlsOptions("second")), 43,
                 QStringLiteral("sip.example.test"));
     ASSERT_TRUE(waitFor([&] { return rejected.order.size() >= 4; }));
     // One report per request that waited, each just before its send failure.
@@ -149,7 +139,7 @@ TEST(TlsTrustOnFirstUse, ATrustedCertificateIsAcceptedAndForgettingItClosesItsCo
     rejected.attach(client);
     // Trusted on first use: self-signed and issued for another name, accepted as it is.
     client.setTrustedCertificates({certificateIn(gPki->selfSignedCert)});
-    client.send(tlsPeer(server), QByteArray::fromStdString(options("trusted")), 1,
+    client.send(tlsPeer(server), QByteArray::fromStdString(test::tlsOptions("trusted")), 1,
                 QStringLiteral("sip.example.test"));
     ASSERT_TRUE(waitFor([&] { return !atServer.messages.empty() || !atClient.failures.empty(); }));
     ASSERT_TRUE(atClient.failures.empty()) << atClient.failures[0].second;
@@ -159,7 +149,7 @@ TEST(TlsTrustOnFirstUse, ATrustedCertificateIsAcceptedAndForgettingItClosesItsCo
     client.setTrustedCertificates({certificateIn(gPki->serverCert)});
     EXPECT_EQ(client.connectionCount(), 0);
     // ...and the next connection is refused, with the certificate reported.
-    client.send(tlsPeer(server), QByteArray::fromStdString(options("forgotten")), 2,
+    client.send(tlsPeer(server), QByteArray::fromStdString(test::tlsOptions("forgotten")), 2,
                 QStringLiteral("sip.example.test"));
     ASSERT_TRUE(waitFor([&] { return !atClient.failures.empty(); }));
     EXPECT_EQ(atClient.failures[0].first, 2u);

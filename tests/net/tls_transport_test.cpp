@@ -18,15 +18,10 @@ namespace {
 using test::boundPort;
 using test::Received;
 using test::spec;
+using test::tlsPeer;
 using test::waitFor;
 
 std::unique_ptr<test::TestPki> gPki;
-
-std::string options(const std::string& callId)
-{
-    return "OPTIONS sip:bob@localhost SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1;branch=z9hG4bK" + callId +
-           "\r\nCall-ID: " + callId + "\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
-}
 
 /// A TLS server on 127.0.0.1 presenting the CA-issued certificate (or the self-signed one).
 enum class Identity { Invalid, IssuedByTestCa, SelfSigned };
@@ -49,11 +44,6 @@ net::TlsConfig trustingTestCa()
     QString error;
     EXPECT_TRUE(tls.addCaFile(gPki->caCert, &error)) << error.toStdString();
     return tls;
-}
-
-sip::Peer tlsPeer(const net::SipTransport& server)
-{
-    return sip::Peer{sip::Transport::Tls, "127.0.0.1", boundPort(server, sip::Transport::Tls)};
 }
 
 } // namespace
@@ -107,7 +97,8 @@ TEST(SipTransportTls, DeliversBothWaysWhenTheServerIsVerifiedByName)
     atClient.attach(client);
 
     // The driver resolved "localhost" to 127.0.0.1: the certificate is checked against the name.
-    client.send(tlsPeer(server), QByteArray::fromStdString(options("tls-1")), 1, QStringLiteral("localhost"));
+    client.send(tlsPeer(server), QByteArray::fromStdString(test::tlsOptions("tls-1")), 1,
+                QStringLiteral("localhost"));
     ASSERT_TRUE(waitFor([&] { return !atServer.messages.empty() || !atClient.failures.empty(); }));
     ASSERT_TRUE(atClient.failures.empty()) << atClient.failures[0].second;
     EXPECT_EQ(atServer.messages[0].callId(), "tls-1");
@@ -133,7 +124,7 @@ TEST(SipTransportTls, VerifiesAnIpAddressAgainstTheCertificatesIpEntries)
     client.setTlsConfig(trustingTestCa());
     Received atClient;
     atClient.attach(client);
-    client.send(tlsPeer(server), QByteArray::fromStdString(options("tls-ip")), 1);
+    client.send(tlsPeer(server), QByteArray::fromStdString(test::tlsOptions("tls-ip")), 1);
     ASSERT_TRUE(waitFor([&] { return !atServer.messages.empty() || !atClient.failures.empty(); }));
     ASSERT_TRUE(atClient.failures.empty()) << atClient.failures[0].second;
 }
@@ -147,7 +138,7 @@ TEST(SipTransportTls, RefusesAServerWhoseIssuerIsNotTrusted)
     net::SipTransport client; // system CA store only: verification is on by default
     Received atClient;
     atClient.attach(client);
-    client.send(tlsPeer(server), QByteArray::fromStdString(options("untrusted")), 42,
+    client.send(tlsPeer(server), QByteArray::fromStdString(test::tlsOptions("untrusted")), 42,
                 QStringLiteral("localhost"));
     ASSERT_TRUE(waitFor([&] { return !atClient.failures.empty(); }));
     EXPECT_EQ(atClient.failures[0].first, 42u);
@@ -167,7 +158,7 @@ TEST(SipTransportTls, RefusesAServerCertifiedForAnotherName)
     client.setTlsConfig(trustingTestCa());
     Received atClient;
     atClient.attach(client);
-    client.send(tlsPeer(server), QByteArray::fromStdString(options("wrong-name")), 7,
+    client.send(tlsPeer(server), QByteArray::fromStdString(test::tlsOptions("wrong-name")), 7,
                 QStringLiteral("sip.example.com"));
     ASSERT_TRUE(waitFor([&] { return !atClient.failures.empty(); }));
     EXPECT_EQ(atClient.failures[0].first, 7u);
@@ -190,7 +181,7 @@ TEST(SipTransportTls, AcceptsThePinnedSelfSignedCertificateDespiteItsName)
     client.setTlsConfig(tls);
     Received atClient;
     atClient.attach(client);
-    client.send(tlsPeer(server), QByteArray::fromStdString(options("pinned")), 1,
+    client.send(tlsPeer(server), QByteArray::fromStdString(test::tlsOptions("pinned")), 1,
                 QStringLiteral("localhost"));
     ASSERT_TRUE(waitFor([&] { return !atServer.messages.empty() || !atClient.failures.empty(); }));
     ASSERT_TRUE(atClient.failures.empty()) << atClient.failures[0].second;
@@ -208,7 +199,7 @@ TEST(SipTransportTls, APinDoesNotTrustOtherCertificates)
     client.setTlsConfig(tls);
     Received atClient;
     atClient.attach(client);
-    client.send(tlsPeer(server), QByteArray::fromStdString(options("other-pin")), 3,
+    client.send(tlsPeer(server), QByteArray::fromStdString(test::tlsOptions("other-pin")), 3,
                 QStringLiteral("pinned.test"));
     ASSERT_TRUE(waitFor([&] { return !atClient.failures.empty(); }));
     EXPECT_NE(atClient.failures[0].second.find("certificate not trusted"), std::string::npos)
@@ -227,7 +218,7 @@ TEST(SipTransportTls, CarriesManyMessagesOverOneConnection)
     atClient.attach(client);
     constexpr int kCount = 200;
     for (int i = 0; i < kCount; ++i) {
-        client.send(tlsPeer(server), QByteArray::fromStdString(options("many-" + std::to_string(i))),
+        client.send(tlsPeer(server), QByteArray::fromStdString(test::tlsOptions("many-" + std::to_string(i))),
                     static_cast<sip::TransactionId>(i + 1), QStringLiteral("localhost"));
     }
     ASSERT_TRUE(waitFor([&] { return atServer.messages.size() == kCount || !atClient.failures.empty(); }));
@@ -252,7 +243,7 @@ TEST(KeepAlive, PingsAnIdleConnectionWeOpened)
     net::SipTransport client;
     client.setKeepAliveInterval(std::chrono::milliseconds(50));
     client.send(sip::Peer{sip::Transport::Tcp, "127.0.0.1", peer.serverPort()},
-                QByteArray::fromStdString(options("before-ping")));
+                QByteArray::fromStdString(test::tlsOptions("before-ping")));
     ASSERT_TRUE(waitFor([&] { return peer.hasPendingConnections(); }));
     std::unique_ptr<QTcpSocket> accepted(peer.nextPendingConnection());
     QByteArray seen;
@@ -296,7 +287,7 @@ TEST(KeepAlive, PingsOverTlsToo)
     client.setKeepAliveInterval(std::chrono::milliseconds(50));
     Received atClient;
     atClient.attach(client);
-    client.send(tlsPeer(server), QByteArray::fromStdString(options("tls-ping")), 1,
+    client.send(tlsPeer(server), QByteArray::fromStdString(test::tlsOptions("tls-ping")), 1,
                 QStringLiteral("localhost"));
     ASSERT_TRUE(waitFor([&] { return !atServer.messages.empty(); }));
     // Pings and pongs go back and forth without a message or an error on either side.
