@@ -208,6 +208,7 @@ void UserAgent::Impl::onUpdate(Call& c, RequestReceived& in, TimePoint now)
     if (offer && !c.localSdp.empty()) ok.setBody(c.localSdp, "application/sdp");
     layer.sendResponse(in.id, std::move(ok), now);
     modified(c, ModifyOrigin::Remote, Method::Update, 200, "OK", std::string(request.body()));
+    noteRemoteContact(request);
 }
 
 bool UserAgent::Impl::answerOffer(Call& c, RequestReceived& in, Method method, TimePoint now)

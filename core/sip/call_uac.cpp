@@ -25,6 +25,7 @@ CallHandle UserAgent::Impl::call(const Uri& target, std::string sdpOffer, TimePo
     c.handle = handle;
     c.outgoing = true;
     c.localSdp = std::move(sdpOffer);
+    c.focus = focusNewCalls;
     if (calls.size() > kMaxCalls) {
         finish(handle, 503, "Too many calls");
         return handle;
@@ -43,8 +44,12 @@ bool UserAgent::Impl::sendInvite(Call& c, const Uri& target, TimePoint now)
     const NextHop hop = nextHop(target, {}, config.outboundProxy);
     Uri toUri = target;
     toUri.headers.clear();
+    if (c.focus) focusCallIds.erase(callIdOf(c)); // a redirect: the new INVITE's Call-ID replaces it
+    inviteFocus = c.focus;
     c.invite = newRequest(Method::Invite, hop, identity() + ";tag=" + token(), "<" + toUri.toString() + ">",
                           newCallId(), 1, true);
+    inviteFocus = false;
+    if (c.focus) focusCallIds.insert(callIdOf(c));
     if (!c.localSdp.empty()) c.invite.setBody(c.localSdp, "application/sdp");
     ClientRequest cr;
     cr.purpose = Purpose::Invite;
@@ -142,6 +147,7 @@ void UserAgent::Impl::onInviteResponse(ClientRequest& cr, const Message& respons
         }
         setState(c, CallState::Confirmed, status, std::string(response.reason()),
                  std::string(response.body()));
+        noteRemoteContact(response);
         return;
     }
     if ((status == 401 || status == 407) && !c.cancelRequested) {

@@ -28,6 +28,7 @@ void UserAgent::Impl::finish(CallHandle handle, int code, std::string reason)
     auto it = calls.find(handle);
     if (it == calls.end()) return;
     if (!it->second.endReason.empty()) reason = it->second.endReason;
+    if (it->second.focus) focusCallIds.erase(callIdOf(it->second));
     events.emplace_back(CallStateChanged{handle, CallState::Terminated, code, std::move(reason), {}});
     calls.erase(it);
 }
@@ -95,6 +96,10 @@ void UserAgent::Impl::onInvite(RequestReceived& in, TimePoint now)
     c.state = CallState::Incoming;
     c.reliable = wantsReliable(in.request);
     c.replaces = replaced;
+    if (focusNewCalls) {
+        c.focus = true;
+        focusCallIds.insert(callIdOf(c));
+    }
     IncomingCall ev;
     ev.call = handle;
     ev.from = std::string(in.request.get(HeaderId::From).value_or(""));
@@ -222,6 +227,7 @@ void UserAgent::Impl::onAck(const Message& ack, TimePoint now)
     // An offerless INVITE gets its offer in our 2xx and the answer in the ACK (§13.2.1).
     const std::string_view remoteSdp = c->request.body().empty() ? ack.body() : c->request.body();
     setState(*c, CallState::Confirmed, 200, "OK", std::string(remoteSdp));
+    noteRemoteContact(c->request);
 }
 
 void UserAgent::Impl::retransmitOks(TimePoint now)
@@ -343,6 +349,7 @@ void UserAgent::Impl::onReInvite(Call& c, RequestReceived& in, TimePoint now)
     p.giveUpAt = now + 64 * layer.timers().t1;
     c.pendingOk = std::move(p);
     modified(c, ModifyOrigin::Remote, Method::Invite, 200, "OK", std::string(in.request.body()));
+    noteRemoteContact(in.request);
 }
 
 } // namespace vphone::sip

@@ -10,6 +10,14 @@
 // (or with Expires: 0 ends) the watch; expiry without a refresh ends it too. The last NOTIFY says
 // terminated;reason=timeout. A NOTIFY answered with an error or not at all (481, 408...) drops
 // the watcher (§4.2.2). Other event packages get 489 Bad Event with Allow-Events: presence.
+//
+// Conference focus (RFC 4579 §5, RFC 4575): while the layer above hosts a conference it hands
+// the conference-info document over with setConferenceDocument(); SUBSCRIBEs for Event:
+// conference then make watchers of that package exactly like presence ones (full document on
+// subscription and on every change; the document's version attribute is the layer above's).
+// Removing the document ends those subscriptions (terminated;reason=noresource). Calls of the
+// conference are marked with setFocus(): their Call-ID is kept and our Contact in every request
+// or response of that dialog gets the `isfocus` feature parameter (newRequest/newResponse).
 #include "user_agent_impl.h"
 
 #include "charset.h"
@@ -51,9 +59,10 @@ void UserAgent::Impl::onSubscribe(RequestReceived& in, TimePoint now)
     const auto eventValue = request.get(HeaderId::Event);
     std::string package(eventValue ? trimLws(eventValue->substr(0, eventValue->find(';')))
                                    : std::string_view{});
-    if (!charset::iequals(package, "presence")) {
+    const bool conference = charset::iequals(package, "conference") && !conferenceType.empty();
+    if (!charset::iequals(package, "presence") && !conference) {
         Message r = newResponse(request, 489, token());
-        r.addHeader(HeaderId::AllowEvents, "presence");
+        r.addHeader(HeaderId::AllowEvents, conferenceType.empty() ? "presence" : "presence, conference");
         layer.sendResponse(in.id, std::move(r), now);
         return;
     }
@@ -81,7 +90,7 @@ void UserAgent::Impl::onSubscribe(RequestReceived& in, TimePoint now)
     const std::uint64_t id = nextSubscription++;
     Watcher& w = watchers[id];
     w.id = id;
-    w.event = "presence";
+    w.event = conference ? "conference" : "presence";
     w.eventHeader = std::string(*eventValue);
     w.dialog = std::move(*dialog);
     w.expiresAt = now + std::chrono::seconds{granted};
@@ -125,10 +134,16 @@ void UserAgent::Impl::sendWatcherNotify(Watcher& w, TimePoint now)
     cr.request = dialogRequest(w.dialog, Method::Notify, cr.peer);
     cr.request.addHeader(HeaderId::Contact, contact(cr.peer.transport));
     cr.request.addHeader(HeaderId::Event, w.eventHeader);
+    const bool conference = w.event == "conference";
+    const std::string endReason = conference && conferenceType.empty() ? "noresource" : "timeout";
     cr.request.addHeader(HeaderId::SubscriptionState,
-                         w.terminating ? std::string("terminated;reason=timeout")
+                         w.terminating ? "terminated;reason=" + endReason
                                        : "active;expires=" + std::to_string(remaining(now, w.expiresAt)));
-    if (!presenceType.empty()) cr.request.setBody(presenceBody, presenceType);
+    if (conference) {
+        if (!conferenceType.empty()) cr.request.setBody(conferenceBody, conferenceType);
+    } else if (!presenceType.empty()) {
+        cr.request.setBody(presenceBody, presenceType);
+    }
     w.notifyTx = sendClient(std::move(cr), now);
 }
 
@@ -150,8 +165,87 @@ void UserAgent::Impl::setPresenceDocument(std::string contentType, std::string b
     presenceType = std::move(contentType);
     presenceBody = std::move(body);
     for (auto& [id, w] : watchers) {
-        sendWatcherNotify(w, now);
+        if (w.event == "presence") sendWatcherNotify(w, now);
     }
+}
+
+void UserAgent::Impl::setConferenceDocument(std::string contentType, std::string body, TimePoint now)
+{
+    conferenceType = std::move(contentType);
+    conferenceBody = std::move(body);
+    std::vector<std::uint64_t> ended;
+    for (auto& [id, w] : watchers) {
+        if (w.event != "conference") continue;
+        w.terminating = conferenceType.empty(); // the conference is over
+        sendWatcherNotify(w, now);
+        if (w.terminating) ended.push_back(id);
+    }
+    for (std::uint64_t id : ended) {
+        watchers.erase(id);
+    }
+}
+
+std::string UserAgent::Impl::focusParam(std::string_view callId) const
+{
+    if (callId.empty() || focusCallIds.find(callId) == focusCallIds.end()) return {};
+    return ";isfocus";
+}
+
+void UserAgent::Impl::setFocus(CallHandle handle, bool focus)
+{
+    auto it = calls.find(handle);
+    if (it == calls.end()) return;
+    it->second.focus = focus;
+    const std::string id = callIdOf(it->second);
+    if (id.empty()) return;
+    if (focus) {
+        focusCallIds.insert(id);
+    } else {
+        focusCallIds.erase(id);
+    }
+}
+
+void UserAgent::Impl::noteRemoteContact(const Message& fromPeer)
+{
+    if (events.empty()) return;
+    const std::string contactValue(fromPeer.get(HeaderId::Contact).value_or(""));
+    const bool focus = contactHasFocus(fromPeer);
+    if (auto* s = std::get_if<CallStateChanged>(&events.back())) {
+        s->remoteContact = contactValue;
+        s->remoteFocus = focus;
+    } else if (auto* m = std::get_if<CallModified>(&events.back())) {
+        m->remoteContact = contactValue;
+        m->remoteFocus = focus;
+    }
+}
+
+std::string callIdOf(const Call& call)
+{
+    if (call.dialog) return call.dialog->callId;
+    const Message& m = call.outgoing ? call.invite : call.request;
+    return std::string(m.callId().value_or(""));
+}
+
+bool contactHasFocus(const Message& message)
+{
+    const auto value = message.get(HeaderId::Contact);
+    if (!value) return false;
+    std::string_view v = *value;
+    // Header parameters follow the name-addr's '>' (or the addr-spec's first ';', where
+    // RFC 3261 §20 puts them too: an addr-spec Contact cannot carry URI parameters).
+    const auto gt = v.find('>');
+    v = gt == std::string_view::npos ? v.substr(std::min(v.find(';'), v.size())) : v.substr(gt + 1);
+    while (!v.empty()) {
+        const auto semi = v.find(';');
+        if (semi == std::string_view::npos) break;
+        v = v.substr(semi + 1);
+        const auto end = v.find_first_of(";,");
+        std::string_view param = trimLws(v.substr(0, std::min(end, v.size())));
+        param = trimLws(param.substr(0, std::min(param.find('='), param.size())));
+        if (charset::iequals(param, "isfocus")) return true;
+        if (end != std::string_view::npos && v[end] == ',') break; // the next contact
+    }
+    return false;
 }
 
 void UserAgent::Impl::watcherTimers(TimePoint now)

@@ -170,7 +170,11 @@ Message UserAgent::Impl::newRequest(Method method, const NextHop& hop, std::stri
     m.addHeader(HeaderId::To, to);
     m.addHeader(HeaderId::CallId, callId);
     m.addHeader(HeaderId::CSeq, std::to_string(cseq) + " " + std::string(methodName(method)));
-    if (withContact) m.addHeader(HeaderId::Contact, contact(hop.peer.transport));
+    if (withContact) {
+        std::string focus = focusParam(callId);
+        if (focus.empty() && method == Method::Invite && inviteFocus) focus = ";isfocus";
+        m.addHeader(HeaderId::Contact, contact(hop.peer.transport) + focus);
+    }
     m.addHeader(HeaderId::UserAgent, config.userAgent);
     if (method == Method::Invite && !inviteReplaces.empty()) {
         m.addHeader(HeaderId::Replaces, inviteReplaces);
@@ -207,7 +211,7 @@ Message UserAgent::Impl::newResponse(const Message& request, int status, std::st
         Transport t = Transport::Udp;
         if (via && charset::iequals(via->transport, "TCP")) t = Transport::Tcp;
         if (via && charset::iequals(via->transport, "TLS")) t = Transport::Tls;
-        r.addHeader(HeaderId::Contact, contact(t));
+        r.addHeader(HeaderId::Contact, contact(t) + focusParam(request.callId().value_or("")));
     }
     if (status >= 200 && status < 300 && (invite || request.method() == Method::Options)) {
         r.addHeader(HeaderId::Allow, caps.allowHeader());
@@ -699,6 +703,31 @@ void UserAgent::setPresenceDocument(std::string contentType, std::string body, T
 std::size_t UserAgent::presenceWatchers() const
 {
     return impl_->watchers.size();
+}
+
+void UserAgent::setFocus(CallHandle call, bool focus)
+{
+    impl_->setFocus(call, focus);
+}
+
+void UserAgent::setFocusForNewCalls(bool focus)
+{
+    impl_->focusNewCalls = focus;
+}
+
+void UserAgent::setConferenceDocument(std::string contentType, std::string body, TimePoint now)
+{
+    impl_->setConferenceDocument(std::move(contentType), std::move(body), now);
+    impl_->pump(now);
+}
+
+std::size_t UserAgent::conferenceWatchers() const
+{
+    std::size_t n = 0;
+    for (const auto& [id, w] : impl_->watchers) {
+        if (w.event == "conference") ++n;
+    }
+    return n;
 }
 
 std::size_t UserAgent::activeCalls() const

@@ -125,6 +125,10 @@ struct CallStateChanged {
     int code = 0;
     std::string reason;
     std::string sdp;
+    /// Confirmed: the peer's Contact value as sent, and whether it carries the RFC 4579
+    /// `isfocus` feature parameter (the call is a conference hosted by the peer).
+    std::string remoteContact{};
+    bool remoteFocus = false;
 };
 
 /// Who started a session modification.
@@ -144,6 +148,9 @@ struct CallModified {
     int code = 0;
     std::string reason;
     std::string sdp;
+    /// Remote: the peer's Contact in its request (a target refresh) and its `isfocus` (RFC 4579).
+    std::string remoteContact{};
+    bool remoteFocus = false;
 };
 
 /// A MESSAGE arrived (RFC 3428); the UA has already answered 200.
@@ -288,6 +295,19 @@ public:
     void setPresenceDocument(std::string contentType, std::string body, TimePoint now);
     /// Watchers currently subscribed to our presence.
     std::size_t presenceWatchers() const;
+
+    // --- conference focus (RFC 4579 §5, RFC 4575; notifier.cpp) ---
+    /// Marks a call as one of a conference we host: our Contact in its later requests and
+    /// responses carries `;isfocus`. Takes effect with the next message (a re-INVITE shows it).
+    void setFocus(CallHandle call, bool focus);
+    /// New calls (outgoing from call(), incoming INVITEs) start as focus calls (conference mode).
+    void setFocusForNewCalls(bool focus);
+    /// Notifier role for "conference" (RFC 4575): the conference-info document served to
+    /// subscribers (full state on each change). Empty content type: no conference, SUBSCRIBEs
+    /// for the package get 489, and the subscribers get a final NOTIFY (terminated;reason=noresource).
+    void setConferenceDocument(std::string contentType, std::string body, TimePoint now);
+    /// Subscribers to our conference package.
+    std::size_t conferenceWatchers() const;
 
     /// Calls not yet terminated.
     std::size_t activeCalls() const;

@@ -25,6 +25,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 namespace vphone::sip {
@@ -132,6 +133,7 @@ struct Call {
     std::optional<PendingReliable> unacked; ///< the reliable 1xx awaiting PRACK
     bool answerQueued = false;              ///< answer() came before the PRACK: 2xx follows it
     CallHandle replaces = 0;                ///< RFC 3891: the call to end once this one is answered
+    bool focus = false;                     ///< RFC 4579: our Contact carries ;isfocus
 };
 
 /// RFC 3261 §10 client state.
@@ -224,6 +226,12 @@ struct UserAgent::Impl {
     std::uint64_t nextSubscription = 1;
     std::string presenceType; ///< notifier role: our presence document (opaque)
     std::string presenceBody;
+    std::string conferenceType; ///< notifier role: our conference-info document (opaque)
+    std::string conferenceBody;
+    /// RFC 4579: Call-IDs of calls whose Contact carries ;isfocus, and the mode for new calls.
+    std::set<std::string, std::less<>> focusCallIds;
+    bool focusNewCalls = false;
+    bool inviteFocus = false; ///< the INVITE call() is building is a focus call
     /// Replaces value for the INVITE call() is building (UserAgent::call with replaces).
     std::string inviteReplaces;
     std::uint64_t fallbackRandom = 0;
@@ -379,6 +387,12 @@ struct UserAgent::Impl {
     void onNotifyResponse(const ClientRequest& cr, const Message* response, TimePoint now);
     void setPresenceDocument(std::string contentType, std::string body, TimePoint now);
     void watcherTimers(TimePoint now);
+    void setConferenceDocument(std::string contentType, std::string body, TimePoint now);
+    /// ";isfocus" when the call with this Call-ID is one of our conference's, else empty.
+    std::string focusParam(std::string_view callId) const;
+    void setFocus(CallHandle handle, bool focus);
+    /// Fills the remoteContact/remoteFocus of the event just queued from the peer's message.
+    void noteRemoteContact(const Message& fromPeer);
 
     // --- publication.cpp (RFC 3903) ---
     PublicationHandle publish(std::string event, std::string contentType, std::string body,
@@ -391,6 +405,11 @@ struct UserAgent::Impl {
     /// Earliest deadline of subscriptions, publications and watchers.
     std::optional<TimePoint> eventTimeout() const;
 };
+
+/// The Call-ID of a call (its dialog's, or of its INVITE), empty when it has none yet.
+std::string callIdOf(const Call& call);
+/// The Contact header of a message carries the RFC 4579 `isfocus` feature parameter.
+bool contactHasFocus(const Message& message);
 
 /// A target as compared for redirect loops (§8.1.3.4): the URI without headers.
 std::string redirectKey(const Uri& target);
