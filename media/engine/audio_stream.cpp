@@ -450,6 +450,20 @@ std::unique_ptr<AudioSource> AudioStream::replaceSource(std::unique_ptr<AudioSou
     return source;
 }
 
+void AudioStream::setEchoCancel(bool on)
+{
+    if (on == echo_.has_value()) return;
+    if (!on) {
+        echo_.reset();
+    } else if (auto aec = EchoCanceller::create({kDeviceFormat.sampleRate, kDeviceFormat.frameSamples})) {
+        echo_.emplace(std::move(*aec));
+        lastPlayed_.assign(kDeviceFormat.frameLength(), 0);
+    } else {
+        events_->push(MediaErrorEvent{id_, "echo canceller: " + aec.error().what});
+    }
+    stats_.echoCanceller = echo_.has_value();
+}
+
 std::unique_ptr<AudioSink> AudioStream::replaceSink(std::unique_ptr<AudioSink> sink)
 {
     std::swap(sink_, sink);

@@ -64,6 +64,9 @@ public:
     std::unique_ptr<AudioSource> replaceSource(std::unique_ptr<AudioSource> source);
     /// The same for the play-out: the old sink is closed here (a WAV file is finished) and returned.
     std::unique_ptr<AudioSink> replaceSink(std::unique_ptr<AudioSink> sink);
+    /// Echo cancellation on (a real microphone and speaker) or off (a conference bridge port, whose
+    /// "capture" never holds what it "played"); switching on makes a fresh, unadapted canceller.
+    void setEchoCancel(bool on);
     /// Call recording: what we send (after mute) and what we play out, mixed, one 48 kHz mono
     /// frame per tick, into `writer` (shared with the session only to hand it over). Null stops
     /// and closes the file. A write error stops the recording and is reported as a media error.

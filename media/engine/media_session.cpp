@@ -345,7 +345,7 @@ EngineResult<bool> MediaSession::setAudioSource(const std::string& spec)
     if (stopped_) return EngineError{500, "media session stopped"};
     auto parsed = parseSourceSpec(spec);
     if (!parsed) return EngineError{500, parsed.error().what};
-    if (!audio_ || !thread_.running()) { // startStream() makes it
+    if (!audio_ || !thread_.running() || bridgeSource_) { // startStream()/clearAudioDevices() make it
         config_.audioSource = spec;
         config_.sourceFactory = nullptr;
         return true;
@@ -365,7 +365,7 @@ EngineResult<bool> MediaSession::setAudioSink(const std::string& spec)
     if (stopped_) return EngineError{500, "media session stopped"};
     auto parsed = parseSinkSpec(spec);
     if (!parsed) return EngineError{500, parsed.error().what};
-    if (!audio_ || !thread_.running()) {
+    if (!audio_ || !thread_.running() || bridgeSink_) {
         config_.audioSink = spec;
         config_.sinkFactory = nullptr;
         return true;
@@ -377,6 +377,58 @@ EngineResult<bool> MediaSession::setAudioSink(const std::string& spec)
     AudioStream* stream = audio_.get();
     auto sink = std::make_shared<std::unique_ptr<AudioSink>>(std::move(*made));
     thread_.post([stream, sink](TimePoint) { dispose(stream->replaceSink(std::move(*sink))); });
+    return true;
+}
+
+EngineResult<bool> MediaSession::setAudioDevices(AudioSourceFactory source, AudioSinkFactory sink)
+{
+    if (stopped_) return EngineError{500, "media session stopped"};
+    if (!source || !sink)
+        return EngineError{500, "audio devices: both a source and a sink factory are needed"};
+    if (audio_ && thread_.running()) {
+        auto madeSource = source(kDeviceFormat, clock_);
+        if (!madeSource) return EngineError{500, "audio source: " + madeSource.error().what};
+        auto madeSink = sink(kDeviceFormat);
+        if (!madeSink) return EngineError{500, "audio sink: " + madeSink.error().what};
+        AudioStream* stream = audio_.get();
+        auto in = std::make_shared<std::unique_ptr<AudioSource>>(std::move(*madeSource));
+        auto out = std::make_shared<std::unique_ptr<AudioSink>>(std::move(*madeSink));
+        thread_.post([stream, in, out](TimePoint) {
+            stream->setEchoCancel(false);
+            dispose(stream->replaceSource(std::move(*in)));
+            dispose(stream->replaceSink(std::move(*out)));
+        });
+    }
+    bridgeSource_ = std::move(source);
+    bridgeSink_ = std::move(sink);
+    return true;
+}
+
+EngineResult<bool> MediaSession::clearAudioDevices()
+{
+    if (!bridgeSource_) return true;
+    bridgeSource_ = nullptr;
+    bridgeSink_ = nullptr;
+    if (stopped_ || !audio_ || !thread_.running()) return true;
+    auto sourceSpec = parseSourceSpec(config_.audioSource);
+    auto sinkSpec = parseSinkSpec(config_.audioSink);
+    if (!sourceSpec) return EngineError{500, sourceSpec.error().what};
+    if (!sinkSpec) return EngineError{500, sinkSpec.error().what};
+    auto source = config_.sourceFactory ? config_.sourceFactory(kDeviceFormat, clock_)
+                                        : makeAudioSource(*sourceSpec, kDeviceFormat, clock_);
+    if (!source) return EngineError{500, "audio source: " + source.error().what};
+    auto sink =
+        config_.sinkFactory ? config_.sinkFactory(kDeviceFormat) : makeAudioSink(*sinkSpec, kDeviceFormat);
+    if (!sink) return EngineError{500, "audio sink: " + sink.error().what};
+    const bool echo = !config_.sourceFactory && sourceSpec->kind == SourceKind::Device;
+    AudioStream* stream = audio_.get();
+    auto in = std::make_shared<std::unique_ptr<AudioSource>>(std::move(*source));
+    auto out = std::make_shared<std::unique_ptr<AudioSink>>(std::move(*sink));
+    thread_.post([stream, in, out, echo](TimePoint) {
+        dispose(stream->replaceSource(std::move(*in)));
+        dispose(stream->replaceSink(std::move(*out)));
+        stream->setEchoCancel(echo);
+    });
     return true;
 }
 
@@ -466,11 +518,13 @@ EngineResult<bool> MediaSession::startStream()
     auto sinkSpec = parseSinkSpec(config_.audioSink);
     if (!sourceSpec) return EngineError{500, sourceSpec.error().what};
     if (!sinkSpec) return EngineError{500, sinkSpec.error().what};
-    auto source = config_.sourceFactory ? config_.sourceFactory(kDeviceFormat, clock_)
-                                        : makeAudioSource(*sourceSpec, kDeviceFormat, clock_);
+    auto source = bridgeSource_           ? bridgeSource_(kDeviceFormat, clock_)
+                  : config_.sourceFactory ? config_.sourceFactory(kDeviceFormat, clock_)
+                                          : makeAudioSource(*sourceSpec, kDeviceFormat, clock_);
     if (!source) return EngineError{500, "audio source: " + source.error().what};
-    auto sink =
-        config_.sinkFactory ? config_.sinkFactory(kDeviceFormat) : makeAudioSink(*sinkSpec, kDeviceFormat);
+    auto sink = bridgeSink_           ? bridgeSink_(kDeviceFormat)
+                : config_.sinkFactory ? config_.sinkFactory(kDeviceFormat)
+                                      : makeAudioSink(*sinkSpec, kDeviceFormat);
     if (!sink) return EngineError{500, "audio sink: " + sink.error().what};
     RtpIdentity id;
     id.ssrc = static_cast<std::uint32_t>(random_());
@@ -480,7 +534,7 @@ EngineResult<bool> MediaSession::startStream()
     id.cname = cname_;
     id.seed = (std::uint64_t{random_()} << 32) | random_();
     id.rtcpMinimumInterval = config_.rtcpMinimumInterval;
-    const bool echo = !config_.sourceFactory && sourceSpec->kind == SourceKind::Device;
+    const bool echo = !bridgeSource_ && !config_.sourceFactory && sourceSpec->kind == SourceKind::Device;
     audio_ = std::make_unique<AudioStream>(kAudio, std::move(sockets_), std::move(*source), std::move(*sink),
                                            echo, events_, std::move(id));
     sockets_.clear();

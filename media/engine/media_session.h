@@ -96,6 +96,17 @@ public:
     EngineResult<bool> setAudioSource(const std::string& spec);
     /// The same for the speaker (device[:NAME], file:PATH, null); the old sink is closed.
     EngineResult<bool> setAudioSink(const std::string& spec);
+    /// Conference (issue 8): the call's audio comes from `source` and goes to `sink` (a bridge
+    /// port; each factory is called anew for every stream the session makes) instead of the
+    /// configured devices, from the next tick and for the rest of the call (re-INVITEs, hold),
+    /// until clearAudioDevices(). No echo canceller runs meanwhile. Device switches asked for in
+    /// the meantime (setAudioSource/Sink) are only remembered for afterwards. Errors: the session
+    /// is stopped, a factory is missing or fails (the old devices stay).
+    EngineResult<bool> setAudioDevices(AudioSourceFactory source, AudioSinkFactory sink);
+    /// The configured devices again (a participant leaving a conference); nothing if none was set.
+    EngineResult<bool> clearAudioDevices();
+    /// True between setAudioDevices() and clearAudioDevices().
+    bool audioDevicesSet() const { return static_cast<bool>(bridgeSource_); }
     /// The source and sink specs in force (the config's until a switch).
     const std::string& audioSource() const { return config_.audioSource; }
     const std::string& audioSink() const { return config_.audioSink; }
@@ -155,6 +166,8 @@ private:
     void updateHold(const sdp::SessionDescription& remote, const sdp::NegotiatedStream& stream);
 
     MediaConfig config_;
+    AudioSourceFactory bridgeSource_; ///< setAudioDevices(): preferred over the config's devices
+    AudioSinkFactory bridgeSink_;
     std::shared_ptr<EventQueue> events_ = std::make_shared<EventQueue>();
     std::mt19937 random_;
     sdp::OfferAnswerSession offerAnswer_;
