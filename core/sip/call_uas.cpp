@@ -28,6 +28,12 @@ void UserAgent::Impl::finish(CallHandle handle, int code, std::string reason)
     auto it = calls.find(handle);
     if (it == calls.end()) return;
     if (!it->second.endReason.empty()) reason = it->second.endReason;
+    if (it->second.dialog) {
+        // refer.cpp: a refer subscription in this dialog outlives the call; it keeps the dialog.
+        for (auto& [id, r] : refersIn) {
+            if (r.call == handle) r.dialog = *it->second.dialog;
+        }
+    }
     if (it->second.focus) focusCallIds.erase(callIdOf(it->second));
     events.emplace_back(CallStateChanged{handle, CallState::Terminated, code, std::move(reason), {}});
     calls.erase(it);
@@ -299,6 +305,13 @@ void UserAgent::Impl::onInDialogRequest(RequestReceived& in, TimePoint now)
     case Method::Options: onOptionsRequest(in, {}, now); return;
     case Method::Prack: onPrack(*c, in, now); return;
     case Method::Update: onUpdate(*c, in, now); return;
+    case Method::Refer:
+        if (d && !c->ending) {
+            onRefer(*c, in, now);
+        } else {
+            reply(in.id, request, 481, now); // RFC 3515 §2.4.2: REFER needs an established dialog
+        }
+        return;
     case Method::Message:
         reply(in.id, request, 200, now);
         events.emplace_back(MessageReceived{std::string(request.get(HeaderId::From).value_or("")),

@@ -64,7 +64,8 @@ UaCapabilities uaCapabilities()
 {
     UaCapabilities caps;
     caps.allowed = {Method::Invite,  Method::Ack,   Method::Bye,    Method::Cancel,    Method::Options,
-                    Method::Message, Method::Prack, Method::Update, Method::Subscribe, Method::Notify};
+                    Method::Message, Method::Prack, Method::Update, Method::Subscribe, Method::Notify,
+                    Method::Refer};
     caps.supportedOptions = {"100rel", "replaces"};
     caps.acceptedBodies.push_back("message/cpim");
     caps.acceptedBodies.push_back("text/html");
@@ -376,6 +377,8 @@ void UserAgent::Impl::onResponse(ResponseReceived& in, TimePoint now)
         case Purpose::Subscribe: onSubscribeResponse(cr, &in.response, now); break;
         case Purpose::Publish: onPublishResponse(cr, &in.response, now); break;
         case Purpose::Notify: onNotifyResponse(cr, &in.response, now); break;
+        case Purpose::Refer: onReferResponse(in.id, cr, &in.response, now); break;
+        case Purpose::ReferNotify: onReferNotifyResponse(cr, &in.response, now); break;
         default: break;
         }
         return;
@@ -432,6 +435,12 @@ void UserAgent::Impl::onClientTimeout(TransactionId id, TimeoutCause cause, Time
     case Purpose::Subscribe: onSubscribeResponse(cr, nullptr, now); break;
     case Purpose::Publish: onPublishResponse(cr, nullptr, now); break;
     case Purpose::Notify: onNotifyResponse(cr, nullptr, now); break;
+    case Purpose::Refer: {
+        Message failed = Message::response(code, reason);
+        onReferResponse(id, cr, &failed, now);
+        break;
+    }
+    case Purpose::ReferNotify: onReferNotifyResponse(cr, nullptr, now); break;
     default: break;
     }
 }
@@ -483,6 +492,7 @@ void UserAgent::Impl::onRequest(RequestReceived& in, TimePoint now)
     if (mergedRequest(in, now)) return;
     const auto to = request.toView();
     if (to && !to->tag.empty()) {
+        if (request.method() == Method::Notify && onReferNotify(in, now)) return;
         if (onSubscriptionDialogRequest(in, now)) return;
         onInDialogRequest(in, now);
         return;
@@ -492,6 +502,7 @@ void UserAgent::Impl::onRequest(RequestReceived& in, TimePoint now)
     case Method::Options: onOptionsRequest(in, {}, now); return;
     case Method::Message: onMessageRequest(in, now); return;
     case Method::Subscribe: onSubscribe(in, now); return;
+    case Method::Refer: onReferOutOfDialog(in, now); return;
     default: reply(in.id, request, 481, now); return; // BYE and friends need a dialog
     }
 }
@@ -507,6 +518,7 @@ void UserAgent::Impl::onTimers(TimePoint now)
     subscriptionTimers(now);
     publicationTimers(now);
     watcherTimers(now);
+    referTimers(now);
 }
 
 std::optional<TimePoint> UserAgent::Impl::nextTimeout() const
@@ -523,6 +535,7 @@ std::optional<TimePoint> UserAgent::Impl::nextTimeout() const
     consider(reg.refreshAt);
     consider(reg.retryAt);
     consider(eventTimeout());
+    consider(referTimeout());
     return next;
 }
 
@@ -728,6 +741,26 @@ std::size_t UserAgent::conferenceWatchers() const
         if (w.event == "conference") ++n;
     }
     return n;
+}
+
+void UserAgent::refer(CallHandle call, const Uri& referTo, std::string replaces, TimePoint now)
+{
+    impl_->refer(call, referTo, std::move(replaces), now);
+    impl_->pump(now);
+}
+
+void UserAgent::notifyRefer(CallHandle call, std::uint64_t id, int code, std::string reason, TimePoint now)
+{
+    impl_->notifyRefer(call, id, code, std::move(reason), now);
+    impl_->pump(now);
+}
+
+std::optional<DialogId> UserAgent::dialogId(CallHandle call) const
+{
+    auto it = impl_->calls.find(call);
+    if (it == impl_->calls.end() || !it->second.dialog) return std::nullopt;
+    const Dialog& d = *it->second.dialog;
+    return DialogId{d.callId, d.localTag, d.remoteTag};
 }
 
 std::size_t UserAgent::activeCalls() const

@@ -208,9 +208,45 @@ struct PublicationResult {
     bool gone = false;
 };
 
+/// Transferor side of a REFER (RFC 3515, refer.cpp): the REFER's own failure (`referResponse`:
+/// `sipfragCode` is its final status, 408 on timeout, 0 when it could not be sent; always
+/// final), its 202 (`referResponse`, not final), or the progress the transferee reports in the
+/// implicit subscription's NOTIFYs (the status line of each message/sipfrag body). `final` is
+/// set once the outcome is known (a final sipfrag status, or the subscription terminated).
+struct ReferProgress {
+    CallHandle call = 0;
+    int sipfragCode = 0;
+    std::string reason;
+    bool final = false;
+    bool referResponse = false; ///< the code is the response to the REFER, not a NOTIFY's sipfrag
+};
+
+/// Transferee side: an in-dialog REFER was accepted (202); the application places the new call
+/// and reports its progress with notifyRefer(call, id, ...). `referTo` is the Refer-To URI
+/// without its Replaces header, which comes unescaped in `replaces` (attended transfer, RFC 3891;
+/// empty for a blind transfer). `referredBy` is the Referred-By value (RFC 3892), may be empty.
+struct ReferReceived {
+    CallHandle call = 0;
+    Uri referTo;
+    std::string replaces;
+    std::string referredBy;
+    std::uint64_t id = 0;
+};
+
 using UaEvent =
     std::variant<RegistrationChanged, IncomingCall, CallStateChanged, MessageReceived, MessageResult,
-                 CallModified, SubscriptionNotified, SubscriptionEnded, PublicationResult>;
+                 CallModified, SubscriptionNotified, SubscriptionEnded, PublicationResult, ReferProgress,
+                 ReferReceived>;
+
+/// A call's dialog identifiers (for a Replaces header naming it: RFC 3891 §6.1).
+struct DialogId {
+    std::string callId;
+    std::string localTag;
+    std::string remoteTag;
+    /// "callid;to-tag=REMOTE;from-tag=LOCAL": the Replaces value a third party sends to the peer
+    /// of this dialog (the peer's tag is the To tag seen from there).
+    std::string replacesForPeer() const { return callId + ";to-tag=" + remoteTag + ";from-tag=" + localTag; }
+};
 
 /// One SIP user agent (one account, or none for direct IP calling).
 class UserAgent {
@@ -308,6 +344,18 @@ public:
     void setConferenceDocument(std::string contentType, std::string body, TimePoint now);
     /// Subscribers to our conference package.
     std::size_t conferenceWatchers() const;
+
+    // --- call transfer (RFC 3515 REFER, RFC 3892 Referred-By, RFC 3891 Replaces; refer.cpp) ---
+    /// Sends REFER in a confirmed call's dialog with Refer-To `referTo` (with `replaces` escaped
+    /// into its ?Replaces= header for an attended transfer; empty: blind) and Referred-By (our
+    /// identity). 401/407 are answered; ReferProgress reports the 202 or the failure, then each
+    /// NOTIFY of the implicit subscription until the final one.
+    void refer(CallHandle call, const Uri& referTo, std::string replaces, TimePoint now);
+    /// Transferee: reports the referred call's progress to the transferor (NOTIFY with
+    /// message/sipfrag "SIP/2.0 code reason"); a final code (>= 200) terminates the subscription.
+    void notifyRefer(CallHandle call, std::uint64_t id, int code, std::string reason, TimePoint now);
+    /// The dialog identifiers of a call with a confirmed dialog (nullopt otherwise).
+    std::optional<DialogId> dialogId(CallHandle call) const;
 
     /// Calls not yet terminated.
     std::size_t activeCalls() const;

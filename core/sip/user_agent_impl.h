@@ -44,7 +44,9 @@ enum class Purpose {
     Update,
     Subscribe,
     Publish,
-    Notify
+    Notify,
+    Refer,      ///< refer.cpp: our REFER (transferor)
+    ReferNotify ///< refer.cpp: our NOTIFY for a REFER we accepted (transferee)
 };
 
 /// One digest session answering a realm's challenges across retries of one request.
@@ -208,6 +210,35 @@ struct Watcher {
     bool terminating = false; ///< the last NOTIFY (terminated) has gone out
 };
 
+/// Transferor: a REFER of ours and its implicit subscription (RFC 3515), matched by the call's
+/// dialog identifiers (kept here: the NOTIFYs may outlive the call) and the REFER's CSeq (the
+/// Event id).
+struct ReferOut {
+    CallHandle call = 0;
+    std::uint32_t cseq = 0;
+    TransactionId tx = 0; ///< REFER in flight
+    std::string callId, localTag, remoteTag;
+    std::optional<std::uint32_t> remoteSeq; ///< last NOTIFY CSeq seen once the call is gone
+    bool accepted = false;                  ///< 2xx received
+    bool finalReported = false;
+    TimePoint giveUpAt{}; ///< no final NOTIFY by then: reported as 408
+};
+
+/// Transferee: a REFER we accepted; its NOTIFYs go in the call's dialog (a copy is kept for when
+/// the call has ended first: the subscription usage outlives the INVITE usage).
+struct ReferIn {
+    std::uint64_t id = 0;
+    CallHandle call = 0;
+    std::string eventHeader; ///< "refer;id=CSEQ"
+    Dialog dialog;
+    TransactionId notifyTx = 0;
+    int lastCode = 0;   ///< last sipfrag status sent
+    int queuedCode = 0; ///< to send once the NOTIFY in flight completes (0: none)
+    std::string queuedReason;
+    bool terminated = false; ///< the final NOTIFY went out
+    TimePoint expiresAt{};
+};
+
 struct UserAgent::Impl {
     explicit Impl(UaConfig c);
 
@@ -239,6 +270,10 @@ struct UserAgent::Impl {
     /// §8.2.2.2: server transactions of requests without To tag, by Call-ID, From tag and CSeq.
     std::unordered_map<std::string, TransactionId> merged;
     std::unordered_map<TransactionId, std::string> mergedKeys;
+
+    std::vector<ReferOut> refersOut;
+    std::map<std::uint64_t, ReferIn> refersIn;
+    std::uint64_t nextReferIn = 1;
 
     /// Bound on live calls; further INVITEs get 486, further call() Terminated(503).
     static constexpr std::size_t kMaxCalls = 256;
@@ -404,6 +439,21 @@ struct UserAgent::Impl {
     void publicationTimers(TimePoint now);
     /// Earliest deadline of subscriptions, publications and watchers.
     std::optional<TimePoint> eventTimeout() const;
+
+    // --- refer.cpp (RFC 3515 REFER, RFC 3892, RFC 3891 in Refer-To) ---
+    void refer(CallHandle handle, const Uri& referTo, std::string replaces, TimePoint now);
+    void onReferResponse(TransactionId id, ClientRequest& cr, const Message* response, TimePoint now);
+    /// A REFER in a call's dialog (CSeq already checked): 400/403/202.
+    void onRefer(Call& call, RequestReceived& in, TimePoint now);
+    /// A REFER outside any dialog: refused.
+    void onReferOutOfDialog(RequestReceived& in, TimePoint now);
+    /// True (and handled) for a NOTIFY whose Event package is "refer".
+    bool onReferNotify(RequestReceived& in, TimePoint now);
+    void notifyRefer(CallHandle call, std::uint64_t id, int code, std::string reason, TimePoint now);
+    void sendReferNotify(ReferIn& r, int code, const std::string& reason, TimePoint now);
+    void onReferNotifyResponse(const ClientRequest& cr, const Message* response, TimePoint now);
+    void referTimers(TimePoint now);
+    std::optional<TimePoint> referTimeout() const;
 };
 
 /// The Call-ID of a call (its dialog's, or of its INVITE), empty when it has none yet.
