@@ -4,7 +4,7 @@
 #include "device/device_spec.h"
 #include "device/qt_audio_device.h"
 #include "media_session.h"
-#include "video/video_io.h"
+#include "video_device.h"
 
 #include <algorithm>
 
@@ -19,10 +19,18 @@ EngineResult<std::unique_ptr<ConferenceBridge>> ConferenceBridge::create(Options
     }
     if (options.fps < 1 || options.fps > 60)
         return EngineError{500, "conference: frame rate " + std::to_string(options.fps) + " (1 to 60)"};
-    if (options.video) return EngineError{500, "conference: video is not available yet"};
     std::unique_ptr<ConferenceBridge> bridge(new ConferenceBridge(options));
     std::string why;
     if (!bridge->mixer_.start(&why)) return EngineError{500, why};
+    if (options.video) {
+        auto* raw = bridge.get();
+        bridge->video_ = std::make_shared<ConferenceVideo>(options.width, options.height, options.fps,
+                                                           options.layout == Options::Layout::Speaker
+                                                               ? VideoCompositor::Layout::Speaker
+                                                               : VideoCompositor::Layout::Grid,
+                                                           [raw] { return raw->mixer_.activeSpeaker(); });
+        if (!bridge->video_->start(&why)) return EngineError{500, why};
+    }
     return bridge;
 }
 
@@ -54,6 +62,21 @@ EngineResult<ConferenceBridge::ParticipantId> ConferenceBridge::join(MediaSessio
         mixer_.removePort(port->id());
         return EngineError{500, "conference: " + label + ": " + made.error().what};
     }
+    if (video_) {
+        const int id = port->id();
+        video_->add(id);
+        auto video = session.setVideoDevices(
+            [v = video_, id](const VideoSourceSpec&) -> MediaResult<std::unique_ptr<VideoSource>> {
+                return v->sourceFor(id);
+            },
+            [v = video_, id]() -> MediaResult<std::unique_ptr<VideoSink>> { return v->sinkFor(id); });
+        if (!video) {
+            video_->remove(id);
+            mixer_.removePort(id);
+            (void)session.clearAudioDevices();
+            return EngineError{500, "conference: " + label + ": " + video.error().what};
+        }
+    }
     members_.push_back(Member{port->id(), &session, port});
     return port->id();
 }
@@ -68,15 +91,28 @@ EngineResult<ConferenceBridge::ParticipantId> ConferenceBridge::joinLocal(const 
     if (!sourceSpec) return EngineError{500, "conference: host audio source: " + sourceSpec.error().what};
     auto sinkSpec = parseSinkSpec(audioSink);
     if (!sinkSpec) return EngineError{500, "conference: host audio sink: " + sinkSpec.error().what};
-    if (!videoSource.empty() && videoSource != "off" && !options_.video)
+    const bool wantsVideo = !videoSource.empty() && videoSource != "off";
+    if (wantsVideo && !options_.video)
         return EngineError{500,
                            "conference: host video source " + videoSource + " in an audio-only conference"};
+    std::unique_ptr<VideoSource> camera;
+    if (wantsVideo) {
+        auto spec = parseVideoSourceSpec(videoSource);
+        if (!spec) return EngineError{500, "conference: host video source: " + spec.error().what};
+        auto made = makeVideoSource(*spec);
+        if (!made) return EngineError{500, "conference: host video source: " + made.error().what};
+        camera = std::move(*made);
+    }
     auto source = makeAudioSource(*sourceSpec, kMixerFormat, clock_);
     if (!source) return EngineError{500, "conference: host audio source: " + source.error().what};
     auto sink = makeAudioSink(*sinkSpec, kMixerFormat);
     if (!sink) return EngineError{500, "conference: host audio sink: " + sink.error().what};
     auto port = mixer_.addDevicePort(std::move(label), std::move(*source), std::move(*sink));
     if (!port) return EngineError{500, port.error().what};
+    if (video_) {
+        video_->add((*port)->id());
+        if (camera) video_->setHostSource((*port)->id(), std::move(camera));
+    }
     members_.push_back(Member{(*port)->id(), nullptr, *port});
     return (*port)->id();
 }
@@ -88,9 +124,13 @@ void ConferenceBridge::leave(ParticipantId id)
     const Member gone = *it;
     members_.erase(it);
     mixer_.removePort(id);
+    if (video_) video_->remove(id);
     // Its own devices back; an error (a device gone meanwhile) leaves it on the detached port,
     // which only means silence for a call that is leaving anyway.
-    if (gone.session) (void)gone.session->clearAudioDevices();
+    if (gone.session) {
+        (void)gone.session->clearAudioDevices();
+        (void)gone.session->clearVideoDevices();
+    }
 }
 
 std::vector<ConferenceBridge::Participant> ConferenceBridge::participants() const
@@ -110,8 +150,7 @@ std::optional<ConferenceBridge::ParticipantId> ConferenceBridge::activeSpeaker()
 
 void ConferenceBridge::setHostVideoSink(std::shared_ptr<VideoSink> sink)
 {
-    std::lock_guard lock(hostVideoMutex_);
-    hostVideoSink_ = std::move(sink);
+    if (video_) video_->setHostSink(std::move(sink));
 }
 
 void ConferenceBridge::stop()
@@ -119,6 +158,7 @@ void ConferenceBridge::stop()
     if (stopped_) return;
     stopped_ = true;
     mixer_.stop();
+    if (video_) video_->stop();
     while (!members_.empty())
         leave(members_.front().id);
 }

@@ -12,7 +12,9 @@
 // leave() takes the port out of the mix and gives the session its configured devices back
 // (MediaSession::clearAudioDevices). joinLocal() makes the host's devices from spec strings
 // (tone:HZ, file:PATH, silence, device[:NAME]; null, file:PATH, device[:NAME]) and the mixer
-// thread drives them itself.
+// thread drives them itself. A video bridge (Options::video) does the same for pictures
+// through ConferenceVideo (conference_video.h): MediaSession::setVideoDevices gives the call's
+// video stream the composite as its source and a tap into the compositor as its sink.
 //
 // Threads: join, joinLocal, leave and stop on the signalling thread (the one that owns the
 // sessions); participants() and activeSpeaker() from any thread. Call leave() for a participant
@@ -20,6 +22,7 @@
 #pragma once
 
 #include "conference_mixer.h"
+#include "conference_video.h"
 #include "engine_config.h"
 
 #include <memory>
@@ -31,7 +34,6 @@
 namespace vphone::media {
 
 class MediaSession;
-class VideoSink;
 
 class ConferenceBridge {
 public:
@@ -79,6 +81,8 @@ public:
     const Options& options() const { return options_; }
     /// The mixer itself (benchmarks, tests).
     ConferenceMixer& mixer() { return mixer_; }
+    /// The compositor and its thread (null in an audio-only bridge).
+    ConferenceVideo* video() { return video_.get(); }
 
 private:
     explicit ConferenceBridge(Options options);
@@ -92,9 +96,8 @@ private:
     Options options_;
     SteadyAudioClock clock_; ///< paces the host's synthetic sources
     ConferenceMixer mixer_;
-    std::vector<Member> members_; ///< signalling thread
-    std::mutex hostVideoMutex_;
-    std::shared_ptr<VideoSink> hostVideoSink_;
+    std::vector<Member> members_;            ///< signalling thread
+    std::shared_ptr<ConferenceVideo> video_; ///< video bridges only; after mixer_ (it asks for the speaker)
     bool stopped_ = false;
 };
 

@@ -188,7 +188,8 @@ EngineResult<sdp::LocalSession> MediaSession::localSession(const std::string& ad
         v.media = "video";
         v.port = videoPort_;
         v.codecs = videoSdpCodecsFor(config_.videoCodecs, config_.maxVideoWidth, config_.maxVideoHeight);
-        v.direction = wishDirection(videoSourceSpec_.kind != VideoSourceSpec::Kind::Off, true);
+        v.direction =
+            wishDirection(videoSourceSpec_.kind != VideoSourceSpec::Kind::Off || bridgeVideoSource_, true);
         v.rtcpMux = true;
         for (const auto& c : videoSdesCryptos_) {
             auto parsed = sdp::parseCrypto(formatSdesCrypto(c));
@@ -297,7 +298,8 @@ EngineResult<std::string> MediaSession::setHold(bool hold)
 EngineResult<std::string> MediaSession::setVideo(bool on)
 {
     if (on && videoSourceSpec_.kind == VideoSourceSpec::Kind::Off && !config_.videoSourceFactory &&
-        videoSinkSpec_.kind == VideoSinkSpec::Kind::Null && !config_.videoSinkFactory) {
+        !bridgeVideoSource_ && videoSinkSpec_.kind == VideoSinkSpec::Kind::Null &&
+        !config_.videoSinkFactory) {
         return EngineError{500, "video: no video source or sink configured"};
     }
     const bool before = videoWish_;
@@ -428,6 +430,66 @@ EngineResult<bool> MediaSession::clearAudioDevices()
         dispose(stream->replaceSource(std::move(*in)));
         dispose(stream->replaceSink(std::move(*out)));
         stream->setEchoCancel(echo);
+    });
+    return true;
+}
+
+EngineResult<bool> MediaSession::setVideoDevices(VideoSourceFactory source, VideoSinkFactory sink)
+{
+    if (stopped_) return EngineError{500, "media session stopped"};
+    if (!source || !sink)
+        return EngineError{500, "video devices: both a source and a sink factory are needed"};
+    if (video_ && videoThread_ && !parkedVideo_) {
+        auto madeSource = source(videoSourceSpec_);
+        if (!madeSource) return EngineError{500, "video source: " + madeSource.error().what};
+        auto madeSink = sink();
+        if (!madeSink) return EngineError{500, "video sink: " + madeSink.error().what};
+        parkedVideo_ = std::make_shared<ParkedVideo>();
+        VideoStream* stream = video_.get();
+        auto in = std::make_shared<std::unique_ptr<VideoSource>>(std::move(*madeSource));
+        auto out = std::make_shared<std::unique_ptr<VideoSink>>(std::move(*madeSink));
+        videoThread_->post([stream, in, out, parked = parkedVideo_](TimePoint) {
+            parked->source = stream->replaceSource(std::move(*in));
+            parked->sink = stream->replaceSink(std::move(*out));
+        });
+    }
+    bridgeVideoSource_ = std::move(source);
+    bridgeVideoSink_ = std::move(sink);
+    return true;
+}
+
+EngineResult<bool> MediaSession::clearVideoDevices()
+{
+    if (!bridgeVideoSource_) return true;
+    bridgeVideoSource_ = nullptr;
+    bridgeVideoSink_ = nullptr;
+    auto parked = std::move(parkedVideo_);
+    if (stopped_ || !video_ || !videoThread_) return true;
+    VideoStream* stream = video_.get();
+    if (parked) { // the devices this stream had before it joined
+        videoThread_->post([stream, parked](TimePoint) {
+            dispose(stream->replaceSource(std::move(parked->source)));
+            dispose(stream->replaceSink(std::move(parked->sink)));
+        });
+        return true;
+    }
+    // The stream started in the conference: the configured devices, made now.
+    std::unique_ptr<VideoSource> source;
+    if (videoSourceSpec_.kind != VideoSourceSpec::Kind::Off) {
+        auto made = config_.videoSourceFactory ? config_.videoSourceFactory(videoSourceSpec_)
+                                               : makeVideoSource(videoSourceSpec_);
+        if (!made) return EngineError{500, "video source: " + made.error().what};
+        source = std::move(*made);
+    }
+    const int fps = source ? std::max(1, source->fps()) : 30;
+    auto sink = config_.videoSinkFactory ? config_.videoSinkFactory() : makeVideoSink(videoSinkSpec_, fps);
+    if (!sink) return EngineError{500, "video sink: " + sink.error().what};
+    auto in = std::make_shared<std::unique_ptr<VideoSource>>(std::move(source));
+    auto out = std::make_shared<std::unique_ptr<VideoSink>>(std::move(*sink));
+    videoThread_->post([stream, in, out](TimePoint) {
+        dispose(stream->replaceSource(std::move(*in)));
+        auto old = stream->replaceSink(std::move(*out));
+        if (old) old->close();
     });
     return true;
 }
@@ -614,14 +676,20 @@ void MediaSession::applyVideo(const sdp::Negotiated& negotiated)
 EngineResult<bool> MediaSession::startVideo()
 {
     std::unique_ptr<VideoSource> source;
-    if (videoSourceSpec_.kind != VideoSourceSpec::Kind::Off) {
+    if (bridgeVideoSource_) {
+        auto made = bridgeVideoSource_(videoSourceSpec_);
+        if (!made) return EngineError{500, "video source: " + made.error().what};
+        source = std::move(*made);
+    } else if (videoSourceSpec_.kind != VideoSourceSpec::Kind::Off) {
         auto made = config_.videoSourceFactory ? config_.videoSourceFactory(videoSourceSpec_)
                                                : makeVideoSource(videoSourceSpec_);
         if (!made) return EngineError{500, "video source: " + made.error().what};
         source = std::move(*made);
     }
     const int fps = source ? std::max(1, source->fps()) : 30;
-    auto sink = config_.videoSinkFactory ? config_.videoSinkFactory() : makeVideoSink(videoSinkSpec_, fps);
+    auto sink = bridgeVideoSink_           ? bridgeVideoSink_()
+                : config_.videoSinkFactory ? config_.videoSinkFactory()
+                                           : makeVideoSink(videoSinkSpec_, fps);
     if (!sink) return EngineError{500, "video sink: " + sink.error().what};
     if (auto ok = ensureVideoSockets(); !ok) return ok.error();
     RtpIdentity id;
@@ -655,6 +723,7 @@ EngineResult<bool> MediaSession::startVideo()
 void MediaSession::stopVideo()
 {
     if (videoThread_) videoThread_->stop();
+    parkedVideo_.reset(); // the call's own devices, parked during a conference, end with the stream
     if (video_) {
         finishedVideo_.push_back(video_->stats());
         video_->release();

@@ -107,6 +107,12 @@ public:
     EngineResult<bool> clearAudioDevices();
     /// True between setAudioDevices() and clearAudioDevices().
     bool audioDevicesSet() const { return static_cast<bool>(bridgeSource_); }
+    /// The same for video: the stream's source becomes the conference composite and its decoded
+    /// frames go to the bridge, now (the call's own camera and display are parked until
+    /// clearVideoDevices()) and for a video stream made later (video added by re-INVITE).
+    EngineResult<bool> setVideoDevices(VideoSourceFactory source, VideoSinkFactory sink);
+    /// The call's own video source and sink again.
+    EngineResult<bool> clearVideoDevices();
     /// The source and sink specs in force (the config's until a switch).
     const std::string& audioSource() const { return config_.audioSource; }
     const std::string& audioSink() const { return config_.audioSink; }
@@ -168,6 +174,14 @@ private:
     MediaConfig config_;
     AudioSourceFactory bridgeSource_; ///< setAudioDevices(): preferred over the config's devices
     AudioSinkFactory bridgeSink_;
+    VideoSourceFactory bridgeVideoSource_;
+    VideoSinkFactory bridgeVideoSink_;
+    /// The call's own video devices while the stream uses the bridge's (video thread only).
+    struct ParkedVideo {
+        std::unique_ptr<VideoSource> source;
+        std::unique_ptr<VideoSink> sink;
+    };
+    std::shared_ptr<ParkedVideo> parkedVideo_;
     std::shared_ptr<EventQueue> events_ = std::make_shared<EventQueue>();
     std::mt19937 random_;
     sdp::OfferAnswerSession offerAnswer_;

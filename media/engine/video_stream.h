@@ -64,6 +64,20 @@ public:
     void apply(const StreamPlan& plan, TimePoint now);
     /// Shares the call's lip-sync state (set before the thread runs the stream).
     void setLipSync(std::shared_ptr<LipSync> sync) { lipSync_ = std::move(sync); }
+    /// Media thread: frames come from `source` from the next tick (a conference composite in place
+    /// of the camera, and back); the encoder follows a size change. Returns the old source.
+    std::unique_ptr<VideoSource> replaceSource(std::unique_ptr<VideoSource> source)
+    {
+        std::swap(source_, source);
+        return source;
+    }
+    /// Media thread: decoded frames go to `sink` from now on. Returns the old sink, not closed
+    /// (a camera view or file parked while the call is in a conference).
+    std::unique_ptr<VideoSink> replaceSink(std::unique_ptr<VideoSink> sink)
+    {
+        std::swap(sink_, sink);
+        return sink;
+    }
     void collectFds(std::vector<int>& fds) const override;
     void onReadable(std::size_t index, TimePoint now) override;
     void tick(TimePoint frameTime, TimePoint now) override;
