@@ -63,9 +63,9 @@ std::string hostPort(std::string_view host, std::uint16_t port)
 UaCapabilities uaCapabilities()
 {
     UaCapabilities caps;
-    caps.allowed = {Method::Invite,  Method::Ack,   Method::Bye,    Method::Cancel,    Method::Options,
-                    Method::Message, Method::Prack, Method::Update, Method::Subscribe, Method::Notify,
-                    Method::Refer};
+    caps.allowed = {Method::Invite,    Method::Ack,     Method::Bye,   Method::Cancel,
+                    Method::Options,   Method::Message, Method::Prack, Method::Update,
+                    Method::Subscribe, Method::Notify,  Method::Refer};
     caps.supportedOptions = {"100rel", "replaces"};
     caps.acceptedBodies.push_back("message/cpim");
     caps.acceptedBodies.push_back("text/html");
@@ -760,7 +760,7 @@ std::optional<DialogId> UserAgent::dialogId(CallHandle call) const
     auto it = impl_->calls.find(call);
     if (it == impl_->calls.end() || !it->second.dialog) return std::nullopt;
     const Dialog& d = *it->second.dialog;
-    return DialogId{d.callId, d.localTag, d.remoteTag};
+    return DialogId{d.callId, d.localTag, d.remoteTag, d.remoteTarget};
 }
 
 std::size_t UserAgent::activeCalls() const

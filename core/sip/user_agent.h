@@ -233,16 +233,16 @@ struct ReferReceived {
     std::uint64_t id = 0;
 };
 
-using UaEvent =
-    std::variant<RegistrationChanged, IncomingCall, CallStateChanged, MessageReceived, MessageResult,
-                 CallModified, SubscriptionNotified, SubscriptionEnded, PublicationResult, ReferProgress,
-                 ReferReceived>;
+using UaEvent = std::variant<RegistrationChanged, IncomingCall, CallStateChanged, MessageReceived,
+                             MessageResult, CallModified, SubscriptionNotified, SubscriptionEnded,
+                             PublicationResult, ReferProgress, ReferReceived>;
 
 /// A call's dialog identifiers (for a Replaces header naming it: RFC 3891 §6.1).
 struct DialogId {
     std::string callId;
     std::string localTag;
     std::string remoteTag;
+    Uri remoteTarget; ///< the peer's Contact (where a transfer target is reached)
     /// "callid;to-tag=REMOTE;from-tag=LOCAL": the Replaces value a third party sends to the peer
     /// of this dialog (the peer's tag is the To tag seen from there).
     std::string replacesForPeer() const { return callId + ";to-tag=" + remoteTag + ";from-tag=" + localTag; }

@@ -40,6 +40,7 @@ class Call : public QObject {
     Q_PROPERTY(QDateTime connectedAt READ connectedAt NOTIFY connectedAtChanged)
     Q_PROPERTY(QDateTime endedAt READ endedAt NOTIFY endedAtChanged)
     Q_PROPERTY(int duration READ duration NOTIFY durationChanged)
+    Q_PROPERTY(TransferState transferState READ transferState NOTIFY transferProgress)
 public:
     enum class State {
         Invalid,
@@ -55,6 +56,10 @@ public:
     Q_ENUM(State)
     enum class Direction { Invalid, Incoming, Outgoing };
     Q_ENUM(Direction)
+    /// Our transfer of this call (phone_transfer.cpp): REFER sent, accepted (202), done (the
+    /// transferee's new call answered: this one is hung up), or failed (the call stays).
+    enum class TransferState { None, Trying, Accepted, Done, Failed };
+    Q_ENUM(TransferState)
 
     State state() const { return state_; }
     Direction direction() const { return direction_; }
@@ -89,6 +94,14 @@ public:
     Q_INVOKABLE void hold();
     /// Re-INVITE taking the peer off hold: Active once accepted.
     Q_INVOKABLE void resume();
+    /// Blind transfer (RFC 3515): REFER the peer to `uri`; transferProgress() reports the
+    /// NOTIFYs and the call is hung up once the transferee's new call is answered. False (and
+    /// Phone::problem()) when the URI is bad or the call is not up.
+    Q_INVOKABLE bool transfer(const QString& uri);
+    /// Attended transfer (RFC 3891): REFER the peer to `other`'s peer, with Replaces naming our
+    /// call with it; both our calls end once the peer's INVITE replaces `other`.
+    Q_INVOKABLE bool transferTo(vphone::ua::Call* other);
+    TransferState transferState() const { return transferState_; }
 
     /// Our session description in force (media layer, C++ only).
     const std::string& localSdp() const { return localSdp_; }
@@ -108,6 +121,9 @@ signals:
     void durationChanged();
     /// A re-INVITE ended (ours: `local`; the peer's: not). 2xx means the new session holds.
     void modified(bool local, int code, const QString& reason);
+    /// Our transfer moved on: the REFER's answer (202, or its failure) or a NOTIFY's sipfrag
+    /// status ("180 Ringing", "200 OK"); transferState() says where it stands.
+    void transferProgress(int code, const QString& reason);
 
 private:
     friend class Phone;
@@ -131,6 +147,7 @@ private:
     /// An offer of ours waiting for its re-INVITE's answer, and why it was made (0: none).
     std::string pendingOffer_;
     SessionDescriptionProvider::Purpose pendingPurpose_ = SessionDescriptionProvider::Purpose::Invalid;
+    TransferState transferState_ = TransferState::None;
 };
 
 } // namespace vphone::ua

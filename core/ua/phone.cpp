@@ -272,6 +272,7 @@ void Phone::connectDriver()
         callByHandle_.insert(e.call, c);
         calls_.append(c);
         emit callsChanged();
+        if (e.replaces && takeOver(c, e.replaces)) return; // phone_transfer.cpp
         // The account's forwarding and do not disturb (AccountSettings): refused or redirected
         // calls end at once (code 486/603 or 302, reason "redirected to URI") without ringing.
         const AccountSettings* s = c->account() ? &c->account()->settings() : nullptr;
@@ -325,6 +326,7 @@ void Phone::connectDriver()
     connect(d, &UaDriver::messageResult, this, [this](AccountId, const sip::MessageResult& e) {
         messageResultEvent(e.message, e.code, fromStd(e.reason));
     });
+    connectTransfer();
 }
 
 Call* Phone::call(const QString& uri, Account* account)

@@ -140,6 +140,14 @@ signals:
     void incomingCall(vphone::ua::Call* call);
     /// A message arrived in `thread` at `row`.
     void messageReceived(vphone::ua::MessageThread* thread, int row);
+    /// The peer of `original` asked us to call `target` (REFER, RFC 3515; `referredBy` from
+    /// Referred-By): `placed` is that new call, already dialing; its progress goes back to the
+    /// referrer and `original` ends once it is answered (phone_transfer.cpp).
+    void transferRequested(vphone::ua::Call* original, vphone::ua::Call* placed, const QString& target,
+                           const QString& referredBy);
+    /// An incoming INVITE with Replaces took over `replaced` (RFC 3891): `call` was answered by
+    /// itself and `replaced` ends with reason "replaced".
+    void callReplaced(vphone::ua::Call* replaced, vphone::ua::Call* call);
     /// Something the user should know that is not a call or registration state: bad input, a
     /// socket that would not open, a malformed packet, a network change.
     void problem(const QString& what);
@@ -156,6 +164,19 @@ private:
     void reject(Call* call, int code);
     void hangUp(Call* call);
     void modify(Call* call, SessionDescriptionProvider::Purpose purpose);
+    // transfer (phone_transfer.cpp)
+    bool transfer(Call* call, const QString& uri, Call* consultation);
+    void connectTransfer();
+    /// An incoming INVITE with Replaces naming one of our confirmed calls: answered at once.
+    bool takeOver(Call* call, std::uint64_t replaced);
+    /// Transferee: the referred call `placed` changed state: NOTIFY the referrer.
+    void referredCallChanged(Call* placed);
+    struct Referral {
+        std::uint64_t original = 0; ///< the driver handle of the call the REFER came in
+        std::uint64_t id = 0;       ///< the refer subscription (UserAgent::notifyRefer)
+        int lastCode = 0;
+    };
+    QHash<Call*, Referral> referrals_;
     /// Sends row `row` of `thread` (already appended, Sending); marks it Failed if it cannot go.
     void sendText(MessageThread* thread, int row, const QString& text);
     /// A call leaves calls() (removeCall(), or deleted): hang it up if needed, forget its handle.

@@ -380,6 +380,29 @@ void UaDriver::hangUp(sip::CallHandle call)
     pump();
 }
 
+void UaDriver::refer(sip::CallHandle call, const sip::Uri& referTo, const std::string& replaces)
+{
+    auto* ua = uaOf(accountOf(call));
+    if (!ua) return;
+    ua->refer(local(call), referTo, replaces, now());
+    pump();
+}
+
+void UaDriver::notifyRefer(sip::CallHandle call, std::uint64_t id, int code, const std::string& reason)
+{
+    auto* ua = uaOf(accountOf(call));
+    if (!ua) return;
+    ua->notifyRefer(local(call), id, code, reason, now());
+    pump();
+}
+
+std::optional<sip::DialogId> UaDriver::dialogId(sip::CallHandle call) const
+{
+    const auto account = static_cast<std::size_t>(accountOf(call));
+    if (account >= accounts_.size()) return std::nullopt;
+    return accounts_[account].ua->dialogId(local(call));
+}
+
 void UaDriver::reinvite(sip::CallHandle call, const std::string& sdpOffer)
 {
     auto* ua = uaOf(accountOf(call));
@@ -612,6 +635,14 @@ void UaDriver::pumpAccount(AccountId account, bool& again)
                 if constexpr (std::is_same_v<T, sip::PublicationResult>) {
                     e.publication = global(account, e.publication);
                     emit publicationResult(account, e);
+                }
+                if constexpr (std::is_same_v<T, sip::ReferProgress>) {
+                    e.call = global(account, e.call);
+                    emit referProgress(account, e);
+                }
+                if constexpr (std::is_same_v<T, sip::ReferReceived>) {
+                    e.call = global(account, e.call);
+                    emit referReceived(account, e);
                 }
             },
             *ev);

@@ -148,6 +148,10 @@ public:
     void unpublish(sip::PublicationHandle publication);
     /// The presence document every account's UA serves to direct watchers (notifier role).
     void setPresenceDocument(const std::string& contentType, const std::string& body);
+    /// Call transfer (UserAgent::refer()/notifyRefer()/dialogId(), refer.cpp).
+    void refer(sip::CallHandle call, const sip::Uri& referTo, const std::string& replaces);
+    void notifyRefer(sip::CallHandle call, std::uint64_t id, int code, const std::string& reason);
+    std::optional<sip::DialogId> dialogId(sip::CallHandle call) const;
 
     /// Source address the system uses toward an address (for sockets bound to a wildcard).
     using AddressProbe = std::function<QHostAddress(const QHostAddress& toward)>;
@@ -199,6 +203,8 @@ signals:
     void subscriptionNotified(vphone::ua::AccountId account, const vphone::sip::SubscriptionNotified& e);
     void subscriptionEnded(vphone::ua::AccountId account, const vphone::sip::SubscriptionEnded& e);
     void publicationResult(vphone::ua::AccountId account, const vphone::sip::PublicationResult& e);
+    void referProgress(vphone::ua::AccountId account, const vphone::sip::ReferProgress& e);
+    void referReceived(vphone::ua::AccountId account, const vphone::sip::ReferReceived& e);
     /// A request of `account` waited on a TLS connection whose server certificate was refused.
     void certificateFailed(vphone::ua::AccountId account, const vphone::ua::CertificateProblem& problem);
     /// The STUN Binding of an account ended: `ok` with the mapped "host:port" in `text`, or
