@@ -86,7 +86,7 @@ TEST(ConferenceBridge, EachFarEndHearsEveryOtherParticipantAndNotItselfThenOneLe
     // A re-INVITE from the host side keeps the call in the bridge.
     std::this_thread::sleep_for(500ms);
     ASSERT_TRUE(negotiate(*near[0], *far[0]));
-    std::this_thread::sleep_for(2000ms);
+    std::this_thread::sleep_for(1500ms);
 
     const auto roster = bridge.participants();
     ASSERT_EQ(roster.size(), 4u);
@@ -110,7 +110,7 @@ TEST(ConferenceBridge, EachFarEndHearsEveryOtherParticipantAndNotItselfThenOneLe
     };
     EXPECT_FALSE(near[1]->audioDevicesSet());
     EXPECT_EQ(bridge.participants().size(), 3u);
-    std::this_thread::sleep_for(1500ms);
+    std::this_thread::sleep_for(1200ms);
     bridge.stop();
     for (auto& s : far)
         s->stop();
