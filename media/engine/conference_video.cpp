@@ -141,14 +141,12 @@ MediaResult<bool> ConferenceVideo::composeOnce()
     auto ok = shared_->compositor.compose(back_);
     if (!ok) return ok;
     back_.captured = now;
+    // The GUI's copy first, outside the lock the participants' sources take.
+    if (hostSink) hostSink->write(back_, now);
     {
         std::lock_guard lock(shared_->mutex);
         std::swap(shared_->published, back_);
         ++shared_->sequence;
-    }
-    if (hostSink) {
-        std::lock_guard lock(shared_->mutex);
-        hostSink->write(shared_->published, now);
     }
     return true;
 }

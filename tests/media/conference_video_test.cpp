@@ -146,6 +146,8 @@ TEST(ConferenceVideo, EachFarEndDecodesACompositeWithTheOthersPictures)
     ASSERT_TRUE(b) << b.error().what;
     auto host = bridge.joinLocal("silence", "null", "testsrc:320x180@15", "host");
     ASSERT_TRUE(host) << host.error().what;
+    auto hostSeen = std::make_shared<LastFrame>();
+    bridge.setHostVideoSink(std::make_shared<KeepSink>(hostSeen));
 
     // Grid of 3 in 2x2 cells of 160x90: red, green, host, (empty).
     const auto showsAll = [](const VideoFrame& f) {
@@ -155,6 +157,7 @@ TEST(ConferenceVideo, EachFarEndDecodesACompositeWithTheOthersPictures)
     EXPECT_TRUE(waitFor([&] { return showsAll(seenA->get()); }, 8s))
         << looksLike(seenA->get(), 240, 45, kGreen);
     EXPECT_TRUE(waitFor([&] { return showsAll(seenB->get()); }, 8s)) << looksLike(seenB->get(), 80, 45, kRed);
+    EXPECT_TRUE(waitFor([&] { return showsAll(hostSeen->get()); }, 2s)) << "the host GUI's grid";
     // The host's cell holds its test pattern (not dark, not a solid colour): contrast inside it.
     const auto f = seenB->get();
     ASSERT_TRUE(f.valid());
