@@ -24,6 +24,7 @@ if ((${#targets[@]} == 0)); then
     targets+=(fuzz_h264_depacketizer fuzz_vp8_depacketizer)
     [ -f "$(dirname "${BASH_SOURCE[0]}")/../fuzz/contacts.cmake" ] && targets+=(fuzz_vcard)
     targets+=(fuzz_pidf fuzz_message_summary fuzz_dialog_info)
+    targets+=(fuzz_conference_info)
 fi
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -182,6 +183,10 @@ dir=$corpus/fuzz_dialog_info
 mkdir -p "$dir"
 printf '%s' '<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="3" state="full" entity="sip:bob@example.com"><dialog id="d" call-id="c" local-tag="l" remote-tag="r" direction="recipient"><state>early</state><local><identity>sip:bob@example.com</identity><target uri="sip:bob@pc"/></local><remote><identity display="A">sip:alice@example.com</identity></remote></dialog></dialog-info>' | seed "$dir"
 printf '%s' '<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="0" state="partial" entity="sip:b@c"/>' | seed "$dir"
+dir=$corpus/fuzz_conference_info
+mkdir -p "$dir"
+printf '%s' '<?xml version="1.0"?><conference-info xmlns="urn:ietf:params:xml:ns:conference-info" entity="sip:conf@h" state="full" version="3"><conference-description><subject>s</subject></conference-description><conference-state><user-count>2</user-count></conference-state><users><user entity="sip:bob@h" state="full"><display-text>Bob</display-text><endpoint entity="sip:bob@pc"><status>connected</status><media id="1"><type>audio</type><status>sendrecv</status></media></endpoint></user></users></conference-info>' | seed "$dir"
+printf '%s' '<c:conference-info xmlns:c="urn:ietf:params:xml:ns:conference-info" entity="sip:c@h" state="partial" version="4"><c:users><c:user entity="sip:bob@h" state="deleted"/></c:users></c:conference-info>' | seed "$dir"
 
 # --- run
 failed=0

@@ -493,6 +493,24 @@ void UaDriver::setPresenceDocument(const std::string& contentType, const std::st
     pump();
 }
 
+void UaDriver::setFocus(sip::CallHandle call, bool focus)
+{
+    if (auto* ua = uaOf(accountOf(call))) ua->setFocus(local(call), focus);
+}
+
+void UaDriver::setFocusForNewCalls(bool focus)
+{
+    for (auto& a : accounts_)
+        a.ua->setFocusForNewCalls(focus);
+}
+
+void UaDriver::setConferenceDocument(const std::string& contentType, const std::string& body)
+{
+    for (auto& a : accounts_)
+        a.ua->setConferenceDocument(contentType, body, now());
+    pump();
+}
+
 void UaDriver::transportError(std::uint64_t globalTx)
 {
     auto* ua = uaOf(accountOf(globalTx));

@@ -148,6 +148,14 @@ public:
     void unpublish(sip::PublicationHandle publication);
     /// The presence document every account's UA serves to direct watchers (notifier role).
     void setPresenceDocument(const std::string& contentType, const std::string& body);
+    /// Conference focus (RFC 4579 §5): our Contact in this call carries ;isfocus from its next
+    /// message on (UserAgent::setFocus()).
+    void setFocus(sip::CallHandle call, bool focus);
+    /// Every account's new calls start as focus calls (a host in conference mode).
+    void setFocusForNewCalls(bool focus);
+    /// The conference-info document every account's UA serves to Event: conference subscribers
+    /// (RFC 4575); an empty content type ends those subscriptions.
+    void setConferenceDocument(const std::string& contentType, const std::string& body);
     /// Call transfer (UserAgent::refer()/notifyRefer()/dialogId(), refer.cpp).
     void refer(sip::CallHandle call, const sip::Uri& referTo, const std::string& replaces);
     void notifyRefer(sip::CallHandle call, std::uint64_t id, int code, const std::string& reason);

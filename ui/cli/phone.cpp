@@ -285,6 +285,7 @@ bool Phone::start()
         return {200, std::move(*answer), {}};
     });
     driver_.start(std::move(configs));
+    connectConference(); // after start(): the accounts' UAs exist (focus mode)
     // --stun-server: each account learns its public SIP address first; REGISTER (and a direct
     // --call) waits for the answer or its failure (at most 1.5 s), so the first Contact is
     // already the mapped one.
@@ -401,6 +402,7 @@ void Phone::placeCall()
     if (callPlaced_) return;
     callPlaced_ = true;
     startPresence();
+    startConference();
     if (!o_.call.isEmpty()) {
         auto target = sip::parseUri(o_.call.toStdString());
         if (!target || target->scheme == sip::UriScheme::Other) {
@@ -473,6 +475,7 @@ void Phone::onTerminated(const sip::CallStateChanged& e)
     }
     calls_.erase(e.call);
     incoming_.erase(e.call);
+    conferenceLeave(e.call);
     endMedia(e.call);
     if (e.call == outgoing_) {
         if (!outgoingAnswered_) {
@@ -548,6 +551,7 @@ void Phone::shutdown()
     if (stopping_) return;
     stopping_ = true;
     stopPresence();
+    stopConference();
     // hangUp() may end a call at once (an unanswered incoming one is declined), and its
     // Terminated event erases it from calls_: iterate over a copy.
     std::vector<sip::CallHandle> handles;

@@ -79,6 +79,17 @@ QString phoneUsage()
         "  --forward-after S      ringing time before --forward-no-answer (default 20)\n"
         "  --dnd                  do not disturb: refuse incoming calls (486 Busy Here)\n"
         "  --dnd-code CODE        the refusal --dnd sends: 486 (default) or 603 (Decline)\n"
+        "conferences (RFC 4579, RFC 4575):\n"
+        "  --conference           host one conference (we are its focus: Contact ;isfocus):\n"
+        "                         every incoming call is answered into it; the host's own\n"
+        "                         --audio-source/--audio-sink are one participant; logs\n"
+        "                         'conference joined URI' / 'conference left URI' and serves\n"
+        "                         the roster to Event: conference subscribers; --stats-json\n"
+        "                         gets a 'participants' array\n"
+        "  --invite URI           with --conference: call URI into it once up (repeatable)\n"
+        "  --conference-subscribe subscribe to the conference package of every answered call\n"
+        "                         (automatic when the far end's Contact has isfocus); prints\n"
+        "                         'roster URI STATUS \"NAME\" MEDIA' lines on each NOTIFY\n"
         "  --message URI TEXT     send an instant message\n"
         "  --duration S           stay up S seconds, then unregister and exit\n"
         "  --hangup-after S       hang up S seconds after the call is answered\n"
@@ -285,6 +296,16 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
             auto s = value(&v) ? seconds(v) : std::nullopt;
             if (!s) return fail(QStringLiteral("--forward-after needs seconds, got '%1'").arg(v));
             o.forwardAfter = *s;
+        } else if (flag == QLatin1String("--conference")) {
+            o.conference = true;
+        } else if (flag == QLatin1String("--conference-subscribe")) {
+            o.conferenceSubscribe = true;
+        } else if (flag == QLatin1String("--invite")) {
+            if (!value(&v)) return fail(QStringLiteral("--invite needs a sip: or sips: URI"));
+            const auto target = sip::parseUri(v.toStdString());
+            if (!target || (target->scheme != sip::UriScheme::Sip && target->scheme != sip::UriScheme::Sips))
+                return fail(QStringLiteral("--invite needs a sip: or sips: URI, got '%1'").arg(v));
+            o.invite.append(v);
         } else if (flag == QLatin1String("--dnd")) {
             o.dnd = true;
         } else if (flag == QLatin1String("--dnd-code")) {
@@ -547,6 +568,11 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& givenArgs, QStr
                                    "--message"));
     }
     if (o.dnd && !o.forward.isEmpty()) return fail(QStringLiteral("--dnd and --forward: give one of them"));
+    if (!o.invite.isEmpty() && !o.conference) return fail(QStringLiteral("--invite needs --conference"));
+    if (o.conference && (o.dnd || !o.forward.isEmpty() || !o.call.isEmpty()))
+        return fail(
+            QStringLiteral("--conference hosts: it takes no --call, --dnd or --forward (use --invite)"));
+    if (o.conference && !o.autoAnswer) o.autoAnswer = 0; // the host answers every call into it
     if (o.resumeAfter && !o.holdAfter) return fail(QStringLiteral("--resume-after needs --hold-after"));
     if (o.unmuteAfter && !o.muteAfter) return fail(QStringLiteral("--unmute-after needs --mute-after"));
     if (!o.reinviteCodecs.empty() && !o.reinviteAfter)

@@ -83,6 +83,10 @@ struct PhoneOptions {
     double forwardAfter = 20; ///< --forward-after S
     bool dnd = false;         ///< --dnd: refuse every incoming call
     int dndCode = 486;        ///< --dnd-code 486|603 (Busy Here or Decline)
+    // Conferences (issue 8, RFC 4579/4575; phone_conference.cpp).
+    bool conference = false;          ///< --conference: host; every incoming call joins one conference
+    QStringList invite;               ///< --invite URI (repeatable): the host calls each into it
+    bool conferenceSubscribe = false; ///< --conference-subscribe: watch the roster of every call
 
     // Multicast paging and intercom (issue 8, RFC 8866 §5.7): no SIP, see multicast_page.h.
     std::optional<media::MediaAddress> page;        ///< --page GROUP:PORT: send the audio source there

@@ -5,6 +5,7 @@
 
 #include "engine/media_session.h"
 #include "phone_options.h"
+#include "ua/conference_info.h"
 #include "ua/presence_bodies.h"
 #include "ua/ua_driver.h"
 
@@ -95,6 +96,35 @@ private:
     std::set<sip::CallHandle> callsUp_; ///< confirmed calls: on-the-phone while any
     QString lastPublished_;
     bool presenceStarted_ = false;
+
+    // Conferences (phone_conference.cpp): --conference host (focus), --invite, and the
+    // participant's roster watch (--conference-subscribe, or a far end whose Contact has isfocus).
+    void connectConference();
+    /// Host: the conference is up (at placeCall()): its first roster, then the --invite calls.
+    void startConference();
+    /// Host: a confirmed call joins; its media goes into the mix.
+    void conferenceJoin(sip::CallHandle call);
+    /// A call ends (before its media does): out of the mix and the roster; its roster watch ends.
+    void conferenceLeave(sip::CallHandle call);
+    void publishConference();
+    void stopConference();
+    QString conferenceUri() const;
+    void watchConference(ua::AccountId account, sip::CallHandle call, const std::string& remoteContact);
+    struct Member {
+        sip::CallHandle call = 0;
+        QString uri;
+        bool connected = false;
+    };
+    struct RosterWatch {
+        QString focus;
+        sip::CallHandle call = 0;
+        bool leaving = false;
+        ua::ConferenceInfo info;
+    };
+    std::vector<Member> members_;
+    std::map<sip::SubscriptionHandle, RosterWatch> rosterWatches_;
+    unsigned conferenceVersion_ = 0;
+    bool conferenceUp_ = false;
 
     PhoneOptions o_;
     ua::UaDriver driver_;

@@ -1,0 +1,250 @@
+// vphone-cli conferences (issue 8, RFC 4579 §5 and RFC 4575), both roles. Internal to vphone-cli.
+//
+// Theory of operation. Host (--conference): the driver marks every new call a focus call (our
+// Contact carries ;isfocus), incoming calls are answered at once (--conference implies
+// --auto-answer) and the --invite URIs are called once the phone is up (placeCall()). Each call
+// that is confirmed is a member: "conference joined URI" is logged and the roster document
+// (conference-info, conference_info.h) is served again with a higher version to every Event:
+// conference subscriber (UaDriver::setConferenceDocument). A member whose call ends stays in the
+// roster as disconnected and "conference left URI" is logged. Shutting down ends the
+// conference: every call gets its BYE (shutdown() hangs up all calls) and the subscribers a final
+// NOTIFY (terminated;reason=noresource).
+// Participant: a call whose far end's Contact has isfocus (in its 2xx, its INVITE or a later
+// re-INVITE), or every call with --conference-subscribe, gets a SUBSCRIBE for the conference
+// package to that Contact; each NOTIFY is read (partial ones merged), and the roster is printed
+// as one "roster URI STATUS "NAME" MEDIA" line per user after a "conference roster URI vN: M
+// users" line. A body that cannot be read is reported (stderr and a JSON event), never applied.
+#include "phone_session.h"
+
+#include "ua/conference_info.h"
+
+#include <QDateTime>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace vphone::cli {
+
+void Phone::connectConference()
+{
+    if (o_.conference) driver_.setFocusForNewCalls(true);
+    connect(&driver_, &ua::UaDriver::callStateChanged, this,
+            [this](ua::AccountId account, const sip::CallStateChanged& e) {
+                if (e.state != sip::CallState::Confirmed) return;
+                if (o_.conference) {
+                    conferenceJoin(e.call);
+                } else if (e.remoteFocus || o_.conferenceSubscribe) {
+                    watchConference(account, e.call, e.remoteContact);
+                }
+            });
+    connect(&driver_, &ua::UaDriver::callModified, this,
+            [this](ua::AccountId account, const sip::CallModified& e) {
+                // RFC 4579 §5.3: a call merged into a conference later learns it from a re-INVITE.
+                if (e.origin == sip::ModifyOrigin::Remote && e.remoteFocus && !o_.conference)
+                    watchConference(account, e.call, e.remoteContact);
+            });
+    connect(&driver_, &ua::UaDriver::subscriptionNotified, this,
+            [this](ua::AccountId, const sip::SubscriptionNotified& e) {
+                auto it = rosterWatches_.find(e.subscription);
+                if (it == rosterWatches_.end()) return;
+                RosterWatch& w = it->second;
+                const QByteArray body(e.body.data(), static_cast<qsizetype>(e.body.size()));
+                if (body.trimmed().isEmpty()) return; // pending, or a final NOTIFY without state
+                QString error;
+                auto info = ua::parseConferenceInfo(body, &error);
+                if (!info) {
+                    std::fprintf(stderr, "vphone-cli: conference NOTIFY from %s: %s\n", qPrintable(w.focus),
+                                 qPrintable(error));
+                    emitEvent({{QStringLiteral("event"), QStringLiteral("conference")},
+                               {QStringLiteral("state"), QStringLiteral("bad-notify")},
+                               {QStringLiteral("focus"), w.focus},
+                               {QStringLiteral("error"), error}},
+                              0);
+                    return;
+                }
+                if (!ua::mergeConferenceInfo(w.info, *info)) return;
+                const auto roster = ua::rosterOf(w.info);
+                printLine(QStringLiteral("conference roster %1 v%2: %3 users")
+                              .arg(w.focus)
+                              .arg(w.info.version)
+                              .arg(roster.size()),
+                          {{QStringLiteral("event"), QStringLiteral("conference")},
+                           {QStringLiteral("state"), QStringLiteral("roster")},
+                           {QStringLiteral("focus"), w.focus},
+                           {QStringLiteral("version"), static_cast<qint64>(w.info.version)},
+                           {QStringLiteral("users"), static_cast<int>(roster.size())}});
+                for (const auto& r : roster) {
+                    printLine(QStringLiteral("roster %1 %2 \"%3\" %4")
+                                  .arg(r.uri, r.status.isEmpty() ? QStringLiteral("-") : r.status,
+                                       r.displayName, r.media.isEmpty() ? QStringLiteral("-") : r.media),
+                              {{QStringLiteral("event"), QStringLiteral("roster")},
+                               {QStringLiteral("focus"), w.focus},
+                               {QStringLiteral("uri"), r.uri},
+                               {QStringLiteral("status"), r.status},
+                               {QStringLiteral("name"), r.displayName},
+                               {QStringLiteral("media"), r.media}});
+                }
+            });
+    connect(&driver_, &ua::UaDriver::subscriptionEnded, this,
+            [this](ua::AccountId, const sip::SubscriptionEnded& e) {
+                auto it = rosterWatches_.find(e.subscription);
+                if (it == rosterWatches_.end()) return;
+                if (!stopping_) {
+                    std::fprintf(stderr, "vphone-cli: conference subscription to %s ended: %d %s\n",
+                                 qPrintable(it->second.focus), e.code, e.reason.c_str());
+                }
+                rosterWatches_.erase(it);
+                exitWhenIdle();
+            });
+}
+
+void Phone::watchConference(ua::AccountId account, sip::CallHandle call, const std::string& remoteContact)
+{
+    for (const auto& [handle, w] : rosterWatches_) {
+        if (w.call == call) return; // already watching this call's conference
+    }
+    std::optional<sip::Uri> target;
+    if (auto na = sip::parseNameAddr(remoteContact)) target = na->uri;
+    if (!target) {
+        auto it = media_.find(call);
+        if (it != media_.end()) {
+            if (auto u = sip::parseUri(it->second.peer.toStdString())) target = *u;
+        }
+    }
+    if (!target) {
+        std::fprintf(stderr, "vphone-cli: conference: no address to subscribe to for call %llu\n",
+                     static_cast<unsigned long long>(call));
+        return;
+    }
+    const QString focus = QString::fromStdString(target->toString());
+    std::fprintf(stderr, "vphone-cli: conference: subscribing to %s\n", qPrintable(focus));
+    const auto h = driver_.subscribe(*target, "conference", "application/conference-info+xml", 600, account);
+    RosterWatch w;
+    w.focus = focus;
+    w.call = call;
+    rosterWatches_[h] = std::move(w);
+}
+
+QString Phone::conferenceUri() const
+{
+    quint16 port = 5060;
+    for (const auto& b : driver_.boundAddresses()) {
+        if (b.port) {
+            port = b.port;
+            break;
+        }
+    }
+    return QStringLiteral("sip:conference@%1:%2").arg(contactHost_).arg(port);
+}
+
+void Phone::startConference()
+{
+    if (!o_.conference || conferenceUp_) return;
+    conferenceUp_ = true;
+    std::fprintf(stderr, "vphone-cli: conference %s up\n", qPrintable(conferenceUri()));
+    publishConference();
+    for (const QString& uri : o_.invite) {
+        auto target = sip::parseUri(uri.toStdString());
+        if (!target) continue; // checked by the option parser
+        auto session = makeMedia(0);
+        if (!session) continue;
+        auto offer = session->createOffer();
+        if (!offer) {
+            std::fprintf(stderr, "vphone-cli: --invite %s: media: %s\n", qPrintable(uri),
+                         offer.error().what.c_str());
+            continue;
+        }
+        std::fprintf(stderr, "vphone-cli: conference: inviting %s\n", qPrintable(uri));
+        dialing_ = true;
+        const auto h = driver_.call(*target, *offer);
+        dialing_ = false;
+        if (endedWhileDialing_) { // refused at once: no address, no route
+            std::fprintf(stderr, "vphone-cli: --invite %s failed: %d %s\n", qPrintable(uri),
+                         endedWhileDialing_->code, endedWhileDialing_->reason.c_str());
+            endedWhileDialing_.reset();
+            continue;
+        }
+        media_[h] = CallMedia{std::move(session), uri, false, 0};
+        calls_.emplace(h, false);
+    }
+}
+
+void Phone::conferenceJoin(sip::CallHandle call)
+{
+    auto it = media_.find(call);
+    const QString uri = it != media_.end() ? it->second.peer : QStringLiteral("call %1").arg(call);
+    for (auto& m : members_) {
+        if (m.call == call) return;
+    }
+    Member m;
+    m.call = call;
+    m.uri = uri;
+    m.connected = true;
+    members_.push_back(m);
+    printLine(QStringLiteral("conference joined %1").arg(uri),
+              {{QStringLiteral("event"), QStringLiteral("conference")},
+               {QStringLiteral("state"), QStringLiteral("joined")},
+               {QStringLiteral("uri"), uri}});
+    publishConference();
+}
+
+void Phone::conferenceLeave(sip::CallHandle call)
+{
+    for (auto& m : members_) {
+        if (m.call != call || !m.connected) continue;
+        m.connected = false;
+        printLine(QStringLiteral("conference left %1").arg(m.uri),
+                  {{QStringLiteral("event"), QStringLiteral("conference")},
+                   {QStringLiteral("state"), QStringLiteral("left")},
+                   {QStringLiteral("uri"), m.uri}});
+        publishConference();
+    }
+    for (auto it = rosterWatches_.begin(); it != rosterWatches_.end(); ++it) {
+        if (it->second.call == call && !it->second.leaving) {
+            it->second.leaving = true; // our call left the conference: so does the watch
+            driver_.unsubscribe(it->first);
+        }
+    }
+}
+
+void Phone::publishConference()
+{
+    if (!o_.conference) return;
+    ua::ConferenceInfo info;
+    info.entity = conferenceUri();
+    info.version = ++conferenceVersion_;
+    info.subject = QStringLiteral("vphone-cli conference");
+    // The host is a participant too: its own devices.
+    ua::ConferenceUser host;
+    host.entity =
+        QString::fromStdString(driver_.accountUri(0).isEmpty() ? "sip:vphone@" + contactHost_.toStdString()
+                                                               : driver_.accountUri(0).toStdString());
+    host.displayText = QStringLiteral("host");
+    host.endpoints.append({host.entity,
+                           {},
+                           QStringLiteral("connected"),
+                           {{QStringLiteral("1"), QStringLiteral("audio"), QStringLiteral("sendrecv")}}});
+    info.users.append(host);
+    for (const auto& m : members_) {
+        ua::ConferenceUser u;
+        u.entity = m.uri;
+        ua::ConferenceEndpoint ep;
+        ep.entity = m.uri;
+        ep.status = m.connected ? QStringLiteral("connected") : QStringLiteral("disconnected");
+        if (m.connected)
+            ep.media.append({QStringLiteral("1"), QStringLiteral("audio"), QStringLiteral("sendrecv")});
+        u.endpoints.append(ep);
+        info.users.append(u);
+    }
+    const QByteArray body = ua::writeConferenceInfo(info);
+    driver_.setConferenceDocument("application/conference-info+xml", body.toStdString());
+}
+
+void Phone::stopConference()
+{
+    if (!conferenceUp_) return;
+    conferenceUp_ = false;
+    driver_.setConferenceDocument({}, {}); // subscribers get terminated;reason=noresource
+}
+
+} // namespace vphone::cli
