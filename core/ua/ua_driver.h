@@ -148,6 +148,10 @@ public:
     void unpublish(sip::PublicationHandle publication);
     /// The presence document every account's UA serves to direct watchers (notifier role).
     void setPresenceDocument(const std::string& contentType, const std::string& body);
+    /// Call transfer (UserAgent::refer()/notifyRefer()/dialogId(), refer.cpp).
+    void refer(sip::CallHandle call, const sip::Uri& referTo, const std::string& replaces);
+    void notifyRefer(sip::CallHandle call, std::uint64_t id, int code, const std::string& reason);
+    std::optional<sip::DialogId> dialogId(sip::CallHandle call) const;
     /// Conference focus (RFC 4579 §5): our Contact in this call carries ;isfocus from its next
     /// message on (UserAgent::setFocus()).
     void setFocus(sip::CallHandle call, bool focus);

@@ -183,6 +183,7 @@ bool Phone::start()
                           account);
             });
     connectPresence();
+    connectTransfer();
     connect(&driver_, &ua::UaDriver::networkChanged, this, [this](const QString& why) {
         std::fprintf(stderr, "vphone-cli: network: %s; registering again\n", qPrintable(why));
         emitEvent({{QStringLiteral("event"), QStringLiteral("network")}, {QStringLiteral("reason"), why}},
@@ -199,6 +200,7 @@ bool Phone::start()
                            {QStringLiteral("from"), QString::fromStdString(e.from)},
                            {QStringLiteral("to"), QString::fromStdString(e.to)}},
                           account);
+                if (!stopping_ && takeOverIncoming(e)) return; // cli_transfer.cpp
                 if (stopping_ || forwardIncoming(e)) return;
                 if (!o_.autoAnswer) return;
                 driver_.ringing(e.call);
@@ -228,7 +230,9 @@ bool Phone::start()
                         if (auto ok = m->applyAnswer(e.sdp); !ok) mediaProblem(e.call, ok.error().what);
                     }
                 }
+                referredCallState(e);
                 if (e.state == sip::CallState::Confirmed) onConfirmed(account, e);
+                if (e.state == sip::CallState::Confirmed) transferOnConfirmed(e.call);
                 if (e.state == sip::CallState::Terminated) onTerminated(e);
             });
     connect(&driver_, &ua::UaDriver::callModified, this,

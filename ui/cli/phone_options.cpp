@@ -79,6 +79,17 @@ QString phoneUsage()
         "  --forward-after S      ringing time before --forward-no-answer (default 20)\n"
         "  --dnd                  do not disturb: refuse incoming calls (486 Busy Here)\n"
         "  --dnd-code CODE        the refusal --dnd sends: 486 (default) or 603 (Decline)\n"
+        "call transfer (RFC 3515 REFER, RFC 3891 Replaces):\n"
+        "  --transfer-to URI      transfer the answered call (--call or --auto-answer) to URI:\n"
+        "                         a blind REFER --transfer-after S after the answer; prints\n"
+        "                         'transfer NOTIFY 180 Ringing'..., then 'transfer done' (our\n"
+        "                         call is hung up) or 'transfer failed CODE REASON'\n"
+        "  --transfer-after S     seconds from the answer to the transfer (default 1)\n"
+        "  --attended-transfer    with --transfer-to: put the call on hold, call URI, and once\n"
+        "                         it answers REFER the first peer with Replaces of that call\n"
+        "                         As a transferee vphone-cli always follows a REFER: it prints\n"
+        "                         'referred to URI by X', calls URI and NOTIFYs the outcome;\n"
+        "                         an INVITE with Replaces for one of its calls is answered at once\n"
         "conferences (RFC 4579, RFC 4575):\n"
         "  --conference           host one conference (we are its focus: Contact ;isfocus):\n"
         "                         every incoming call is answered into it; the host's own\n"
@@ -165,6 +176,7 @@ struct FlagState {
     QStringList passwords;    ///< the i-th belongs to the i-th account
     bool listenSet = false;   ///< this pass gave --listen: it replaces the file's list
     bool accountsSet = false; ///< this pass gave --account: it replaces the file's accounts
+    bool transferAfterGiven = false; ///< --transfer-after (it needs --transfer-to)
 };
 
 bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString* error)
@@ -292,6 +304,19 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
             (flag == QLatin1String("--forward")        ? o.forward
              : flag == QLatin1String("--forward-busy") ? o.forwardBusy
                                                        : o.forwardNoAnswer) = v;
+        } else if (flag == QLatin1String("--transfer-to")) {
+            if (!value(&v)) return fail(QStringLiteral("--transfer-to needs a sip:, sips: or tel: URI"));
+            const auto target = sip::parseUri(v.toStdString());
+            if (!target || target->scheme == sip::UriScheme::Other)
+                return fail(QStringLiteral("--transfer-to needs a sip:, sips: or tel: URI, got '%1'").arg(v));
+            o.transferTo = v;
+        } else if (flag == QLatin1String("--transfer-after")) {
+            auto s = value(&v) ? seconds(v) : std::nullopt;
+            if (!s) return fail(QStringLiteral("--transfer-after needs seconds, got '%1'").arg(v));
+            o.transferAfter = *s;
+            st.transferAfterGiven = true;
+        } else if (flag == QLatin1String("--attended-transfer")) {
+            o.attendedTransfer = true;
         } else if (flag == QLatin1String("--forward-after")) {
             auto s = value(&v) ? seconds(v) : std::nullopt;
             if (!s) return fail(QStringLiteral("--forward-after needs seconds, got '%1'").arg(v));
@@ -568,6 +593,10 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& givenArgs, QStr
                                    "--message"));
     }
     if (o.dnd && !o.forward.isEmpty()) return fail(QStringLiteral("--dnd and --forward: give one of them"));
+    if ((st.transferAfterGiven || o.attendedTransfer) && o.transferTo.isEmpty())
+        return fail(QStringLiteral("--transfer-after and --attended-transfer need --transfer-to"));
+    if (!o.transferTo.isEmpty() && o.call.isEmpty() && !o.autoAnswer)
+        return fail(QStringLiteral("--transfer-to needs --call or --auto-answer (a call to transfer)"));
     if (!o.invite.isEmpty() && !o.conference) return fail(QStringLiteral("--invite needs --conference"));
     if (o.conference && (o.dnd || !o.forward.isEmpty() || !o.call.isEmpty()))
         return fail(

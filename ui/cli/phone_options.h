@@ -83,6 +83,10 @@ struct PhoneOptions {
     double forwardAfter = 20; ///< --forward-after S
     bool dnd = false;         ///< --dnd: refuse every incoming call
     int dndCode = 486;        ///< --dnd-code 486|603 (Busy Here or Decline)
+    // Call transfer (issue 8, RFC 3515/3891; cli_transfer.cpp).
+    QString transferTo;            ///< --transfer-to URI: REFER the answered call there
+    double transferAfter = 1;      ///< --transfer-after S: seconds after the answer
+    bool attendedTransfer = false; ///< --attended-transfer: hold, call URI, REFER with Replaces
     // Conferences (issue 8, RFC 4579/4575; phone_conference.cpp).
     bool conference = false;          ///< --conference: host; every incoming call joins one conference
     QStringList invite;               ///< --invite URI (repeatable): the host calls each into it

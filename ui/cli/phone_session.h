@@ -126,6 +126,28 @@ private:
     unsigned conferenceVersion_ = 0;
     bool conferenceUp_ = false;
 
+    // Call transfer (cli_transfer.cpp): --transfer-to/--transfer-after/--attended-transfer as
+    // transferor, every accepted REFER followed as transferee, INVITEs with Replaces answered.
+    void connectTransfer();
+    /// A call was answered: arms --transfer-to on the first one; the consultation call REFERs.
+    void transferOnConfirmed(sip::CallHandle call);
+    /// An INVITE with Replaces naming one of our confirmed calls: answered at once (true).
+    bool takeOverIncoming(const sip::IncomingCall& e);
+    /// A referred call's state goes to its referrer as a NOTIFY.
+    void referredCallState(const sip::CallStateChanged& e);
+    /// A new outgoing call with its media (transferee and consultation calls); 0 on failure.
+    sip::CallHandle placeTransferCall(ua::AccountId account, const sip::Uri& target, const QString& peer,
+                                      const std::string& replaces);
+    struct Referral {
+        sip::CallHandle original = 0; ///< the call the REFER came in
+        std::uint64_t id = 0;         ///< its refer subscription
+        int lastCode = 0;
+    };
+    std::map<sip::CallHandle, Referral> referrals_; ///< by the referred (new) call
+    sip::CallHandle transferred_ = 0;               ///< the call --transfer-to is moving
+    sip::CallHandle consultation_ = 0;              ///< --attended-transfer: our call to the target
+    bool transferArmed_ = false;
+
     PhoneOptions o_;
     ua::UaDriver driver_;
     QString contactHost_;
