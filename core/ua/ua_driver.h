@@ -160,10 +160,6 @@ public:
     /// The conference-info document every account's UA serves to Event: conference subscribers
     /// (RFC 4575); an empty content type ends those subscriptions.
     void setConferenceDocument(const std::string& contentType, const std::string& body);
-    /// Call transfer (UserAgent::refer()/notifyRefer()/dialogId(), refer.cpp).
-    void refer(sip::CallHandle call, const sip::Uri& referTo, const std::string& replaces);
-    void notifyRefer(sip::CallHandle call, std::uint64_t id, int code, const std::string& reason);
-    std::optional<sip::DialogId> dialogId(sip::CallHandle call) const;
 
     /// Source address the system uses toward an address (for sockets bound to a wildcard).
     using AddressProbe = std::function<QHostAddress(const QHostAddress& toward)>;
