@@ -176,7 +176,8 @@ struct FlagState {
     QStringList passwords;    ///< the i-th belongs to the i-th account
     bool listenSet = false;   ///< this pass gave --listen: it replaces the file's list
     bool accountsSet = false; ///< this pass gave --account: it replaces the file's accounts
-    bool transferAfterGiven = false; ///< --transfer-after (it needs --transfer-to)
+    /// --transfer-after was given (it needs --transfer-to)
+    bool transferAfterGiven = false;
 };
 
 bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString* error)
