@@ -4,13 +4,17 @@
 # (blind, --transfer-to), or A calls B, holds it, calls C and transfers B to C with Replaces
 # (--attended-transfer): the final call is B-C with audio both ways and A is out of it. SIPp as
 # the transferor REFERs vphone-cli to C; SIPp's bad REFERs get 400/403 and its NOTIFY for a
-# subscription vphone never made 481; bad transfer flags are refused.
+# subscription vphone never made 481; baresip 1.0 as the transferee of a blind transfer calls C
+# (its audio reaches C); bad transfer flags are refused. (baresip 1.0 cannot be the transferee of
+# an attended transfer: it puts the Refer-To's ?Replaces= into its Request-URI instead of a
+# Replaces header, which vphone-cli refuses with 400, so A reports 'transfer failed 400'.)
 # usage: transfer.sh VPHONE_CLI VPHONE_TONE_CHECK
 CLI=$(realpath "$1")
 TONE=$(realpath "$2")
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
 command -v sipp >/dev/null || { echo "sipp missing: scripts/install-deps.sh --peers"; exit 1; }
+command -v baresip >/dev/null || { echo "baresip missing: scripts/install-deps.sh --peers"; exit 1; }
 cd "$WORK" # SIPp writes its logs into the current directory
 
 tone() { # tone WAV HZ: the tone fills at least 80 % of the recording
@@ -105,6 +109,28 @@ timeout 30 sipp -sf "$HERE/sipp/uac_refer_bad.xml" -i 127.0.0.1 -p 6057 -m 1 -ti
 check "400 Missing Refer-To, 400 Several Refer-To, 403 for http:, 481 for the NOTIFY, then BYE 200" test $? -eq 0
 check "vphone-cli is still running" kill -0 "$PID_bob4"
 stop bob4
+
+echo "== baresip as the transferee: A (vphone-cli) calls baresip and REFERs it to C (vphone-cli)"
+mkdir -p "$WORK/bare"
+sed -e "s|@PORT@|6060|g" -e "s|@RTP_PORTS@|14200-14219|g" -e "s|@NAME@|bare|g" "$HERE/baresip/config" \
+  >"$WORK/bare/config"
+echo "<sip:bob@127.0.0.1:6060>;regint=0;answermode=auto" >"$WORK/bare/accounts"
+start bare baresip -4 -f "$WORK/bare" -t 9
+start carol5 "$CLI" --listen udp:127.0.0.1:6064 --auto-answer --duration 8 --rtp-ports 14240-14259 \
+  --audio-source tone:880 --audio-sink "file:$WORK/carol5.wav" --trace "$WORK/carol5.trace"
+wait_for "$WORK/bare.log" "baresip is ready" 10
+udp_bound 6064
+timeout 20 "$CLI" --listen udp:127.0.0.1:6066 --call sip:bob@127.0.0.1:6060 --duration 4 \
+  --rtp-ports 14260-14279 --transfer-to sip:carol@127.0.0.1:6064 --transfer-after 1 >"$WORK/alice5.log" 2>&1
+check "A (vphone-cli) exits 0" test $? -eq 0
+check "A: transfer done" grep -q 'transfer done' "$WORK/alice5.log"
+check "baresip followed the REFER: its call with C is established" \
+  baresip_has bare "Call established: sip:carol@127.0.0.1:6064"
+check "the INVITE at C came from baresip" grep -q '^From: <sip:bob@127.0.0.1:6060>' "$WORK/carol5.trace"
+check "A's call with baresip ended" baresip_has bare "Call with sip:vphone@127.0.0.1:6066 terminated"
+stop carol5
+check "C hears baresip's 440 Hz" tone "$WORK/carol5.wav" 440
+stop bare
 
 echo "== bad transfer flags"
 "$CLI" --listen udp:127.0.0.1:6058 --call sip:x@127.0.0.1:6059 --transfer-to http://x >"$WORK/flag1.log" 2>&1
