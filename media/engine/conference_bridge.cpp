@@ -44,6 +44,12 @@ ConferenceBridge::~ConferenceBridge()
 EngineResult<ConferenceBridge::ParticipantId> ConferenceBridge::join(MediaSession& session, std::string label)
 {
     if (stopped_) return EngineError{500, "conference: the bridge is stopped"};
+    std::erase_if(members_, [this](const Member& m) {
+        if (!m.session || !m.alive.expired()) return false;
+        mixer_.removePort(m.id); // destroyed without leave(): its address may be reused
+        if (video_) video_->remove(m.id);
+        return true;
+    });
     if (std::any_of(members_.begin(), members_.end(), [&](const Member& m) { return m.session == &session; }))
         return EngineError{500, "conference: " + label + " is already in the conference"};
     auto port = mixer_.addPort(label);
@@ -77,7 +83,7 @@ EngineResult<ConferenceBridge::ParticipantId> ConferenceBridge::join(MediaSessio
             return EngineError{500, "conference: " + label + ": " + video.error().what};
         }
     }
-    members_.push_back(Member{port->id(), &session, port});
+    members_.push_back(Member{port->id(), &session, session.lifetime(), port});
     return port->id();
 }
 
@@ -113,7 +119,7 @@ EngineResult<ConferenceBridge::ParticipantId> ConferenceBridge::joinLocal(const 
         video_->add((*port)->id());
         if (camera) video_->setHostSource((*port)->id(), std::move(camera));
     }
-    members_.push_back(Member{(*port)->id(), nullptr, *port});
+    members_.push_back(Member{(*port)->id(), nullptr, {}, *port});
     return (*port)->id();
 }
 
@@ -127,7 +133,7 @@ void ConferenceBridge::leave(ParticipantId id)
     if (video_) video_->remove(id);
     // Its own devices back; an error (a device gone meanwhile) leaves it on the detached port,
     // which only means silence for a call that is leaving anyway.
-    if (gone.session) {
+    if (gone.session && !gone.alive.expired()) {
         (void)gone.session->clearAudioDevices();
         (void)gone.session->clearVideoDevices();
     }

@@ -17,8 +17,8 @@
 // video stream the composite as its source and a tap into the compositor as its sink.
 //
 // Threads: join, joinLocal, leave and stop on the signalling thread (the one that owns the
-// sessions); participants() and activeSpeaker() from any thread. Call leave() for a participant
-// before its MediaSession is destroyed (stopping it first is fine): the bridge keeps a reference.
+// sessions); participants() and activeSpeaker() from any thread. A MediaSession destroyed
+// without leave() is noticed (MediaSession::lifetime()) and only taken out of the mix.
 #pragma once
 
 #include "conference_mixer.h"
@@ -90,6 +90,7 @@ private:
     struct Member {
         ParticipantId id = 0;
         MediaSession* session = nullptr; ///< null for the host
+        std::weak_ptr<const void> alive; ///< the session's lifetime(): expired once it is destroyed
         std::shared_ptr<MixerPort> port;
     };
 

@@ -105,6 +105,9 @@ public:
     EngineResult<bool> setAudioDevices(AudioSourceFactory source, AudioSinkFactory sink);
     /// The configured devices again (a participant leaving a conference); nothing if none was set.
     EngineResult<bool> clearAudioDevices();
+    /// Expires when the session is destroyed: lets a conference bridge that outlives a call
+    /// notice it is gone (signalling thread).
+    std::weak_ptr<const void> lifetime() const { return lifetime_; }
     /// True between setAudioDevices() and clearAudioDevices().
     bool audioDevicesSet() const { return static_cast<bool>(bridgeSource_); }
     /// The same for video: the stream's source becomes the conference composite and its decoded
@@ -172,6 +175,7 @@ private:
     void updateHold(const sdp::SessionDescription& remote, const sdp::NegotiatedStream& stream);
 
     MediaConfig config_;
+    std::shared_ptr<const void> lifetime_ = std::make_shared<int>(0);
     AudioSourceFactory bridgeSource_; ///< setAudioDevices(): preferred over the config's devices
     AudioSinkFactory bridgeSink_;
     VideoSourceFactory bridgeVideoSource_;

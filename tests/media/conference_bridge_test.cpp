@@ -164,3 +164,28 @@ TEST(ConferenceBridge, RefusesBadJoinsWithAReason)
     bridge.stop();
     EXPECT_FALSE(bridge.joinLocal("silence", "null", "", "late"));
 }
+
+TEST(ConferenceBridge, ASessionDestroyedWithoutLeaveIsOnlyTakenOutOfTheMix)
+{
+    auto made = ConferenceBridge::create({});
+    ASSERT_TRUE(made);
+    auto& bridge = **made;
+    auto a = session(bridgeConfig("silence", "null", {"pcmu"}));
+    auto b = session(bridgeConfig("silence", "null", {"pcmu"}));
+    ASSERT_TRUE(a && b);
+    auto first = bridge.join(*a, "a");
+    auto second = bridge.join(*b, "b");
+    ASSERT_TRUE(first && second);
+    a.reset(); // the call ended and its session went away first
+    b->stop();
+    b.reset();
+    bridge.leave(*first); // nothing to give back: no crash, out of the mix
+    EXPECT_EQ(bridge.participants().size(), 1u);
+    auto c = session(bridgeConfig("silence", "null", {"pcmu"}));
+    ASSERT_TRUE(c);
+    ASSERT_TRUE(bridge.join(*c, "c")); // b's leftover is cleared, even if c reuses its address
+    EXPECT_EQ(bridge.participants().size(), 1u);
+    EXPECT_EQ(bridge.participants().front().label, "c");
+    bridge.stop();
+    EXPECT_FALSE(c->audioDevicesSet()) << "stop() gives a live session its devices back";
+}
