@@ -27,7 +27,15 @@ namespace vphone::cli {
 
 void Phone::connectConference()
 {
-    if (o_.conference) driver_.setFocusForNewCalls(true);
+    if (o_.conference) {
+        driver_.setFocusForNewCalls(true);
+        // The host's devices belong to the bridge; each call's session sends and plays nothing
+        // of its own (the bridge gives it its port), so no two open the same file or card.
+        hostSource_ = o_.media.audioSource;
+        hostSink_ = o_.media.audioSink;
+        o_.media.audioSource = "silence";
+        o_.media.audioSink = "null";
+    }
     connect(&driver_, &ua::UaDriver::callStateChanged, this,
             [this](ua::AccountId account, const sip::CallStateChanged& e) {
                 if (e.state != sip::CallState::Confirmed) return;
@@ -141,6 +149,32 @@ void Phone::startConference()
 {
     if (!o_.conference || conferenceUp_) return;
     conferenceUp_ = true;
+    auto bridge = media::ConferenceBridge::create({});
+    if (!bridge) {
+        std::fprintf(stderr, "vphone-cli: conference media: %s\n", bridge.error().what.c_str());
+        failed_ = true;
+        shutdown();
+        return;
+    }
+    bridge_ = std::move(*bridge);
+    host_.uri = hostUri();
+    host_.codec = QStringLiteral("pcm");
+    auto local = bridge_->joinLocal(hostSource_, hostSink_, {}, host_.uri.toStdString());
+    if (!local) {
+        std::fprintf(stderr, "vphone-cli: conference media: %s\n", local.error().what.c_str());
+        failed_ = true;
+        shutdown();
+        return;
+    }
+    host_.bridgeId = *local;
+    host_.connected = true;
+    if (!o_.statsJson.isEmpty()) {
+        auto* statsTimer = new QTimer(this);
+        connect(statsTimer, &QTimer::timeout, this, [this] {
+            if (conferenceUp_) writeStats();
+        });
+        statsTimer->start(1000);
+    }
     std::fprintf(stderr, "vphone-cli: conference %s up\n", qPrintable(conferenceUri()));
     publishConference();
     for (const QString& uri : o_.invite) {
@@ -180,6 +214,18 @@ void Phone::conferenceJoin(sip::CallHandle call)
     m.call = call;
     m.uri = uri;
     m.connected = true;
+    if (bridge_ && it != media_.end() && it->second.session) {
+        for (const auto& s : it->second.session->stats()) {
+            if (s.type == "audio") m.codec = QString::fromStdString(s.codec);
+        }
+        auto id = bridge_->join(*it->second.session, uri.toStdString());
+        if (id) {
+            m.bridgeId = *id;
+        } else {
+            std::fprintf(stderr, "vphone-cli: conference media for %s: %s\n", qPrintable(uri),
+                         id.error().what.c_str());
+        }
+    }
     members_.push_back(m);
     printLine(QStringLiteral("conference joined %1").arg(uri),
               {{QStringLiteral("event"), QStringLiteral("conference")},
@@ -192,6 +238,9 @@ void Phone::conferenceLeave(sip::CallHandle call)
 {
     for (auto& m : members_) {
         if (m.call != call || !m.connected) continue;
+        conferenceStats(); // the figures as it leaves
+        if (bridge_ && m.bridgeId >= 0) bridge_->leave(m.bridgeId);
+        m.bridgeId = -1;
         m.connected = false;
         printLine(QStringLiteral("conference left %1").arg(m.uri),
                   {{QStringLiteral("event"), QStringLiteral("conference")},
@@ -216,9 +265,7 @@ void Phone::publishConference()
     info.subject = QStringLiteral("vphone-cli conference");
     // The host is a participant too: its own devices.
     ua::ConferenceUser host;
-    host.entity =
-        QString::fromStdString(driver_.accountUri(0).isEmpty() ? "sip:vphone@" + contactHost_.toStdString()
-                                                               : driver_.accountUri(0).toStdString());
+    host.entity = hostUri();
     host.displayText = QStringLiteral("host");
     host.endpoints.append({host.entity,
                            {},
@@ -240,11 +287,74 @@ void Phone::publishConference()
     driver_.setConferenceDocument("application/conference-info+xml", body.toStdString());
 }
 
+QString Phone::hostUri() const
+{
+    const QString aor = driver_.accountUri(0);
+    return aor.isEmpty() ? QStringLiteral("sip:vphone@%1").arg(contactHost_) : aor;
+}
+
+QJsonArray Phone::conferenceStats()
+{
+    std::vector<media::ConferenceBridge::Participant> now;
+    if (bridge_) now = bridge_->participants();
+    const auto active = bridge_ ? bridge_->activeSpeaker() : std::nullopt;
+    const auto refresh = [&](Member& m) {
+        if (m.codec.isEmpty() && m.connected) {
+            auto it = media_.find(m.call);
+            if (it != media_.end() && it->second.session) {
+                for (const auto& s : it->second.session->stats()) {
+                    if (s.type == "audio") m.codec = QString::fromStdString(s.codec);
+                }
+            }
+        }
+        for (const auto& p : now) {
+            if (p.id != m.bridgeId || m.bridgeId < 0) continue;
+            m.last = QJsonObject{{QStringLiteral("label"), QString::fromStdString(p.label)},
+                                 {QStringLiteral("uri"), m.uri},
+                                 {QStringLiteral("codec"), m.codec},
+                                 {QStringLiteral("level_dbfs"), p.levelDbfs},
+                                 {QStringLiteral("speaking"), p.speaking},
+                                 {QStringLiteral("active_speaker"), active && *active == p.id},
+                                 {QStringLiteral("frames_in"), static_cast<qint64>(p.framesIn)},
+                                 {QStringLiteral("frames_out"), static_cast<qint64>(p.framesOut)},
+                                 {QStringLiteral("underruns"), static_cast<qint64>(p.underruns)},
+                                 {QStringLiteral("overruns"), static_cast<qint64>(p.overruns)}};
+        }
+        QJsonObject row = m.last;
+        row.insert(QStringLiteral("connected"), m.connected);
+        return row;
+    };
+    QJsonArray rows;
+    if (host_.bridgeId >= 0 || !host_.last.isEmpty()) {
+        QJsonObject h = refresh(host_);
+        h.insert(QStringLiteral("host"), true);
+        rows.append(h);
+    }
+    for (auto& m : members_)
+        rows.append(refresh(m));
+    return rows;
+}
+
+void Phone::endConferenceMedia()
+{
+    if (!bridge_) return;
+    conferenceStats();
+    for (auto& m : members_) {
+        if (m.bridgeId >= 0) bridge_->leave(m.bridgeId);
+        m.bridgeId = -1;
+    }
+    if (host_.bridgeId >= 0) bridge_->leave(host_.bridgeId);
+    host_.bridgeId = -1;
+    bridge_->stop();
+    bridge_.reset();
+}
+
 void Phone::stopConference()
 {
     if (!conferenceUp_) return;
     conferenceUp_ = false;
-    driver_.setConferenceDocument({}, {}); // subscribers get terminated;reason=noresource
+    driver_.setConferenceDocument({}, {});     // subscribers get terminated;reason=noresource
+    if (!o_.statsJson.isEmpty()) writeStats(); // the host's figures with the others'
 }
 
 } // namespace vphone::cli

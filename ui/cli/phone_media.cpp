@@ -267,7 +267,9 @@ void Phone::endMedia(sip::CallHandle call)
 void Phone::writeStats()
 {
     QSaveFile f(o_.statsJson);
-    const QByteArray json = QJsonDocument(QJsonObject{{QStringLiteral("calls"), finishedCalls_}}).toJson();
+    QJsonObject root{{QStringLiteral("calls"), finishedCalls_}};
+    if (o_.conference) root.insert(QStringLiteral("participants"), conferenceStats());
+    const QByteArray json = QJsonDocument(root).toJson();
     if (!f.open(QIODevice::WriteOnly) || f.write(json) != json.size() || !f.commit()) {
         std::fprintf(stderr, "vphone-cli: --stats-json %s: %s\n", qPrintable(o_.statsJson),
                      qPrintable(f.errorString()));

@@ -3,6 +3,7 @@
 // hold, DTMF, mute, media events, --stats-json). Internal to vphone-cli.
 #pragma once
 
+#include "engine/conference_bridge.h"
 #include "engine/media_session.h"
 #include "phone_options.h"
 #include "ua/conference_info.h"
@@ -26,6 +27,7 @@ public:
     explicit Phone(PhoneOptions o) : o_(std::move(o)) {}
     ~Phone() override
     {
+        endConferenceMedia();
         // Calls still up at exit (a peer that never answered our BYE): their figures too.
         while (!media_.empty())
             endMedia(media_.begin()->first);
@@ -109,11 +111,19 @@ private:
     void publishConference();
     void stopConference();
     QString conferenceUri() const;
+    QString hostUri() const;
     void watchConference(ua::AccountId account, sip::CallHandle call, const std::string& remoteContact);
+    /// The mixer's figures of every participant, live or as they left (--stats-json).
+    QJsonArray conferenceStats();
+    /// Out of the mix for every call and the host, the bridge stopped (before sessions end).
+    void endConferenceMedia();
     struct Member {
         sip::CallHandle call = 0;
         QString uri;
         bool connected = false;
+        int bridgeId = -1;
+        QString codec;
+        QJsonObject last; ///< the mixer's last figures (kept once it left)
     };
     struct RosterWatch {
         QString focus;
@@ -125,6 +135,10 @@ private:
     std::map<sip::SubscriptionHandle, RosterWatch> rosterWatches_;
     unsigned conferenceVersion_ = 0;
     bool conferenceUp_ = false;
+    std::unique_ptr<media::ConferenceBridge> bridge_;
+    Member host_; ///< the host's own devices as a participant
+    /// The host's --audio-source/--audio-sink: the bridge's; the calls' own sessions get none.
+    std::string hostSource_, hostSink_;
 
     // Call transfer (cli_transfer.cpp): --transfer-to/--transfer-after/--attended-transfer as
     // transferor, every accepted REFER followed as transferee, INVITEs with Replaces answered.
