@@ -181,6 +181,8 @@ Message UserAgent::Impl::newRequest(Method method, const NextHop& hop, std::stri
         m.addHeader(HeaderId::Replaces, inviteReplaces);
         m.addHeader(HeaderId::Require, "replaces");
     }
+    if (method == Method::Invite && !inviteReferredBy.empty())
+        m.addHeader(HeaderId::ReferredBy, inviteReferredBy);
     if (method != Method::Ack) {
         m.addHeader(HeaderId::Allow, caps.allowHeader());
         m.addHeader(HeaderId::Supported, kSupported);
@@ -610,6 +612,18 @@ CallHandle UserAgent::call(const Uri& target, std::string sdpOffer, std::string 
     impl_->inviteReplaces = std::move(replaces);
     const CallHandle h = impl_->call(target, std::move(sdpOffer), now);
     impl_->inviteReplaces.clear();
+    impl_->pump(now);
+    return h;
+}
+
+CallHandle UserAgent::call(const Uri& target, std::string sdpOffer, std::string replaces,
+                           std::string referredBy, TimePoint now)
+{
+    impl_->inviteReplaces = std::move(replaces);
+    impl_->inviteReferredBy = std::move(referredBy);
+    const CallHandle h = impl_->call(target, std::move(sdpOffer), now);
+    impl_->inviteReplaces.clear();
+    impl_->inviteReferredBy.clear();
     impl_->pump(now);
     return h;
 }

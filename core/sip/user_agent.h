@@ -281,6 +281,10 @@ public:
     /// The same with a Replaces header (RFC 3891, "callid;to-tag=..;from-tag=..[;early-only]")
     /// and Require: replaces: the INVITE takes over that dialog at the callee (call pick-up).
     CallHandle call(const Uri& target, std::string sdpOffer, std::string replaces, TimePoint now);
+    /// The same for the call a transferee places (RFC 3892 §3): the INVITE also carries the
+    /// REFER's Referred-By value (empty: none).
+    CallHandle call(const Uri& target, std::string sdpOffer, std::string replaces, std::string referredBy,
+                    TimePoint now);
     /// Sends 180 Ringing for an incoming call.
     void ringing(CallHandle call, TimePoint now);
     /// Answers an incoming call with 200 OK and the SDP answer.

@@ -265,6 +265,8 @@ struct UserAgent::Impl {
     bool inviteFocus = false; ///< the INVITE call() is building is a focus call
     /// Replaces value for the INVITE call() is building (UserAgent::call with replaces).
     std::string inviteReplaces;
+    /// Referred-By value for that INVITE (refer.cpp: the call a transferee places).
+    std::string inviteReferredBy;
     std::uint64_t fallbackRandom = 0;
     RateLimiter limiter;
     /// §8.2.2.2: server transactions of requests without To tag, by Call-ID, From tag and CSeq.

@@ -334,7 +334,8 @@ Call* Phone::call(const QString& uri, Account* account)
     return placeCall(uri, account, {});
 }
 
-Call* Phone::placeCall(const QString& uri, Account* account, const std::string& replaces)
+Call* Phone::placeCall(const QString& uri, Account* account, const std::string& replaces,
+                       const std::string& referredBy)
 {
     QString error;
     auto target = parseTarget(uri, "call target", &error);
@@ -359,7 +360,8 @@ Call* Phone::placeCall(const QString& uri, Account* account, const std::string& 
     }
     c->localSdp_ = std::move(offer.sdp);
     commandRunning_ = true;
-    const auto handle = driver_->call(*target, c->localSdp_, account ? account->id_ : 0, replaces);
+    const auto handle =
+        driver_->call(*target, c->localSdp_, account ? account->id_ : 0, replaces, referredBy);
     commandRunning_ = false;
     c->handle_ = handle;
     if (handle != 0) callByHandle_.insert(handle, c);

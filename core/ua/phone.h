@@ -213,7 +213,8 @@ private:
     QByteArray presenceDocument(const QString& entity) const;
     /// A Call for an INVITE the driver already sent (pick-up), like call() does for its own.
     /// call() with an optional Replaces header value (pickUp()).
-    Call* placeCall(const QString& uri, Account* account, const std::string& replaces);
+    Call* placeCall(const QString& uri, Account* account, const std::string& replaces,
+                    const std::string& referredBy = {});
     /// Events that came for a handle before the command that made it returned.
     struct Early {
         std::uint64_t handle = 0;

@@ -96,7 +96,7 @@ void Phone::connectTransfer()
         sip::Uri shownTarget = e.referTo;
         shownTarget.password.reset();
         const QString target = text(shownTarget.toString());
-        Call* placed = original ? placeCall(target, original->account(), e.replaces) : nullptr;
+        Call* placed = original ? placeCall(target, original->account(), e.replaces, e.referredBy) : nullptr;
         if (!placed || placed->isEnded()) {
             const int code = placed && placed->code() >= 300 ? placed->code() : 503;
             driver_->notifyRefer(e.call, e.id, code, placed ? placed->reason().toStdString() : std::string());

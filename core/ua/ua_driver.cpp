@@ -330,12 +330,13 @@ void UaDriver::unregister(AccountId account)
 }
 
 sip::CallHandle UaDriver::call(const sip::Uri& target, const std::string& sdpOffer, AccountId account,
-                               const std::string& replaces)
+                               const std::string& replaces, const std::string& referredBy)
 {
     auto* ua = uaOf(account);
     if (!ua) return 0;
-    const auto h = global(account, replaces.empty() ? ua->call(target, sdpOffer, now())
-                                                    : ua->call(target, sdpOffer, replaces, now()));
+    const auto h = global(account, replaces.empty() && referredBy.empty()
+                                       ? ua->call(target, sdpOffer, now())
+                                       : ua->call(target, sdpOffer, replaces, referredBy, now()));
     pump();
     return h;
 }

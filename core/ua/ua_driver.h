@@ -120,7 +120,7 @@ public:
     void unregister(AccountId account);
     /// Calls `target`; a non-empty `replaces` adds Replaces (RFC 3891: a pick-up).
     sip::CallHandle call(const sip::Uri& target, const std::string& sdpOffer, AccountId account = 0,
-                         const std::string& replaces = {});
+                         const std::string& replaces = {}, const std::string& referredBy = {});
     void ringing(sip::CallHandle call);
     void answer(sip::CallHandle call, const std::string& sdpAnswer);
     void reject(sip::CallHandle call, int code);

@@ -55,6 +55,7 @@ check "A: transfer done" grep -q 'transfer done' "$WORK/alice1.log"
 check "B: referred to C by A" grep -q 'referred to sip:carol@127.0.0.1:6040 by <sip:vphone@127.0.0.1:6042>' "$WORK/bob1.log"
 check "B hung up its call with A after the transfer" grep -q 'transferred: hanging up call' "$WORK/bob1.log"
 check "the INVITE at C came from B (127.0.0.1:6044)" grep -q '^From: <sip:vphone@127.0.0.1:6044>' "$WORK/carol1.trace"
+check "  with A as Referred-By (RFC 3892)" grep -q '^Referred-By: <sip:vphone@127.0.0.1:6042>' "$WORK/carol1.trace"
 check "B hears C's 880 Hz" tone "$WORK/bob1.wav" 880
 check "C hears B's 440 Hz" tone "$WORK/carol1.wav" 440
 

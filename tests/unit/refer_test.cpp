@@ -282,6 +282,26 @@ TEST_F(Transfer, NotifyForAReferSubscriptionWeDoNotHaveIs481)
     EXPECT_TRUE(alice.seen<ReferProgress>().size() == 2u); // 202 and Bob's own 100 only
 }
 
+TEST_F(Transfer, TheTransfereesInviteCarriesReferredByAndReplaces)
+{
+    alice.ua->refer(out, uri("sip:carol@192.0.2.3"), "abc@192.0.2.3;to-tag=c1;from-tag=a1", net.now);
+    net.flush();
+    const auto r = bob.seen<ReferReceived>().at(0);
+    bob.ua->call(r.referTo, "v=0 offer", r.replaces, r.referredBy, net.now);
+    net.flush();
+    const auto invites = net.sent(kBob, Method::Invite);
+    ASSERT_EQ(invites.size(), 1u);
+    EXPECT_EQ(invites[0].get(HeaderId::ReferredBy), r.referredBy);
+    EXPECT_EQ(invites[0].get(HeaderId::Replaces), "abc@192.0.2.3;to-tag=c1;from-tag=a1");
+    EXPECT_EQ(invites[0].requestUriText(), "sip:carol@192.0.2.3");
+    // An ordinary call carries neither.
+    bob.ua->call(uri("sip:dave@192.0.2.4"), "v=0 offer", net.now);
+    net.flush();
+    const auto second = net.sent(kBob, Method::Invite).back();
+    EXPECT_FALSE(second.find(HeaderId::ReferredBy));
+    EXPECT_FALSE(second.find(HeaderId::Replaces));
+}
+
 TEST_F(Transfer, ReferNeedsAConfirmedCall)
 {
     alice.ua->refer(12345, uri("sip:carol@192.0.2.3"), "", net.now);

@@ -83,7 +83,8 @@ void Phone::connectTransfer()
                     driver_.notifyRefer(e.call, e.id, 503, "Service Unavailable");
                     return;
                 }
-                const sip::CallHandle placed = placeTransferCall(account, e.referTo, target, e.replaces);
+                const sip::CallHandle placed =
+                    placeTransferCall(account, e.referTo, target, e.replaces, e.referredBy);
                 if (!placed) {
                     driver_.notifyRefer(e.call, e.id, 503, "Service Unavailable");
                     return;
@@ -93,7 +94,7 @@ void Phone::connectTransfer()
 }
 
 sip::CallHandle Phone::placeTransferCall(ua::AccountId account, const sip::Uri& target, const QString& peer,
-                                         const std::string& replaces)
+                                         const std::string& replaces, const std::string& referredBy)
 {
     auto session = makeMedia(account);
     if (!session) return 0;
@@ -103,7 +104,7 @@ sip::CallHandle Phone::placeTransferCall(ua::AccountId account, const sip::Uri& 
         return 0;
     }
     dialing_ = true;
-    const sip::CallHandle h = driver_.call(target, *offer, account, replaces);
+    const sip::CallHandle h = driver_.call(target, *offer, account, replaces, referredBy);
     dialing_ = false;
     if (!h) return 0;
     media_[h] = CallMedia{std::move(session), peer, false, 0};

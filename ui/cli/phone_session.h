@@ -151,7 +151,7 @@ private:
     void referredCallState(const sip::CallStateChanged& e);
     /// A new outgoing call with its media (transferee and consultation calls); 0 on failure.
     sip::CallHandle placeTransferCall(ua::AccountId account, const sip::Uri& target, const QString& peer,
-                                      const std::string& replaces);
+                                      const std::string& replaces, const std::string& referredBy = {});
     struct Referral {
         sip::CallHandle original = 0; ///< the call the REFER came in
         std::uint64_t id = 0;         ///< its refer subscription
