@@ -64,10 +64,12 @@ TEST(SettingsTofuView, InspectTheCertificateAndTrustItFromTheAccountRow)
     window->requestActivate();
     ASSERT_TRUE(QTest::qWaitForWindowActive(window));
 
-    QObject* page = window->findChild<QObject*>(QStringLiteral("settingsPage"));
-    ASSERT_NE(page, nullptr);
     QTest::keyClick(window, Qt::Key_Comma, Qt::ControlModifier);
-    ASSERT_TRUE(waitFor([&] { return page->property("opened").toBool(); }));
+    QObject* page = nullptr; // made the first time it opens
+    ASSERT_TRUE(waitFor([&] {
+        page = window->findChild<QObject*>(QStringLiteral("settingsPage"));
+        return page && page->property("opened").toBool();
+    }));
     QObject* list = page->findChild<QObject*>(QStringLiteral("accountList"));
     ASSERT_NE(list, nullptr);
     const auto inRow = [list](const QString& name) -> QObject* {

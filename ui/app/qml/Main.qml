@@ -133,20 +133,33 @@ ApplicationWindow {
     }
 
     // The settings page (Ctrl+,) and the first-run assistant, over phone.settings (none in tests
-    // that install no SettingsController).
+    // that install no SettingsController). Both are made the first time they open (Loaders, kept
+    // afterwards): the window shows sooner without them.
     property bool settingsOpen: false
     property bool assistantOpen: phone.settings !== null && phone.settings.firstRun
-    onSettingsOpenChanged: settingsOpen ? settingsPage.open() : settingsPage.close()
-    onAssistantOpenChanged: assistantOpen ? assistant.open() : assistant.close()
-    Component.onCompleted: if (assistantOpen) assistant.open()
-    onActiveChanged: if (active && assistant.opened) assistant.focusForm() // the dial bar took it meanwhile
-    SettingsPage {
-        id: settingsPage
-        onClosed: window.settingsOpen = false
+    function showPopup(loader, open) {
+        if (open) loader.active = true
+        if (!loader.item) return
+        open ? loader.item.open() : loader.item.close()
     }
-    FirstRunAssistant {
-        id: assistant
-        onClosed: window.assistantOpen = false
+    onSettingsOpenChanged: showPopup(settingsLoader, settingsOpen)
+    onAssistantOpenChanged: showPopup(assistantLoader, assistantOpen)
+    Component.onCompleted: if (assistantOpen) showPopup(assistantLoader, true)
+    onActiveChanged: if (active && assistantLoader.item && assistantLoader.item.opened)
+                         assistantLoader.item.focusForm() // the dial bar took it meanwhile
+    Loader {
+        id: settingsLoader
+        active: false
+        sourceComponent: SettingsPage {
+            onClosed: window.settingsOpen = false
+        }
+    }
+    Loader {
+        id: assistantLoader
+        active: false
+        sourceComponent: FirstRunAssistant {
+            onClosed: window.assistantOpen = false
+        }
     }
     Shortcut {
         sequences: ["Ctrl+,", StandardKey.Preferences]
