@@ -144,7 +144,8 @@ TEST(SettingsViews, AssistantRefusesABadAddressAddsAGoodOneAndCtrlCommaShowsItRe
     EXPECT_EQ(app.find("settingsPage"), nullptr);
     QTest::keyClick(app.window, Qt::Key_Comma, Qt::ControlModifier);
     QObject* page = nullptr;
-    ASSERT_TRUE(waitFor([&] { return (page = app.find("settingsPage")) && page->property("opened").toBool(); }));
+    ASSERT_TRUE(
+        waitFor([&] { return (page = app.find("settingsPage")) && page->property("opened").toBool(); }));
     QObject* list = page->findChild<QObject*>(QStringLiteral("accountList"));
     ASSERT_NE(list, nullptr);
     const auto rowText = [list] {
