@@ -5,7 +5,8 @@
 # (--attended-transfer): the final call is B-C with audio both ways and A is out of it. SIPp as
 # the transferor REFERs vphone-cli to C; SIPp's bad REFERs get 400/403 and its NOTIFY for a
 # subscription vphone never made 481; baresip 1.0 as the transferee of a blind transfer calls C
-# (its audio reaches C); bad transfer flags are refused. (baresip 1.0 cannot be the transferee of
+# (its audio reaches C) and, through its cons module's /transfer, as the transferor REFERring
+# vphone-cli B to C; bad transfer flags are refused. (baresip 1.0 cannot be the transferee of
 # an attended transfer: it puts the Refer-To's ?Replaces= into its Request-URI instead of a
 # Replaces header, which vphone-cli refuses with 400, so A reports 'transfer failed 400'.)
 # usage: transfer.sh VPHONE_CLI VPHONE_TONE_CHECK
@@ -132,6 +133,33 @@ check "A's call with baresip ended" baresip_has bare "Call with sip:vphone@127.0
 stop carol5
 check "C hears baresip's 440 Hz" tone "$WORK/carol5.wav" 440
 stop bare
+
+echo "== baresip as the transferor: it calls vphone-cli B, then /transfer (cons module) to C"
+mkdir -p "$WORK/ann"
+sed -e "s|@PORT@|6068|g" -e "s|@RTP_PORTS@|14300-14319|g" -e "s|@NAME@|ann|g" "$HERE/baresip/config" \
+  >"$WORK/ann/config"
+printf 'module\t\t\tcons.so\ncons_listen\t\t127.0.0.1:6071\n' >>"$WORK/ann/config"
+echo "<sip:ann@127.0.0.1:6068>;regint=0" >"$WORK/ann/accounts"
+start carol6 "$CLI" --listen udp:127.0.0.1:6074 --auto-answer --duration 8 --rtp-ports 14340-14359 \
+  --audio-source tone:880 --audio-sink "file:$WORK/carol6.wav" --trace "$WORK/carol6.trace"
+start bob6 "$CLI" --listen udp:127.0.0.1:6076 --auto-answer --duration 8 --rtp-ports 14360-14379 \
+  --audio-source tone:660
+udp_bound 6074
+udp_bound 6076
+start ann baresip -4 -f "$WORK/ann" -t 7 -e "/dial sip:bob@127.0.0.1:6076"
+wait_for "$WORK/ann.log" "Call established" 10
+sleep 0.5
+python3 -c "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(
+  b'/transfer sip:carol@127.0.0.1:6074\n', ('127.0.0.1', 6071))"
+check "vphone-cli B: referred to C by baresip" wait_for "$WORK/bob6.log" 'referred to sip:carol@127.0.0.1:6074' 5
+check "B's INVITE reached C" wait_for "$WORK/carol6.trace" '^From: <sip:vphone@127.0.0.1:6076>' 5
+check "B hung up its call with baresip once C answered" wait_for "$WORK/bob6.log" 'transferred: hanging up call' 5
+check "baresip's call with B ended" baresip_has ann "Call with sip:bob@127.0.0.1:6076 terminated"
+sleep 2
+stop carol6
+stop bob6
+stop ann
+check "C hears B's 660 Hz" tone "$WORK/carol6.wav" 660
 
 echo "== bad transfer flags"
 "$CLI" --listen udp:127.0.0.1:6058 --call sip:x@127.0.0.1:6059 --transfer-to http://x >"$WORK/flag1.log" 2>&1
