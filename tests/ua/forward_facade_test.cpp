@@ -1,6 +1,7 @@
 // Forwarding and do not disturb per account (AccountSettings) through the Phone facade, and the
 // caller's Phone following the 302 (RFC 3261 §8.1.3.4): three Phones on 127.0.0.1 (ports
-// 6015-6019). Part of vphone_facade_tests (facade_test.cpp has main()).
+// 6010-6019, distinct per test: ctest runs them in parallel). Part of vphone_facade_tests (facade_test.cpp
+// has main()).
 #include "facade_test_util.h"
 #include "ua/phone.h"
 
@@ -69,13 +70,13 @@ TEST(FacadeForward, AnUnansweredCallIsForwardedAfterTheRingingTime)
 {
     TestPhone a, b, c;
     ua::AccountSettings s;
-    s.forwardNoAnswer = QStringLiteral("sip:carol@127.0.0.1:6017");
+    s.forwardNoAnswer = QStringLiteral("sip:carol@127.0.0.1:6012");
     s.forwardAfter = 1;
-    ASSERT_NE(bobAccount(b, 6016, s), nullptr);
-    ASSERT_TRUE(a.start(6015));
-    ASSERT_TRUE(b.start(6016));
-    ASSERT_TRUE(c.start(6017));
-    Call* out = a.phone.call(QStringLiteral("sip:bob@127.0.0.1:6016"));
+    ASSERT_NE(bobAccount(b, 6011, s), nullptr);
+    ASSERT_TRUE(a.start(6010));
+    ASSERT_TRUE(b.start(6011));
+    ASSERT_TRUE(c.start(6012));
+    Call* out = a.phone.call(QStringLiteral("sip:bob@127.0.0.1:6011"));
     ASSERT_NE(out, nullptr);
     ASSERT_TRUE(waitFor([&] { return !b.incoming.isEmpty(); })); // it rings at bob first
     ASSERT_TRUE(waitFor([&] { return !c.incoming.isEmpty(); }));
@@ -92,10 +93,10 @@ TEST(FacadeForward, ABadForwardingTargetIsAProblemAndTheCallRings)
     TestPhone a, b;
     ua::AccountSettings s;
     s.forward = QStringLiteral("mailto:bob@example.test");
-    ASSERT_NE(bobAccount(b, 6016, s), nullptr);
-    ASSERT_TRUE(a.start(6015));
-    ASSERT_TRUE(b.start(6016));
-    Call* out = a.phone.call(QStringLiteral("sip:bob@127.0.0.1:6016"));
+    ASSERT_NE(bobAccount(b, 6014, s), nullptr);
+    ASSERT_TRUE(a.start(6013));
+    ASSERT_TRUE(b.start(6014));
+    Call* out = a.phone.call(QStringLiteral("sip:bob@127.0.0.1:6014"));
     ASSERT_NE(out, nullptr);
     ASSERT_TRUE(waitFor([&] { return !b.incoming.isEmpty(); }));
     ASSERT_FALSE(b.problems.isEmpty());
