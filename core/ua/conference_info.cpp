@@ -1,6 +1,8 @@
 // application/conference-info+xml (RFC 4575). Theory of operation: conference_info.h.
 #include "conference_info.h"
 
+#include "xml_body.h"
+
 #include <QXmlStreamReader>
 #include <QXmlStreamWriter>
 
@@ -10,23 +12,11 @@ namespace vphone::ua {
 
 namespace {
 
+using xml::failed;
+using xml::text;
+using xml::where;
+
 constexpr auto kConferenceInfoNs = "urn:ietf:params:xml:ns:conference-info";
-
-template <class T> std::optional<T> failed(QString* error, const QString& what)
-{
-    if (error) *error = what;
-    return std::nullopt;
-}
-
-QString where(const QXmlStreamReader& xml)
-{
-    return QStringLiteral("line %1 column %2").arg(xml.lineNumber()).arg(xml.columnNumber());
-}
-
-QString text(QXmlStreamReader& xml)
-{
-    return xml.readElementText(QXmlStreamReader::SkipChildElements).trimmed();
-}
 
 bool validState(QStringView s)
 {

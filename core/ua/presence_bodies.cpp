@@ -1,7 +1,9 @@
 // PIDF, message-summary and dialog-info bodies. Theory of operation: presence_bodies.h.
 #include "presence_bodies.h"
 
+#include "xml_body.h"
 #include <QRegularExpression>
+
 #include <QXmlStreamReader>
 #include <QXmlStreamWriter>
 
@@ -9,31 +11,17 @@ namespace vphone::ua {
 
 namespace {
 
+using xml::failed;
+using xml::text;
+using xml::where;
+
 constexpr auto kPidfNs = "urn:ietf:params:xml:ns:pidf";
 constexpr auto kDialogInfoNs = "urn:ietf:params:xml:ns:dialog-info";
-
-/// Sets *error (when asked for) and returns nullopt.
-template <class T> std::optional<T> failed(QString* error, const QString& what)
-{
-    if (error) *error = what;
-    return std::nullopt;
-}
-
-QString where(const QXmlStreamReader& xml)
-{
-    return QStringLiteral("line %1 column %2").arg(xml.lineNumber()).arg(xml.columnNumber());
-}
 
 QString xmlError(const char* kind, const QXmlStreamReader& xml)
 {
     return QStringLiteral("%1 body is not well-formed XML at %2: %3")
         .arg(QLatin1String(kind), where(xml), xml.errorString());
-}
-
-/// Text of the current element, child elements skipped.
-QString text(QXmlStreamReader& xml)
-{
-    return xml.readElementText(QXmlStreamReader::SkipChildElements).trimmed();
 }
 
 const QStringList kBusy = {QStringLiteral("busy"), QStringLiteral("meeting"), QStringLiteral("performance"),
