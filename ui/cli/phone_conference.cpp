@@ -11,9 +11,10 @@
 // NOTIFY (terminated;reason=noresource).
 // Participant: a call whose far end's Contact has isfocus (in its 2xx, its INVITE or a later
 // re-INVITE), or every call with --conference-subscribe, gets a SUBSCRIBE for the conference
-// package to that Contact; each NOTIFY is read (partial ones merged), and the roster is printed
-// as one "roster URI STATUS "NAME" MEDIA" line per user after a "conference roster URI vN: M
-// users" line. A body that cannot be read is reported (stderr and a JSON event), never applied.
+// package to that Contact (and each --watch-conference URI gets one without a call); each NOTIFY is read
+// (partial ones merged), and the roster is printed as one "roster URI STATUS "NAME" MEDIA" line per user
+// after a "conference roster URI vN: M users" line. A body that cannot be read is reported (stderr and a JSON
+// event), never applied.
 #include "phone_session.h"
 
 #include "ua/conference_info.h"
@@ -109,7 +110,7 @@ void Phone::connectConference()
 void Phone::watchConference(ua::AccountId account, sip::CallHandle call, const std::string& remoteContact)
 {
     for (const auto& [handle, w] : rosterWatches_) {
-        if (w.call == call) return; // already watching this call's conference
+        if (call && w.call == call) return; // already watching this call's conference
     }
     std::optional<sip::Uri> target;
     if (auto na = sip::parseNameAddr(remoteContact)) target = na->uri;

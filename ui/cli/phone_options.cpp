@@ -122,6 +122,9 @@ QString phoneUsage()
         "                         'mwi NEW/OLD' on each change\n"
         "  --watch-dialog URI     busy lamp: subscribe to URI's dialog state (RFC 4235),\n"
         "                         repeatable; prints 'dialog URI idle|ringing|in-call'\n"
+        "  --watch-conference URI  subscribe to the conference package (RFC 4575) of the focus\n"
+        "                         URI without a call, repeatable; prints the roster lines as\n"
+        "                         --conference-subscribe does\n"
         "  --pick-up URI          busy lamp on URI, and the first call ringing there is picked\n"
         "                         up: INVITE with Replaces to the caller (RFC 3891); prints\n"
         "                         'pickup URI CALLER'\n"
@@ -278,6 +281,12 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
         } else if (flag == QLatin1String("--watch-presence") || flag == QLatin1String("--watch-dialog")) {
             if (!value(&v) || v.isEmpty()) return fail(QStringLiteral("%1 needs a sip: URI").arg(flag));
             (flag == QLatin1String("--watch-presence") ? o.watchPresence : o.watchDialog).append(v);
+        } else if (flag == QLatin1String("--watch-conference")) {
+            if (!value(&v) || v.isEmpty()) return fail(QStringLiteral("--watch-conference needs a sip: URI"));
+            const auto uri = sip::parseUri(v.trimmed().toStdString());
+            if (!uri || (uri->scheme != sip::UriScheme::Sip && uri->scheme != sip::UriScheme::Sips))
+                return fail(QStringLiteral("--watch-conference: '%1' is not a sip: or sips: URI").arg(v));
+            o.watchConference.append(v.trimmed());
         } else if (flag == QLatin1String("--pick-up")) {
             if (!value(&v) || v.isEmpty()) return fail(QStringLiteral("--pick-up needs a sip: URI"));
             o.pickUp.append(v);

@@ -70,12 +70,13 @@ struct PhoneOptions {
     std::optional<double> videoAfter;    ///< --video-after S: add video S s after the answer
     std::optional<double> videoOffAfter; ///< --video-off-after S: remove it S s after adding (or the answer)
     // Presence (issue 7): watched addresses, our own status, message waiting, busy lamps.
-    QStringList watchPresence; ///< --watch-presence URI (repeatable)
-    QString presence;          ///< --presence STATUS: available|away|busy|on-the-phone|offline
-    QString presenceNote;      ///< ... :NOTE
-    bool watchMwi = false;     ///< --watch-mwi: message-summary of the first account
-    QStringList watchDialog;   ///< --watch-dialog URI (repeatable)
-    QStringList pickUp;        ///< --pick-up URI: watch its dialogs, pick up the first ringing call
+    QStringList watchPresence;   ///< --watch-presence URI (repeatable)
+    QString presence;            ///< --presence STATUS: available|away|busy|on-the-phone|offline
+    QString presenceNote;        ///< ... :NOTE
+    bool watchMwi = false;       ///< --watch-mwi: message-summary of the first account
+    QStringList watchDialog;     ///< --watch-dialog URI (repeatable)
+    QStringList watchConference; ///< --watch-conference URI (repeatable): RFC 4575 without a call
+    QStringList pickUp;          ///< --pick-up URI: watch its dialogs, pick up the first ringing call
     // Forwarding and do not disturb (issue 8): incoming calls get a 302 or a 486/603 instead.
     QString forward;          ///< --forward URI: 302 every incoming call there
     QString forwardBusy;      ///< --forward-busy URI: 302 there while another call is up

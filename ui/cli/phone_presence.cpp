@@ -179,6 +179,8 @@ void Phone::startPresence()
         subscribe(uri, "dialog", "application/dialog-info+xml", Watch{{}, true, false, {}, {}, false});
     for (const QString& uri : std::as_const(o_.pickUp))
         subscribe(uri, "dialog", "application/dialog-info+xml", Watch{{}, true, false, {}, {}, true});
+    for (const QString& uri : std::as_const(o_.watchConference))
+        watchConference(0, 0, "<" + uri.toStdString() + ">");
     if (o_.watchMwi && !o_.accounts.isEmpty())
         subscribe(driver_.accountUri(0), "message-summary", "application/simple-message-summary",
                   Watch{{}, false, true, {}, {}, false});
