@@ -9,8 +9,11 @@
 // CODE REASON' (exit code 1). Transferee: every REFER the core accepted is followed: 'referred to
 // URI by X', a new call to URI (with Replaces when the REFER had one) whose 180/183/200 or
 // failure is NOTIFYed back; once it is answered our call with the referrer is hung up (unless
-// the referrer left first). Target: an INVITE with Replaces naming one of our confirmed calls is
-// answered at once ('call N replaces call M'); the core ends the replaced call.
+// the referrer left first); a --conference host asked to add someone (RFC 4579 §5.5: a REFER in a
+// conference call, no Replaces) invites them into the conference and keeps the referrer's call.
+// Participant (--conference-add URI): 1 s after our call is answered each URI goes to the focus
+// in a REFER of its own, one after another. Target: an INVITE with Replaces naming one of our confirmed calls
+// is answered at once ('call N replaces call M'); the core ends the replaced call.
 #include "phone_session.h"
 
 #include <QTimer>
@@ -40,6 +43,7 @@ void Phone::connectTransfer()
     connect(
         &driver_, &ua::UaDriver::referProgress, this,
         [this](ua::AccountId account, const sip::ReferProgress& e) {
+            if (e.call == conferenceAddCall_ && e.call != transferred_) return conferenceAddProgress(e);
             if (e.call != transferred_) return;
             QJsonObject ev{{QStringLiteral("event"), QStringLiteral("transfer")},
                            {QStringLiteral("call"), static_cast<qint64>(e.call)},
@@ -83,13 +87,17 @@ void Phone::connectTransfer()
                     driver_.notifyRefer(e.call, e.id, 503, "Service Unavailable");
                     return;
                 }
+                // A focus asked to add someone (RFC 4579 §5.5) invites them into the conference
+                // (every call of ours joins it once answered) and keeps the referrer's call.
+                const bool add = o_.conference && e.replaces.empty();
+                if (add) std::fprintf(stderr, "vphone-cli: conference: inviting %s\n", qPrintable(target));
                 const sip::CallHandle placed =
                     placeTransferCall(account, e.referTo, target, e.replaces, e.referredBy);
                 if (!placed) {
                     driver_.notifyRefer(e.call, e.id, 503, "Service Unavailable");
                     return;
                 }
-                referrals_[placed] = Referral{e.call, e.id, 100};
+                referrals_[placed] = Referral{e.call, e.id, 100, add};
             });
 }
 
@@ -132,6 +140,11 @@ void Phone::transferOnConfirmed(sip::CallHandle call)
         driver_.refer(transferred_, target, id->replacesForPeer());
         return;
     }
+    if (!o_.conferenceAdd.isEmpty() && !o_.conference && !conferenceAddCall_ && !referrals_.count(call)) {
+        conferenceAddCall_ = call;
+        conferenceAddQueue_ = o_.conferenceAdd;
+        QTimer::singleShot(1000, this, [this] { nextConferenceAdd(); });
+    }
     if (o_.transferTo.isEmpty() || transferArmed_ || referrals_.count(call)) return;
     transferArmed_ = true;
     QTimer::singleShot(static_cast<int>(o_.transferAfter * 1000), this, [this, call] {
@@ -153,6 +166,45 @@ void Phone::transferOnConfirmed(sip::CallHandle call)
             failed_ = true;
         }
     });
+}
+
+void Phone::nextConferenceAdd()
+{
+    if (stopping_ || !calls_.count(conferenceAddCall_) || conferenceAddQueue_.isEmpty()) return;
+    const auto target = sip::parseUri(conferenceAddQueue_.front().toStdString());
+    if (!target) return; // checked when the options were parsed
+    std::fprintf(stderr, "vphone-cli: conference add: REFER to %s\n",
+                 qPrintable(conferenceAddQueue_.front()));
+    driver_.refer(conferenceAddCall_, *target, {});
+}
+
+void Phone::conferenceAddProgress(const sip::ReferProgress& e)
+{
+    const QString uri = conferenceAddQueue_.isEmpty() ? QString() : conferenceAddQueue_.front();
+    QJsonObject ev{{QStringLiteral("event"), QStringLiteral("conference-add")},
+                   {QStringLiteral("uri"), uri},
+                   {QStringLiteral("code"), e.sipfragCode},
+                   {QStringLiteral("reason"), text(e.reason)}};
+    if (!e.final) {
+        std::fprintf(stderr, "vphone-cli: conference add %s %d %s\n", e.referResponse ? "accepted" : "NOTIFY",
+                     e.sipfragCode, e.reason.c_str());
+        ev.insert(QStringLiteral("state"),
+                  e.referResponse ? QStringLiteral("accepted") : QStringLiteral("notify"));
+        emitEvent(ev, ua::UaDriver::accountOf(e.call));
+        return;
+    }
+    if (!e.referResponse && e.sipfragCode / 100 == 2) {
+        std::fprintf(stderr, "vphone-cli: conference add NOTIFY %d %s\n", e.sipfragCode, e.reason.c_str());
+        std::fprintf(stderr, "vphone-cli: conference add done %s\n", qPrintable(uri));
+        ev.insert(QStringLiteral("state"), QStringLiteral("done"));
+    } else {
+        std::fprintf(stderr, "vphone-cli: conference add failed %d %s\n", e.sipfragCode, e.reason.c_str());
+        ev.insert(QStringLiteral("state"), QStringLiteral("failed"));
+        failed_ = true;
+    }
+    emitEvent(ev, ua::UaDriver::accountOf(e.call));
+    if (!conferenceAddQueue_.isEmpty()) conferenceAddQueue_.removeFirst();
+    nextConferenceAdd(); // our call stays: we are in the conference with them now
 }
 
 bool Phone::takeOverIncoming(const sip::IncomingCall& e)
@@ -187,7 +239,7 @@ void Phone::referredCallState(const sip::CallStateChanged& e)
     const Referral r = it->second;
     if (code >= 200) referrals_.erase(it);
     driver_.notifyRefer(r.original, r.id, code, reason);
-    if (code / 100 == 2 && calls_.count(r.original)) {
+    if (code / 100 == 2 && calls_.count(r.original) && !r.keep) {
         std::fprintf(stderr, "vphone-cli: transferred: hanging up call %llu\n",
                      static_cast<unsigned long long>(r.original));
         driver_.hangUp(r.original);

@@ -101,6 +101,10 @@ QString phoneUsage()
         "  --conference-subscribe subscribe to the conference package of every answered call\n"
         "                         (automatic when the far end's Contact has isfocus); prints\n"
         "                         'roster URI STATUS \"NAME\" MEDIA' lines on each NOTIFY\n"
+        "  --conference-add URI   as a participant: 1 s after our call is answered, REFER the\n"
+        "                         focus to invite URI into the conference (RFC 4579 §5.5),\n"
+        "                         repeatable; prints 'conference add NOTIFY CODE REASON', then\n"
+        "                         'conference add done URI' or 'conference add failed ...'\n"
         "  --message URI TEXT     send an instant message\n"
         "  --duration S           stay up S seconds, then unregister and exit\n"
         "  --hangup-after S       hang up S seconds after the call is answered\n"
@@ -333,6 +337,13 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
             o.forwardAfter = *s;
         } else if (flag == QLatin1String("--conference")) {
             o.conference = true;
+        } else if (flag == QLatin1String("--conference-add")) {
+            if (!value(&v)) return fail(QStringLiteral("--conference-add needs a sip:, sips: or tel: URI"));
+            const auto target = sip::parseUri(v.toStdString());
+            if (!target || target->scheme == sip::UriScheme::Other)
+                return fail(
+                    QStringLiteral("--conference-add needs a sip:, sips: or tel: URI, got '%1'").arg(v));
+            o.conferenceAdd.append(v);
         } else if (flag == QLatin1String("--conference-subscribe")) {
             o.conferenceSubscribe = true;
         } else if (flag == QLatin1String("--invite")) {

@@ -92,6 +92,9 @@ struct PhoneOptions {
     bool conference = false;          ///< --conference: host; every incoming call joins one conference
     QStringList invite;               ///< --invite URI (repeatable): the host calls each into it
     bool conferenceSubscribe = false; ///< --conference-subscribe: watch the roster of every call
+    /// --conference-add URI (repeatable): once our call to a focus is answered, ask the focus to
+    /// invite URI into the conference: an in-dialog REFER (RFC 4579 §5.5), one after another.
+    QStringList conferenceAdd;
 
     // Multicast paging and intercom (issue 8, RFC 8866 §5.7): no SIP, see multicast_page.h.
     std::optional<media::MediaAddress> page;        ///< --page GROUP:PORT: send the audio source there

@@ -156,11 +156,19 @@ private:
         sip::CallHandle original = 0; ///< the call the REFER came in
         std::uint64_t id = 0;         ///< its refer subscription
         int lastCode = 0;
+        bool keep = false; ///< a focus adding a participant (RFC 4579 §5.5): the referrer stays
     };
     std::map<sip::CallHandle, Referral> referrals_; ///< by the referred (new) call
     sip::CallHandle transferred_ = 0;               ///< the call --transfer-to is moving
     sip::CallHandle consultation_ = 0;              ///< --attended-transfer: our call to the target
     bool transferArmed_ = false;
+    /// --conference-add: the call to the focus the REFERs go in, and the URIs still to add.
+    sip::CallHandle conferenceAddCall_ = 0;
+    QStringList conferenceAddQueue_;
+    /// Sends the next --conference-add REFER, if any is left.
+    void nextConferenceAdd();
+    /// A ReferProgress of a --conference-add REFER.
+    void conferenceAddProgress(const sip::ReferProgress& e);
 
     PhoneOptions o_;
     ua::UaDriver driver_;
