@@ -17,6 +17,7 @@
 // event), never applied.
 #include "phone_session.h"
 
+#include "engine/video_device.h"
 #include "ua/conference_info.h"
 
 #include <QDateTime>
@@ -36,6 +37,26 @@ void Phone::connectConference()
         hostSink_ = o_.media.audioSink;
         o_.media.audioSource = "silence";
         o_.media.audioSink = "null";
+        // Video: the composite's size and rate are the host's test pattern's (640x360@30
+        // otherwise). The calls offer video with a pattern of that size, which the bridge
+        // replaces by the composite when they join.
+        hostVideoSource_ = o_.media.videoSource;
+        hostVideoSink_ = o_.media.videoSink;
+        if (hostVideoSource_ != "off" || hostVideoSink_ != "null") {
+            conferenceMedia_.video = true;
+            if (auto spec = media::parseVideoSourceSpec(hostVideoSource_);
+                spec && spec->kind == media::VideoSourceSpec::Kind::TestPattern) {
+                conferenceMedia_.width = spec->width;
+                conferenceMedia_.height = spec->height;
+                conferenceMedia_.fps = spec->fps;
+            }
+            o_.media.videoSource = QStringLiteral("testsrc:%1x%2@%3")
+                                       .arg(conferenceMedia_.width)
+                                       .arg(conferenceMedia_.height)
+                                       .arg(conferenceMedia_.fps)
+                                       .toStdString();
+            o_.media.videoSink = "null";
+        }
     }
     connect(&driver_, &ua::UaDriver::callStateChanged, this,
             [this](ua::AccountId account, const sip::CallStateChanged& e) {
@@ -150,7 +171,7 @@ void Phone::startConference()
 {
     if (!o_.conference || conferenceUp_) return;
     conferenceUp_ = true;
-    auto bridge = media::ConferenceBridge::create({});
+    auto bridge = media::ConferenceBridge::create(conferenceMedia_);
     if (!bridge) {
         std::fprintf(stderr, "vphone-cli: conference media: %s\n", bridge.error().what.c_str());
         failed_ = true;
@@ -160,12 +181,28 @@ void Phone::startConference()
     bridge_ = std::move(*bridge);
     host_.uri = hostUri();
     host_.codec = QStringLiteral("pcm");
-    auto local = bridge_->joinLocal(hostSource_, hostSink_, {}, host_.uri.toStdString());
+    auto local = bridge_->joinLocal(hostSource_, hostSink_, hostVideoSource_, host_.uri.toStdString());
     if (!local) {
         std::fprintf(stderr, "vphone-cli: conference media: %s\n", local.error().what.c_str());
         failed_ = true;
         shutdown();
         return;
+    }
+    if (conferenceMedia_.video && hostVideoSink_ != "null") { // the host's picture of everyone
+        std::string error;
+        if (auto spec = media::parseVideoSinkSpec(hostVideoSink_); !spec) {
+            error = spec.error().what;
+        } else if (auto sink = media::makeVideoSink(*spec, conferenceMedia_.fps); !sink) {
+            error = sink.error().what;
+        } else {
+            bridge_->setHostVideoSink(std::shared_ptr<media::VideoSink>(std::move(*sink)));
+        }
+        if (!error.empty()) {
+            std::fprintf(stderr, "vphone-cli: conference video: %s\n", error.c_str());
+            failed_ = true;
+            shutdown();
+            return;
+        }
     }
     host_.bridgeId = *local;
     host_.connected = true;

@@ -139,6 +139,10 @@ private:
     Member host_; ///< the host's own devices as a participant
     /// The host's --audio-source/--audio-sink: the bridge's; the calls' own sessions get none.
     std::string hostSource_, hostSink_;
+    /// A video conference (--conference with a --video-source or --video-sink): the host's camera
+    /// feeds the composite, the host's sink records the whole grid; the calls offer video.
+    std::string hostVideoSource_ = "off", hostVideoSink_ = "null";
+    media::ConferenceBridge::Options conferenceMedia_;
 
     // Call transfer (cli_transfer.cpp): --transfer-to/--transfer-after/--attended-transfer as
     // transferor, every accepted REFER followed as transferee, INVITEs with Replaces answered.
