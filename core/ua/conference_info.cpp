@@ -96,22 +96,12 @@ std::optional<ConferenceInfo> parseConferenceInfo(const QByteArray& body, QStrin
         return failed<ConferenceInfo>(error, QStringLiteral("conference-info body is empty"));
     QXmlStreamReader xml(body);
     if (!xml.readNextStartElement()) {
-        if (xml.hasError()) {
-            return failed<ConferenceInfo>(error,
-                                          QStringLiteral("conference-info body is not well-formed XML at "
-                                                         "%1: %2")
-                                              .arg(where(xml), xml.errorString()));
-        }
+        if (xml.hasError()) return failed<ConferenceInfo>(error, xml::notWellFormed("conference-info", xml));
         return failed<ConferenceInfo>(error, QStringLiteral("conference-info body has no root element"));
     }
-    if (xml.name() != QLatin1String("conference-info") ||
-        xml.namespaceUri() != QLatin1String(kConferenceInfoNs)) {
-        return failed<ConferenceInfo>(error,
-                                      QStringLiteral("conference-info root element is <%1> in namespace "
-                                                     "'%2', not <conference-info> in %3 (%4)")
-                                          .arg(xml.name().left(40), xml.namespaceUri().left(80),
-                                               QLatin1String(kConferenceInfoNs), where(xml)));
-    }
+    if (QString wrong = xml::wrongRoot("conference-info", "conference-info", kConferenceInfoNs, xml);
+        !wrong.isEmpty())
+        return failed<ConferenceInfo>(error, wrong);
     ConferenceInfo info;
     const auto attrs = xml.attributes();
     info.entity = attrs.value(QLatin1String("entity")).toString();
@@ -168,11 +158,7 @@ std::optional<ConferenceInfo> parseConferenceInfo(const QByteArray& body, QStrin
             xml.skipCurrentElement();
         }
     }
-    if (xml.hasError()) {
-        return failed<ConferenceInfo>(error,
-                                      QStringLiteral("conference-info body is not well-formed XML at %1: %2")
-                                          .arg(where(xml), xml.errorString()));
-    }
+    if (xml.hasError()) return failed<ConferenceInfo>(error, xml::notWellFormed("conference-info", xml));
     if (error) error->clear();
     return info;
 }

@@ -18,12 +18,6 @@ using xml::where;
 constexpr auto kPidfNs = "urn:ietf:params:xml:ns:pidf";
 constexpr auto kDialogInfoNs = "urn:ietf:params:xml:ns:dialog-info";
 
-QString xmlError(const char* kind, const QXmlStreamReader& xml)
-{
-    return QStringLiteral("%1 body is not well-formed XML at %2: %3")
-        .arg(QLatin1String(kind), where(xml), xml.errorString());
-}
-
 const QStringList kBusy = {QStringLiteral("busy"), QStringLiteral("meeting"), QStringLiteral("performance"),
                            QStringLiteral("presentation"), QStringLiteral("worship")};
 const QStringList kAway = {
@@ -61,15 +55,11 @@ std::optional<PresenceDocument> parsePidf(const QByteArray& body, QString* error
 {
     QXmlStreamReader xml(body);
     if (!xml.readNextStartElement()) {
-        if (xml.hasError()) return failed<PresenceDocument>(error, xmlError("PIDF", xml));
+        if (xml.hasError()) return failed<PresenceDocument>(error, xml::notWellFormed("PIDF", xml));
         return failed<PresenceDocument>(error, QStringLiteral("PIDF body has no root element"));
     }
-    if (xml.name() != QLatin1String("presence") || xml.namespaceUri() != QLatin1String(kPidfNs)) {
-        return failed<PresenceDocument>(
-            error, QStringLiteral("PIDF root element is <%1> in namespace '%2', not "
-                                  "<presence> in %3 (%4)")
-                       .arg(xml.name(), xml.namespaceUri(), QLatin1String(kPidfNs), where(xml)));
-    }
+    if (QString wrong = xml::wrongRoot("PIDF", "presence", kPidfNs, xml); !wrong.isEmpty())
+        return failed<PresenceDocument>(error, wrong);
     PresenceDocument doc;
     doc.entity = xml.attributes().value(QLatin1String("entity")).toString();
     QString personNote, tupleNote, docNote;
@@ -125,7 +115,7 @@ std::optional<PresenceDocument> parsePidf(const QByteArray& body, QString* error
     while (!xml.atEnd() && !xml.hasError()) {
         xml.readNext();
     }
-    if (xml.hasError()) return failed<PresenceDocument>(error, xmlError("PIDF", xml));
+    if (xml.hasError()) return failed<PresenceDocument>(error, xml::notWellFormed("PIDF", xml));
     doc.note = !personNote.isEmpty() ? personNote : !tupleNote.isEmpty() ? tupleNote : docNote;
 
     auto hasAny = [&](const QStringList& names) {
@@ -278,15 +268,11 @@ std::optional<DialogInfo> parseDialogInfo(const QByteArray& body, QString* error
 {
     QXmlStreamReader xml(body);
     if (!xml.readNextStartElement()) {
-        if (xml.hasError()) return failed<DialogInfo>(error, xmlError("dialog-info", xml));
+        if (xml.hasError()) return failed<DialogInfo>(error, xml::notWellFormed("dialog-info", xml));
         return failed<DialogInfo>(error, QStringLiteral("dialog-info body has no root element"));
     }
-    if (xml.name() != QLatin1String("dialog-info") || xml.namespaceUri() != QLatin1String(kDialogInfoNs)) {
-        return failed<DialogInfo>(
-            error, QStringLiteral("dialog-info root element is <%1> in namespace '%2', not "
-                                  "<dialog-info> in %3 (%4)")
-                       .arg(xml.name(), xml.namespaceUri(), QLatin1String(kDialogInfoNs), where(xml)));
-    }
+    if (QString wrong = xml::wrongRoot("dialog-info", "dialog-info", kDialogInfoNs, xml); !wrong.isEmpty())
+        return failed<DialogInfo>(error, wrong);
     DialogInfo info;
     const auto attrs = xml.attributes();
     info.entity = attrs.value(QLatin1String("entity")).toString();
@@ -339,7 +325,7 @@ std::optional<DialogInfo> parseDialogInfo(const QByteArray& body, QString* error
     while (!xml.atEnd() && !xml.hasError()) {
         xml.readNext();
     }
-    if (xml.hasError()) return failed<DialogInfo>(error, xmlError("dialog-info", xml));
+    if (xml.hasError()) return failed<DialogInfo>(error, xml::notWellFormed("dialog-info", xml));
     return info;
 }
 
