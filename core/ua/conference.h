@@ -17,9 +17,13 @@
 // ConferenceRoster (conference_roster.h) writes that document for this class and vphone-cli.
 #pragma once
 
+#include "ua/conference_roster.h"
+
 #include <QList>
 #include <QObject>
 #include <QString>
+
+#include <string>
 
 namespace vphone::ua {
 
@@ -30,6 +34,7 @@ class Phone;
 /// The conference hosted by a Phone (at most one at a time).
 class Conference : public QObject {
     Q_OBJECT
+    Q_MOC_INCLUDE("ua/call.h")
     /// True from the first add()/invite()/auto-answered call until end() or the last member left.
     Q_PROPERTY(bool active READ active NOTIFY activeChanged)
     /// The calls now in the conference (answered, joined), in joining order.
@@ -63,6 +68,11 @@ public:
     /// their final NOTIFY, active goes false. A later add()/invite() starts a new conference.
     Q_INVOKABLE void end();
 
+    /// The roster as last served (C++ only: tests, logs). Kept after end() until the next start.
+    const ConferenceRoster& roster() const;
+    /// The host's own endpoint shows video too (the roster's first user; default audio only).
+    void setHostVideo(bool on);
+
 signals:
     void activeChanged();
     void membersChanged();
@@ -79,6 +89,26 @@ signals:
 private:
     friend class Phone;
     explicit Conference(Phone* phone);
+    // For Phone (phone_transfer.cpp, phone_calls.cpp).
+    bool isMember(const Call* call) const;
+    /// invite() for a member's REFER (RFC 4579 §5.5), with its Referred-By.
+    Call* inviteReferred(const QString& uri, Account* account, const std::string& referredBy);
+    /// `call` leaves calls() (Phone::removeCall()): it leaves the conference now.
+    void release(Call* call);
+    // conference.cpp
+    Call* placeFocusCall(const QString& uri, Account* account, const std::string& referredBy);
+    void start();
+    void track(Call* call);
+    void untrack(Call* call);
+    void stateOf(Call* call);
+    void modifiedOf(Call* call, bool local, int code, const QString& reason);
+    void join(Call* call);
+    /// `call` is out (member: memberLeft; pending: dropped). False when it was neither.
+    bool leave(Call* call);
+    void finishIfEmpty();
+    void finish();
+    void publish();
+    bool refuse(const QString& why);
     struct Private;
     Private* d_ = nullptr; // owned; the implementation (conference.cpp) decides its contents
 public:

@@ -1,3 +1,5 @@
+// Phone (phone.h): accounts, start-up, the driver's events turned into facade objects, calls
+// placed and text messages sent. Call commands and states are in phone_calls.cpp.
 #include "ua/phone.h"
 
 #include "sip/headers.h"
@@ -77,12 +79,15 @@ Phone::Phone(QObject* parent) : QObject(parent), driver_(std::make_unique<UaDriv
         SdpResult ours = remoteOffer(call, std::string(offer));
         return sip::OfferReply{ours.status, std::move(ours.sdp), std::move(ours.reason)};
     });
+    conference_ = new Conference(this);
 }
 
 Phone::~Phone()
 {
     // No more events into objects being torn down; calls still up get their BYE/CANCEL now
     // (best effort: nobody retransmits them once we are gone).
+    delete conference_; // it follows our calls: gone before they are
+    conference_ = nullptr;
     driver_->disconnect(this);
     for (Call* c : std::as_const(calls_)) {
         if (c->handle_ != 0) {

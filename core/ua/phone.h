@@ -23,12 +23,17 @@
 // call is up our published status is OnThePhone, and it goes back to the chosen one afterwards
 // (only once setOwnPresence() was called: a phone that never set a status publishes nothing).
 // pickUp() takes a call ringing at a busy-lamp buddy (INVITE with Replaces to the caller).
+//
+// Conference (conference.cpp): conference() is the one ad hoc conference this phone hosts (RFC
+// 4579 §5, made with the Phone); a REFER from one of its members adds the Refer-To address to
+// it instead of transferring the member (phone_transfer.cpp).
 #pragma once
 
 #include "ua/account.h"
 #include "ua/account_settings.h"
 #include "ua/buddy.h"
 #include "ua/call.h"
+#include "ua/conference.h"
 #include "ua/message_thread.h"
 #include "ua/session_description_provider.h"
 
@@ -61,6 +66,7 @@ class Phone : public QObject {
     Q_PROPERTY(vphone::ua::Buddy::Status ownStatus READ ownStatus NOTIFY ownPresenceChanged)
     Q_PROPERTY(QString ownNote READ ownNote NOTIFY ownPresenceChanged)
     Q_PROPERTY(vphone::ua::Buddy::Status publishedStatus READ publishedStatus NOTIFY ownPresenceChanged)
+    Q_PROPERTY(vphone::ua::Conference* conference READ conference CONSTANT)
 public:
     explicit Phone(QObject* parent = nullptr);
     ~Phone() override;
@@ -108,6 +114,9 @@ public:
     /// ringing dialog (RFC 3891, early-only). nullptr (and problem()) when nothing rings there or
     /// the server did not give the dialog's tags.
     Q_INVOKABLE vphone::ua::Call* pickUp(vphone::ua::Buddy* buddy);
+
+    /// The conference this phone hosts (conference.h): always the same object, idle until used.
+    Conference* conference() const { return conference_; }
 
     // C++ configuration, before start().
     /// Installs the media hook (not owned; must outlive the Phone, which tells it about the
@@ -157,6 +166,7 @@ private:
     friend class Call;
     friend class MessageThread;
     friend class Buddy;
+    friend class Conference;
     // Commands of the facade objects.
     void registerAccount(Account* account);
     void unregisterAccount(Account* account);
@@ -164,6 +174,13 @@ private:
     void reject(Call* call, int code);
     void hangUp(Call* call);
     void modify(Call* call, SessionDescriptionProvider::Purpose purpose);
+    // For Conference (conference.cpp): a call's driver handle (0 once ended) and whether a
+    // re-INVITE of ours is under way in it.
+    static std::uint64_t handleOf(const Call* call) { return call->handle_; }
+    static bool reinviteUnderWay(const Call* call)
+    {
+        return call->pendingPurpose_ != SessionDescriptionProvider::Purpose::Invalid;
+    }
     // transfer (phone_transfer.cpp)
     bool transfer(Call* call, const QString& uri, Call* consultation);
     void connectTransfer();
@@ -175,6 +192,7 @@ private:
         std::uint64_t original = 0; ///< the driver handle of the call the REFER came in
         std::uint64_t id = 0;       ///< the refer subscription (UserAgent::notifyRefer)
         int lastCode = 0;
+        bool conference = false; ///< a member asked to add someone: its own call stays up
     };
     QHash<Call*, Referral> referrals_;
     /// Sends row `row` of `thread` (already appended, Sending); marks it Failed if it cannot go.
@@ -227,6 +245,7 @@ private:
     void replayEarly(std::uint64_t handle);
 
     std::unique_ptr<UaDriver> driver_;
+    Conference* conference_ = nullptr; ///< child; deleted first in ~Phone
     std::unique_ptr<PlaceholderSession> placeholder_;
     SessionDescriptionProvider* provider_ = nullptr;
     QList<Account*> accounts_;

@@ -253,6 +253,7 @@ void Phone::removeCall(Call* call)
 
 void Phone::forget(Call* call)
 {
+    if (conference_) conference_->release(call); // it leaves while it is still a whole Call
     if (call->handle_ != 0) {
         driver_->hangUp(call->handle_); // may end it at once (603 for an unanswered incoming one)
         if (call->handle_ != 0) callByHandle_.remove(call->handle_);

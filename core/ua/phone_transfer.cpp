@@ -9,7 +9,10 @@
 // whose call we replaced). Transferee: a ReferReceived makes a new outgoing call to the
 // Refer-To URI (with its Replaces), emitted as transferRequested(); each state of that call is
 // NOTIFYed to the referrer (180, 183, then 200 or the failure status) and once it is answered
-// the original call is hung up (unless the referrer left first). Transfer target: an incoming
+// the original call is hung up (unless the referrer left first). A REFER from a member of the
+// conference we host (RFC 4579 §5.5) is no transfer: the conference invites the Refer-To address
+// (Conference::addRequested), the member is NOTIFYed the same way and its own call stays up.
+// Transfer target: an incoming
 // INVITE whose Replaces names one of our confirmed calls is answered at once (callReplaced());
 // the core then ends the replaced call with reason "replaced".
 #include "ua/phone.h"
@@ -96,15 +99,22 @@ void Phone::connectTransfer()
         sip::Uri shownTarget = e.referTo;
         shownTarget.password.reset();
         const QString target = text(shownTarget.toString());
-        Call* placed = original ? placeCall(target, original->account(), e.replaces, e.referredBy) : nullptr;
+        const bool toConference = original && conference_ && conference_->isMember(original);
+        Call* placed = !original      ? nullptr
+                       : toConference ? conference_->inviteReferred(target, original->account(), e.referredBy)
+                                      : placeCall(target, original->account(), e.replaces, e.referredBy);
         if (!placed || placed->isEnded()) {
             const int code = placed && placed->code() >= 300 ? placed->code() : 503;
             driver_->notifyRefer(e.call, e.id, code, placed ? placed->reason().toStdString() : std::string());
             return;
         }
-        referrals_.insert(placed, Referral{e.call, e.id, 100});
+        referrals_.insert(placed, Referral{e.call, e.id, 100, toConference});
         connect(placed, &Call::stateChanged, this, [this, placed] { referredCallChanged(placed); });
-        emit transferRequested(original, placed, target, text(e.referredBy));
+        if (toConference) {
+            emit conference_->addRequested(original, placed, target);
+        } else {
+            emit transferRequested(original, placed, target, text(e.referredBy));
+        }
     });
 }
 
@@ -139,7 +149,7 @@ void Phone::referredCallChanged(Call* placed)
     const Referral done = r;
     if (code >= 200) referrals_.erase(it);
     driver_->notifyRefer(done.original, done.id, code, reason);
-    if (code / 100 == 2) {
+    if (code / 100 == 2 && !done.conference) {
         // The transfer worked: our call with the referrer ends (it may have left already).
         if (Call* original = callByHandle_.value(done.original); original && !original->isEnded())
             hangUp(original);
