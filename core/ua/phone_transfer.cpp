@@ -85,6 +85,9 @@ void Phone::connectTransfer()
     connect(d, &UaDriver::referProgress, this, [this](AccountId, const sip::ReferProgress& e) {
         Call* c = callByHandle_.value(e.call);
         if (!c) return; // the call ended (we hung up after the 2xx): nothing more to show
+        if (c->transferState_ != Call::TransferState::Trying &&
+            c->transferState_ != Call::TransferState::Accepted)
+            return; // not our transfer (a REFER asking a conference focus to add someone): the call stays
         if (e.final) {
             const bool ok = !e.referResponse && e.sipfragCode / 100 == 2;
             c->transferState_ = ok ? Call::TransferState::Done : Call::TransferState::Failed;
