@@ -330,6 +330,19 @@ void Conference::stateOf(Call* call)
 void Conference::modifiedOf(Call* call, bool local, int code, const QString& reason)
 {
     const int i = d_->pendingIndex(call);
+    if (i < 0 && code / 100 == 2 && d_->members.contains(call)) {
+        // A member's session changed (either side's re-INVITE): its video may have come or gone.
+        const auto* m = d_->roster.member(keyOf(call));
+        const bool video = hasVideo(call->remoteSdp());
+        if (m && m->video != video) {
+            auto changed = *m;
+            changed.video = video;
+            d_->roster.upsert(keyOf(call), changed);
+            publish();
+            emit membersChanged();
+        }
+        return;
+    }
     if (!local || i < 0 || d_->pending[i].waiting != Private::Waiting::Reinvite) return;
     if (code >= 200 && code < 300) {
         join(call);

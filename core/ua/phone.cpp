@@ -86,6 +86,7 @@ Phone::~Phone()
 {
     // No more events into objects being torn down; calls still up get their BYE/CANCEL now
     // (best effort: nobody retransmits them once we are gone).
+    if (conference_->active()) driver_->setConferenceDocument({}, {}); // its watchers' final NOTIFY
     delete conference_; // it follows our calls: gone before they are
     conference_ = nullptr;
     driver_->disconnect(this);

@@ -283,3 +283,32 @@ TEST(FacadeConference, RefusesCallsThatAreNotUp)
     conf->end(); // nothing to end: no signal, no crash
     EXPECT_FALSE(conf->active());
 }
+
+TEST(FacadeConference, ARefusedInviteLeavesNothingBehind)
+{
+    TestPhone host, p1;
+    ASSERT_TRUE(host.start(6157));
+    ASSERT_TRUE(p1.start(6158));
+    Conference* conf = host.phone.conference();
+    ConferenceLog log(conf);
+    Call* out = conf->invite(QStringLiteral("sip:busy@127.0.0.1:6158"));
+    ASSERT_NE(out, nullptr);
+    EXPECT_TRUE(conf->active());
+    EXPECT_EQ(conf->pending(), QList<Call*>{out});
+    ASSERT_TRUE(waitFor([&] { return !p1.incoming.isEmpty(); }));
+    p1.incoming.front()->reject(486);
+    ASSERT_TRUE(waitFor([&] { return log.ended == 1; }));
+    EXPECT_EQ(out->code(), 486);
+    EXPECT_TRUE(conf->pending().isEmpty());
+    EXPECT_TRUE(log.joined.isEmpty());
+    EXPECT_TRUE(log.left.isEmpty()); // it never joined: no media to take out
+    EXPECT_FALSE(conf->active());
+    // A new conference starts afresh: the roster's versions from 1 again.
+    Call* again = conf->invite(QStringLiteral("sip:busy@127.0.0.1:6158"));
+    ASSERT_NE(again, nullptr);
+    EXPECT_TRUE(conf->active());
+    EXPECT_EQ(conf->version(), 1);
+    conf->end();
+    EXPECT_EQ(log.ended, 2);
+    ASSERT_TRUE(waitFor([&] { return again->isEnded(); }));
+}
