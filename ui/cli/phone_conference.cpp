@@ -4,11 +4,14 @@
 // Contact carries ;isfocus), incoming calls are answered at once (--conference implies
 // --auto-answer) and the --invite URIs are called once the phone is up (placeCall()). Each call
 // that is confirmed is a member: "conference joined URI" is logged and the roster document
-// (conference-info, conference_info.h) is served again with a higher version to every Event:
-// conference subscriber (UaDriver::setConferenceDocument). A member whose call ends stays in the
-// roster as disconnected and "conference left URI" is logged. Shutting down ends the
+// (conference-info, kept by ua::ConferenceRoster, conference_roster.h) is served again with a
+// higher version to every Event: conference subscriber (UaDriver::setConferenceDocument). A member whose call
+// ends stays in the roster as disconnected and "conference left URI" is logged. Shutting down ends the
 // conference: every call gets its BYE (shutdown() hangs up all calls) and the subscribers a final
-// NOTIFY (terminated;reason=noresource).
+// NOTIFY (terminated;reason=noresource). The media: a media::ConferenceHost (conference_host.h,
+// shared with the desktop app's ConferenceMedia) is the bridge with the host's --audio-source,
+// --audio-sink and --video-source joined; each member's session joins it, and its rows are the
+// --stats-json "participants".
 // Participant: a call whose far end's Contact has isfocus (in its 2xx, its INVITE or a later
 // re-INVITE), or every call with --conference-subscribe, gets a SUBSCRIBE for the conference
 // package to that Contact (and each --watch-conference URI gets one without a call); each NOTIFY is read
@@ -171,23 +174,20 @@ void Phone::startConference()
 {
     if (!o_.conference || conferenceUp_) return;
     conferenceUp_ = true;
-    auto bridge = media::ConferenceBridge::create(conferenceMedia_);
-    if (!bridge) {
-        std::fprintf(stderr, "vphone-cli: conference media: %s\n", bridge.error().what.c_str());
+    media::ConferenceHost::Options options;
+    options.bridge = conferenceMedia_;
+    options.audioSource = hostSource_;
+    options.audioSink = hostSink_;
+    options.videoSource = hostVideoSource_;
+    options.hostLabel = hostUri().toStdString();
+    auto host = media::ConferenceHost::start(std::move(options));
+    if (!host) {
+        std::fprintf(stderr, "vphone-cli: conference media: %s\n", host.error().what.c_str());
         failed_ = true;
         shutdown();
         return;
     }
-    bridge_ = std::move(*bridge);
-    host_.uri = hostUri();
-    host_.codec = QStringLiteral("pcm");
-    auto local = bridge_->joinLocal(hostSource_, hostSink_, hostVideoSource_, host_.uri.toStdString());
-    if (!local) {
-        std::fprintf(stderr, "vphone-cli: conference media: %s\n", local.error().what.c_str());
-        failed_ = true;
-        shutdown();
-        return;
-    }
+    conference_ = std::move(*host);
     if (conferenceMedia_.video && hostVideoSink_ != "null") { // the host's picture of everyone
         std::string error;
         if (auto spec = media::parseVideoSinkSpec(hostVideoSink_); !spec) {
@@ -195,7 +195,7 @@ void Phone::startConference()
         } else if (auto sink = media::makeVideoSink(*spec, conferenceMedia_.fps); !sink) {
             error = sink.error().what;
         } else {
-            bridge_->setHostVideoSink(std::shared_ptr<media::VideoSink>(std::move(*sink)));
+            conference_->setHostVideoSink(std::shared_ptr<media::VideoSink>(std::move(*sink)));
         }
         if (!error.empty()) {
             std::fprintf(stderr, "vphone-cli: conference video: %s\n", error.c_str());
@@ -204,8 +204,6 @@ void Phone::startConference()
             return;
         }
     }
-    host_.bridgeId = *local;
-    host_.connected = true;
     if (!o_.statsJson.isEmpty()) {
         auto* statsTimer = new QTimer(this);
         connect(statsTimer, &QTimer::timeout, this, [this] {
@@ -252,11 +250,8 @@ void Phone::conferenceJoin(sip::CallHandle call)
     m.call = call;
     m.uri = uri;
     m.connected = true;
-    if (bridge_ && it != media_.end() && it->second.session) {
-        for (const auto& s : it->second.session->stats()) {
-            if (s.type == "audio") m.codec = QString::fromStdString(s.codec);
-        }
-        auto id = bridge_->join(*it->second.session, uri.toStdString());
+    if (conference_ && conference_->running() && it != media_.end() && it->second.session) {
+        auto id = conference_->join(*it->second.session, uri.toStdString());
         if (id) {
             m.bridgeId = *id;
         } else {
@@ -265,6 +260,7 @@ void Phone::conferenceJoin(sip::CallHandle call)
         }
     }
     members_.push_back(m);
+    roster_.upsert(call, ua::ConferenceRoster::Member{uri, {}, true, false});
     printLine(QStringLiteral("conference joined %1").arg(uri),
               {{QStringLiteral("event"), QStringLiteral("conference")},
                {QStringLiteral("state"), QStringLiteral("joined")},
@@ -276,10 +272,9 @@ void Phone::conferenceLeave(sip::CallHandle call)
 {
     for (auto& m : members_) {
         if (m.call != call || !m.connected) continue;
-        conferenceStats(); // the figures as it leaves
-        if (bridge_ && m.bridgeId >= 0) bridge_->leave(m.bridgeId);
-        m.bridgeId = -1;
+        if (conference_ && m.bridgeId >= 0) conference_->leave(m.bridgeId); // its figures kept
         m.connected = false;
+        roster_.setConnected(m.call, false);
         printLine(QStringLiteral("conference left %1").arg(m.uri),
                   {{QStringLiteral("event"), QStringLiteral("conference")},
                    {QStringLiteral("state"), QStringLiteral("left")},
@@ -297,31 +292,10 @@ void Phone::conferenceLeave(sip::CallHandle call)
 void Phone::publishConference()
 {
     if (!o_.conference) return;
-    ua::ConferenceInfo info;
-    info.entity = conferenceUri();
-    info.version = ++conferenceVersion_;
-    info.subject = QStringLiteral("vphone-cli conference");
-    // The host is a participant too: its own devices.
-    ua::ConferenceUser host;
-    host.entity = hostUri();
-    host.displayText = QStringLiteral("host");
-    host.endpoints.append({host.entity,
-                           {},
-                           QStringLiteral("connected"),
-                           {{QStringLiteral("1"), QStringLiteral("audio"), QStringLiteral("sendrecv")}}});
-    info.users.append(host);
-    for (const auto& m : members_) {
-        ua::ConferenceUser u;
-        u.entity = m.uri;
-        ua::ConferenceEndpoint ep;
-        ep.entity = m.uri;
-        ep.status = m.connected ? QStringLiteral("connected") : QStringLiteral("disconnected");
-        if (m.connected)
-            ep.media.append({QStringLiteral("1"), QStringLiteral("audio"), QStringLiteral("sendrecv")});
-        u.endpoints.append(ep);
-        info.users.append(u);
-    }
-    const QByteArray body = ua::writeConferenceInfo(info);
+    roster_.setEntity(conferenceUri());
+    roster_.setSubject(QStringLiteral("vphone-cli conference"));
+    roster_.setHost(hostUri(), QStringLiteral("host"), false); // a participant too: its own devices
+    const QByteArray body = roster_.document();
     driver_.setConferenceDocument("application/conference-info+xml", body.toStdString());
 }
 
@@ -333,58 +307,39 @@ QString Phone::hostUri() const
 
 QJsonArray Phone::conferenceStats()
 {
-    std::vector<media::ConferenceBridge::Participant> now;
-    if (bridge_) now = bridge_->participants();
-    const auto active = bridge_ ? bridge_->activeSpeaker() : std::nullopt;
-    const auto refresh = [&](Member& m) {
-        if (m.codec.isEmpty() && m.connected) {
-            auto it = media_.find(m.call);
-            if (it != media_.end() && it->second.session) {
-                for (const auto& s : it->second.session->stats()) {
-                    if (s.type == "audio") m.codec = QString::fromStdString(s.codec);
-                }
-            }
+    QJsonArray rows;
+    if (!conference_) return rows;
+    const auto all = conference_->rows();
+    const auto json = [&all](int id, const QString& uri, bool connected) {
+        QJsonObject row;
+        for (const auto& r : all) {
+            if (r.id != id || id < 0 || !r.measured) continue;
+            row = QJsonObject{{QStringLiteral("label"), QString::fromStdString(r.label)},
+                              {QStringLiteral("uri"), uri},
+                              {QStringLiteral("codec"), QString::fromStdString(r.codec)},
+                              {QStringLiteral("level_dbfs"), r.levelDbfs},
+                              {QStringLiteral("speaking"), r.speaking},
+                              {QStringLiteral("active_speaker"), r.activeSpeaker},
+                              {QStringLiteral("frames_in"), static_cast<qint64>(r.framesIn)},
+                              {QStringLiteral("frames_out"), static_cast<qint64>(r.framesOut)},
+                              {QStringLiteral("underruns"), static_cast<qint64>(r.underruns)},
+                              {QStringLiteral("overruns"), static_cast<qint64>(r.overruns)}};
         }
-        for (const auto& p : now) {
-            if (p.id != m.bridgeId || m.bridgeId < 0) continue;
-            m.last = QJsonObject{{QStringLiteral("label"), QString::fromStdString(p.label)},
-                                 {QStringLiteral("uri"), m.uri},
-                                 {QStringLiteral("codec"), m.codec},
-                                 {QStringLiteral("level_dbfs"), p.levelDbfs},
-                                 {QStringLiteral("speaking"), p.speaking},
-                                 {QStringLiteral("active_speaker"), active && *active == p.id},
-                                 {QStringLiteral("frames_in"), static_cast<qint64>(p.framesIn)},
-                                 {QStringLiteral("frames_out"), static_cast<qint64>(p.framesOut)},
-                                 {QStringLiteral("underruns"), static_cast<qint64>(p.underruns)},
-                                 {QStringLiteral("overruns"), static_cast<qint64>(p.overruns)}};
-        }
-        QJsonObject row = m.last;
-        row.insert(QStringLiteral("connected"), m.connected);
+        row.insert(QStringLiteral("connected"), connected);
         return row;
     };
-    QJsonArray rows;
-    if (host_.bridgeId >= 0 || !host_.last.isEmpty()) {
-        QJsonObject h = refresh(host_);
-        h.insert(QStringLiteral("host"), true);
-        rows.append(h);
-    }
-    for (auto& m : members_)
-        rows.append(refresh(m));
+    QJsonObject host =
+        json(conference_->hostId(), QString::fromStdString(conference_->options().hostLabel), true);
+    host.insert(QStringLiteral("host"), true);
+    rows.append(host);
+    for (const auto& m : members_)
+        rows.append(json(m.bridgeId, m.uri, m.connected));
     return rows;
 }
 
 void Phone::endConferenceMedia()
 {
-    if (!bridge_) return;
-    conferenceStats();
-    for (auto& m : members_) {
-        if (m.bridgeId >= 0) bridge_->leave(m.bridgeId);
-        m.bridgeId = -1;
-    }
-    if (host_.bridgeId >= 0) bridge_->leave(host_.bridgeId);
-    host_.bridgeId = -1;
-    bridge_->stop();
-    bridge_.reset();
+    if (conference_) conference_->stop(); // everyone's figures as it ends; sessions get their devices back
 }
 
 void Phone::stopConference()

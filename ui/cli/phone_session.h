@@ -3,10 +3,11 @@
 // hold, DTMF, mute, media events, --stats-json). Internal to vphone-cli.
 #pragma once
 
-#include "engine/conference_bridge.h"
+#include "engine/conference_host.h"
 #include "engine/media_session.h"
 #include "phone_options.h"
 #include "ua/conference_info.h"
+#include "ua/conference_roster.h"
 #include "ua/presence_bodies.h"
 #include "ua/ua_driver.h"
 
@@ -121,9 +122,7 @@ private:
         sip::CallHandle call = 0;
         QString uri;
         bool connected = false;
-        int bridgeId = -1;
-        QString codec;
-        QJsonObject last; ///< the mixer's last figures (kept once it left)
+        int bridgeId = -1; ///< its ConferenceHost participant (-1: its media did not join)
     };
     struct RosterWatch {
         QString focus;
@@ -133,10 +132,10 @@ private:
     };
     std::vector<Member> members_;
     std::map<sip::SubscriptionHandle, RosterWatch> rosterWatches_;
-    unsigned conferenceVersion_ = 0;
+    ua::ConferenceRoster roster_; ///< what the conference package's subscribers get
     bool conferenceUp_ = false;
-    std::unique_ptr<media::ConferenceBridge> bridge_;
-    Member host_; ///< the host's own devices as a participant
+    /// The bridge with the host's own devices joined, and everyone's figures (conference_host.h).
+    std::unique_ptr<media::ConferenceHost> conference_;
     /// The host's --audio-source/--audio-sink: the bridge's; the calls' own sessions get none.
     std::string hostSource_, hostSink_;
     /// A video conference (--conference with a --video-source or --video-sink): the host's camera
