@@ -438,6 +438,7 @@ void AudioStream::playOut(TimePoint frameTime, TimePoint now)
         filled = popPadded(*decodeResampler_, deviceOut_, decodePrimed_);
     }
     if (!filled) std::fill(deviceOut_.begin(), deviceOut_.end(), std::int16_t{0});
+    if (localTone_) localTone_->mix(deviceOut_);
     if (sink_) sink_->write(deviceOut_);
     if (echo_) lastPlayed_ = deviceOut_;
     if (recorder_) record();
@@ -448,6 +449,15 @@ std::unique_ptr<AudioSource> AudioStream::replaceSource(std::unique_ptr<AudioSou
     std::swap(source_, source);
     sourceDone_ = false; // a file that ended no longer matters
     return source;
+}
+
+void AudioStream::setLocalTone(std::optional<LocalTone> tone)
+{
+    if (tone) {
+        localTone_.emplace(std::move(*tone), kDeviceFormat.sampleRate);
+    } else {
+        localTone_.reset();
+    }
 }
 
 void AudioStream::setEchoCancel(bool on)

@@ -22,12 +22,14 @@
 #pragma once
 
 #include "audio_stream_parts.h"
+#include "local_tone.h"
 #include "rtp_transport.h"
 #include "thread_stream.h"
 
 #include "device/wav_file.h"
 
 #include <memory>
+#include <optional>
 
 namespace vphone::media {
 
@@ -67,6 +69,9 @@ public:
     /// Echo cancellation on (a real microphone and speaker) or off (a conference bridge port, whose
     /// "capture" never holds what it "played"); switching on makes a fresh, unadapted canceller.
     void setEchoCancel(bool on);
+    /// A tone mixed into the play-out only (we hear it, the peer does not): the call-waiting
+    /// tone. nullopt stops it; a new one starts its cadence from the beginning.
+    void setLocalTone(std::optional<LocalTone> tone);
     /// Call recording: what we send (after mute) and what we play out, mixed, one 48 kHz mono
     /// frame per tick, into `writer` (shared with the session only to hand it over). Null stops
     /// and closes the file. A write error stops the recording and is reported as a media error.
@@ -115,6 +120,7 @@ private:
     std::unique_ptr<AudioSource> source_;
     std::unique_ptr<AudioSink> sink_;
     std::optional<EchoCanceller> echo_;
+    std::optional<ToneMixer> localTone_;
     bool muted_ = false;
     std::shared_ptr<WavWriter> recorder_;
     std::vector<std::int16_t> recordSent_; ///< captured samples waiting for their played frame

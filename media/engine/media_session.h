@@ -87,6 +87,10 @@ public:
     /// keeps receiving RTP). Works before the media starts too.
     void setMuted(bool muted);
     bool muted() const { return muted_; }
+    /// A tone mixed into this call's play-out only (LocalTone::callWaiting() while another call
+    /// rings); nullopt stops it. Works before the media starts too (applied when it does).
+    void setLocalTone(std::optional<LocalTone> tone);
+    bool localTone() const { return localTone_.has_value(); }
     /// Switches the call's microphone to a source spec (device[:NAME], tone:HZ, file:PATH,
     /// silence) without renegotiation: the new source is made here (a Qt device needs this
     /// thread's event loop), the media thread swaps it in between two ticks (a short glitch at
@@ -218,6 +222,7 @@ private:
     HoldState hold_ = HoldState::None;
     bool dtmfAgreed_ = false;
     bool muted_ = false;
+    std::optional<LocalTone> localTone_;
     std::shared_ptr<WavWriter> recorder_; ///< handed to the audio stream; kept to know the file
     std::string recordingPath_;
     bool stopped_ = false;
