@@ -22,9 +22,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace vphone::media {
 class ConferenceBridge;
+class ConferenceHost;
 class VideoSink;
 } // namespace vphone::media
 
@@ -58,17 +60,42 @@ public:
 
     /// One row per participant, host first: {"label","uri","host","codec","level_dbfs","speaking",
     /// "active_speaker","frames_in","frames_out","underruns","overruns","connected"} — the
-    /// objects of vphone-cli's --stats-json "participants".
+    /// objects of vphone-cli's --stats-json "participants" (a member whose media could not join
+    /// has only label, uri and connected). Those who left keep their last figures.
     QJsonArray participants() const;
     /// The member's call whose participant is the active speaker (nullptr: none or the host).
     ua::Call* activeSpeaker() const;
     bool hostSpeaking() const;
     bool running() const;
 
+    /// The bridge and its figures (nullptr before the first member joined; kept, stopped, after
+    /// the conference ended until the next one starts).
+    media::ConferenceHost* host() const { return host_.get(); }
+
 signals:
     /// The bridge could not start or a member could not join ("conference media: ...").
     void problem(const QString& what);
     void runningChanged();
+
+private:
+    void join(ua::Call* call);
+    void leave(ua::Call* call);
+    void stop();
+    bool start();
+    struct Member {
+        QPointer<ua::Call> call;
+        const ua::Call* key = nullptr; ///< the call's address, to find it after it is gone
+        QString label, uri;
+        int id = -1; ///< its ConferenceHost participant (-1: its media could not join)
+        bool connected = true;
+    };
+
+    ua::Conference& conference_;
+    MediaSessionProvider& provider_;
+    Options options_;
+    std::unique_ptr<media::ConferenceHost> host_;
+    std::vector<Member> members_;
+    std::shared_ptr<media::VideoSink> hostSink_;
 };
 
 } // namespace vphone::ui
