@@ -2,7 +2,6 @@
 #include "conference_host.h"
 
 #include "media_session.h"
-#include "video_device.h"
 
 #include <algorithm>
 
@@ -14,12 +13,28 @@ EngineResult<std::unique_ptr<ConferenceHost>> ConferenceHost::start(Options opti
     if (!bridge) return bridge.error();
     std::unique_ptr<ConferenceHost> host(new ConferenceHost(std::move(options), std::move(*bridge)));
     const auto& o = host->options_;
-    auto local = host->bridge_->joinLocal(o.audioSource, o.audioSink, o.videoSource, o.hostLabel);
-    if (!local) {
+    const auto fail = [&host](EngineError error) {
         host->bridge_->stop();
         host->stopped_ = true;
-        return local.error();
+        return error;
+    };
+    // The app's camera comes from its factory; the bridge then gets no spec of its own for it.
+    std::unique_ptr<VideoSource> camera;
+    const bool factoryCamera = o.videoSourceFactory && !o.videoSource.empty() && o.videoSource != "off";
+    if (factoryCamera) {
+        if (!o.bridge.video)
+            return fail(
+                {500, "conference: host video source " + o.videoSource + " in an audio-only conference"});
+        auto spec = parseVideoSourceSpec(o.videoSource);
+        if (!spec) return fail({500, "conference: host video source: " + spec.error().what});
+        auto made = o.videoSourceFactory(*spec);
+        if (!made) return fail({500, "conference: host video source: " + made.error().what});
+        camera = std::move(*made);
     }
+    auto local = host->bridge_->joinLocal(o.audioSource, o.audioSink, factoryCamera ? "off" : o.videoSource,
+                                          o.hostLabel);
+    if (!local) return fail(local.error());
+    if (camera) host->bridge_->video()->setHostSource(*local, std::move(camera));
     host->hostId_ = *local;
     Member m;
     m.row.id = *local;

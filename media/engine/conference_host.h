@@ -18,6 +18,7 @@
 #pragma once
 
 #include "conference_bridge.h"
+#include "video_device.h"
 
 #include <cstdint>
 #include <memory>
@@ -28,7 +29,6 @@
 namespace vphone::media {
 
 class MediaSession;
-class VideoSink;
 
 class ConferenceHost {
 public:
@@ -39,6 +39,9 @@ public:
         std::string audioSource = "silence", audioSink = "null", videoSource = "off";
         /// The host's row label (vphone-cli: its AOR).
         std::string hostLabel = "host";
+        /// When set, makes the host's camera from videoSource's spec (the app's Qt camera, as
+        /// MediaConfig::videoSourceFactory); otherwise the engine's own sources (no cameras).
+        VideoSourceFactory videoSourceFactory;
     };
     /// The bridge up with the host joined. Errors: bad picture options, a bad host device spec
     /// or device ("conference: host audio source: ...").

@@ -2,7 +2,7 @@
 // show) with real MediaSessions on loopback (RTP 16200-16399): rows come host first then in
 // joining order with codec, level, speaking and frame counts; a participant who leaves keeps the
 // figures it had and is marked not connected; stop() freezes everyone's; bad host devices and
-// joins after stop() are refused with a reason.
+// joins after stop() are refused with a reason; the app's camera factory makes the host's picture.
 #include "engine/conference_host.h"
 #include "media_engine_test_util.h"
 
@@ -164,4 +164,44 @@ TEST(ConferenceHost, ASessionDestroyedWithoutLeaveKeepsItsLastFiguresAsDisconnec
     host.leave(*first); // nothing to give back: no crash
     host.stop();
     EXPECT_FALSE(c->audioDevicesSet());
+}
+
+TEST(ConferenceHost, TheHostCameraComesFromTheAppsFactoryWhenOneIsGiven)
+{
+    auto o = hostOptions("silence");
+    o.bridge.video = true;
+    o.bridge.width = 320;
+    o.bridge.height = 180;
+    o.bridge.fps = 15;
+    o.videoSource = "device:Front camera";
+    std::vector<VideoSourceSpec> asked;
+    o.videoSourceFactory =
+        [&asked](const VideoSourceSpec& spec) -> MediaResult<std::unique_ptr<VideoSource>> {
+        asked.push_back(spec);
+        return makeVideoSource(*parseVideoSourceSpec("testsrc:320x180@15"));
+    };
+    auto made = ConferenceHost::start(o);
+    ASSERT_TRUE(made) << made.error().what;
+    ASSERT_EQ(asked.size(), 1u);
+    EXPECT_EQ(asked[0].kind, VideoSourceSpec::Kind::Device);
+    EXPECT_EQ(asked[0].device, "Front camera");
+    auto* video = (*made)->bridge().video();
+    ASSERT_NE(video, nullptr);
+    // The host's cell shows the factory's pattern: the composite is no longer all dark.
+    ASSERT_TRUE(waitFor([&] {
+        const VideoFrame f = video->latest();
+        if (f.width == 0) return false;
+        const auto luma = f.data.begin() + static_cast<std::ptrdiff_t>(f.width) * f.height;
+        return std::any_of(f.data.begin(), luma, [](std::uint8_t v) { return v > 40; });
+    })) << "no host picture in the composite";
+    (*made)->stop();
+
+    o.videoSourceFactory = [](const VideoSourceSpec&) -> MediaResult<std::unique_ptr<VideoSource>> {
+        return mediaError("camera: no camera found");
+    };
+    auto refused = ConferenceHost::start(o);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().what.find("no camera found"), std::string::npos) << refused.error().what;
+    o.bridge.video = false;
+    EXPECT_FALSE(ConferenceHost::start(o)) << "a camera in an audio-only conference";
 }

@@ -49,6 +49,9 @@ bool ConferenceMedia::start()
     else
         o.videoSource = options_.video ? config.videoSource : std::string("off");
     o.hostLabel = options_.hostLabel;
+    // A camera (device:NAME) opens through Qt Multimedia, as the calls' own cameras do.
+    if (options_.video)
+        o.videoSourceFactory = config.videoSourceFactory ? config.videoSourceFactory : qtCameraFactory();
     auto made = media::ConferenceHost::start(std::move(o));
     if (!made) {
         emit problem(QStringLiteral("conference media: %1").arg(QString::fromStdString(made.error().what)));
