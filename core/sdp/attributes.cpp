@@ -381,9 +381,9 @@ Result<Ssrc> parseSsrc(std::string_view value)
     if (!id || *id > 0xffffffffULL)
         return bad("a=ssrc: id " + quote(value.substr(0, i)) + " is not a 32-bit number");
     const auto rest = trim(value.substr(i));
-    if (rest.empty()) return bad("a=ssrc: missing the source attribute");
     Ssrc s;
     s.id = static_cast<std::uint32_t>(*id);
+    if (rest.empty()) return s; // liblinphone 5 announces its SSRC alone: "a=ssrc:1705478878"
     const auto colon = rest.find(':');
     s.attribute = std::string(rest.substr(0, colon));
     if (!isToken(s.attribute)) return bad("a=ssrc: attribute " + quote(s.attribute) + " is not a token");

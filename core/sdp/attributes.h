@@ -103,10 +103,11 @@ enum class Setup { Invalid, Active, Passive, ActPass, HoldConn };
 Result<Setup> parseSetup(std::string_view value);
 std::string_view toString(Setup setup);
 
-/// a=ssrc:<ssrc-id> <attribute>[:<value>] (RFC 5576 §4.1).
+/// a=ssrc:<ssrc-id> <attribute>[:<value>] (RFC 5576 §4.1). The attribute is required by the
+/// grammar, but real peers (liblinphone 5.1) send the id alone: accepted, attribute empty.
 struct Ssrc {
     std::uint32_t id = 0;
-    std::string attribute;
+    std::string attribute; ///< empty for a bare "a=ssrc:<id>"
     std::optional<std::string> value;
 };
 Result<Ssrc> parseSsrc(std::string_view value);

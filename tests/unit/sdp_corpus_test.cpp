@@ -101,3 +101,16 @@ TEST(SdpCorpus, Ipv6ExampleHasRtcpAddressAndDisabledMsrp)
     EXPECT_EQ(sdp->directionFor(sdp->media[1]), Direction::RecvOnly);
     EXPECT_EQ(sdp->media[2].port, 0);
 }
+
+TEST(SdpCorpus, LinphoneAnswerWithABareSsrcIsAccepted)
+{
+    // liblinphone 5.1 (linphonec answering vphone-cli's conference INVITE) ends its answer with
+    // "a=ssrc:<id>" and no source attribute, against RFC 5576's grammar: read, not refused.
+    auto sdp = parse(readFile(VPHONE_TEST_DATA "/sdp/linphonec-5.1-answer.sdp"));
+    ASSERT_TRUE(sdp) << sdp.error().message();
+    const auto ssrcs = sdp->media.at(0).ssrcs();
+    ASSERT_EQ(ssrcs.size(), 1u);
+    EXPECT_EQ(ssrcs[0].id, 1705478878u);
+    EXPECT_TRUE(ssrcs[0].attribute.empty());
+    EXPECT_FALSE(ssrcs[0].value);
+}
