@@ -1,7 +1,9 @@
 // The facade carrying real audio: two Phones on 127.0.0.1 (SIP 5420-5429, RTP 11500-11599), each
 // with a MediaSessionProvider (ui/common). One side sends a 440 Hz tone, the other records to a
 // WAV file that must hold it; hold and resume show up on the far side; DTMF crosses; an SRTP-
-// mandatory callee refuses a plain offer with 488. Waits are bounded (10 s), never timed.
+// mandatory callee refuses a plain offer with 488. Waits are bounded (10 s), never timed. The
+// call-waiting tone (ui/common/call_waiting.h) uses SIP 6260-6262, RTP 17000-17029.
+#include "common/call_waiting.h"
 #include "common/media_session_provider.h"
 #include "device/wav_file.h"
 #include "dsp/goertzel.h"
@@ -206,6 +208,88 @@ TEST(FacadeMedia, ACalleeWithSrtpMandatoryRefusesAPlainOfferWith488)
     EXPECT_FALSE(out->connectedAt().isValid());
     EXPECT_EQ(a.media.sessionCount(), 0);
     EXPECT_EQ(b.media.sessionCount(), 0);
+}
+
+TEST(FacadeMedia, ASecondCallRingingPlaysTheCallWaitingToneOverTheFirstUntilItStops)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const std::string wav = dir.filePath(QStringLiteral("alice.wav")).toStdString();
+    MediaPhone a(config(17000, "silence", "file:" + wav));
+    MediaPhone b(config(17010, "tone:1000", "null"));
+    MediaPhone c(config(17020, "silence", "null"));
+    ui::CallWaitingTone waiting(a.phone, a.media);
+    QSignalSpy sounding(&waiting, &ui::CallWaitingTone::soundingChanged);
+    ASSERT_TRUE(a.start(6260));
+    ASSERT_TRUE(b.start(6261));
+    ASSERT_TRUE(c.start(6262));
+
+    Call* first = a.phone.call(target("bob", 6261));
+    ASSERT_TRUE(waitFor([&] { return !b.incoming.isEmpty(); }));
+    b.incoming.front()->answer();
+    ASSERT_TRUE(waitFor([&] { return first->state() == Call::State::Active; }));
+    ASSERT_TRUE(waitFor([&] { return a.stat(first, "packets_received") >= 25; }));
+    EXPECT_FALSE(waiting.sounding()); // one call: no tone
+    auto others = a.media.config();   // later calls must not overwrite bob's recording
+    others.audioSink = "null";
+    a.media.setConfig(others);
+
+    // carol calls while alice talks to bob: the tone plays over bob until carol gives up.
+    Call* ring = c.phone.call(target("alice", 6260));
+    ASSERT_TRUE(waitFor([&] { return !a.incoming.isEmpty(); }));
+    EXPECT_EQ(a.incoming.front()->state(), Call::State::Incoming);
+    EXPECT_TRUE(waiting.sounding());
+    EXPECT_TRUE(a.media.session(first)->localTone());
+    QElapsedTimer clock;
+    clock.start();
+    waitFor([&] { return clock.elapsed() >= 1200; });
+    ring->hangUp();
+    ASSERT_TRUE(waitFor([&] { return a.incoming.front()->state() == Call::State::Ended; }));
+    EXPECT_FALSE(waiting.sounding());
+    EXPECT_FALSE(a.media.session(first)->localTone());
+    clock.restart();
+    waitFor([&] { return clock.elapsed() >= 1000; });
+
+    // Answering the waiting call stops the tone as well.
+    Call* again = c.phone.call(target("alice", 6260));
+    ASSERT_TRUE(waitFor([&] { return a.incoming.size() == 2; }));
+    EXPECT_TRUE(waiting.sounding());
+    clock.restart();
+    waitFor([&] { return clock.elapsed() >= 400; }); // one whole beep, then hold and answer
+    first->hold();
+    ASSERT_TRUE(waitFor([&] { return first->state() == Call::State::Held; }));
+    a.incoming.back()->answer();
+    ASSERT_TRUE(waitFor([&] { return again->state() == Call::State::Active; }));
+    EXPECT_FALSE(waiting.sounding());
+    EXPECT_EQ(sounding.count(), 4); // on, off, on, off
+    again->hangUp();
+    first->hangUp();
+    ASSERT_TRUE(waitFor([&] { return first->state() == Call::State::Ended; }));
+
+    // alice's play-out: bob's 1000 Hz with two 300 ms beeps of 440 Hz while carol rang the first
+    // time, a third while she rang again (400 ms before the hold), no more.
+    auto recording = media::readWavMono(wav);
+    ASSERT_TRUE(recording) << recording.error().what;
+    const int rate = recording->sampleRate;
+    const std::span<const std::int16_t> all(recording->samples);
+    // A run is a beep; a window or two that a burst of the peer's audio masks does not split one
+    // (beeps are 10 windows apart or more).
+    int beepWindows = 0, runs = 0, sinceBeep = 100;
+    std::string pattern; // one character per window, for the failure message
+    for (std::size_t at = 0; at + rate / 50 <= all.size(); at += rate / 50) {
+        const auto block = all.subspan(at, rate / 50);
+        const bool beep = media::rmsDbfs(block) > -40 && media::toneEnergyRatio(block, 440, rate) > 0.3;
+        pattern += beep ? '#' : '.';
+        beepWindows += beep;
+        if (beep && sinceBeep > 3) ++runs;
+        sinceBeep = beep ? 0 : sinceBeep + 1;
+    }
+    EXPECT_GE(beepWindows, 38) << pattern;
+    EXPECT_LE(beepWindows, 48) << pattern;
+    EXPECT_EQ(runs, 3) << pattern;
+    EXPECT_GE(media::analyseTone(all, rate, 1000).fraction(), 0.5); // silent while bob was held
+    EXPECT_TRUE(a.problems.isEmpty()) << a.problems.join(u'\n').toStdString();
+    EXPECT_TRUE(a.mediaErrors.isEmpty()) << a.mediaErrors.join(u'\n').toStdString();
 }
 
 int main(int argc, char** argv)
