@@ -12,7 +12,11 @@
 // start a new subscription at once, probation and giveup after retry-after (or 30 s), and no or
 // an unknown reason after 30 s doubling to 30 min. unsubscribe() sends Expires: 0 and ends the
 // handle with the final NOTIFY (or 32 s after the 2xx when none comes). A NOTIFY that matches no
-// subscription gets 481; one for a package we never subscribed to gets 489.
+// subscription gets 481; one for a package we never subscribed to gets 489. Forking (§4.1.2.4):
+// the first NOTIFY or 2xx fixes the notifier's tag, and a NOTIFY from another fork (another
+// From tag) gets 481, which ends that fork's subscription at its notifier. Timer N (§4.1.2.4):
+// an initial SUBSCRIBE whose first NOTIFY has not come 64*T1 after it was sent has failed: the
+// subscription ends with 408 "no NOTIFY (Timer N)".
 #include "user_agent_impl.h"
 
 #include "charset.h"
@@ -121,6 +125,7 @@ void UserAgent::Impl::sendSubscribe(Subscription& s, TimePoint now)
         cr.peer = hop.peer;
         cr.request = newRequest(Method::Subscribe, hop, identity() + ";tag=" + s.localTag,
                                 "<" + s.target.toString() + ">", s.callId, s.cseq, false);
+        if (!s.unsubscribing) s.timerN = now + 64 * config.timers.t1;
     }
     cr.request.addHeader(HeaderId::Contact, contact(cr.peer.transport));
     cr.request.addHeader(HeaderId::Event, s.event);
@@ -304,6 +309,7 @@ void UserAgent::Impl::onNotify(RequestReceived& in, TimePoint now)
         if (auto contact = request.contactUri()) s->dialog->remoteTarget = *contact;
     }
     s->established = true;
+    s->timerN.reset();
     reply(in.id, request, 200, now);
     const StateHeader st = parseState(*stateValue);
     SubscriptionNotified n;
@@ -348,9 +354,16 @@ void UserAgent::Impl::onNotify(RequestReceived& in, TimePoint now)
 void UserAgent::Impl::subscriptionTimers(TimePoint now)
 {
     std::vector<SubscriptionHandle> due;
+    std::vector<SubscriptionHandle> silent;
     for (auto& [h, s] : subscriptions) {
-        if ((s.refreshAt && *s.refreshAt <= now) || (s.retryAt && *s.retryAt <= now)) due.push_back(h);
+        if (s.timerN && *s.timerN <= now) {
+            silent.push_back(h);
+        } else if ((s.refreshAt && *s.refreshAt <= now) || (s.retryAt && *s.retryAt <= now)) {
+            due.push_back(h);
+        }
     }
+    for (SubscriptionHandle h : silent)
+        endSubscription(h, 408, "no NOTIFY (Timer N)");
     for (SubscriptionHandle h : due) {
         auto it = subscriptions.find(h);
         if (it == subscriptions.end()) continue;
@@ -375,6 +388,7 @@ std::optional<TimePoint> UserAgent::Impl::eventTimeout() const
     for (const auto& [h, s] : subscriptions) {
         consider(s.refreshAt);
         consider(s.retryAt);
+        consider(s.timerN);
     }
     for (const auto& [h, p] : publications) {
         consider(p.refreshAt);

@@ -175,6 +175,9 @@ struct Subscription {
     bool established = false; ///< a 2xx or NOTIFY came: SubscriptionEnded on later failures
     std::optional<TimePoint> refreshAt;
     std::optional<TimePoint> retryAt; ///< a new initial SUBSCRIBE (after deactivated, probation...)
+    /// RFC 6665 §4.1.2.4 Timer N: 64*T1 from an initial SUBSCRIBE until its first NOTIFY; when
+    /// it fires the subscription has failed (a 2xx alone is not enough).
+    std::optional<TimePoint> timerN;
     std::chrono::seconds backoff{30};
 };
 

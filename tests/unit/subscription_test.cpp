@@ -18,6 +18,7 @@ struct PresenceServer {
     std::vector<Message> requests;
     bool challenge = true;
     bool notifyFirst = false; ///< NOTIFY before the 200 to an initial SUBSCRIBE
+    bool silent = false;      ///< a 200 to every SUBSCRIBE and never a NOTIFY
     std::uint32_t grant = 120;
     std::string etag = "e1";
     int publishStatus = 200; ///< answer to the next PUBLISH (412 once for the test)
@@ -60,19 +61,21 @@ struct PresenceServer {
         ok.addHeader(HeaderId::Contact, "<sip:pres@192.0.2.10>");
         ok.addHeader(HeaderId::Expires, std::to_string(m.expires() && *m.expires() == 0 ? 0 : grant));
         if (!notifyFirst) net.send(kServer, from, ok);
+        if (silent) return;
         const bool ending = m.expires() && *m.expires() == 0;
         notify(ending ? "terminated;reason=timeout" : "active;expires=" + std::to_string(grant), "open");
         if (notifyFirst) net.send(kServer, from, ok);
     }
     /// A NOTIFY in the dialog of the last SUBSCRIBE.
-    void notify(const std::string& state, const std::string& body, std::string event = "presence")
+    void notify(const std::string& state, const std::string& body, std::string event = "presence",
+                const std::string& tag = "srv")
     {
         const Message& s = *lastSubscribe;
         ++notifyCseq;
         std::string text =
             "NOTIFY " + std::string(s.contactUri()->toString()) + " SIP/2.0\r\n" +
             "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKnotify" + std::to_string(notifyCseq) +
-            "\r\nMax-Forwards: 70\r\nFrom: " + withTag(*s.get(HeaderId::To), "srv") +
+            "\r\nMax-Forwards: 70\r\nFrom: " + withTag(*s.get(HeaderId::To), tag) +
             "\r\nTo: " + std::string(*s.get(HeaderId::From)) + "\r\nCall-ID: " + std::string(*s.callId()) +
             "\r\nCSeq: " + std::to_string(notifyCseq) +
             " NOTIFY\r\nContact: <sip:pres@192.0.2.10>\r\nEvent: " + event +
@@ -177,6 +180,39 @@ TEST_F(EventSubscription, NotifyMatchingNoSubscriptionGets481AndUnknownPackage48
     net.flush();
     EXPECT_EQ(net.responses(kAlice, 489).size(), 1u);
     EXPECT_EQ(alice.seen<SubscriptionNotified>().size(), 1u);
+}
+
+TEST_F(EventSubscription, ANotifyFromAnotherForkGets481AndIsNotReported)
+{
+    server.challenge = false;
+    watchBob(); // the 200 and the first NOTIFY come from tag "srv"
+    ASSERT_EQ(alice.seen<SubscriptionNotified>().size(), 1u);
+    server.notify("active;expires=120", "closed", "presence", "fork2"); // a second notifier
+    net.flush();
+    EXPECT_EQ(net.responses(kAlice, 481).size(), 1u);
+    EXPECT_EQ(alice.seen<SubscriptionNotified>().size(), 1u);
+    server.notify("active;expires=120", "away"); // the first one goes on
+    net.flush();
+    ASSERT_EQ(alice.seen<SubscriptionNotified>().size(), 2u);
+    EXPECT_EQ(alice.seen<SubscriptionNotified>()[1].body, "away");
+    EXPECT_TRUE(alice.seen<SubscriptionEnded>().empty());
+}
+
+TEST_F(EventSubscription, TimerNEndsASubscriptionWhoseNotifyNeverComes)
+{
+    server.challenge = false;
+    server.silent = true;
+    const auto h = watchBob();
+    ASSERT_EQ(net.responses(kServer, 200).size(), 1u); // the SUBSCRIBE was accepted...
+    net.runFor(31s);
+    EXPECT_TRUE(alice.seen<SubscriptionEnded>().empty());
+    net.runFor(2s); // ...but no NOTIFY within 64*T1 = 32 s (RFC 6665 §4.1.2.4)
+    ASSERT_EQ(alice.seen<SubscriptionEnded>().size(), 1u);
+    EXPECT_EQ(alice.seen<SubscriptionEnded>()[0].subscription, h);
+    EXPECT_EQ(alice.seen<SubscriptionEnded>()[0].code, 408);
+    EXPECT_EQ(alice.seen<SubscriptionEnded>()[0].reason, "no NOTIFY (Timer N)");
+    net.runFor(600s);
+    EXPECT_EQ(server.of(Method::Subscribe).size(), 1u); // given up, not refreshed
 }
 
 TEST_F(EventSubscription, TerminatedReasonsEndOrRetry)
