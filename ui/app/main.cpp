@@ -11,6 +11,7 @@
 #include "models/profile_config.h"
 #include "models/settings_controller.h"
 #include "single_instance.h"
+#include "test_hooks.h"
 #include "video_view.h"
 
 #include <QApplication>
@@ -184,6 +185,7 @@ int main(int argc, char** argv)
     parser.addOptions({profileOption, listenOption, rtpOption, audioSourceOption, audioSinkOption,
                        videoOption, videoCallOption, rendererOption, logOption, screenshotAfter,
                        screenshotFile, screenshotIncoming, hangupAfter, importVCard, screenshotTab});
+    const vphone::app::TestHooks testHooks(parser); // --dial-after, --merge-after, --transfer-after...
     parser.addPositionalArgument(
         QStringLiteral("uri"),
         QGuiApplication::translate("main", "Call this (sip:, sips:, tel:, callto: or a number)."),
@@ -290,6 +292,10 @@ int main(int argc, char** argv)
         QTimer::singleShot(0, &controller, [&controller, uri, video] { controller.dial(uri, video); });
     }
 
+    if (const QString bad =
+            testHooks.arm(parser, controller, windowOf(engine), parser.isSet(videoCallOption));
+        !bad.isEmpty())
+        return fail(bad);
     if (parser.isSet(hangupAfter)) {
         const int ms = static_cast<int>(parser.value(hangupAfter).toDouble() * 1000);
         QObject::connect(&controller, &vphone::ui::PhoneController::currentCallChanged, &controller,

@@ -22,6 +22,7 @@ CallItem::CallItem(ua::Call* call, PhoneController* controller)
         emit stateChanged();
     });
     connect(call, &QObject::destroyed, this, &CallItem::stateChanged);
+    connect(call, &ua::Call::transferProgress, this, &CallItem::transferMoved);
     // Frames reach whichever view is attached now.
     connect(&remoteSink_, &QVideoSink::videoFrameChanged, this, [this](const QVideoFrame& frame) {
         ++remoteFrames_;
@@ -274,6 +275,58 @@ QVariantList CallItem::details() const
                             : tr("none: RTP in the clear"));
     }
     return out;
+}
+
+bool CallItem::transferring() const
+{
+    const auto s = call_ ? call_->transferState() : ua::Call::TransferState::None;
+    return s == ua::Call::TransferState::Trying || s == ua::Call::TransferState::Accepted;
+}
+
+bool CallItem::transfer(const QString& text)
+{
+    if (!call_ || !active()) return false;
+    const DialTarget target = controller_->dialTarget(text);
+    const bool ok = target.ok() && call_->transfer(target.uri);
+    controller_->log({{QStringLiteral("event"), QStringLiteral("transfer")},
+                      {QStringLiteral("input"), text},
+                      {QStringLiteral("uri"), target.uri},
+                      {QStringLiteral("ok"), ok}});
+    transferText_ =
+        ok ? tr("Transferring…") : tr("Transfer failed: %1").arg(target.ok() ? tr("not sent") : target.error);
+    emit transferChanged();
+    return ok;
+}
+
+bool CallItem::transferTo(CallItem* other)
+{
+    if (!call_ || !active() || !other || other == this || !other->call()) return false;
+    const bool ok = call_->transferTo(other->call());
+    controller_->log({{QStringLiteral("event"), QStringLiteral("transfer")},
+                      {QStringLiteral("to_call"), other->peerUri()},
+                      {QStringLiteral("ok"), ok}});
+    transferText_ = ok ? tr("Transferring to %1…").arg(other->peerName()) : tr("Transfer failed: not sent");
+    emit transferChanged();
+    return ok;
+}
+
+void CallItem::transferMoved(int code, const QString& reason)
+{
+    const ua::Call::TransferState state = call_ ? call_->transferState() : ua::Call::TransferState::Failed;
+    const QString status = code > 0 ? QStringLiteral("%1 %2").arg(code).arg(reason) : reason;
+    switch (state) {
+    case ua::Call::TransferState::Done: transferText_ = tr("Transferred"); break;
+    case ua::Call::TransferState::Failed: transferText_ = tr("Transfer failed: %1").arg(status); break;
+    default: transferText_ = tr("Transferring… %1").arg(status); break;
+    }
+    controller_->log({{QStringLiteral("event"), QStringLiteral("transfer_progress")},
+                      {QStringLiteral("code"), code},
+                      {QStringLiteral("reason"), reason},
+                      {QStringLiteral("state"),
+                       QString::fromLatin1(QMetaEnum::fromType<ua::Call::TransferState>().valueToKey(
+                           static_cast<int>(state)))},
+                      {QStringLiteral("text"), transferText_}});
+    emit transferChanged();
 }
 
 void CallItem::refresh()

@@ -53,6 +53,11 @@ class CallItem : public QObject {
     /// The call's microphone and speaker specs ("device:NAME"...; the settings' until switched).
     Q_PROPERTY(QString audioInput READ audioInput NOTIFY devicesChanged)
     Q_PROPERTY(QString audioOutput READ audioOutput NOTIFY devicesChanged)
+    /// Our transfer of this call in words: "Transferring… 180 Ringing", "Transferred", "Transfer
+    /// failed: 486 Busy Here"; empty when none was asked for.
+    Q_PROPERTY(QString transferText READ transferText NOTIFY transferChanged)
+    /// A transfer is under way (REFER sent, not yet done or failed).
+    Q_PROPERTY(bool transferring READ transferring NOTIFY transferChanged)
     Q_PROPERTY(QVideoSink* remoteView READ remoteView WRITE setRemoteView NOTIFY viewsChanged)
     Q_PROPERTY(QVideoSink* localView READ localView WRITE setLocalView NOTIFY viewsChanged)
 public:
@@ -107,6 +112,13 @@ public:
     /// Starts or stops recording the call.
     Q_INVOKABLE void toggleRecording();
     Q_INVOKABLE void sendDtmf(const QString& digits);
+    /// Blind transfer (REFER) of the peer to what the user typed (name, number or address, as
+    /// the dial bar resolves it); false (the phone's lastProblem says why) when it cannot start.
+    Q_INVOKABLE bool transfer(const QString& text);
+    /// Attended transfer: the peer is connected to `other`'s peer (REFER with Replaces).
+    Q_INVOKABLE bool transferTo(vphone::ui::CallItem* other);
+    QString transferText() const { return transferText_; }
+    bool transferring() const;
     /// Switches this call's microphone / speaker (a spec from the settings' lists) without a
     /// re-INVITE; the settings keep their default. False (and the phone's problem) when it fails.
     Q_INVOKABLE bool setAudioInput(const QString& spec);
@@ -130,6 +142,7 @@ signals:
     void videoChanged();
     void viewsChanged();
     void devicesChanged();
+    void transferChanged();
     void tick();
 
 private:
@@ -144,6 +157,8 @@ private:
     bool video_ = false;
     QJsonArray stats_;
     QString recordingFile_;
+    QString transferText_;
+    void transferMoved(int code, const QString& reason);
     QString quality_;
     QString qualityText_;
     QVideoSink remoteSink_;

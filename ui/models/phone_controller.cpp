@@ -100,6 +100,7 @@ PhoneController::PhoneController(ProfileConfig config, QObject* parent)
     conversations_.setNamer([this](const QString& uri) { return contactNameFor(uri); });
     openDatabase();
     presence_ = new PresenceWatch(*this);
+    conference_ = new ConferenceModel(*this);
 }
 
 void PhoneController::connectPhone()
@@ -315,6 +316,7 @@ void PhoneController::recordCall(CallItem* item)
 PhoneController::~PhoneController()
 {
     // Calls go before the sessions' views: hang up while the provider still runs.
+    conference_->detach(); // the conference's bridge first, while its calls exist
     phone_.reset();
 }
 
@@ -418,6 +420,7 @@ bool PhoneController::restart(ProfileConfig config)
     log({{QStringLiteral("event"), QStringLiteral("restart")},
          {QStringLiteral("accounts"), config.accounts.size()}});
     timer_.stop();
+    conference_->detach();
     phone_.reset(); // its calls go (the items follow), its sockets close
     config_ = std::move(config);
     phone_ = std::make_unique<ua::Phone>();
@@ -525,6 +528,11 @@ DialPlan PhoneController::planFor(const ua::Account* account) const
         if (account->settings().uri == a.settings.uri) return a.plan;
     }
     return {};
+}
+
+DialTarget PhoneController::dialTarget(const QString& text) const
+{
+    return normaliseDialTarget(text, planFor(phone_->accounts().value(0)));
 }
 
 bool PhoneController::dial(const QString& text, bool video)

@@ -13,6 +13,7 @@
 
 #include "common/media_session_provider.h"
 #include "models/call_item.h"
+#include "models/conference_model.h"
 #include "models/data_models.h"
 #include "models/presence_watch.h"
 #include "models/profile_config.h"
@@ -49,6 +50,8 @@ class PhoneController : public QObject {
     Q_PROPERTY(vphone::ui::PresenceWatch* presence READ presence CONSTANT)
     /// The settings page's model (SettingsController), null when the app installs none.
     Q_PROPERTY(QObject* settings READ settings NOTIFY settingsChanged)
+    /// The conference this phone hosts (conference_model.h): merge, add, remove, leave.
+    Q_PROPERTY(vphone::ui::ConferenceModel* conference READ conference CONSTANT)
 public:
     explicit PhoneController(ProfileConfig config, QObject* parent = nullptr);
     ~PhoneController() override;
@@ -111,6 +114,12 @@ public:
     /// Shows `item` in the call view (a click in the call list) while it has not ended.
     Q_INVOKABLE void showCall(vphone::ui::CallItem* item);
 
+    ConferenceModel* conference() const { return conference_; }
+    /// What the user typed as the URI to call, resolved as dial() does (the first account's plan).
+    DialTarget dialTarget(const QString& text) const;
+    /// Whether the next outgoing call starts with video (ConferenceModel::addParticipant).
+    void setNextCallVideo(bool on) { nextCallVideo_ = on; }
+
     ua::Phone& phone() { return *phone_; }
     MediaSessionProvider& media() { return *media_; }
     CallItem* itemFor(ua::Call* call);
@@ -164,8 +173,9 @@ private:
     std::unique_ptr<MediaSessionProvider> media_; // declared first: outlives the Phone
     std::unique_ptr<ua::Phone> phone_;
     QList<CallItem*> items_;
-    PresenceWatch* presence_ = nullptr; ///< child; made last in the constructor
-    QPointer<CallItem> shown_;          ///< picked in the call list, or the newest call dialled or answered
+    PresenceWatch* presence_ = nullptr;     ///< child; made last in the constructor
+    ConferenceModel* conference_ = nullptr; ///< child; detached before the Phone goes
+    QPointer<CallItem> shown_; ///< picked in the call list, or the newest call dialled or answered
     bool nextCallVideo_ = false;
     QPointer<ua::Call> answering_;
     bool answeringVideo_ = false;

@@ -126,8 +126,38 @@ Frame {
                         visible: view.call !== null && view.call.remoteHeld
                         font.italic: true
                     }
+                    Label {
+                        // Our transfer's progress ("Transferring… 180 Ringing", "Transferred").
+                        objectName: "transferText"
+                        text: view.call ? view.call.transferText : ""
+                        visible: text.length > 0
+                        font.italic: true
+                        elide: Text.ElideRight
+                        Layout.fillWidth: true
+                    }
                     Item {
                         Layout.fillWidth: true
+                        visible: view.call === null || view.call.transferText.length === 0
+                    }
+                    ToolButton {
+                        objectName: "mergeButton"
+                        text: qsTr("Merge calls")
+                        enabled: phone.conference.canMerge
+                        onClicked: phone.conference.merge()
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Join the calls that are up or on hold into one conference")
+                    }
+                    ToolButton {
+                        objectName: "addParticipantButton"
+                        text: qsTr("Add participant")
+                        enabled: view.call !== null && view.call.active
+                        onClicked: addDialog.start()
+                    }
+                    ToolButton {
+                        objectName: "transferButton"
+                        text: qsTr("Transfer…")
+                        enabled: view.call !== null && view.call.active && !view.call.transferring
+                        onClicked: transferDialog.start()
                     }
                 }
                 RowLayout {
@@ -293,6 +323,14 @@ Frame {
                 }
             }
         }
+    }
+
+    TransferDialog {
+        id: transferDialog
+        call: view.call
+    }
+    AddParticipantDialog {
+        id: addDialog
     }
 
     function stateText(state) {

@@ -91,13 +91,20 @@ ApplicationWindow {
 
             CallView {
                 call: phone.currentCall
-                visible: phone.currentCall !== null && !window.showChat
+                visible: phone.currentCall !== null && !window.showChat && !phone.conference.active
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+            }
+
+            ConferenceView {
+                // Always there, hidden between conferences: its grid is the bridge's host view throughout.
+                visible: phone.conference.active && !window.showChat
                 Layout.fillWidth: true
                 Layout.fillHeight: true
             }
 
             Pane {
-                visible: phone.currentCall === null && !window.showChat
+                visible: phone.currentCall === null && !window.showChat && !phone.conference.active
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 Label {
