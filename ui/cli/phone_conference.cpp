@@ -187,7 +187,6 @@ void Phone::startConference()
         shutdown();
         return;
     }
-    conference_ = std::move(*host);
     if (conferenceMedia_.video && hostVideoSink_ != "null") { // the host's picture of everyone
         std::string error;
         if (auto spec = media::parseVideoSinkSpec(hostVideoSink_); !spec) {
@@ -195,7 +194,7 @@ void Phone::startConference()
         } else if (auto sink = media::makeVideoSink(*spec, conferenceMedia_.fps); !sink) {
             error = sink.error().what;
         } else {
-            conference_->setHostVideoSink(std::shared_ptr<media::VideoSink>(std::move(*sink)));
+            (*host)->setHostVideoSink(std::shared_ptr<media::VideoSink>(std::move(*sink)));
         }
         if (!error.empty()) {
             std::fprintf(stderr, "vphone-cli: conference video: %s\n", error.c_str());
@@ -204,6 +203,7 @@ void Phone::startConference()
             return;
         }
     }
+    conference_ = std::move(*host); // from here the host is a participant (--stats-json)
     if (!o_.statsJson.isEmpty()) {
         auto* statsTimer = new QTimer(this);
         connect(statsTimer, &QTimer::timeout, this, [this] {
