@@ -8,6 +8,11 @@
 // (Phone keeps a bounded history of them) without reaching a dialog the engine has dropped.
 // SDP never reaches QML: localSdp()/remoteSdp() are for the media layer, and the descriptions
 // come from the Phone's SessionDescriptionProvider.
+//
+// Conferences hosted elsewhere (RFC 4579 as a participant, phone_conference_watch.cpp): a call
+// whose far end's Contact carries `isfocus` (in its 2xx, its INVITE or a later re-INVITE) is a
+// conference(); the Phone then watches the focus's conference event package and keeps roster()
+// up to date, and addToConference() asks the focus to invite someone (REFER, §5.5).
 #pragma once
 
 #include "ua/session_description_provider.h"
@@ -16,6 +21,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QVariantList>
 
 #include <cstdint>
 #include <string>
@@ -41,6 +47,9 @@ class Call : public QObject {
     Q_PROPERTY(QDateTime endedAt READ endedAt NOTIFY endedAtChanged)
     Q_PROPERTY(int duration READ duration NOTIFY durationChanged)
     Q_PROPERTY(TransferState transferState READ transferState NOTIFY transferProgress)
+    Q_PROPERTY(bool conference READ isConference NOTIFY conferenceChanged)
+    Q_PROPERTY(QVariantList roster READ roster NOTIFY rosterChanged)
+    Q_PROPERTY(TransferState conferenceAddState READ conferenceAddState NOTIFY conferenceAddProgress)
 public:
     enum class State {
         Invalid,
@@ -103,6 +112,23 @@ public:
     Q_INVOKABLE bool transferTo(vphone::ua::Call* other);
     TransferState transferState() const { return transferState_; }
 
+    /// The far end is a conference focus (RFC 4579: its Contact in this dialog has `isfocus`).
+    /// Stays as last known once the call has ended.
+    bool isConference() const { return conference_; }
+    /// The conference's users as the focus last reported them (RFC 4575 conference event
+    /// package), one map per user: "uri", "name" (display text), "status" ("connected",
+    /// "disconnected"... of its first endpoint; empty when none said) and "media" ("audio,video").
+    /// Empty until the first NOTIFY; kept as last known once the call has ended.
+    QVariantList roster() const { return roster_; }
+    /// Asks the focus to invite `uri` into the conference (RFC 4579 §5.5: REFER in this call's
+    /// dialog). conferenceAddProgress() reports the REFER's answer and the focus's NOTIFYs; this
+    /// call stays up whatever happens. False (and Phone::problem()) when the URI is bad, the call
+    /// is not an up conference call, or a transfer or another add of this call is under way.
+    Q_INVOKABLE bool addToConference(const QString& uri);
+    /// Our last addToConference(): Trying (REFER sent), Accepted (202), Done (the focus's INVITE
+    /// was answered) or Failed.
+    TransferState conferenceAddState() const { return conferenceAddState_; }
+
     /// Our session description in force (media layer, C++ only).
     const std::string& localSdp() const { return localSdp_; }
     /// The peer's session description in force (its answer, or its offer for incoming calls).
@@ -124,6 +150,12 @@ signals:
     /// Our transfer moved on: the REFER's answer (202, or its failure) or a NOTIFY's sipfrag
     /// status ("180 Ringing", "200 OK"); transferState() says where it stands.
     void transferProgress(int code, const QString& reason);
+    /// conference() changed (the far end's Contact gained or lost `isfocus`).
+    void conferenceChanged();
+    /// roster() changed (a NOTIFY from the focus that changed something).
+    void rosterChanged();
+    /// Our addToConference() moved on, like transferProgress(); conferenceAddState() says where.
+    void conferenceAddProgress(int code, const QString& reason);
 
 private:
     friend class Phone;
@@ -148,6 +180,10 @@ private:
     std::string pendingOffer_;
     SessionDescriptionProvider::Purpose pendingPurpose_ = SessionDescriptionProvider::Purpose::Invalid;
     TransferState transferState_ = TransferState::None;
+    bool conference_ = false;
+    QVariantList roster_;
+    TransferState conferenceAddState_ = TransferState::None;
+    std::uint64_t conferenceWatch_ = 0; ///< our subscription to the focus's roster (0: none)
 };
 
 } // namespace vphone::ua

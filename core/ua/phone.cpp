@@ -333,6 +333,7 @@ void Phone::connectDriver()
         messageResultEvent(e.message, e.code, fromStd(e.reason));
     });
     connectTransfer();
+    connectConferenceWatch(); // phone_conference_watch.cpp
 }
 
 Call* Phone::call(const QString& uri, Account* account)

@@ -26,7 +26,9 @@
 //
 // Conference (conference.cpp): conference() is the one ad hoc conference this phone hosts (RFC
 // 4579 §5, made with the Phone); a REFER from one of its members adds the Refer-To address to
-// it instead of transferring the member (phone_transfer.cpp).
+// it instead of transferring the member (phone_transfer.cpp). A call to a conference hosted
+// elsewhere (the far end's Contact says isfocus) is watched through the focus's conference event
+// package (phone_conference_watch.cpp): Call::conference(), Call::roster(), Call::addToConference().
 #pragma once
 
 #include "ua/account.h"
@@ -40,6 +42,7 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QString>
 #include <QStringList>
@@ -195,6 +198,23 @@ private:
         bool conference = false; ///< a member asked to add someone: its own call stays up
     };
     QHash<Call*, Referral> referrals_;
+    // conferences hosted elsewhere (phone_conference_watch.cpp)
+    void connectConferenceWatch();
+    /// The far end's Contact in `call` (`remoteContact`, may be empty) said isfocus or not.
+    void focusLearnt(Call* call, bool focus, const std::string& remoteContact);
+    /// SUBSCRIBEs to the conference package of `call`'s focus (its Contact, else its target).
+    void watchConference(Call* call, const std::string& remoteContact);
+    /// Ends the watch of `call`'s conference, if any (the call ended or left the conference).
+    void unwatchConference(Call* call);
+    bool addToConference(Call* call, const QString& uri);
+    struct ConferenceWatch {
+        QPointer<Call> call;
+        QString focus;       ///< the address subscribed to
+        ConferenceInfo info; ///< the roster merged so far (RFC 4575 §4.6)
+        bool leaving = false;
+    };
+    QHash<std::uint64_t, ConferenceWatch> conferenceWatches_; ///< subscription handle -> watch
+    Call* conferenceSubscribing_ = nullptr; ///< inside subscribe(): its at-once failure is this call's
     /// Sends row `row` of `thread` (already appended, Sending); marks it Failed if it cannot go.
     void sendText(MessageThread* thread, int row, const QString& text);
     /// A call leaves calls() (removeCall(), or deleted): hang it up if needed, forget its handle.

@@ -221,6 +221,7 @@ void Phone::modifiedEvent(std::uint64_t handle, bool local, int code, const QStr
 void Phone::callEnded(Call* call)
 {
     // The driver forgets the handle now: so do we, so no command reaches a dropped dialog.
+    unwatchConference(call); // a conference hosted elsewhere: its roster is no longer ours
     if (call->handle_ != 0) callByHandle_.remove(call->handle_);
     call->handle_ = 0;
     call->pendingPurpose_ = Purpose::Invalid;
@@ -254,6 +255,7 @@ void Phone::removeCall(Call* call)
 void Phone::forget(Call* call)
 {
     if (conference_) conference_->release(call); // it leaves while it is still a whole Call
+    unwatchConference(call);
     if (call->handle_ != 0) {
         driver_->hangUp(call->handle_); // may end it at once (603 for an unanswered incoming one)
         if (call->handle_ != 0) callByHandle_.remove(call->handle_);
