@@ -166,8 +166,9 @@ int main(int argc, char** argv)
     return RUN_ALL_TESTS();
 }
 
-// Call waiting (SIP 5640-5642, RTP 12700-12759): alice talks to bob, carol calls; answering
-// carol puts bob on hold first, and resuming bob puts carol on hold: one call talks at a time.
+// Call waiting (SIP 5640-5642, RTP 12700-12759): alice talks to bob, carol calls (alice hears
+// the waiting tone over bob); answering carol puts bob on hold first, and resuming bob puts carol on hold:
+// one call talks at a time.
 TEST(PhoneController, CallWaitingHoldsTheCallThatIsUpAndSwitchesBetweenCalls)
 {
     PhoneController alice(profile(5640, 12700));
@@ -187,9 +188,12 @@ TEST(PhoneController, CallWaitingHoldsTheCallThatIsUpAndSwitchesBetweenCalls)
     ASSERT_TRUE(waitFor([&] { return alice.incomingCall() != nullptr; }));
     CallItem* fromCarol = alice.incomingCall();
     EXPECT_TRUE(toBob->active() && !toBob->held()); // ringing does not disturb the call
+    // ... but alice hears the call-waiting tone over bob (ui/common/call_waiting.h).
+    EXPECT_TRUE(waitFor([&] { return alice.media().session(toBob->call())->localTone(); }));
     fromCarol->answer(false);
     EXPECT_TRUE(waitFor([&] { return fromCarol->active() && toBob->held(); }));
-    EXPECT_TRUE(waitFor([&] { return bobIn->remoteHeld(); })); // bob hears he is held
+    EXPECT_FALSE(alice.media().session(toBob->call())->localTone()); // answered: the tone stops
+    EXPECT_TRUE(waitFor([&] { return bobIn->remoteHeld(); }));       // bob hears he is held
     EXPECT_EQ(alice.currentCall(), fromCarol);
     CallItem* carolOut = carol.currentCall();
     ASSERT_NE(carolOut, nullptr);

@@ -2,6 +2,7 @@
 
 #include "models/dial_completion.h"
 
+#include "common/call_waiting.h"
 #include "common/qt_video.h"
 #include "net/stun_client.h"
 #include "ua/ua_driver.h"
@@ -101,6 +102,8 @@ PhoneController::PhoneController(ProfileConfig config, QObject* parent)
     openDatabase();
     presence_ = new PresenceWatch(*this);
     conference_ = new ConferenceModel(*this);
+    // Call waiting: the call that is up plays the waiting tone while another rings in.
+    new CallWaitingTone(*phone_, *media_, this);
 }
 
 void PhoneController::connectPhone()
