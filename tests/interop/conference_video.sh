@@ -52,7 +52,7 @@ start host "$CLI" --listen udp:127.0.0.1:6120 --conference --duration 30 --audio
   --audio-sink null --video-source testsrc:320x180@15 --video-sink "file:$WORK/host.y4m" \
   --rtp-ports 14900-14939
 sleep 0.5
-start alice "$CLI" --listen udp:127.0.0.1:6121 --call sip:conf@127.0.0.1:6120 --hangup-after 9 \
+start alice "$CLI" --listen udp:127.0.0.1:6121 --call sip:conf@127.0.0.1:6120 --hangup-after 12 \
   --audio-source tone:700 --video-source testsrc:320x180@15 --video-sink "file:$WORK/alice.y4m" \
   --rtp-ports 14940-14959
 wait_for "$WORK/host.log" "conference joined sip:vphone@127.0.0.1:6121" 10
