@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Pictures of the desktop app for the README, taken under Xvfb with the app's hidden test flags:
-# docs/screenshots/{main,video-call,contacts,history,chat,settings}.png.
+# docs/screenshots/{main,video-call,contacts,history,chat,settings,conference}.png.
 #  1. a temporary profile is seeded for real: four contacts from a vCard with photos (PNG avatars
 #     drawn here), then the app (SIP 127.0.0.1:5856) calls Alice (a vphone-cli answering on 5857)
 #     and Carla (5859), Bob (5858) calls the app and gives up (a missed call), Carla and Alice send
@@ -8,15 +8,18 @@
 #  2. the app restarted on that profile pictures its tabs (--screenshot-tab): calls (the main
 #     window), contacts, history, chats, and settings when this build has a settings tab (an
 #     older one refuses the tab name: the picture is skipped with a note);
-#  3. a video call to Carla's vphone-cli sending its test pattern (640x360@30), pictured 7 s in.
-# Loopback only: SIP 5855-5859 (David, 5855, has no phone running), RTP 13030-13049, X display
-# :66-:69. Every contact address is on 127.0.0.1: the app looks up presence for each contact.
+#  3. a video call to Carla's vphone-cli sending its test pattern (640x360@30), pictured 7 s in;
+#  4. a conference: the app video-calls Alice, Bob and Carla (vphone-clis answering with test
+#     patterns of different sizes and tones), merges the calls, and pictures the conference view
+#     (the composite grid, the participants with their speaking dots) 15 s in.
+# Loopback only: SIP 5855-5859 (David, 5855, has no phone running), RTP 13030-13049 and 16900-16999
+# (the conference), X display :66-:69. Every contact address is on 127.0.0.1: the app looks up presence for each contact.
 # usage: scripts/screenshots.sh [BUILD_DIR]   (default build/release, configured and built when
 #        vphone or vphone-cli is missing; KEEP=1 keeps the work directory with the logs)
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build/release}
-OUT=$ROOT/docs/screenshots
+OUT=${SHOTS_OUT:-$ROOT/docs/screenshots} # SHOTS_OUT: somewhere else (trying changes out)
 if [ ! -x "$BUILD/ui/app/vphone" ] || [ ! -x "$BUILD/ui/cli/vphone-cli" ]; then
   echo "screenshots: building vphone and vphone-cli in $BUILD" >&2
   [ -f "$BUILD/CMakeCache.txt" ] || cmake --preset release -B "$BUILD" -S "$ROOT" >/dev/null || exit 2
@@ -175,6 +178,7 @@ cp "$LOG" "$WORK/tabs-ok.jsonl"
 # 3. A video call to Carla, pictured 7 s after start.
 peer carla 5859
 bg carla2 "${PEER[@]}" --auto-answer --events
+CARLA2=$LAST
 sleep 0.5
 LOG=$WORK/video.jsonl
 bg video "$VPHONE" "${APP_ARGS[@]}" --log "$LOG" --screenshot-after 7 --screenshot "$OUT/video-call.png" \
@@ -182,7 +186,27 @@ bg video "$VPHONE" "${APP_ARGS[@]}" --log "$LOG" --screenshot-after 7 --screensh
 wait_for "$LOG" '"event":"screenshot"' 30
 stop "$LAST"
 
-python3 - "$WORK/tabs-ok.jsonl" "$WORK/video.jsonl" <<'PY'
+# 4. The conference: three peers with their own RTP ranges (video calls take four ports each).
+stop "$CARLA2"
+rm -f "$OUT/conference.png"
+conf_peer() { # NAME PORT RTP_RANGE TONE PATTERN
+  bg "conf-$1" "$CLI" --listen "udp:127.0.0.1:$2" --account "sip:$1@127.0.0.1:$2" --no-register \
+    --rtp-ports "$3" --audio-source "tone:$4" --video-source "testsrc:$5" --auto-answer --events
+}
+conf_peer alice 5857 16900-16919 523 640x360@30
+conf_peer bob 5858 16920-16939 659 480x360@30
+conf_peer carla 5859 16940-16959 784 320x240@30
+sleep 0.5
+LOG=$WORK/conference.jsonl
+bg conference "$VPHONE" "${APP_ARGS[@]}" --rtp-ports 16960-16999 --log "$LOG" --window-size 1200x760 --video \
+  --dial-after 1:sip:alice@127.0.0.1:5857 --dial-after 2:sip:bob@127.0.0.1:5858 \
+  --dial-after 3:sip:carla@127.0.0.1:5859 --merge-after 8 --screenshot-after 15 --screenshot "$OUT/conference.png" \
+  --leave-after 17
+wait_for "$LOG" '"event":"screenshot"' 40
+grep -o '"event":"conference","active":true,"members":[^]]*]' "$LOG" | tail -1 >&2
+stop "$LAST"
+
+python3 - "$WORK/tabs-ok.jsonl" "$WORK/video.jsonl" "$WORK/conference.jsonl" <<'PY'
 import json, os, sys
 for log in sys.argv[1:]:
     for l in open(log):

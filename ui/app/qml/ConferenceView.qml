@@ -21,10 +21,15 @@ Frame {
         anchors.fill: parent
         spacing: 0
 
-        RowLayout {
+        GridLayout {
+            // The participants beside the picture in a wide view, below it otherwise.
+            id: body
+            readonly property bool wide: view.width >= 1000
+            columns: wide ? 2 : 1
+            columnSpacing: 0
+            rowSpacing: 0
             Layout.fillWidth: true
             Layout.fillHeight: true
-            spacing: 0
 
             Item {
                 Layout.fillWidth: true
@@ -42,6 +47,65 @@ Frame {
                     anchors.fill: parent
                     fillMode: VideoView.PreserveAspectFit
                     visible: view.conf.video
+                }
+                // Each joined participant's name on its cell of the composite (the bridge's grid:
+                // 1, 2x1, 2x2, 3x3, 4x4 cells in joining order, the host first), the active
+                // speaker's cell outlined.
+                Item {
+                    id: cells
+                    visible: view.conf.video && grid.framesShown > 0
+                    readonly property var joined: view.conf.members.filter(m => m.joined)
+                    readonly property int n: joined.length
+                    readonly property int cols: n <= 1 ? 1 : n <= 4 ? 2 : n <= 9 ? 3 : 4
+                    readonly property int rows: n <= 2 ? 1 : cols
+                    readonly property real scale: grid.frameSize.width > 0
+                        ? Math.min(grid.width / grid.frameSize.width, grid.height / grid.frameSize.height) : 0
+                    width: grid.frameSize.width * scale
+                    height: grid.frameSize.height * scale
+                    anchors.centerIn: grid
+                    Repeater {
+                        model: cells.visible ? cells.joined : []
+                        delegate: Item {
+                            required property var modelData
+                            required property int index
+                            x: (index % cells.cols) * cells.width / cells.cols
+                            y: Math.floor(index / cells.cols) * cells.height / cells.rows
+                            width: cells.width / cells.cols
+                            height: cells.height / cells.rows
+                            Rectangle {
+                                anchors.fill: parent
+                                color: "transparent"
+                                border.width: 3
+                                border.color: palette.highlight
+                                visible: modelData.activeSpeaker && cells.n > 1
+                            }
+                            Rectangle {
+                                anchors.left: parent.left
+                                anchors.bottom: parent.bottom
+                                anchors.margins: 8
+                                width: nameRow.implicitWidth + 12
+                                height: nameRow.implicitHeight + 6
+                                radius: 4
+                                color: "#a0000000" // a caption over any picture
+                                RowLayout {
+                                    id: nameRow
+                                    anchors.centerIn: parent
+                                    spacing: 5
+                                    Rectangle {
+                                        implicitWidth: 8
+                                        implicitHeight: 8
+                                        radius: 4
+                                        color: modelData.speaking ? view.speakingColor : "#80ffffff"
+                                    }
+                                    Label {
+                                        text: modelData.name
+                                        color: "white"
+                                        font.bold: modelData.activeSpeaker
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
                 Label {
                     anchors.centerIn: parent
@@ -97,8 +161,10 @@ Frame {
             }
 
             Frame {
-                Layout.preferredWidth: 250
-                Layout.fillHeight: true
+                Layout.preferredWidth: body.wide ? 250 : -1
+                Layout.fillWidth: !body.wide
+                Layout.fillHeight: body.wide
+                Layout.preferredHeight: body.wide ? -1 : Math.min(people.contentHeight + 2, 200)
                 padding: 0
                 ListView {
                     id: people
