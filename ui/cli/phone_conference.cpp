@@ -20,6 +20,7 @@
 // event), never applied.
 #include "phone_session.h"
 
+#include "engine/conference_rows_json.h"
 #include "engine/video_device.h"
 #include "ua/conference_info.h"
 
@@ -311,22 +312,7 @@ QJsonArray Phone::conferenceStats()
     if (!conference_) return rows;
     const auto all = conference_->rows();
     const auto json = [&all](int id, const QString& uri, bool connected) {
-        QJsonObject row;
-        for (const auto& r : all) {
-            if (r.id != id || id < 0 || !r.measured) continue;
-            row = QJsonObject{{QStringLiteral("label"), QString::fromStdString(r.label)},
-                              {QStringLiteral("uri"), uri},
-                              {QStringLiteral("codec"), QString::fromStdString(r.codec)},
-                              {QStringLiteral("level_dbfs"), r.levelDbfs},
-                              {QStringLiteral("speaking"), r.speaking},
-                              {QStringLiteral("active_speaker"), r.activeSpeaker},
-                              {QStringLiteral("frames_in"), static_cast<qint64>(r.framesIn)},
-                              {QStringLiteral("frames_out"), static_cast<qint64>(r.framesOut)},
-                              {QStringLiteral("underruns"), static_cast<qint64>(r.underruns)},
-                              {QStringLiteral("overruns"), static_cast<qint64>(r.overruns)}};
-        }
-        row.insert(QStringLiteral("connected"), connected);
-        return row;
+        return media::conferenceRowJson(all, id, uri, connected);
     };
     QJsonObject host =
         json(conference_->hostId(), QString::fromStdString(conference_->options().hostLabel), true);

@@ -6,6 +6,7 @@
 #include "common/media_session_provider.h"
 #include "common/qt_video.h"
 #include "engine/conference_host.h"
+#include "engine/conference_rows_json.h"
 #include "ua/call.h"
 #include "ua/conference.h"
 
@@ -122,22 +123,8 @@ QJsonArray ConferenceMedia::participants() const
     if (!host_) return out;
     const auto rows = host_->rows();
     const auto json = [&rows](int id, const QString& label, const QString& uri, bool connected) {
-        QJsonObject o{{QStringLiteral("label"), label}, {QStringLiteral("uri"), uri}};
-        for (const auto& r : rows) {
-            if (r.id != id || id < 0 || !r.measured) continue;
-            o = QJsonObject{{QStringLiteral("label"), QString::fromStdString(r.label)},
-                            {QStringLiteral("uri"), uri},
-                            {QStringLiteral("codec"), QString::fromStdString(r.codec)},
-                            {QStringLiteral("level_dbfs"), r.levelDbfs},
-                            {QStringLiteral("speaking"), r.speaking},
-                            {QStringLiteral("active_speaker"), r.activeSpeaker},
-                            {QStringLiteral("frames_in"), static_cast<qint64>(r.framesIn)},
-                            {QStringLiteral("frames_out"), static_cast<qint64>(r.framesOut)},
-                            {QStringLiteral("underruns"), static_cast<qint64>(r.underruns)},
-                            {QStringLiteral("overruns"), static_cast<qint64>(r.overruns)}};
-        }
-        o.insert(QStringLiteral("connected"), connected);
-        return o;
+        return media::conferenceRowJson(rows, id, uri, connected,
+                                        {{QStringLiteral("label"), label}, {QStringLiteral("uri"), uri}});
     };
     const QString hostLabel = QString::fromStdString(options_.hostLabel);
     QJsonObject host = json(host_->hostId(), hostLabel, hostLabel, true);
