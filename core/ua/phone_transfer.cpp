@@ -11,7 +11,9 @@
 // NOTIFYed to the referrer (180, 183, then 200 or the failure status) and once it is answered
 // the original call is hung up (unless the referrer left first). A REFER from a member of the
 // conference we host (RFC 4579 §5.5) is no transfer: the conference invites the Refer-To address
-// (Conference::addRequested), the member is NOTIFYed the same way and its own call stays up.
+// (Conference::addRequested), the member is NOTIFYed the same way and its own call stays up; a
+// Refer-To with method=BYE (§5.6) removes that member instead (BYE, then a 200 sipfrag, or 404
+// when no other member has that address).
 // Transfer target: an incoming
 // INVITE whose Replaces names one of our confirmed calls is answered at once (callReplaced());
 // the core then ends the replaced call with reason "replaced".
@@ -25,6 +27,32 @@ namespace {
 QString text(const std::string& s)
 {
     return QString::fromStdString(s);
+}
+
+/// A Refer-To asking for a BYE (RFC 3515 §2.4.2 method parameter; RFC 4579 §5.6).
+bool isByeReferral(const sip::Uri& referTo)
+{
+    const auto method = referTo.param("method");
+    return method && QString::fromUtf8(method->data(), static_cast<qsizetype>(method->size()))
+                             .compare(QLatin1String("BYE"), Qt::CaseInsensitive) == 0;
+}
+
+sip::Uri withoutMethod(sip::Uri uri)
+{
+    std::erase_if(uri.params, [](const sip::Param& p) {
+        return QString::fromStdString(p.name).compare(QLatin1String("method"), Qt::CaseInsensitive) == 0;
+    });
+    return uri;
+}
+
+/// The member of `conference` (other than `except`) whose address is `who`.
+Call* conferenceMember(const Conference& conference, const sip::Uri& who, const Call* except)
+{
+    for (Call* m : conference.members()) {
+        const auto uri = sip::parseUri(m->remoteUri().toStdString());
+        if (m != except && uri && uri->equivalent(who)) return m;
+    }
+    return nullptr;
 }
 
 bool isUp(const Call* c)
@@ -103,6 +131,12 @@ void Phone::connectTransfer()
         shownTarget.password.reset();
         const QString target = text(shownTarget.toString());
         const bool toConference = original && conference_ && conference_->isMember(original);
+        if (toConference && isByeReferral(e.referTo)) { // RFC 4579 §5.6: a member asks to remove one
+            Call* target = conferenceMember(*conference_, withoutMethod(e.referTo), original);
+            if (target) conference_->remove(target); // BYE; it stays in the roster, disconnected
+            driver_->notifyRefer(e.call, e.id, target ? 200 : 404, target ? "OK" : "Not a participant");
+            return;
+        }
         Call* placed = !original      ? nullptr
                        : toConference ? conference_->inviteReferred(target, original->account(), e.referredBy)
                                       : placeCall(target, original->account(), e.replaces, e.referredBy);

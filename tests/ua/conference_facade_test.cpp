@@ -312,3 +312,45 @@ TEST(FacadeConference, ARefusedInviteLeavesNothingBehind)
     EXPECT_EQ(log.ended, 2);
     ASSERT_TRUE(waitFor([&] { return again->isEnded(); }));
 }
+
+// RFC 4579 §5.6: a member's REFER with Refer-To <member;method=BYE> makes the focus hang that
+// member up (200 sipfrag); an address that is no member gets 404 and nobody leaves (SIP 6160-6162).
+TEST(FacadeConference, AMembersReferWithMethodByeRemovesAnother)
+{
+    TestPhone host, p1, p2;
+    ASSERT_TRUE(host.start(6160));
+    ASSERT_TRUE(p1.start(6161));
+    ASSERT_TRUE(p2.start(6162));
+    PeerView v1(p1);
+    Conference* conf = host.phone.conference();
+    ConferenceLog log(conf);
+    conf->setAutoAnswer(true);
+    Call* out1 = p1.phone.call(QStringLiteral("sip:conf@127.0.0.1:6160"));
+    Call* out2 = p2.phone.call(QStringLiteral("sip:conf@127.0.0.1:6160"));
+    ASSERT_TRUE(out1 && out2);
+    ASSERT_TRUE(waitFor([&] { return conf->members().size() == 2 && v1.confirmed.size() == 1; }));
+    Call* member2 = nullptr;
+    for (Call* m : conf->members()) {
+        if (m->remoteUri().endsWith(QStringLiteral(":6162"))) member2 = m;
+    }
+    ASSERT_NE(member2, nullptr) << conf->members()[0]->remoteUri().toStdString();
+
+    // Nobody at that address: 404, both stay.
+    p1.phone.driver().refer(v1.confirmed[0], *sip::parseUri("sip:nobody@127.0.0.1:6199;method=BYE"), {});
+    ASSERT_TRUE(waitFor([&] { return !v1.refer.isEmpty() && v1.refer.back().final; }));
+    EXPECT_EQ(v1.refer.back().sipfragCode, 404);
+    EXPECT_EQ(conf->members().size(), 2);
+
+    // p2's address with method=BYE: the focus sends p2 its BYE and NOTIFYs p1 200; p1 stays.
+    v1.refer.clear();
+    p1.phone.driver().refer(
+        v1.confirmed[0], *sip::parseUri((member2->remoteUri() + QStringLiteral(";method=BYE")).toStdString()),
+        {});
+    ASSERT_TRUE(waitFor([&] { return out2->isEnded() && !v1.refer.isEmpty() && v1.refer.back().final; }));
+    EXPECT_EQ(v1.refer.back().sipfragCode, 200);
+    EXPECT_EQ(log.left, QList<Call*>{member2});
+    EXPECT_EQ(conf->members().size(), 1);
+    EXPECT_TRUE(log.addRequested.isEmpty()); // no one was invited
+    EXPECT_EQ(out1->state(), Call::State::Active);
+    conf->end();
+}
