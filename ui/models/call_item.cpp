@@ -287,13 +287,14 @@ bool CallItem::transfer(const QString& text)
 {
     if (!call_ || !active()) return false;
     const DialTarget target = controller_->dialTarget(text);
+    transferText_ = tr("Transferring…"); // the facade's progress (transferMoved) may follow at once
     const bool ok = target.ok() && call_->transfer(target.uri);
     controller_->log({{QStringLiteral("event"), QStringLiteral("transfer")},
                       {QStringLiteral("input"), text},
                       {QStringLiteral("uri"), target.uri},
                       {QStringLiteral("ok"), ok}});
-    transferText_ =
-        ok ? tr("Transferring…") : tr("Transfer failed: %1").arg(target.ok() ? tr("not sent") : target.error);
+    if (!ok && !(call_ && call_->transferState() == ua::Call::TransferState::Failed))
+        transferText_ = tr("Transfer failed: %1").arg(target.ok() ? tr("not sent") : target.error);
     emit transferChanged();
     return ok;
 }
@@ -301,11 +302,13 @@ bool CallItem::transfer(const QString& text)
 bool CallItem::transferTo(CallItem* other)
 {
     if (!call_ || !active() || !other || other == this || !other->call()) return false;
+    transferText_ = tr("Transferring to %1…").arg(other->peerName());
     const bool ok = call_->transferTo(other->call());
     controller_->log({{QStringLiteral("event"), QStringLiteral("transfer")},
                       {QStringLiteral("to_call"), other->peerUri()},
                       {QStringLiteral("ok"), ok}});
-    transferText_ = ok ? tr("Transferring to %1…").arg(other->peerName()) : tr("Transfer failed: not sent");
+    if (!ok && !(call_ && call_->transferState() == ua::Call::TransferState::Failed))
+        transferText_ = tr("Transfer failed: not sent");
     emit transferChanged();
     return ok;
 }
