@@ -14,7 +14,8 @@ target_link_libraries(vphone_controller_tests PRIVATE vphone_models Qt6::Gui Qt6
 gtest_discover_tests(vphone_controller_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120 RUN_SERIAL TRUE)
 
 # The hosted conference's model and call transfer (conference_model.h, CallItem::transfer) between
-# three PhoneControllers on 127.0.0.1 (SIP 6230-6235, RTP 16820-16891), offscreen, audio only.
+# three PhoneControllers on 127.0.0.1 (SIP 6230-6238, RTP 16820-16891 and 16960-16995), offscreen,
+# audio only.
 add_executable(vphone_conference_model_tests ${CMAKE_CURRENT_SOURCE_DIR}/app/models_conference_test.cpp)
 target_link_libraries(vphone_conference_model_tests PRIVATE vphone_models Qt6::Gui Qt6::Test GTest::gtest)
 gtest_discover_tests(vphone_conference_model_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 120)

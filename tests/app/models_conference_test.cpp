@@ -1,9 +1,10 @@
 // ConferenceModel and CallItem's transfer (ui/models) between PhoneControllers on 127.0.0.1 (SIP
-// 6230-6235, RTP 16820-16899), under an offscreen QGuiApplication: the host calls two others and
-// merges the calls (the rows: "You" first, then both, joined; the bridge's participants show the
+// 6230-6238, RTP 16820-16891 and 16960-16995), under an offscreen QGuiApplication: the host calls two others
+// and merges the calls (the rows: "You" first, then both, joined; the bridge's participants show the
 // speaking), removes one, leaves (every call ends); a call is transferred blind to a third
-// controller (the transferee calls it, the progress says "Transferred" and the call ends); an
-// address that is not one is refused in words. Waits are bounded (15 s), never timed.
+// controller (the transferee calls it, the progress says "Transferred" and the call ends); a
+// participant added to a call makes a three-way conference; an address that is not one is
+// refused in words. Waits are bounded (15 s), never timed.
 #include "models/conference_model.h"
 #include "models/phone_controller.h"
 #include "models_test_util.h"
@@ -119,6 +120,29 @@ TEST(ConferenceModel, ACallIsTransferredBlindAndEndsWhenTheTargetAnswers)
     ASSERT_TRUE(waitFor([&] { return call->transferText() == QLatin1String("Transferred"); }, 15000))
         << call->transferText().toStdString();
     EXPECT_TRUE(waitFor([&] { return call->ended(); }, 15000));
+}
+
+TEST(ConferenceModel, AddingAParticipantToACallMakesAThreeWayConference)
+{
+    PhoneController host(profile(6236, 16960, "tone:440"));
+    PhoneController b(profile(6237, 16972, "tone:660"));
+    PhoneController c(profile(6238, 16984, "tone:880"));
+    ASSERT_TRUE(host.start() && b.start() && c.start()) << host.lastProblem().toStdString();
+    ui::ConferenceModel* conf = host.conference();
+    EXPECT_FALSE(conf->addParticipant(QStringLiteral("sip:"))); // not an address: no call
+    ASSERT_TRUE(host.dial(QStringLiteral("127.0.0.1:6237"), false));
+    ASSERT_TRUE(answerNext(b));
+    ASSERT_TRUE(waitFor([&] { return host.currentCall() && host.currentCall()->active(); }, 15000));
+
+    ASSERT_TRUE(conf->addParticipant(QStringLiteral("127.0.0.1:6238"))) << host.lastProblem().toStdString();
+    EXPECT_TRUE(conf->active());
+    ASSERT_TRUE(answerNext(c));
+    ASSERT_TRUE(waitFor([&] { return conf->memberCount() == 2; }, 15000)) << host.lastProblem().toStdString();
+    ASSERT_EQ(conf->members().size(), 3);
+    EXPECT_EQ(row(conf, 1)->uri(), QLatin1String("sip:127.0.0.1:6237")); // the call that was up
+    EXPECT_EQ(row(conf, 2)->uri(), QLatin1String("sip:127.0.0.1:6238")); // the one added
+    conf->leave();
+    EXPECT_TRUE(waitFor([&] { return !conf->active(); }, 15000));
 }
 
 int main(int argc, char** argv)
