@@ -98,6 +98,14 @@
         <source>Always (SRTP mandatory)</source>
         <translation>Immer (SRTP verpflichtend)</translation>
     </message>
+    <message>
+        <source>STUN server</source>
+        <translation>STUN-Server</translation>
+    </message>
+    <message>
+        <source>As in Ports (e.g. stun.example.org:3478)</source>
+        <translation>Wie unter Ports (z. B. stun.example.org:3478)</translation>
+    </message>
 </context>
 <context>
     <name>AccountListModel</name>
@@ -128,6 +136,28 @@
     <message>
         <source>Certificate not trusted: the server&apos;s identity could not be verified</source>
         <translation>Zertifikat nicht vertrauenswürdig: die Identität des Servers ließ sich nicht prüfen</translation>
+    </message>
+</context>
+<context>
+    <name>AddParticipantDialog</name>
+    <message>
+        <source>Add participant</source>
+        <translation>Teilnehmer hinzufügen</translation>
+    </message>
+    <message>
+        <source>Who should join? They are called and join the conference when they answer.</source>
+        <translation>Wer soll dazukommen? Die Person wird angerufen und nimmt an der Konferenz teil, sobald sie annimmt.</translation>
+    </message>
+    <message>
+        <source>Call into the conference</source>
+        <translation>In die Konferenz holen</translation>
+    </message>
+</context>
+<context>
+    <name>AddressField</name>
+    <message>
+        <source>Name, number or sip:address</source>
+        <translation>Name, Nummer oder sip:Adresse</translation>
     </message>
 </context>
 <context>
@@ -251,6 +281,34 @@
     <message>
         <source>SRTP %1</source>
         <translation>SRTP %1</translation>
+    </message>
+    <message>
+        <source>Transferring…</source>
+        <translation>Wird vermittelt…</translation>
+    </message>
+    <message>
+        <source>Transfer failed: %1</source>
+        <translation>Vermittlung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>not sent</source>
+        <translation>nicht gesendet</translation>
+    </message>
+    <message>
+        <source>Transferring to %1…</source>
+        <translation>Wird an %1 vermittelt…</translation>
+    </message>
+    <message>
+        <source>Transfer failed: not sent</source>
+        <translation>Vermittlung fehlgeschlagen: nicht gesendet</translation>
+    </message>
+    <message>
+        <source>Transferred</source>
+        <translation>Vermittelt</translation>
+    </message>
+    <message>
+        <source>Transferring… %1</source>
+        <translation>Wird vermittelt… %1</translation>
     </message>
 </context>
 <context>
@@ -418,6 +476,22 @@
         <source>Speaker</source>
         <translation>Lautsprecher</translation>
     </message>
+    <message>
+        <source>Merge calls</source>
+        <translation>Anrufe zusammenführen</translation>
+    </message>
+    <message>
+        <source>Join the calls that are up or on hold into one conference</source>
+        <translation>Die laufenden und gehaltenen Anrufe zu einer Konferenz zusammenführen</translation>
+    </message>
+    <message>
+        <source>Add participant</source>
+        <translation>Teilnehmer hinzufügen</translation>
+    </message>
+    <message>
+        <source>Transfer…</source>
+        <translation>Vermitteln…</translation>
+    </message>
 </context>
 <context>
     <name>CertificateDialog</name>
@@ -518,6 +592,71 @@
     <message>
         <source>No messages yet</source>
         <translation>Noch keine Nachrichten</translation>
+    </message>
+</context>
+<context>
+    <name>ConferenceMember</name>
+    <message>
+        <source>You</source>
+        <translation>Sie</translation>
+    </message>
+</context>
+<context>
+    <name>ConferenceModel</name>
+    <message>
+        <source>You</source>
+        <translation>Sie</translation>
+    </message>
+</context>
+<context>
+    <name>ConferenceView</name>
+    <message>
+        <source>Starting the picture…</source>
+        <translation>Bild wird gestartet…</translation>
+    </message>
+    <message>
+        <source>Joining…</source>
+        <translation>Tritt bei…</translation>
+    </message>
+    <message>
+        <source>Participants (%1)</source>
+        <translation>Teilnehmer (%1)</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Gastgeber</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Hang up on %1</source>
+        <translation>%1 auflegen</translation>
+    </message>
+    <message>
+        <source>Conference · %1 participants</source>
+        <translation>Konferenz · %1 Teilnehmer</translation>
+    </message>
+    <message>
+        <source>Add participant</source>
+        <translation>Teilnehmer hinzufügen</translation>
+    </message>
+    <message>
+        <source>Merge calls</source>
+        <translation>Anrufe zusammenführen</translation>
+    </message>
+    <message>
+        <source>Bring the other calls into the conference</source>
+        <translation>Die anderen Anrufe in die Konferenz holen</translation>
+    </message>
+    <message>
+        <source>Leave conference</source>
+        <translation>Konferenz verlassen</translation>
+    </message>
+    <message>
+        <source>End the conference: everyone is hung up</source>
+        <translation>Konferenz beenden: bei allen wird aufgelegt</translation>
     </message>
 </context>
 <context>
@@ -1306,6 +1445,33 @@
     <message>
         <source>Settings</source>
         <translation>Einstellungen</translation>
+    </message>
+</context>
+<context>
+    <name>TransferDialog</name>
+    <message>
+        <source>Transfer call</source>
+        <translation>Anruf vermitteln</translation>
+    </message>
+    <message>
+        <source>Transfer %1 to:</source>
+        <translation>%1 vermitteln an:</translation>
+    </message>
+    <message>
+        <source>The other call: %1</source>
+        <translation>Den anderen Anruf: %1</translation>
+    </message>
+    <message>
+        <source>An address</source>
+        <translation>Eine Adresse</translation>
+    </message>
+    <message>
+        <source>They are called by %1; your call ends once they answer.</source>
+        <translation>%1 ruft sie an; Ihr Anruf endet, sobald sie annehmen.</translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation>Vermitteln</translation>
     </message>
 </context>
 <context>
