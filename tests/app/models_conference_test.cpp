@@ -4,7 +4,7 @@
 // speaking), removes one, leaves (every call ends); a call is transferred blind to a third
 // controller (the transferee calls it, the progress says "Transferred" and the call ends); a
 // participant added to a call makes a three-way conference; an address that is not one is
-// refused in words. Waits are bounded (15 s), never timed.
+// refused in words; an attended transfer joins the two other parties. Waits are bounded (15 s), never timed.
 #include "models/conference_model.h"
 #include "models/phone_controller.h"
 #include "models_test_util.h"
@@ -120,6 +120,37 @@ TEST(ConferenceModel, ACallIsTransferredBlindAndEndsWhenTheTargetAnswers)
     ASSERT_TRUE(waitFor([&] { return call->transferText() == QLatin1String("Transferred"); }, 15000))
         << call->transferText().toStdString();
     EXPECT_TRUE(waitFor([&] { return call->ended(); }, 15000));
+}
+
+// Attended transfer from the app (SIP 6250-6252, RTP 17400-17435): A talks to B and to C, then
+// transfers B to C (REFER with Replaces, RFC 3891): B's INVITE replaces A's call at C, B and C
+// talk, A's two calls end.
+TEST(ConferenceModel, AnAttendedTransferJoinsTheTwoOtherPartiesAndEndsBothCalls)
+{
+    PhoneController a(profile(6250, 17400, "tone:440"));
+    PhoneController b(profile(6251, 17412, "tone:660"));
+    PhoneController c(profile(6252, 17424, "tone:880"));
+    ASSERT_TRUE(a.start() && b.start() && c.start()) << a.lastProblem().toStdString();
+    ASSERT_TRUE(a.dial(QStringLiteral("127.0.0.1:6251"), false));
+    ASSERT_TRUE(answerNext(b));
+    ASSERT_TRUE(waitFor([&] { return a.currentCall() && a.currentCall()->active(); }, 15000));
+    CallItem* toB = a.currentCall();
+    ASSERT_TRUE(a.dial(QStringLiteral("127.0.0.1:6252"), false)); // the consultation call
+    ASSERT_TRUE(answerNext(c));
+    ASSERT_TRUE(waitFor([&] { return a.currentCall() != toB && a.currentCall()->active(); }, 15000));
+    CallItem* toC = a.currentCall();
+    CallItem* cFromA = c.currentCall();
+    ASSERT_NE(cFromA, nullptr);
+
+    ASSERT_TRUE(toB->transferTo(toC)) << a.lastProblem().toStdString();
+    ASSERT_TRUE(waitFor(
+        [&] { return c.currentCall() != cFromA && c.currentCall() && c.currentCall()->active(); }, 15000));
+    EXPECT_TRUE(c.currentCall()->peerUri().contains(QLatin1String("6251")))
+        << c.currentCall()->peerUri().toStdString();              // C now talks to B
+    EXPECT_TRUE(waitFor([&] { return cFromA->ended(); }, 15000)); // replaced
+    EXPECT_TRUE(waitFor([&] { return toB->ended() && toC->ended(); }, 15000));
+    EXPECT_EQ(toB->transferText(), QLatin1String("Transferred"));
+    c.currentCall()->hangUp();
 }
 
 TEST(ConferenceModel, AddingAParticipantToACallMakesAThreeWayConference)
