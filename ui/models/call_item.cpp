@@ -23,6 +23,9 @@ CallItem::CallItem(ua::Call* call, PhoneController* controller)
     });
     connect(call, &QObject::destroyed, this, &CallItem::stateChanged);
     connect(call, &ua::Call::transferProgress, this, &CallItem::transferMoved);
+    connect(call, &ua::Call::conferenceChanged, this, &CallItem::conferenceChanged);
+    connect(call, &ua::Call::rosterChanged, this, &CallItem::rosterChanged);
+    connect(call, &ua::Call::conferenceAddProgress, this, &CallItem::conferenceAddMoved);
     // Frames reach whichever view is attached now.
     connect(&remoteSink_, &QVideoSink::videoFrameChanged, this, [this](const QVideoFrame& frame) {
         ++remoteFrames_;
@@ -330,6 +333,36 @@ void CallItem::transferMoved(int code, const QString& reason)
                            static_cast<int>(state)))},
                       {QStringLiteral("text"), transferText_}});
     emit transferChanged();
+}
+
+bool CallItem::addToConference(const QString& text)
+{
+    if (!call_ || !active()) return false;
+    const DialTarget target = controller_->dialTarget(text);
+    const bool ok = target.ok() && call_->addToConference(target.uri);
+    controller_->log({{QStringLiteral("event"), QStringLiteral("conference_add")},
+                      {QStringLiteral("input"), text},
+                      {QStringLiteral("uri"), target.uri},
+                      {QStringLiteral("ok"), ok}});
+    if (ok) {
+        conferenceAddText_ = tr("Adding %1…").arg(target.uri);
+    } else {
+        conferenceAddText_ = tr("Add failed: %1").arg(target.ok() ? tr("not sent") : target.error);
+    }
+    emit conferenceAddChanged();
+    return ok;
+}
+
+void CallItem::conferenceAddMoved(int code, const QString& reason)
+{
+    const auto state = call_ ? call_->conferenceAddState() : ua::Call::TransferState::Failed;
+    const QString status = code > 0 ? QStringLiteral("%1 %2").arg(code).arg(reason) : reason;
+    switch (state) {
+    case ua::Call::TransferState::Done: conferenceAddText_ = tr("Added to the conference"); break;
+    case ua::Call::TransferState::Failed: conferenceAddText_ = tr("Add failed: %1").arg(status); break;
+    default: conferenceAddText_ = tr("Adding… %1").arg(status); break;
+    }
+    emit conferenceAddChanged();
 }
 
 void CallItem::refresh()

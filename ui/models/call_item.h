@@ -58,6 +58,13 @@ class CallItem : public QObject {
     Q_PROPERTY(QString transferText READ transferText NOTIFY transferChanged)
     /// A transfer is under way (REFER sent, not yet done or failed).
     Q_PROPERTY(bool transferring READ transferring NOTIFY transferChanged)
+    /// The far end hosts a conference this call is in (its Contact said isfocus, RFC 4579).
+    Q_PROPERTY(bool conference READ conference NOTIFY conferenceChanged)
+    /// That conference's users as its focus reports them: [{uri, name, status, media}].
+    Q_PROPERTY(QVariantList roster READ roster NOTIFY rosterChanged)
+    /// Our last addToConference() in words ("Adding… 180 Ringing", "Added", "Add failed: 486
+    /// Busy Here"); empty when none was asked for.
+    Q_PROPERTY(QString conferenceAddText READ conferenceAddText NOTIFY conferenceAddChanged)
     Q_PROPERTY(QVideoSink* remoteView READ remoteView WRITE setRemoteView NOTIFY viewsChanged)
     Q_PROPERTY(QVideoSink* localView READ localView WRITE setLocalView NOTIFY viewsChanged)
 public:
@@ -119,6 +126,12 @@ public:
     Q_INVOKABLE bool transferTo(vphone::ui::CallItem* other);
     QString transferText() const { return transferText_; }
     bool transferring() const;
+    bool conference() const { return call_ && call_->isConference(); }
+    QVariantList roster() const { return call_ ? call_->roster() : QVariantList{}; }
+    /// Asks the conference's focus to call in what the user typed (REFER, RFC 4579 §5.5; the
+    /// dial bar's resolution); this call stays. False (lastProblem says why) when not sent.
+    Q_INVOKABLE bool addToConference(const QString& text);
+    QString conferenceAddText() const { return conferenceAddText_; }
     /// Switches this call's microphone / speaker (a spec from the settings' lists) without a
     /// re-INVITE; the settings keep their default. False (and the phone's problem) when it fails.
     Q_INVOKABLE bool setAudioInput(const QString& spec);
@@ -143,6 +156,9 @@ signals:
     void viewsChanged();
     void devicesChanged();
     void transferChanged();
+    void conferenceChanged();
+    void rosterChanged();
+    void conferenceAddChanged();
     void tick();
 
 private:
@@ -159,6 +175,8 @@ private:
     QString recordingFile_;
     QString transferText_;
     void transferMoved(int code, const QString& reason);
+    QString conferenceAddText_;
+    void conferenceAddMoved(int code, const QString& reason);
     QString quality_;
     QString qualityText_;
     QVideoSink remoteSink_;

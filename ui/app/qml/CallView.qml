@@ -1,5 +1,8 @@
 // One call: the peer's video filling the view (or the peer's name when there is none), our
 // self view in a corner, the peer, the duration and the quality line, and the call's buttons.
+// A call into a conference hosted elsewhere (the far end is a focus) shows a "Conference" badge
+// and the focus's roster under the peer's name, and "Add to conference…" asks the focus to call
+// someone in (CallItem.addToConference: REFER, RFC 4579 §5.5).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -62,6 +65,22 @@ Frame {
                     opacity: 0.7
                     Layout.alignment: Qt.AlignHCenter
                 }
+                ConferenceBadge {
+                    visible: view.call !== null && view.call.conference
+                    Layout.alignment: Qt.AlignHCenter
+                }
+                Repeater {
+                    // The focus's roster: one line per user, name (or address) and status.
+                    objectName: "conferenceRoster"
+                    model: view.call && view.call.conference ? view.call.roster : []
+                    delegate: Label {
+                        required property var modelData
+                        text: qsTr("%1 — %2").arg(modelData.name.length > 0 ? modelData.name : modelData.uri)
+                                             .arg(view.rosterStatus(modelData.status))
+                        opacity: modelData.status === "connected" ? 1 : 0.6
+                        Layout.alignment: Qt.AlignHCenter
+                    }
+                }
             }
 
             Rectangle {
@@ -102,6 +121,10 @@ Frame {
                         font.bold: true
                         elide: Text.ElideRight
                     }
+                    ConferenceBadge {
+                        objectName: "conferenceBadge"
+                        visible: view.call !== null && view.call.conference
+                    }
                     Label {
                         text: view.call ? (view.call.active ? view.call.durationText : view.stateText(view.call.state)) : ""
                     }
@@ -135,9 +158,26 @@ Frame {
                         elide: Text.ElideRight
                         Layout.fillWidth: true
                     }
+                    Label {
+                        // Our request to the focus to add someone ("Adding… 180 Ringing").
+                        objectName: "conferenceAddText"
+                        text: view.call ? view.call.conferenceAddText : ""
+                        visible: text.length > 0 && view.call !== null && view.call.conference
+                        font.italic: true
+                        elide: Text.ElideRight
+                    }
                     Item {
                         Layout.fillWidth: true
                         visible: view.call === null || view.call.transferText.length === 0
+                    }
+                    ToolButton {
+                        objectName: "addToConferenceButton"
+                        text: qsTr("Add to conference…")
+                        visible: view.call !== null && view.call.conference
+                        enabled: view.call !== null && view.call.active
+                        onClicked: conferenceAddDialog.start()
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Ask the conference to call someone in")
                     }
                     ToolButton {
                         objectName: "mergeButton"
@@ -150,6 +190,7 @@ Frame {
                     ToolButton {
                         objectName: "addParticipantButton"
                         text: qsTr("Add participant")
+                        visible: view.call === null || !view.call.conference
                         enabled: view.call !== null && view.call.active
                         onClicked: addDialog.start()
                     }
@@ -331,6 +372,79 @@ Frame {
     }
     AddParticipantDialog {
         id: addDialog
+    }
+    Dialog {
+        // "Add to conference…": someone the conference's focus should call in.
+        id: conferenceAddDialog
+        objectName: "conferenceAddDialog"
+        title: qsTr("Add to conference")
+        modal: true
+        parent: Overlay.overlay
+        anchors.centerIn: parent
+        width: Math.min(420, parent ? parent.width - 40 : 420)
+        standardButtons: Dialog.Cancel
+        closePolicy: Popup.CloseOnEscape
+        function start() {
+            conferenceAddField.clear()
+            open()
+            conferenceAddField.forceActiveFocus()
+        }
+        function add() {
+            if (conferenceAddField.target.length === 0 || !view.call) return
+            if (view.call.addToConference(conferenceAddField.target)) close()
+        }
+        ColumnLayout {
+            anchors.fill: parent
+            spacing: 8
+            Label {
+                text: qsTr("Who should join? The conference calls them in.")
+                wrapMode: Text.WordWrap
+                Layout.fillWidth: true
+            }
+            AddressField {
+                id: conferenceAddField
+                objectName: "conferenceAddField"
+                Layout.fillWidth: true
+                onPicked: conferenceAddDialog.add()
+            }
+            Label {
+                text: phone.lastProblem
+                visible: text.length > 0 && conferenceAddDialog.opened
+                opacity: 0.7
+                wrapMode: Text.WordWrap
+                Layout.fillWidth: true
+            }
+            Button {
+                text: qsTr("Add")
+                highlighted: true
+                enabled: conferenceAddField.text.length > 0
+                onClicked: conferenceAddDialog.add()
+                Layout.alignment: Qt.AlignRight
+            }
+        }
+    }
+    component ConferenceBadge: Label {
+        text: qsTr("Conference")
+        font.bold: true
+        color: palette.highlightedText
+        leftPadding: 6
+        rightPadding: 6
+        background: Rectangle {
+            color: palette.highlight
+            radius: 3
+        }
+    }
+
+    function rosterStatus(status) {
+        switch (status) {
+        case "connected": return qsTr("connected")
+        case "disconnected": return qsTr("left")
+        case "on-hold": return qsTr("on hold")
+        case "alerting": return qsTr("ringing")
+        case "dialing-out": return qsTr("being called")
+        case "": return qsTr("unknown")
+        }
+        return status
     }
 
     function stateText(state) {
