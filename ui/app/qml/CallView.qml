@@ -165,6 +165,9 @@ Frame {
                         visible: text.length > 0 && view.call !== null && view.call.conference
                         font.italic: true
                         elide: Text.ElideRight
+                        Layout.fillWidth: true
+                        Layout.maximumWidth: implicitWidth
+                        Layout.minimumWidth: 0
                     }
                     Item {
                         Layout.fillWidth: true
@@ -172,6 +175,10 @@ Frame {
                     }
                     ToolButton {
                         objectName: "addToConferenceButton"
+                        // Shrinks (text elided) rather than push the row out of a narrow view.
+                        Layout.fillWidth: true
+                        Layout.maximumWidth: implicitWidth
+                        Layout.minimumWidth: Math.min(implicitWidth, 90)
                         text: qsTr("Add to conference…")
                         visible: view.call !== null && view.call.conference
                         enabled: view.call !== null && view.call.active
@@ -181,6 +188,10 @@ Frame {
                     }
                     ToolButton {
                         objectName: "mergeButton"
+                        // Shrinks (text elided) rather than push the row out of a narrow view.
+                        Layout.fillWidth: true
+                        Layout.maximumWidth: implicitWidth
+                        Layout.minimumWidth: Math.min(implicitWidth, 90)
                         text: qsTr("Merge calls")
                         enabled: phone.conference.canMerge
                         onClicked: phone.conference.merge()
@@ -189,6 +200,10 @@ Frame {
                     }
                     ToolButton {
                         objectName: "addParticipantButton"
+                        // Shrinks (text elided) rather than push the row out of a narrow view.
+                        Layout.fillWidth: true
+                        Layout.maximumWidth: implicitWidth
+                        Layout.minimumWidth: Math.min(implicitWidth, 90)
                         text: qsTr("Add participant")
                         visible: view.call === null || !view.call.conference
                         enabled: view.call !== null && view.call.active
@@ -196,6 +211,10 @@ Frame {
                     }
                     ToolButton {
                         objectName: "transferButton"
+                        // Shrinks (text elided) rather than push the row out of a narrow view.
+                        Layout.fillWidth: true
+                        Layout.maximumWidth: implicitWidth
+                        Layout.minimumWidth: Math.min(implicitWidth, 90)
                         text: qsTr("Transfer…")
                         enabled: view.call !== null && view.call.active && !view.call.transferring
                         onClicked: transferDialog.start()

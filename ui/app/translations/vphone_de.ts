@@ -310,6 +310,22 @@
         <source>Transferring… %1</source>
         <translation>Wird vermittelt… %1</translation>
     </message>
+    <message>
+        <source>Adding %1…</source>
+        <translation>%1 wird hinzugefügt…</translation>
+    </message>
+    <message>
+        <source>Add failed: %1</source>
+        <translation>Hinzufügen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Added to the conference</source>
+        <translation>Zur Konferenz hinzugefügt</translation>
+    </message>
+    <message>
+        <source>Adding… %1</source>
+        <translation>Wird hinzugefügt… %1</translation>
+    </message>
 </context>
 <context>
     <name>CallList</name>
@@ -491,6 +507,58 @@
     <message>
         <source>Transfer…</source>
         <translation>Vermitteln…</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Add to conference…</source>
+        <translation>Zur Konferenz hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Ask the conference to call someone in</source>
+        <translation>Die Konferenz bitten, jemanden dazuzuholen</translation>
+    </message>
+    <message>
+        <source>Add to conference</source>
+        <translation>Zur Konferenz hinzufügen</translation>
+    </message>
+    <message>
+        <source>Who should join? The conference calls them in.</source>
+        <translation>Wer soll dazukommen? Die Konferenz ruft die Person an.</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Conference</source>
+        <translation>Konferenz</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>verbunden</translation>
+    </message>
+    <message>
+        <source>left</source>
+        <translation>gegangen</translation>
+    </message>
+    <message>
+        <source>on hold</source>
+        <translation>gehalten</translation>
+    </message>
+    <message>
+        <source>ringing</source>
+        <translation>klingelt</translation>
+    </message>
+    <message>
+        <source>being called</source>
+        <translation>wird angerufen</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
     </message>
 </context>
 <context>
