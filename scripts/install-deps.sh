@@ -4,7 +4,8 @@
 #   scripts/install-deps.sh --bench    also the SIP stacks the parse benchmark compares against,
 #                                      baresip + JACK for the mouth-to-ear comparison, and
 #                                      linphone-desktop + xdotool for bench/app_start.sh
-#   scripts/install-deps.sh --peers    also the interop peers (SIPp, Kamailio, baresip, ...)
+#   scripts/install-deps.sh --peers    also the interop peers (SIPp, Kamailio, baresip, ...) and the
+#                                      desktop test tools (dunst, trayer, xdotool, xwininfo)
 set -euo pipefail
 
 build_pkgs=(
@@ -19,7 +20,7 @@ build_pkgs=(
 )
 bench_pkgs=(libosip2-dev libsofia-sip-ua-dev libbellesip-dev libre-dev baresip-core baresip-ffmpeg jackd2 libjack-jackd2-dev
   xdotool x11-utils linphone-desktop)
-peer_pkgs=(sip-tester baresip-core baresip-ffmpeg linphone-cli iproute2 kamailio kamailio-tls-modules kamailio-presence-modules sipsak dnsmasq sipvicious dunst trayer qt6-gtk-platformtheme coturn gnome-keyring dbus)
+peer_pkgs=(sip-tester baresip-core baresip-ffmpeg linphone-cli iproute2 kamailio kamailio-tls-modules kamailio-presence-modules sipsak dnsmasq sipvicious dunst trayer xdotool x11-utils qt6-gtk-platformtheme coturn gnome-keyring dbus)
 
 want=("${build_pkgs[@]}")
 for arg in "$@"; do
