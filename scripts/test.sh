@@ -5,7 +5,7 @@
 #   3. builds with ASan+UBSan (preset asan) and runs every test again,
 #   4. builds the libFuzzer targets (preset fuzz) and runs each for a bounded time.
 # usage: scripts/test.sh [--quick]      --quick skips steps 3 and 4
-# Environment: VPHONE_FUZZ_SECONDS (default 6) per fuzz target.
+# Environment: VPHONE_FUZZ_SECONDS (default 5) per fuzz target.
 set -euo pipefail
 shopt -s inherit_errexit 2>/dev/null || true
 cd "$(dirname "$0")/.."
@@ -33,8 +33,8 @@ if [ $quick -eq 0 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --preset asan -j "$jobs" | tee build/asan/ctest.log
 
-  step "fuzz (libFuzzer, ${VPHONE_FUZZ_SECONDS:-6} s per target)"
-  bash scripts/fuzz.sh "${VPHONE_FUZZ_SECONDS:-6}"
+  step "fuzz (libFuzzer, ${VPHONE_FUZZ_SECONDS:-5} s per target)"
+  bash scripts/fuzz.sh "${VPHONE_FUZZ_SECONDS:-5}"
 fi
 step "summary"
 passed=0
