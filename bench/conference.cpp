@@ -11,9 +11,16 @@
 //      decode 3 H.264 streams, composite them with the host's test pattern (libswscale), encode
 //      the composite 3 times (one H.264 encoder per participant, as the bridge does today).
 //      Frames per second achieved, and the share of one core it needs at 30 fps.
+//   4. Shared vs separate encoders: 4 participants, all H.264 640x360 30 fps, paced at 30 ticks
+//      a second on one thread through ConferenceVideo as the bridge runs it: decode 4 streams
+//      into the cells, compose, then either each participant encodes the composite it captured
+//      (one encoder each, as before shared_video_encoder.h) or each asks its EncodedVideoSource
+//      (one encoder for the four). Thread CPU per tick, total and for the encode step alone.
 //
-// Run: build/release/bench/vphone-bench-conference [SECONDS]   (default 10 s per audio size)
+// Run: build/release/bench/vphone-bench-conference [SECONDS] [video]   (default 10 s per audio
+// size; "video" runs parts 3 and 4 only)
 #include "engine/conference_bridge.h"
+#include "engine/conference_video.h"
 #include "engine/media_session.h"
 #include "video/test_pattern.h"
 #include "video/video_codec.h"
@@ -268,16 +275,127 @@ void videoPipeline()
         fps >= 30 ? "yes" : "NO", double(bytes) * 8 / 3 / (kFrames / double(kFps)) / 1000);
 }
 
+// ---- 4. shared vs separate encoders ----
+
+struct TickCost {
+    double totalMs = 0, encodeMs = 0;
+    std::uint64_t encodes = 0;
+    std::size_t bytes = 0;
+};
+
+TickCost conferenceTicks(bool shared, int ticks)
+{
+    constexpr int kW = 640, kH = 360, kFps = 30, kParties = 4;
+    TickCost cost;
+    VideoEncoderSettings s;
+    s.codec = VideoCodecId::H264;
+    s.width = kW;
+    s.height = kH;
+    s.fps = kFps;
+    s.bitrateKbps = 800;
+    s.threads = 1;
+    // What the four far ends send: their own test pattern, encoded beforehand.
+    std::vector<std::vector<EncodedVideoFrame>> incoming(kParties);
+    std::vector<std::unique_ptr<VideoDecoder>> decoders;
+    for (int i = 0; i < kParties; ++i) {
+        auto enc = VideoEncoder::create(s);
+        auto dec = VideoDecoder::create(VideoCodecId::H264);
+        if (!enc || !dec) return cost;
+        TestPattern pattern(kW, kH);
+        VideoFrame f;
+        for (int k = 0; k < ticks; ++k) {
+            pattern.render(std::uint32_t(k * (i + 1)), f);
+            EncodedVideoFrame e;
+            if (produced((*enc)->encode(f, k == 0, e))) incoming[std::size_t(i)].push_back(std::move(e));
+        }
+        decoders.push_back(std::move(*dec));
+    }
+    ConferenceVideo cv(kW, kH, kFps, VideoCompositor::Layout::Grid, {});
+    std::vector<std::unique_ptr<VideoSource>> sources;
+    std::vector<std::unique_ptr<VideoSink>> cells;
+    std::vector<std::unique_ptr<VideoEncoder>> encoders;
+    for (int id = 1; id <= kParties; ++id) {
+        cv.add(id);
+        sources.push_back(cv.sourceFor(id));
+        cells.push_back(cv.sinkFor(id));
+        if (!shared) {
+            auto e = VideoEncoder::create(s);
+            if (!e) return cost;
+            encoders.push_back(std::move(*e));
+        }
+    }
+    EncodeRequest request;
+    request.settings = s;
+    VideoFrame decoded, composite;
+    EncodedVideoFrame encoded;
+    std::vector<SharedEncodedFrame> frames;
+    const auto tick = std::chrono::microseconds{1'000'000 / kFps};
+    auto next = std::chrono::steady_clock::now();
+    double total = 0, encode = 0;
+    for (int k = 0; k < ticks; ++k) {
+        std::this_thread::sleep_until(next);
+        next += tick;
+        const double t0 = threadCpuSeconds();
+        for (std::size_t i = 0; i < std::size_t(kParties); ++i) {
+            const auto& stream = incoming[i];
+            if (k < int(stream.size()) && produced(decoders[i]->decode(stream[std::size_t(k)].data, decoded)))
+                cells[i]->write(decoded, std::chrono::steady_clock::now());
+        }
+        if (!cv.composeOnce()) return cost;
+        const double t1 = threadCpuSeconds();
+        for (std::size_t i = 0; i < sources.size(); ++i) {
+            if (shared) {
+                request.keyframe = k == 0;
+                frames.clear();
+                auto* source = dynamic_cast<EncodedVideoSource*>(sources[i].get());
+                if (source && source->encoded(next, request, frames)) {
+                    for (const auto& f : frames)
+                        cost.bytes += f->data.size();
+                }
+            } else if (sources[i]->capture(next, composite) &&
+                       produced(encoders[i]->encode(composite, k == 0, encoded))) {
+                cost.bytes += encoded.data.size();
+                ++cost.encodes;
+            }
+        }
+        const double t2 = threadCpuSeconds();
+        total += t2 - t0;
+        encode += t2 - t1;
+    }
+    if (shared) cost.encodes = cv.encoderStats().framesEncoded;
+    cost.totalMs = total / ticks * 1000;
+    cost.encodeMs = encode / ticks * 1000;
+    return cost;
+}
+
+void sharedVsSeparate()
+{
+    constexpr int kTicks = 300;
+    std::printf("Video, 4 participants all H.264 640x360 at 30 ticks/s (decode 4 + composite + encode):\n");
+    for (bool shared : {false, true}) {
+        const auto c = conferenceTicks(shared, kTicks);
+        std::printf("  %-26s %6.2f ms CPU per tick (encode step %6.2f ms), %5.1f%% of one core; %llu encodes "
+                    "for %d ticks; %.0f kbit/s sent per participant\n",
+                    shared ? "shared (1 encoder):" : "separate (4 encoders):", c.totalMs, c.encodeMs,
+                    c.totalMs * 30 / 10, (unsigned long long)c.encodes, kTicks,
+                    double(c.bytes) * 8 / 4 / (kTicks / 30.0) / 1000);
+    }
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
     const int seconds = argc > 1 ? std::max(1, std::atoi(argv[1])) : 10;
+    const bool videoOnly = argc > 2 && std::string(argv[2]) == "video";
     std::printf("vphone-bench-conference: %ld CPUs online\n", sysconf(_SC_NPROCESSORS_ONLN));
-    mixerCost();
-    std::printf("Audio conference (Opus 48 kHz, SDES-SRTP, loopback, far ends in another process):\n");
-    for (int parties : {4, 8})
-        audioConference(parties, seconds);
+    if (!videoOnly) {
+        mixerCost();
+        std::printf("Audio conference (Opus 48 kHz, SDES-SRTP, loopback, far ends in another process):\n");
+        for (int parties : {4, 8})
+            audioConference(parties, seconds);
+    }
     videoPipeline();
+    sharedVsSeparate();
     return 0;
 }

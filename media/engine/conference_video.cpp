@@ -6,38 +6,62 @@
 namespace vphone::media {
 
 struct ConferenceVideo::Shared {
-    Shared(int w, int h, VideoCompositor::Layout layout) : compositor(w, h, layout), width(w), height(h) {}
+    Shared(int w, int h, VideoCompositor::Layout layout)
+        : compositor(w, h, layout), width(w), height(h),
+          encoders(std::make_shared<SharedVideoEncoders>(
+              [this](std::uint64_t seen, std::uint64_t& seq, VideoFrame& out) {
+                  return newest(seen, seq, out);
+              }))
+    {}
+    /// The composite when it is not `seen` (the encoders' source).
+    bool newest(std::uint64_t seen, std::uint64_t& seq, VideoFrame& out) const
+    {
+        std::lock_guard lock(mutex);
+        if (sequence == seen || !published.valid()) return false;
+        seq = sequence;
+        out.width = published.width;
+        out.height = published.height;
+        out.data.assign(published.data.begin(), published.data.end());
+        out.captured = published.captured;
+        return true;
+    }
     VideoCompositor compositor;
     int width, height, fps = 30;
     mutable std::mutex mutex; ///< published, sequence
     VideoFrame published;
     std::uint64_t sequence = 0;
+    std::shared_ptr<SharedVideoEncoders> encoders; ///< the composite, once per encoding
 };
 
 namespace {
 
-/// A participant's video source: the newest composite, each one once.
-class CompositeSource final : public VideoSource {
+/// A participant's video source: the newest composite, each one once, raw (capture()) or
+/// encoded in a group shared with the participants that want the same encoding (encoded()).
+class CompositeSource final : public EncodedVideoSource {
 public:
-    explicit CompositeSource(std::shared_ptr<ConferenceVideo::Shared> shared) : shared_(std::move(shared)) {}
+    explicit CompositeSource(std::shared_ptr<ConferenceVideo::Shared> shared)
+        : shared_(std::move(shared)), member_(shared_->encoders)
+    {}
     int width() const override { return shared_->width; }
     int height() const override { return shared_->height; }
     int fps() const override { return shared_->fps; }
     bool capture(std::chrono::steady_clock::time_point, VideoFrame& out) override
     {
-        std::lock_guard lock(shared_->mutex);
-        if (shared_->sequence == seen_ || !shared_->published.valid()) return false;
-        seen_ = shared_->sequence;
-        out.width = shared_->published.width;
-        out.height = shared_->published.height;
-        out.data.assign(shared_->published.data.begin(), shared_->published.data.end());
-        out.captured = shared_->published.captured;
+        std::uint64_t seq = 0;
+        if (!shared_->newest(seen_, seq, out)) return false;
+        seen_ = seq;
         return true;
+    }
+    MediaResult<bool> encoded(std::chrono::steady_clock::time_point, const EncodeRequest& request,
+                              std::vector<SharedEncodedFrame>& out) override
+    {
+        return member_.encoded(request, out);
     }
     std::string describe() const override { return "conference composite"; }
 
 private:
-    std::shared_ptr<ConferenceVideo::Shared> shared_;
+    std::shared_ptr<ConferenceVideo::Shared> shared_; ///< before member_: outlives it
+    SharedVideoEncoders::Member member_;
     std::uint64_t seen_ = 0;
 };
 
@@ -149,6 +173,11 @@ MediaResult<bool> ConferenceVideo::composeOnce()
         ++shared_->sequence;
     }
     return true;
+}
+
+SharedVideoEncoders::Stats ConferenceVideo::encoderStats() const
+{
+    return shared_->encoders->stats();
 }
 
 std::uint64_t ConferenceVideo::composed() const

@@ -5,16 +5,24 @@
 // own thread. One "vphone-compose" thread ticks at the bridge's frame rate: it captures the
 // host's camera (if any) into the compositor, tells it the active speaker (Speaker layout),
 // composes one picture and publishes it (a double buffer swapped under a mutex; the copy out
-// is 345 kB at 640x360, well under a millisecond). Every participant's VideoSource hands out
-// the newest published composite once (capture() returns false until a new one exists), and
-// its video stream encodes it with the codec and size it negotiated: one encoder per
-// participant. Sharing one encoder per distinct codec/resolution is an optimisation left for
-// later (it needs one RTP timeline and keyframe policy per group). The host GUI gets the same
-// composite through setHostSink(). Sources and taps share the state with the bridge, so a
-// session may keep them after the bridge is gone (they then give nothing / are ignored).
+// is 345 kB at 640x360, well under a millisecond). Every participant's VideoSource is an
+// EncodedVideoSource (shared_video_encoder.h): its video stream asks it for the composite
+// already encoded with the codec, layer, frame rate and slicing it negotiated, and the
+// participants asking for the same encoding share one encoder (a group): the composite is
+// encoded once per group per picture, by whichever member's media thread asks first, and every
+// member packetizes the same frames with its own SSRC, sequence numbers, payload type,
+// timestamps and SRTP context. A keyframe request from any member makes the group's next frame
+// a keyframe; a joining member starts at a keyframe; the group encodes at its members' lowest
+// target bitrate, and a member whose estimate drops far enough for a smaller layer moves to
+// a group of its own. capture() still hands out the raw composite once (a stream that cannot
+// use the encoded path). encoderStats() counts groups, encoders and frames encoded. The host
+// GUI gets the same composite through setHostSink(). Sources and taps share the state with
+// the bridge, so a session may keep them after the bridge is gone (they then give nothing /
+// are ignored).
 #pragma once
 
 #include "dsp/media_result.h"
+#include "shared_video_encoder.h"
 #include "video/video_compositor.h"
 #include "video/video_io.h"
 
@@ -54,6 +62,8 @@ public:
 
     /// One composition by hand (tests, benchmarks): what the thread does each tick.
     MediaResult<bool> composeOnce();
+    /// The shared encoders: groups, encoders alive and made, frames encoded.
+    SharedVideoEncoders::Stats encoderStats() const;
     /// Composites published so far.
     std::uint64_t composed() const;
     /// The newest composite (a copy; empty before the first).

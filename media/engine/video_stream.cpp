@@ -91,8 +91,9 @@ int even(double v)
 VideoStream::VideoStream(std::string id, std::vector<SocketPair> sockets, std::unique_ptr<VideoSource> source,
                          std::unique_ptr<VideoSink> sink, VideoStreamConfig config,
                          std::shared_ptr<EventQueue> events, RtpIdentity identity)
-    : id_(std::move(id)), source_(std::move(source)), sink_(std::move(sink)), config_(config),
-      events_(events), identity_(identity),
+    : id_(std::move(id)), source_(std::move(source)),
+      encodedSource_(dynamic_cast<EncodedVideoSource*>(source_.get())), sink_(std::move(sink)),
+      config_(config), events_(events), identity_(identity),
       transport_(id_, std::move(sockets), std::move(events), std::move(identity), stats_, *this),
       bandwidth_(BandwidthConfig{config.minKbps, config.startKbps, config.maxKbps}),
       // The receiver's REMB starts at the maximum: it constrains nothing before it sees a queue.
@@ -117,6 +118,7 @@ StreamStats VideoStream::stats() const
 void VideoStream::release()
 {
     transport_.release();
+    encodedSource_ = nullptr;
     source_.reset();
     sink_.reset();
 }
@@ -263,7 +265,10 @@ bool VideoStream::ensureEncoder(const BandwidthEstimator::Layer& layer)
 
 void VideoStream::tick(TimePoint frameTime, TimePoint now)
 {
-    if (source_ && source_->capture(frameTime, captured_)) sendFrame(captured_, frameTime, now);
+    if (encodedSource_)
+        sendShared(frameTime, now);
+    else if (source_ && source_->capture(frameTime, captured_))
+        sendFrame(captured_, frameTime, now);
     drainFrames(now);
     renderDue(now);
     publish(now);
@@ -283,17 +288,63 @@ void VideoStream::sendFrame(const VideoFrame& frame, TimePoint frameTime, TimePo
         if (frameTime - *lastFrameSent_ < period - std::chrono::milliseconds{5}) return;
     }
     if (!ensureEncoder(layer)) return;
-    bool key = keyframeWanted_;
-    if (lastKeyframe_ && now - *lastKeyframe_ >= config_.keyframeInterval) key = true;
-    if (key && lastKeyframe_ && now - *lastKeyframe_ < kMinKeyframeGap && !keyframeWanted_) key = false;
-    auto ok = encoder_->encode(frame, key, encoded_);
+    auto ok = encoder_->encode(frame, keyframeDue(now), encoded_);
     if (!ok) {
         error("video encoder: " + ok.error().what);
         return;
     }
     if (!*ok || encoded_.data.empty()) return;
+    sendEncoded(encoded_, frameTime, now);
+}
+
+bool VideoStream::keyframeDue(TimePoint now) const
+{
+    bool key = keyframeWanted_;
+    if (lastKeyframe_ && now - *lastKeyframe_ >= config_.keyframeInterval) key = true;
+    if (key && lastKeyframe_ && now - *lastKeyframe_ < kMinKeyframeGap && !keyframeWanted_) key = false;
+    return key;
+}
+
+void VideoStream::sendShared(TimePoint frameTime, TimePoint now)
+{
+    if (!planned_ || !sdp::sends(plan_.direction) || !transport_.keyed() || !sendCodecId_) return;
+    encoder_.reset(); // our own, from a camera before the conference (a new one starts on a keyframe)
+    // The frame rate is part of the group's encoding: the group skips pictures, not this stream
+    // (a skipped shared frame would break the reference chain).
+    const auto layer = chooseLayer();
+    EncodeRequest request;
+    request.settings.codec = *sendCodecId_;
+    request.settings.width = layer.width;
+    request.settings.height = layer.height;
+    request.settings.fps = std::max(1, layer.fps);
+    request.settings.bitrateKbps = bandwidth_.targetKbps();
+    request.settings.threads = 1; // as ensureEncoder()
+    if (singleNal_) request.settings.h264MaxSliceBytes = static_cast<int>(kMaxPayload) - 100;
+    request.keyframe = keyframeDue(now);
+    sharedFrames_.clear();
+    auto ok = encodedSource_->encoded(frameTime, request, sharedFrames_);
+    if (!ok) {
+        error("video encoder: " + ok.error().what);
+        sendCodecId_.reset(); // do not retry every frame
+        return;
+    }
+    for (const auto& frame : sharedFrames_) {
+        // RTP time from the composite's capture time, always forward.
+        auto at = frame->captured;
+        if (lastFrameSent_ && at <= *lastFrameSent_) at = *lastFrameSent_ + std::chrono::milliseconds{1};
+        sendEncoded(*frame, at, now);
+    }
+    sharedFrames_.clear(); // do not hold the group's frames
+}
+
+void VideoStream::sendEncoded(const EncodedVideoFrame& encoded, TimePoint frameTime, TimePoint now)
+{
+    if (!epochSet_) {
+        epoch_ = frameTime;
+        epochSet_ = true;
+    }
     lastFrameSent_ = frameTime;
-    if (encoded_.keyframe) {
+    if (encoded.keyframe) {
         keyframeWanted_ = false;
         lastKeyframe_ = now;
         ++stats_.video.keyframesSent;
@@ -301,19 +352,20 @@ void VideoStream::sendFrame(const VideoFrame& frame, TimePoint frameTime, TimePo
     ++stats_.video.framesEncoded;
     if (!firstSent_) firstSent_ = now;
     lastSent_ = now;
-    stats_.video.sentWidth = encoded_.width;
-    stats_.video.sentHeight = encoded_.height;
+    stats_.video.sentWidth = encoded.width;
+    stats_.video.sentHeight = encoded.height;
     std::size_t n = 0;
     if (singleNal_) {
         payloads_.resize(0);
-        for (const auto nal : splitAnnexB(encoded_.data))
+        for (const auto nal : splitAnnexB(encoded.data))
             payloads_.emplace_back(nal.begin(), nal.end());
         n = payloads_.size();
     } else {
-        n = h264Packetizer_ ? h264Packetizer_->packetize(encoded_.data, payloads_)
-                            : vp8Packetizer_->packetize(encoded_.data, payloads_);
+        n = h264Packetizer_ ? h264Packetizer_->packetize(encoded.data, payloads_)
+                            : vp8Packetizer_->packetize(encoded.data, payloads_);
     }
-    const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(frameTime - epoch_).count();
+    const auto elapsed = std::max<std::int64_t>(
+        0, std::chrono::duration_cast<std::chrono::microseconds>(frameTime - epoch_).count());
     const auto ts = static_cast<std::uint32_t>(identity_.initialTimestamp +
                                                static_cast<std::uint64_t>(elapsed) * kVideoClock / 1'000'000);
     for (std::size_t i = 0; i < n; ++i) {

@@ -10,7 +10,10 @@
 //            the bandwidth estimate: size first, then frame rate) -> encoder (keyframe when the
 //            peer asked by PLI/FIR, on the first frame, and every keyframeInterval as a fallback)
 //            -> H.264 (RFC 6184 mode 1) or VP8 (RFC 7741) payloads -> RtpTransport; each datagram
-//            is kept for a second so a generic NACK is answered by sending it again.
+//            is kept for a second so a generic NACK is answered by sending it again. A source
+//            that is an EncodedVideoSource (a conference composite) encodes for us: the stream
+//            gives it the layer, its target bitrate and its keyframe wish, and packetizes the
+//            frames it gets back (one encoder shared by the streams asking alike).
 //   receive: RtpTransport -> VideoReceiveBuffer (reorders, reassembles whole frames, lists the
 //            holes to NACK, gives up a frame after maxWait) -> decoder (delta frames are skipped
 //            after a loss until a keyframe arrives; a PLI, or FIR when that is all the peer takes,
@@ -29,6 +32,7 @@
 #include "rtp/delay_estimator.h"
 #include "rtp/retransmit_buffer.h"
 #include "rtp_transport.h"
+#include "shared_video_encoder.h"
 #include "thread_stream.h"
 #include "video/video_codec.h"
 #include "video_device.h"
@@ -69,6 +73,7 @@ public:
     std::unique_ptr<VideoSource> replaceSource(std::unique_ptr<VideoSource> source)
     {
         std::swap(source_, source);
+        encodedSource_ = dynamic_cast<EncodedVideoSource*>(source_.get());
         return source;
     }
     /// Media thread: decoded frames go to `sink` from now on. Returns the old sink, not closed
@@ -88,6 +93,9 @@ public:
 private:
     // Send path.
     void sendFrame(const VideoFrame& frame, TimePoint frameTime, TimePoint now);
+    void sendShared(TimePoint frameTime, TimePoint now);
+    bool keyframeDue(TimePoint now) const;
+    void sendEncoded(const EncodedVideoFrame& frame, TimePoint frameTime, TimePoint now);
     BandwidthEstimator::Layer chooseLayer();
     bool ensureEncoder(const BandwidthEstimator::Layer& layer);
     // Receive path.
@@ -111,6 +119,7 @@ private:
 
     std::string id_;
     std::unique_ptr<VideoSource> source_;
+    EncodedVideoSource* encodedSource_ = nullptr; ///< source_ when it encodes for us (a conference)
     std::unique_ptr<VideoSink> sink_;
     VideoStreamConfig config_;
     std::shared_ptr<EventQueue> events_;
@@ -135,6 +144,7 @@ private:
     std::optional<Vp8Packetizer> vp8Packetizer_;
     std::vector<std::vector<std::uint8_t>> payloads_;
     EncodedVideoFrame encoded_;
+    std::vector<SharedEncodedFrame> sharedFrames_;
     RetransmitBuffer retransmit_;
     BandwidthEstimator bandwidth_;
     int maxFrameMbs_ = 0; ///< the peer's max-fs (macroblocks), 0 for no limit
