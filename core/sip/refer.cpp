@@ -15,7 +15,11 @@
 // subscription (with a copy of the dialog taken when the call ends, so NOTIFYs can still go)
 // and the first NOTIFY says "100 Trying" at once (RFC 6665 §4.2.1). notifyRefer() sends the
 // later ones, one in flight at a time (the newest status waits; a final one is never dropped).
-// A NOTIFY for a refer subscription we do not have gets 481; a REFER outside a dialog gets 403.
+// A NOTIFY for a refer subscription we do not have gets 481. A REFER outside a dialog gets 403,
+// unless we are a conference's focus and it comes from one of its members (RFC 4579 §5.5: From
+// or Contact matching a confirmed focus call's peer): then the REFER makes a dialog of its own
+// (our To tag in the 202) whose NOTIFYs carry the progress, and ReferReceived names the member's
+// call with `outOfDialog` set.
 #include "user_agent_impl.h"
 
 #include "charset.h"
@@ -232,8 +236,35 @@ bool UserAgent::Impl::onReferNotify(RequestReceived& in, TimePoint now)
 
 // ---------------------------------------------------------------- transferee
 
+/// RFC 4579 §5.5: the confirmed call of our conference (we are its focus) whose peer sent
+/// `request` outside any dialog: its From is the call's remote party, or its Contact the call's
+/// remote target. Nullptr when the sender is no member.
+Call* UserAgent::Impl::conferenceMemberOf(const Message& request)
+{
+    const auto from = request.from();
+    const auto contactUri = request.contactUri();
+    for (auto& [handle, c] : calls) {
+        if (!c.focus || c.ending || !c.dialog || !c.dialog->confirmed) continue;
+        const auto party = parseNameAddr(c.dialog->remoteParty);
+        if ((from && party && party->uri.equivalent(from->uri)) ||
+            (contactUri && c.dialog->remoteTarget.equivalent(*contactUri)))
+            return &c;
+    }
+    return nullptr;
+}
+
 void UserAgent::Impl::onReferOutOfDialog(RequestReceived& in, TimePoint now)
 {
+    // RFC 4579 §5.5: a REFER to the focus adds (or, method=BYE, removes) someone. A softphone's
+    // focus takes it from a member of its conference only; anyone else gets the 403.
+    if (Call* member = conferenceMemberOf(in.request)) {
+        const std::string tag = token();
+        if (auto dialog = dialogAsUas(in.request, tag)) {
+            dialog->confirmed = true; // RFC 3515 §2.4.4: the REFER's 202 makes the dialog
+            acceptRefer(member->handle, std::move(*dialog), tag, true, in, now);
+            return;
+        }
+    }
     Message r = Message::response(403, "REFER outside a dialog is not accepted");
     const Message built = newResponse(in.request, 403, token());
     for (const auto& h : built.headers()) {
@@ -244,10 +275,16 @@ void UserAgent::Impl::onReferOutOfDialog(RequestReceived& in, TimePoint now)
 
 void UserAgent::Impl::onRefer(Call& c, RequestReceived& in, TimePoint now)
 {
+    acceptRefer(c.handle, *c.dialog, {}, false, in, now);
+}
+
+void UserAgent::Impl::acceptRefer(CallHandle call, Dialog dialog, std::string_view toTag, bool outOfDialog,
+                                  RequestReceived& in, TimePoint now)
+{
     const Message& request = in.request;
     auto refuse = [&](int status, std::string_view reason) {
         Message r = Message::response(status, reason);
-        const Message built = newResponse(request, status, {});
+        const Message built = newResponse(request, status, toTag);
         for (const auto& h : built.headers()) {
             r.addHeader(built.name(h), built.value(h));
         }
@@ -295,19 +332,21 @@ void UserAgent::Impl::onRefer(Call& c, RequestReceived& in, TimePoint now)
         refuse(503, "Too many transfers in progress");
         return;
     }
-    Message accepted = newResponse(request, 202, {});
+    Message accepted = newResponse(request, 202, toTag);
     accepted.addHeader(HeaderId::Contact, contact(in.from.transport));
     layer.sendResponse(in.id, std::move(accepted), now);
 
     const std::uint64_t id = nextReferIn++;
     ReferIn& r = refersIn[id];
     r.id = id;
-    r.call = c.handle;
+    r.call = call;
     r.eventHeader = "refer;id=" + std::to_string(request.cseq()->sequence);
-    r.dialog = *c.dialog;
+    r.dialog = std::move(dialog);
+    r.ownDialog = outOfDialog;
     r.expiresAt = now + kReferLifetime;
-    events.emplace_back(ReferReceived{c.handle, std::move(target), std::move(replaces),
-                                      std::string(request.get(HeaderId::ReferredBy).value_or("")), id});
+    events.emplace_back(ReferReceived{call, std::move(target), std::move(replaces),
+                                      std::string(request.get(HeaderId::ReferredBy).value_or("")), id,
+                                      outOfDialog});
     sendReferNotify(r, 100, "Trying", now);
 }
 
@@ -333,7 +372,7 @@ void UserAgent::Impl::notifyRefer(CallHandle call, std::uint64_t id, int code, s
 
 void UserAgent::Impl::sendReferNotify(ReferIn& r, int code, const std::string& reason, TimePoint now)
 {
-    auto c = calls.find(r.call);
+    auto c = r.ownDialog ? calls.end() : calls.find(r.call);
     const bool callDialog = c != calls.end() && c->second.dialog;
     Dialog& d = callDialog ? *c->second.dialog : r.dialog;
     const bool final = code >= 200;
@@ -367,7 +406,7 @@ void UserAgent::Impl::onReferNotifyResponse(const ClientRequest& cr, const Messa
             r.notifyTx = again;
             if (auto cseq = clients[again].request.cseq()) {
                 r.dialog.localSeq = std::max(r.dialog.localSeq, cseq->sequence);
-                auto c = calls.find(r.call);
+                auto c = r.ownDialog ? calls.end() : calls.find(r.call);
                 if (c != calls.end() && c->second.dialog)
                     c->second.dialog->localSeq = std::max(c->second.dialog->localSeq, cseq->sequence);
             }

@@ -225,12 +225,16 @@ struct ReferProgress {
 /// and reports its progress with notifyRefer(call, id, ...). `referTo` is the Refer-To URI
 /// without its Replaces header, which comes unescaped in `replaces` (attended transfer, RFC 3891;
 /// empty for a blind transfer). `referredBy` is the Referred-By value (RFC 3892), may be empty.
+/// `outOfDialog`: a member of the conference we host sent it outside any dialog (RFC 4579
+/// §5.5); `call` is that member's call, the NOTIFYs go in the REFER's own dialog, and it asks
+/// the focus to add (or, method=BYE, remove) someone, never to transfer that call.
 struct ReferReceived {
     CallHandle call = 0;
     Uri referTo;
     std::string replaces;
     std::string referredBy;
     std::uint64_t id = 0;
+    bool outOfDialog = false;
 };
 
 using UaEvent = std::variant<RegistrationChanged, IncomingCall, CallStateChanged, MessageReceived,

@@ -239,6 +239,7 @@ struct ReferIn {
     int queuedCode = 0; ///< to send once the NOTIFY in flight completes (0: none)
     std::string queuedReason;
     bool terminated = false; ///< the final NOTIFY went out
+    bool ownDialog = false;  ///< an out-of-dialog REFER's: NOTIFYs go in `dialog`, never the call's
     TimePoint expiresAt{};
 };
 
@@ -450,6 +451,12 @@ struct UserAgent::Impl {
     void onReferResponse(TransactionId id, ClientRequest& cr, const Message* response, TimePoint now);
     /// A REFER in a call's dialog (CSeq already checked): 400/403/202.
     void onRefer(Call& call, RequestReceived& in, TimePoint now);
+    /// Checks a REFER and answers it (202 with `toTag`, or the refusal); on 202 the ReferIn
+    /// notifies in `dialog` (the call's, or the REFER's own when `outOfDialog`).
+    void acceptRefer(CallHandle call, Dialog dialog, std::string_view toTag, bool outOfDialog,
+                     RequestReceived& in, TimePoint now);
+    /// RFC 4579 §5.5: the confirmed focus call whose peer sent this out-of-dialog request.
+    Call* conferenceMemberOf(const Message& request);
     /// A REFER outside any dialog: refused.
     void onReferOutOfDialog(RequestReceived& in, TimePoint now);
     /// True (and handled) for a NOTIFY whose Event package is "refer".

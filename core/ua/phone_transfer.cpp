@@ -13,10 +13,13 @@
 // conference we host (RFC 4579 §5.5) is no transfer: the conference invites the Refer-To address
 // (Conference::addRequested), the member is NOTIFYed the same way and its own call stays up; a
 // Refer-To with method=BYE (§5.6) removes that member instead (BYE, then a 200 sipfrag, or 404
-// when no other member has that address).
+// when no other member has that address; conference_refer.h). A member may send that REFER
+// outside any dialog (the core accepts it and names the member's call, ReferReceived::outOfDialog);
+// a REFER outside a dialog never transfers a call.
 // Transfer target: an incoming
 // INVITE whose Replaces names one of our confirmed calls is answered at once (callReplaced());
 // the core then ends the replaced call with reason "replaced".
+#include "ua/conference_refer.h"
 #include "ua/phone.h"
 #include "ua/ua_driver.h"
 
@@ -29,30 +32,18 @@ QString text(const std::string& s)
     return QString::fromStdString(s);
 }
 
-/// A Refer-To asking for a BYE (RFC 3515 §2.4.2 method parameter; RFC 4579 §5.6).
-bool isByeReferral(const sip::Uri& referTo)
-{
-    const auto method = referTo.param("method");
-    return method && QString::fromUtf8(method->data(), static_cast<qsizetype>(method->size()))
-                             .compare(QLatin1String("BYE"), Qt::CaseInsensitive) == 0;
-}
-
-sip::Uri withoutMethod(sip::Uri uri)
-{
-    std::erase_if(uri.params, [](const sip::Param& p) {
-        return QString::fromStdString(p.name).compare(QLatin1String("method"), Qt::CaseInsensitive) == 0;
-    });
-    return uri;
-}
-
 /// The member of `conference` (other than `except`) whose address is `who`.
 Call* conferenceMember(const Conference& conference, const sip::Uri& who, const Call* except)
 {
+    QList<Call*> candidates;
+    QStringList uris;
     for (Call* m : conference.members()) {
-        const auto uri = sip::parseUri(m->remoteUri().toStdString());
-        if (m != except && uri && uri->equivalent(who)) return m;
+        if (m == except) continue;
+        candidates.append(m);
+        uris.append(m->remoteUri());
     }
-    return nullptr;
+    const qsizetype i = conferenceMemberIndex(uris, who);
+    return i < 0 ? nullptr : candidates[i];
 }
 
 bool isUp(const Call* c)
@@ -131,10 +122,16 @@ void Phone::connectTransfer()
         shownTarget.password.reset();
         const QString target = text(shownTarget.toString());
         const bool toConference = original && conference_ && conference_->isMember(original);
-        if (toConference && isByeReferral(e.referTo)) { // RFC 4579 §5.6: a member asks to remove one
-            Call* target = conferenceMember(*conference_, withoutMethod(e.referTo), original);
+        if (e.outOfDialog && !toConference) { // only a member may ask the focus (RFC 4579 §5.5)
+            driver_->notifyRefer(e.call, e.id, 403, "Not a conference member");
+            return;
+        }
+        if (const auto referral = conferenceReferral(e.referTo); toConference && referral.remove) {
+            // RFC 4579 §5.6: a member asks to remove one
+            Call* target = conferenceMember(*conference_, referral.target, original);
             if (target) conference_->remove(target); // BYE; it stays in the roster, disconnected
-            driver_->notifyRefer(e.call, e.id, target ? 200 : 404, target ? "OK" : "Not a participant");
+            const auto outcome = removalOutcome(target != nullptr);
+            driver_->notifyRefer(e.call, e.id, outcome.code, outcome.reason);
             return;
         }
         Call* placed = !original      ? nullptr

@@ -10,11 +10,16 @@
 // URI by X', a new call to URI (with Replaces when the REFER had one) whose 180/183/200 or
 // failure is NOTIFYed back; once it is answered our call with the referrer is hung up (unless
 // the referrer left first); a --conference host asked to add someone (RFC 4579 §5.5: a REFER in a
-// conference call, no Replaces) invites them into the conference and keeps the referrer's call.
+// conference call, no Replaces) invites them into the conference and keeps the referrer's call;
+// one whose Refer-To has method=BYE (§5.6) gets that member hung up instead
+// (conferenceRemove()). The core accepts such REFERs outside a dialog too when they come from a
+// member (ReferReceived::outOfDialog, naming the member's call); without --conference those get 403.
 // Participant (--conference-add URI): 1 s after our call is answered each URI goes to the focus
 // in a REFER of its own, one after another. Target: an INVITE with Replaces naming one of our confirmed calls
 // is answered at once ('call N replaces call M'); the core ends the replaced call.
 #include "phone_session.h"
+
+#include "ua/conference_refer.h"
 
 #include <QTimer>
 
@@ -87,6 +92,12 @@ void Phone::connectTransfer()
                     driver_.notifyRefer(e.call, e.id, 503, "Service Unavailable");
                     return;
                 }
+                if (e.outOfDialog && !o_.conference) { // only a focus takes these (RFC 4579 §5.5)
+                    driver_.notifyRefer(e.call, e.id, 403, "Not a conference member");
+                    return;
+                }
+                if (const auto referral = ua::conferenceReferral(e.referTo); o_.conference && referral.remove)
+                    return conferenceRemove(e.call, e.id, referral.target); // RFC 4579 §5.6
                 // A focus asked to add someone (RFC 4579 §5.5) invites them into the conference
                 // (every call of ours joins it once answered) and keeps the referrer's call.
                 const bool add = o_.conference && e.replaces.empty();

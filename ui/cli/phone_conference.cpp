@@ -11,7 +11,8 @@
 // NOTIFY (terminated;reason=noresource). The media: a media::ConferenceHost (conference_host.h,
 // shared with the desktop app's ConferenceMedia) is the bridge with the host's --audio-source,
 // --audio-sink and --video-source joined; each member's session joins it, and its rows are the
-// --stats-json "participants".
+// --stats-json "participants". A member's REFER whose Refer-To has method=BYE (RFC 4579 §5.6,
+// in its call or outside any dialog) hangs up the member at that address (conferenceRemove()).
 // Participant: a call whose far end's Contact has isfocus (in its 2xx, its INVITE or a later
 // re-INVITE), or every call with --conference-subscribe, gets a SUBSCRIBE for the conference
 // package to that Contact (and each --watch-conference URI gets one without a call); each NOTIFY is read
@@ -23,6 +24,7 @@
 #include "engine/conference_rows_json.h"
 #include "engine/video_device.h"
 #include "ua/conference_info.h"
+#include "ua/conference_refer.h"
 
 #include <QDateTime>
 #include <QTimer>
@@ -288,6 +290,24 @@ void Phone::conferenceLeave(sip::CallHandle call)
             driver_.unsubscribe(it->first);
         }
     }
+}
+
+void Phone::conferenceRemove(sip::CallHandle referrer, std::uint64_t referId, const sip::Uri& who)
+{
+    std::vector<sip::CallHandle> candidates;
+    QStringList uris;
+    for (const auto& m : members_) {
+        if (!m.connected || m.call == referrer) continue;
+        candidates.push_back(m.call);
+        uris.append(m.uri);
+    }
+    const qsizetype i = ua::conferenceMemberIndex(uris, who);
+    const QString uri = QString::fromStdString(who.toString());
+    std::fprintf(stderr, "vphone-cli: conference: removing %s%s\n", qPrintable(uri),
+                 i < 0 ? " (not a participant)" : "");
+    if (i >= 0) driver_.hangUp(candidates[static_cast<std::size_t>(i)]); // BYE; "conference left" follows
+    const auto outcome = ua::removalOutcome(i >= 0);
+    driver_.notifyRefer(referrer, referId, outcome.code, outcome.reason);
 }
 
 void Phone::publishConference()

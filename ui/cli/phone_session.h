@@ -110,6 +110,8 @@ private:
     /// A call ends (before its media does): out of the mix and the roster; its roster watch ends.
     void conferenceLeave(sip::CallHandle call);
     void publishConference();
+    /// RFC 4579 §5.6: `referrer`'s REFER `referId` asks to remove the member at `who`.
+    void conferenceRemove(sip::CallHandle referrer, std::uint64_t referId, const sip::Uri& who);
     void stopConference();
     QString conferenceUri() const;
     QString hostUri() const;
