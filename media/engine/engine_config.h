@@ -88,10 +88,12 @@ struct MediaConfig {
     VideoSinkFactory videoSinkFactory;     ///< the app's display in place of videoSink
     bool videoAtStart = true; ///< false: the first offer is audio-only; MediaSession::setVideo() adds it
 
-    /// STUN server (RFC 5389; an IP literal, the caller resolves names; empty: none): each
-    /// stream's RTP and RTCP sockets ask it for their public address once bound, and our SDP
-    /// carries what it says (c=, m= port, a=rtcp when not port + 1). No answer within
-    /// stunTimeout: the local address, and a MediaErrorEvent warning.
+    /// STUN server (RFC 5389; an IP literal, the caller resolves names; empty: none): a pool
+    /// (StunPrefetch, stun_prefetch.h) binds RTP/RTCP sockets ahead of the calls and asks it for
+    /// their public address on its own thread; each stream takes a probed pair and our SDP
+    /// carries what the server said (c=, m= port, a=rtcp when not port + 1). None ready (the
+    /// server silent, slow, or backed off): the local address at once, and a MediaErrorEvent
+    /// saying why. stunTimeout bounds each probe (on the pool's thread, never the caller's).
     std::string stunHost;
     std::uint16_t stunPort = 3478;
     std::chrono::milliseconds stunTimeout{1500};

@@ -4,7 +4,6 @@
 
 #include "device/device_spec.h"
 #include "device/qt_audio_device.h"
-#include "stun_probe.h"
 
 #include <QObject>
 
@@ -61,6 +60,7 @@ EngineResult<std::unique_ptr<MediaSession>> MediaSession::create(MediaConfig con
         return EngineError{500, "SRTP: libsrtp2 failed to initialise"};
     }
     std::unique_ptr<MediaSession> s(new MediaSession(std::move(config)));
+    s->stunPool_ = StunPrefetch::forConfig(s->config_); // starts probing for this and later calls
     // checkMediaConfig() parsed both already.
     s->videoSourceSpec_ = *parseVideoSourceSpec(s->config_.videoSource);
     s->videoSinkSpec_ = *parseVideoSinkSpec(s->config_.videoSink);
@@ -86,35 +86,39 @@ EngineResult<bool> MediaSession::bindPairs(std::vector<SocketPair>& sockets, std
                                            std::optional<StunMapping>* mapping, const char* stream)
 {
     if (port != 0) return true;
+    if (mapping && stunPool_ && takePrefetched(sockets, *mapping, stream)) {
+        port = sockets.front().rtp.port();
+        return true;
+    }
     auto pairs = allocateSocketPairs(config_.localAddresses, config_.rtpPorts, random_);
     if (!pairs) return pairs.error();
     sockets = std::move(*pairs);
     port = sockets.front().rtp.port();
-    if (mapping && !config_.stunHost.empty()) probeStun(sockets, *mapping, stream);
     return true;
 }
 
-void MediaSession::probeStun(std::vector<SocketPair>& sockets, std::optional<StunMapping>& mapping,
-                             const char* stream)
+bool MediaSession::takePrefetched(std::vector<SocketPair>& sockets, std::optional<StunMapping>& mapping,
+                                  const char* stream)
 {
-    const MediaAddress server{config_.stunHost, config_.stunPort};
-    const bool v6 = config_.stunHost.find(':') != std::string::npos;
-    for (auto& pair : sockets) {
-        if (pair.rtp.ipv6() != v6) continue;
-        const auto r = media::probeStun(pair.rtp, pair.rtcp, server, config_.stunTimeout);
-        if (!r.error.empty()) {
-            events_->push(MediaErrorEvent{
-                stream, "stun: " + toString(server) + ": " + r.error +
-                            (r.rtp ? "; RTCP keeps its local port"
-                                   : "; the SDP keeps the local address " + pair.rtp.address())});
-        }
-        if (!r.rtp) return;
-        mapping = StunMapping{pair.rtp.address(), *r.rtp, r.rtcp};
-        events_->push(StunMapped{stream, "rtp", toString(*r.rtp), toString(server)});
-        if (r.rtcp) events_->push(StunMapped{stream, "rtcp", toString(*r.rtcp), toString(server)});
-        return;
+    std::string why;
+    auto set = stunPool_->take(&why);
+    if (!set) {
+        // Issue 7: the offer or answer goes out now with the local address rather than wait.
+        events_->push(MediaErrorEvent{stream, why + "; the SDP keeps the local address " +
+                                                  config_.localAddresses.front()});
+        return false;
     }
-    events_->push(MediaErrorEvent{stream, "stun: no media socket of the STUN server's address family"});
+    const std::string server = toString(stunPool_->server());
+    sockets = std::move(set->sockets);
+    mapping = StunMapping{set->local, set->rtp, set->rtcp};
+    events_->push(StunMapped{stream, "rtp", toString(set->rtp), server});
+    if (set->rtcp) {
+        events_->push(StunMapped{stream, "rtcp", toString(*set->rtcp), server});
+    } else {
+        events_->push(
+            MediaErrorEvent{stream, "stun: " + server + ": no answer for RTCP; RTCP keeps its local port"});
+    }
+    return true;
 }
 
 void MediaSession::applyStun(const std::optional<StunMapping>& mapping, const std::string& address,

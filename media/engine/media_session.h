@@ -30,7 +30,9 @@
 // Theory of operation. The session owns an OfferAnswerSession (core/sdp) and builds each
 // LocalSession from the config: our address and port, codec list, direction from the hold
 // wish, SDES a=crypto lines (one random key per suite, kept for the whole call) or the DTLS
-// fingerprint. The first successful negotiation creates the audio source and sink (on this
+// fingerprint. With a STUN server, each stream's sockets come already probed from the
+// process's StunPrefetch pool (stun_prefetch.h; none ready: fresh sockets and the local address,
+// at once). The first successful negotiation creates the audio source and sink (on this
 // thread: Qt devices must live on a thread with an event loop), the AudioStream and the media
 // thread; every later one posts the new StreamPlan to it. Hold: we hold when our last
 // negotiated offer/answer asked for sendonly/inactive; the peer holds us when its SDP says it
@@ -42,6 +44,7 @@
 #include "media_events.h"
 #include "media_thread.h"
 #include "srtp/sdes_crypto.h"
+#include "stun_prefetch.h"
 #include "video_stream.h"
 
 #include <memory>
@@ -160,8 +163,10 @@ private:
     };
     EngineResult<bool> bindPairs(std::vector<SocketPair>& sockets, std::uint16_t& port,
                                  std::optional<StunMapping>* mapping = nullptr, const char* stream = "");
-    /// Asks the STUN server about the pair of the server's family (MediaConfig::stunHost).
-    void probeStun(std::vector<SocketPair>& sockets, std::optional<StunMapping>& mapping, const char* stream);
+    /// Takes a set of sockets the STUN pool probed ahead (stun_prefetch.h) into `sockets` and
+    /// `mapping`; false (and a MediaErrorEvent saying why) when none is ready: never waits.
+    bool takePrefetched(std::vector<SocketPair>& sockets, std::optional<StunMapping>& mapping,
+                        const char* stream);
     /// Puts a mapping into a stream of our SDP (and the session address).
     static void applyStun(const std::optional<StunMapping>& mapping, const std::string& address,
                           sdp::LocalSession& session, sdp::LocalStream& stream);
@@ -198,6 +203,7 @@ private:
     std::vector<SocketPair> sockets_; ///< bound, until the stream takes them
     std::optional<StunMapping> stunAudio_;
     std::optional<StunMapping> stunVideo_;
+    std::shared_ptr<StunPrefetch> stunPool_; ///< MediaConfig::stunHost's pool (probes ahead of the offers)
     std::uint16_t port_ = 0;
     SteadyAudioClock clock_;
     std::unique_ptr<AudioStream> audio_;

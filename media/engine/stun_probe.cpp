@@ -1,3 +1,4 @@
+// StunProbe: the RTP/RTCP Binding queries of one stream, driven by poll() (see stun_probe.h).
 #include "stun_probe.h"
 
 #include "net/stun_client.h"
@@ -11,7 +12,7 @@
 namespace vphone::media {
 
 StunProbeResult probeStun(UdpSocket& rtp, UdpSocket& rtcp, const MediaAddress& server,
-                          std::chrono::milliseconds budget)
+                          std::chrono::milliseconds budget, const std::atomic<bool>* cancel)
 {
     using Clock = std::chrono::steady_clock;
     StunProbeResult result;
@@ -45,6 +46,10 @@ StunProbeResult probeStun(UdpSocket& rtp, UdpSocket& rtcp, const MediaAddress& s
             }
         }
         if (!running) break;
+        if (cancel && cancel->load()) {
+            result.error = "cancelled";
+            return result;
+        }
         std::array<pollfd, 2> fds{};
         nfds_t n = 0;
         std::array<std::size_t, 2> which{};
@@ -54,7 +59,8 @@ StunProbeResult probeStun(UdpSocket& rtp, UdpSocket& rtcp, const MediaAddress& s
             which[n++] = i;
         }
         const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*next - Clock::now()).count();
-        const int ready = ::poll(fds.data(), n, static_cast<int>(std::clamp<long long>(wait + 1, 0, 60000)));
+        const long long limit = cancel ? 50 : 60000;
+        const int ready = ::poll(fds.data(), n, static_cast<int>(std::clamp<long long>(wait + 1, 0, limit)));
         const auto now = Clock::now();
         if (ready > 0) {
             for (nfds_t k = 0; k < n; ++k) {

@@ -6,11 +6,13 @@
 // `budget` (1.5 s by default: call setup is never held up longer, and a silent server only costs
 // that once per stream). It runs on the signalling thread while the sockets are still ours,
 // before the media thread takes them; datagrams that are not the answer (early RTP, another
-// transaction) are dropped. A socket whose query fails keeps its local address.
+// transaction) are dropped. A socket whose query fails keeps its local address. StunPrefetch
+// (stun_prefetch.h) runs it on its own thread ahead of the calls, with `cancel` to end it early.
 #pragma once
 
 #include "udp_socket.h"
 
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -24,8 +26,9 @@ struct StunProbeResult {
     int requests = 0;                 ///< Binding requests sent in all
 };
 
-/// Asks `server` (IP literal and port) for the public address of both sockets, for at most `budget`.
+/// Asks `server` (IP literal and port) for the public address of both sockets, for at most `budget`
+/// (less when `cancel` becomes true: it is looked at every 50 ms; the result then says "cancelled").
 StunProbeResult probeStun(UdpSocket& rtp, UdpSocket& rtcp, const MediaAddress& server,
-                          std::chrono::milliseconds budget);
+                          std::chrono::milliseconds budget, const std::atomic<bool>* cancel = nullptr);
 
 } // namespace vphone::media

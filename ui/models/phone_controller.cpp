@@ -4,6 +4,7 @@
 
 #include "common/call_waiting.h"
 #include "common/qt_video.h"
+#include "engine/stun_prefetch.h"
 #include "net/stun_client.h"
 #include "ua/ua_driver.h"
 
@@ -490,17 +491,21 @@ void PhoneController::resolveStunServer(const QString& text)
     if (!server) return;
     const QString key = QString::fromStdString(net::stun::toString(*server));
     const QString host = QString::fromStdString(server->host);
-    if (const QHostAddress literal(host); !literal.isNull()) {
-        stunAddresses_.insert(key, literal.toString());
-        return;
-    }
-    QHostInfo::lookupHost(host, this, [this, key](const QHostInfo& info) {
+    auto found = [this, key, port = server->port](const QString& address) {
+        stunAddresses_.insert(key, address);
+        media::MediaConfig c = config_.media; // issue 7: the first call's sockets are probed ahead too
+        c.stunHost = address.toStdString();
+        c.stunPort = port;
+        media::StunPrefetch::forConfig(c);
+    };
+    if (const QHostAddress literal(host); !literal.isNull()) return found(literal.toString());
+    QHostInfo::lookupHost(host, this, [found](const QHostInfo& info) {
         QString chosen;
         for (const QHostAddress& a : info.addresses()) {
             if (chosen.isEmpty() || a.protocol() == QAbstractSocket::IPv4Protocol) chosen = a.toString();
             if (a.protocol() == QAbstractSocket::IPv4Protocol) break;
         }
-        if (!chosen.isEmpty()) stunAddresses_.insert(key, chosen);
+        if (!chosen.isEmpty()) found(chosen);
     });
 }
 
