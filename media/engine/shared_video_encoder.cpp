@@ -12,6 +12,8 @@ namespace {
 
 /// Encoded frames a group keeps for members whose tick came late.
 constexpr std::size_t kKeep = 8;
+/// A member's bitrate counts while it asked this recently.
+constexpr auto kStale = std::chrono::seconds{1};
 /// A member starts at a keyframe among the group's newest this many frames.
 constexpr std::size_t kStartWithin = 3;
 
@@ -28,8 +30,12 @@ struct SharedVideoEncoders::Group {
     VideoEncoderSettings key;
     std::mutex mutex; ///< everything below
     std::unique_ptr<VideoEncoder> encoder;
-    std::map<const Member*, int> kbps; ///< each member's target
-    std::uint64_t seen = 0;            ///< the picture last taken
+    struct Target {
+        int kbps;
+        std::chrono::steady_clock::time_point at; ///< when the member last asked
+    };
+    std::map<const Member*, Target> kbps; ///< each member's target
+    std::uint64_t seen = 0;               ///< the picture last taken
     VideoFrame picture;
     std::optional<std::chrono::steady_clock::time_point> lastCaptured; ///< of the last frame encoded
     std::uint64_t produced = 0;                                        ///< frames are numbered 1..produced
@@ -68,6 +74,8 @@ SharedVideoEncoders::Stats SharedVideoEncoders::stats() const
         if (g->kbps.empty()) continue;
         ++s.groups;
         if (g->encoder) ++s.encoders;
+        s.each.push_back({g->key.codec, g->key.width, g->key.height, g->key.fps, g->kbps.size(),
+                          g->encoder ? g->encoder->settings().bitrateKbps : 0});
     }
     s.encodersCreated = created_.load();
     s.framesEncoded = encoded_.load();
@@ -102,21 +110,27 @@ MediaResult<bool> SharedVideoEncoders::Member::encoded(const EncodeRequest& requ
     }
     auto& g = *group_;
     std::lock_guard lock(g.mutex);
-    g.kbps[this] = request.settings.bitrateKbps;
+    const auto now = std::chrono::steady_clock::now();
+    g.kbps[this] = {request.settings.bitrateKbps, now};
     // A keyframe this member wants is satisfied by one it gets now (another member's request).
     const bool wantsKey = request.keyframe || !synced_;
 
-    // A new picture, when the group's period has passed: encode it for everyone.
+    // A new picture, when most of the group's period has passed: encode it for everyone. A
+    // quarter period of slack keeps a group at the composite's rate from dropping pictures whose
+    // compose tick came late (capture times jitter), while a 15 fps group still takes every
+    // second picture of 30.
     std::uint64_t seq = 0;
     if (owner_->newest_(g.seen, seq, g.picture)) {
         g.seen = seq;
         const auto period = std::chrono::microseconds(1'000'000 / std::max(1, g.key.fps));
-        const bool due =
-            !g.lastCaptured || g.picture.captured - *g.lastCaptured >= period - std::chrono::milliseconds{5};
+        const bool due = !g.lastCaptured || g.picture.captured - *g.lastCaptured >= period - period / 4;
         if (due) {
+            // The lowest target among the members still asking (one on hold stops asking and
+            // holds no one back after kStale).
             int kbps = request.settings.bitrateKbps;
-            for (const auto& [member, k] : g.kbps)
-                kbps = std::min(kbps, k);
+            for (const auto& [member, target] : g.kbps) {
+                if (now - target.at < kStale) kbps = std::min(kbps, target.kbps);
+            }
             if (!g.encoder) {
                 VideoEncoderSettings settings = g.key;
                 settings.bitrateKbps = kbps;

@@ -18,10 +18,14 @@
 // and until one exists the group's next frame is forced to a keyframe; a keyframe request from
 // any member (PLI, FIR, the stream's first frame or its periodic fallback) forces the group's
 // next frame to one, which every member then sends. The group encodes at the lowest target
-// bitrate of its members (with the same hysteresis a stream's own encoder uses); a member far
-// below the others gets a smaller layer from its estimator, hence another key, hence its own
-// encoder: the split needs no extra rule. A group encodes a new picture only when its period
-// (1/fps) has passed since the last one it encoded, so a lower-rate group skips pictures.
+// bitrate of its members that asked within the last second (one on hold holds no one back),
+// with the same hysteresis a stream's own encoder uses. A member far below the others gets a
+// smaller layer (or frame rate) from its bandwidth estimator, hence another key, hence its own
+// encoder: the split needs no extra rule, and the members left are not dragged down (within
+// a group the lowest target is at least the layer's floor, 0.05 bit per pixel per frame, e.g.
+// 345 kbit/s at 640x360 30 fps). A group encodes a new picture only when its period (1/fps,
+// less a quarter for jitter) has passed since the last one it encoded, so a lower-rate group
+// skips pictures.
 #pragma once
 
 #include "dsp/media_result.h"
@@ -85,7 +89,15 @@ public:
         bool synced_ = false;    ///< has started at a keyframe
     };
 
+    /// One group as it stands.
+    struct GroupStats {
+        VideoCodecId codec = VideoCodecId::H264;
+        int width = 0, height = 0, fps = 0;
+        std::size_t members = 0;
+        int bitrateKbps = 0; ///< its encoder's (0 before the first frame)
+    };
     struct Stats {
+        std::vector<GroupStats> each;      ///< oldest group first
         std::size_t groups = 0;            ///< groups with members now
         std::size_t encoders = 0;          ///< encoders alive now
         std::uint64_t encodersCreated = 0; ///< ever

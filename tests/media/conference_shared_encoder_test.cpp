@@ -1,10 +1,11 @@
 // The conference composite encoded once per distinct encoding (issue 8, shared_video_encoder.h).
 // By hand (no thread, no sockets): participants' EncodedVideoSources asked for frames as their
 // video streams ask, every member's frames decoded by a decoder of its own; the encoders and
-// encode calls counted (3 alike: 1 encoder; 1 H.264 + 2 VP8: 2), a keyframe request from one
-// member reaching its group and not the other, a member leaving or renegotiating without
-// disturbing the rest. Then on loopback (RTP 17500-17999): three VP8 calls fed by one
-// ConferenceVideo as the bridge wires them; each far end decodes the composite, one encoder ran.
+// encode calls counted (3 alike: 1 encoder; 1 H.264 + 2 VP8: 2), the lowest member bitrate
+// encoded, a keyframe request from one member reaching its group and not the other, a member
+// leaving or renegotiating without disturbing the rest. Then on loopback (RTP 17500-17999):
+// three VP8 calls fed by one ConferenceVideo as the bridge wires them; each far end decodes the
+// composite, one encoder ran, and after one call ends the other two keep decoding.
 #include "engine/conference_video.h"
 #include "media_engine_test_util.h"
 #include "video/test_pattern.h"
@@ -213,6 +214,42 @@ TEST_F(ConferenceSharedEncoder, LeavingOrRenegotiatingDisturbsNoOne)
     s = cv.encoderStats();
     EXPECT_EQ(s.groups, 0u);
     EXPECT_EQ(s.encoders, 0u);
+}
+
+TEST_F(ConferenceSharedEncoder, TheGroupEncodesAtItsMembersLowestBitrate)
+{
+    Member a(cv, 1, VideoCodecId::H264);
+    Member b(cv, 2, VideoCodecId::H264);
+    Member c(cv, 3, VideoCodecId::H264);
+    a.request.settings.bitrateKbps = 900;
+    b.request.settings.bitrateKbps = 900;
+    c.request.settings.bitrateKbps = 900;
+    compose();
+    for (auto* p : {&a, &b, &c})
+        ASSERT_EQ(p->tick(true), 1);
+    auto s = cv.encoderStats();
+    ASSERT_EQ(s.each.size(), 1u);
+    EXPECT_EQ(s.each[0].members, 3u);
+    EXPECT_EQ(s.each[0].bitrateKbps, 900);
+    // C's congestion feedback lowers its target: the group follows on its next frame.
+    c.request.settings.bitrateKbps = 400;
+    for (int t = 0; t < 2; ++t) {
+        compose();
+        for (auto* p : {&c, &a, &b})
+            ASSERT_EQ(p->tick(), 1);
+    }
+    s = cv.encoderStats();
+    ASSERT_EQ(s.each.size(), 1u);
+    EXPECT_EQ(s.each[0].bitrateKbps, 400);
+    EXPECT_EQ(s.encodersCreated, 1u) << "H.264 retunes in place";
+    // C leaves: the others' 900 again.
+    {
+        auto gone = std::move(c.source);
+    }
+    compose();
+    ASSERT_EQ(a.tick(), 1);
+    EXPECT_EQ(cv.encoderStats().each[0].bitrateKbps, 900);
+    EXPECT_EQ(cv.encoderStats().each[0].members, 2u);
 }
 
 // ---- on loopback, through real calls ----
