@@ -1,10 +1,11 @@
 // StunPrefetch (issue 7: the STUN probe off the call set-up path) with a loopback STUN server the
-// test controls (127.0.0.1:3500-3503; RTP 18000-18159). The server counts the Binding requests it
+// test controls (127.0.0.1:3500-3505; RTP 18000-18199). The server counts the Binding requests it
 // sees and answers only when the test releases it, with a fake mapping 127.0.0.5:(port + 22000),
 // RTCP (odd ports) 10 higher again so a=rtcp shows:
 //  - an offer made while the server holds its reply returns (the test's thread is not blocked:
 //    it completes while the reply is still held and the pool's probe still runs) with the local
 //    address and a warning; after the server answered the pool, the next offer carries the mapping;
+//  - an answer (incoming call) takes a probed set the same way;
 //  - a silent server: 20 offers in a row all return while the pool's one probe still runs;
 //  - after a failed probe the pool backs off: 20 more offers, no new probe, the server's count
 //    stays that of the one probe;
@@ -203,6 +204,34 @@ TEST(StunPrefetch, OfferGoesOutAtOnceWhileTheServerHoldsItsReplyThenCarriesTheMa
     EXPECT_EQ(mapped, (std::vector<std::string>{"rtp 127.0.0.5:" + rtp, "rtcp 127.0.0.5:" + rtcp}));
     second->stop();
     EXPECT_GE(pool->status().taken, 1);
+}
+
+TEST(StunPrefetch, AnAnswerTakesAProbedSetToo)
+{
+    ControlledStunServer server(3505);
+    server.release();
+    const MediaConfig config = stunConfig(3505, {18160, 18199}, std::chrono::seconds(2));
+    auto pool = StunPrefetch::forConfig(config);
+    ASSERT_TRUE(waitFor([&] { return pool->status().ready >= 1; })) << pool->status().lastError;
+    MediaConfig plain = config; // the caller: no STUN server
+    plain.stunHost.clear();
+    auto caller = makeSession(plain);
+    auto callee = makeSession(config);
+    ASSERT_TRUE(caller && callee);
+    const auto offer = caller->createOffer();
+    ASSERT_TRUE(offer) << offer.error().what;
+    EXPECT_NE(offer->find("c=IN IP4 127.0.0.1\r\n"), std::string::npos) << *offer;
+    const auto answer = callee->answer(*offer);
+    ASSERT_TRUE(answer) << answer.error().what;
+    const auto local = callee->audioPort();
+    EXPECT_NE(answer->find("c=IN IP4 127.0.0.5\r\n"), std::string::npos) << *answer;
+    EXPECT_NE(answer->find("m=audio " + std::to_string(mappedPort(local)) + " "), std::string::npos)
+        << *answer;
+    std::vector<std::string> warnings;
+    drain(*callee, warnings);
+    EXPECT_TRUE(warnings.empty()) << warnings.front();
+    callee->stop();
+    caller->stop();
 }
 
 TEST(StunPrefetch, SilentServerNeverHoldsAnOffer)
