@@ -493,7 +493,7 @@ void PhoneController::resolveStunServer(const QString& text)
     const QString host = QString::fromStdString(server->host);
     auto found = [this, key, port = server->port](const QString& address) {
         stunAddresses_.insert(key, address);
-        media::MediaConfig c = config_.media; // issue 7: the first call's sockets are probed ahead too
+        media::MediaConfig c = media_->config(); // issue 7: the first call's sockets are probed ahead too
         c.stunHost = address.toStdString();
         c.stunPort = port;
         media::StunPrefetch::forConfig(c);
