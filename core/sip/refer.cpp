@@ -19,7 +19,7 @@
 // unless we are a conference's focus and it comes from one of its members (RFC 4579 §5.5: From
 // or Contact matching a confirmed focus call's peer): then the REFER makes a dialog of its own
 // (our To tag in the 202) whose NOTIFYs carry the progress, and ReferReceived names the member's
-// call with `outOfDialog` set.
+// call with `outOfDialog` set. With setReferFromAnyone() a focus takes it from anyone (call 0).
 #include "user_agent_impl.h"
 
 #include "charset.h"
@@ -257,11 +257,15 @@ void UserAgent::Impl::onReferOutOfDialog(RequestReceived& in, TimePoint now)
 {
     // RFC 4579 §5.5: a REFER to the focus adds (or, method=BYE, removes) someone. A softphone's
     // focus takes it from a member of its conference only; anyone else gets the 403.
-    if (Call* member = conferenceMemberOf(in.request)) {
+    Call* member = conferenceMemberOf(in.request);
+    const bool focus = focusNewCalls || std::any_of(calls.begin(), calls.end(), [](const auto& c) {
+                           return c.second.focus && c.second.dialog && !c.second.ending;
+                       });
+    if (member || (referFromAnyone && focus)) {
         const std::string tag = token();
         if (auto dialog = dialogAsUas(in.request, tag)) {
             dialog->confirmed = true; // RFC 3515 §2.4.4: the REFER's 202 makes the dialog
-            acceptRefer(member->handle, std::move(*dialog), tag, true, in, now);
+            acceptRefer(member ? member->handle : 0, std::move(*dialog), tag, true, in, now);
             return;
         }
     }

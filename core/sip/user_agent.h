@@ -346,6 +346,10 @@ public:
     void setFocus(CallHandle call, bool focus);
     /// New calls (outgoing from call(), incoming INVITEs) start as focus calls (conference mode).
     void setFocusForNewCalls(bool focus);
+    /// RFC 4579 §5.5: while we are a conference's focus (new calls are focus calls, or one of our
+    /// calls is), a REFER outside any dialog is accepted from anyone (ReferReceived with `call`
+    /// 0 unless it comes from a member, `outOfDialog` set). Off (the default): members only.
+    void setReferFromAnyone(bool anyone);
     /// Notifier role for "conference" (RFC 4575): the conference-info document served to
     /// subscribers (full state on each change). Empty content type: no conference, SUBSCRIBEs
     /// for the package get 489, and the subscribers get a final NOTIFY (terminated;reason=noresource).

@@ -204,6 +204,11 @@ void UserAgent::setFocusForNewCalls(bool focus)
     impl_->focusNewCalls = focus;
 }
 
+void UserAgent::setReferFromAnyone(bool anyone)
+{
+    impl_->referFromAnyone = anyone;
+}
+
 void UserAgent::setConferenceDocument(std::string contentType, std::string body, TimePoint now)
 {
     impl_->setConferenceDocument(std::move(contentType), std::move(body), now);

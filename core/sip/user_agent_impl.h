@@ -266,7 +266,8 @@ struct UserAgent::Impl {
     /// RFC 4579: Call-IDs of calls whose Contact carries ;isfocus, and the mode for new calls.
     std::set<std::string, std::less<>> focusCallIds;
     bool focusNewCalls = false;
-    bool inviteFocus = false; ///< the INVITE call() is building is a focus call
+    bool referFromAnyone = false; ///< RFC 4579 §5.5: out-of-dialog REFERs to our focus from anyone
+    bool inviteFocus = false;     ///< the INVITE call() is building is a focus call
     /// Replaces value for the INVITE call() is building (UserAgent::call with replaces).
     std::string inviteReplaces;
     /// Referred-By value for that INVITE (refer.cpp: the call a transferee places).

@@ -157,6 +157,8 @@ public:
     void setFocus(sip::CallHandle call, bool focus);
     /// Every account's new calls start as focus calls (a host in conference mode).
     void setFocusForNewCalls(bool focus);
+    /// Every account's focus takes out-of-dialog REFERs from anyone (UserAgent::setReferFromAnyone()).
+    void setReferFromAnyone(bool anyone);
     /// The conference-info document every account's UA serves to Event: conference subscribers
     /// (RFC 4575); an empty content type ends those subscriptions.
     void setConferenceDocument(const std::string& contentType, const std::string& body);

@@ -211,6 +211,12 @@ void UaDriver::setFocusForNewCalls(bool focus)
         a.ua->setFocusForNewCalls(focus);
 }
 
+void UaDriver::setReferFromAnyone(bool anyone)
+{
+    for (auto& a : accounts_)
+        a.ua->setReferFromAnyone(anyone);
+}
+
 void UaDriver::setConferenceDocument(const std::string& contentType, const std::string& body)
 {
     for (auto& a : accounts_)

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Members asking a vphone-cli focus to remove or add someone (RFC 4579 §5.6 and §5.5), on
-# 127.0.0.1 (SIP 6500-6504, RTP 18500-18579). The host (--conference) takes P's call (vphone-cli);
+# 127.0.0.1 (SIP 6500-6506, RTP 18500-18619). The host (--conference) takes P's call (vphone-cli);
 # P's --conference-add REFERs, in its call, first add C, then remove C (Refer-To with
 # method=BYE): the host hangs up C (BYE) and P's roster shows C disconnected; removing someone
 # who is no member gets a 404 sipfrag. Then a REFER outside any dialog (SIPp,
 # sipp/uac_refer_focus.xml): from a stranger 403; from P's address (a member) 202, the host
 # invites D (its INVITE's Contact has isfocus: D subscribes to the conference) and NOTIFYs the
-# progress in the REFER's own dialog up to 200.
+# progress in the REFER's own dialog up to 200. A second host with --conference-refer-any takes a
+# stranger's out-of-dialog REFER (sipp/uac_refer_focus_any.xml) and adds E.
 # usage: conference_refer.sh VPHONE_CLI
 CLI=$(realpath "$1")
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -51,4 +52,16 @@ check "D joined the conference at the host" grep -q "conference joined sip:dan@1
 check "D's INVITE came from the focus (isfocus: D subscribes to the conference)" \
   wait_for "$WORK/dan.log" "conference: subscribing to sip:.*127.0.0.1:6500" 5
 check "P's roster shows D connected" wait_for "$WORK/pat.log" "roster sip:dan@127.0.0.1:6503 connected" 5
+
+echo "== a host with --conference-refer-any (no member yet) takes a stranger's REFER: it adds E"
+start host2 "$CLI" --listen udp:127.0.0.1:6505 --conference --conference-refer-any --duration 20 \
+  --audio-sink null --rtp-ports 18580-18599
+start erin "$CLI" --listen udp:127.0.0.1:6506 --auto-answer --duration 20 --audio-sink null \
+  --rtp-ports 18600-18619
+check "host2's conference is up" wait_for "$WORK/host2.log" "conference sip:conference@127.0.0.1:6505 up" 10
+timeout 60 sipp -sf "$HERE/sipp/uac_refer_focus_any.xml" -i 127.0.0.1 -p 6504 -m 1 -timeout 30 -timeout_error \
+  -trace_err -nostdin -key from sip:stranger@127.0.0.1:6504 -key target sip:erin@127.0.0.1:6506 \
+  127.0.0.1:6505 >"$WORK/sipp-any.log" 2>&1
+check "SIPp: 202 and sipfrag NOTIFYs up to 200 for the stranger" test $? -eq 0
+check "E joined host2's conference" grep -q "conference joined sip:erin@127.0.0.1:6506" "$WORK/host2.log"
 finish

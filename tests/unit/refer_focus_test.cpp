@@ -1,7 +1,7 @@
 // A REFER to a conference focus outside any dialog (RFC 4579 §5.5, RFC 3515) in the sans-I/O
 // core (refer.cpp): accepted from a member of the conference (its own dialog, our To tag in
-// the 202, NOTIFY sipfrag progress in that dialog), refused with 403 from anyone else and
-// whenever we host no conference.
+// the 202, NOTIFY sipfrag progress in that dialog), refused with 403 from anyone else (unless
+// the focus takes them from anyone: setReferFromAnyone) and whenever we host no conference.
 #include "ua_test_net.h"
 
 namespace {
@@ -129,6 +129,39 @@ TEST_F(FocusRefer, NoConferenceNoOutOfDialogRefer)
     net.flush();
     EXPECT_EQ(net.responses(kBob, 403).size(), 1u);
     EXPECT_TRUE(bob.seen<ReferReceived>().empty());
+}
+
+TEST_F(FocusRefer, AFocusTakingReferFromAnyoneAcceptsAStrangerWithNoCall)
+{
+    bob.ua->setReferFromAnyone(true);
+    net.send(kAlice, kBob,
+             outside("sip:mallory@192.0.2.66", "sip:elsewhere@192.0.2.9", "<sip:carol@192.0.2.3>"));
+    net.flush();
+    EXPECT_EQ(net.responses(kBob, 202).size(), 1u);
+    const auto received = bob.seen<ReferReceived>();
+    ASSERT_EQ(received.size(), 1u);
+    EXPECT_EQ(received[0].call, 0u); // no member sent it
+    EXPECT_TRUE(received[0].outOfDialog);
+    bob.ua->notifyRefer(0, received[0].id, 503, "", net.now);
+    net.send(kElsewhere, kBob, okTo(net.sent(kBob, Method::Notify).at(0))); // the 100's answer
+    net.flush();
+    const auto notifies = net.sent(kBob, Method::Notify);
+    ASSERT_EQ(notifies.size(), 2u);
+    EXPECT_EQ(notifies[1].body(), "SIP/2.0 503 Service Unavailable\r\n");
+    EXPECT_EQ(notifies[1].callId(), notifies[0].callId());
+
+    // No conference (the call is no focus call, new calls are not either): 403 again.
+    bob.ua->setFocus(in, false);
+    net.send(kAlice, kBob,
+             outside("sip:mallory@192.0.2.66", "sip:elsewhere@192.0.2.9", "<sip:carol@192.0.2.3>"));
+    net.flush();
+    EXPECT_EQ(net.responses(kBob, 403).size(), 1u);
+    // A host in conference mode with no call yet (vphone-cli --conference) is a focus.
+    bob.ua->setFocusForNewCalls(true);
+    net.send(kAlice, kBob,
+             outside("sip:mallory@192.0.2.66", "sip:elsewhere@192.0.2.9", "<sip:carol@192.0.2.3>"));
+    net.flush();
+    EXPECT_EQ(net.responses(kBob, 202).size(), 2u);
 }
 
 TEST_F(FocusRefer, AMembersBadReferIsRefusedWithOurTag)

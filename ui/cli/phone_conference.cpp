@@ -37,6 +37,7 @@ void Phone::connectConference()
 {
     if (o_.conference) {
         driver_.setFocusForNewCalls(true);
+        driver_.setReferFromAnyone(o_.conferenceReferAny); // else members only (RFC 4579 §5.5)
         // The host's devices belong to the bridge; each call's session sends and plays nothing
         // of its own (the bridge gives it its port), so no two open the same file or card.
         hostSource_ = o_.media.audioSource;

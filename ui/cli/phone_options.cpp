@@ -210,6 +210,8 @@ bool applyFlags(const QStringList& args, PhoneOptions& o, FlagState& st, QString
             o.conferenceAdd.append(v);
         } else if (flag == QLatin1String("--conference-subscribe")) {
             o.conferenceSubscribe = true;
+        } else if (flag == QLatin1String("--conference-refer-any")) {
+            o.conferenceReferAny = true;
         } else if (flag == QLatin1String("--invite")) {
             if (!value(&v)) return fail(QStringLiteral("--invite needs a sip: or sips: URI"));
             const auto target = sip::parseUri(v.toStdString());
@@ -483,6 +485,8 @@ std::optional<PhoneOptions> parsePhoneOptions(const QStringList& givenArgs, QStr
     if (!o.transferTo.isEmpty() && o.call.isEmpty() && !o.autoAnswer)
         return fail(QStringLiteral("--transfer-to needs --call or --auto-answer (a call to transfer)"));
     if (!o.invite.isEmpty() && !o.conference) return fail(QStringLiteral("--invite needs --conference"));
+    if (o.conferenceReferAny && !o.conference)
+        return fail(QStringLiteral("--conference-refer-any needs --conference"));
     if (o.conference && (o.dnd || !o.forward.isEmpty() || !o.call.isEmpty()))
         return fail(
             QStringLiteral("--conference hosts: it takes no --call, --dnd or --forward (use --invite)"));

@@ -92,6 +92,7 @@ struct PhoneOptions {
     bool conference = false;          ///< --conference: host; every incoming call joins one conference
     QStringList invite;               ///< --invite URI (repeatable): the host calls each into it
     bool conferenceSubscribe = false; ///< --conference-subscribe: watch the roster of every call
+    bool conferenceReferAny = false;  ///< --conference-refer-any: out-of-dialog REFERs from anyone
     /// --conference-add URI (repeatable): once our call to a focus is answered, ask the focus to
     /// invite URI into the conference: an in-dialog REFER (RFC 4579 §5.5), one after another.
     QStringList conferenceAdd;
