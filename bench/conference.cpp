@@ -335,6 +335,7 @@ TickCost conferenceTicks(bool shared, int ticks)
     for (int k = 0; k < ticks; ++k) {
         std::this_thread::sleep_until(next);
         next += tick;
+        if (std::chrono::steady_clock::now() > next) next = std::chrono::steady_clock::now(); // as run()
         const double t0 = threadCpuSeconds();
         for (std::size_t i = 0; i < std::size_t(kParties); ++i) {
             const auto& stream = incoming[i];

@@ -6,12 +6,13 @@
 namespace vphone::media {
 
 struct ConferenceVideo::Shared {
-    Shared(int w, int h, VideoCompositor::Layout layout)
-        : compositor(w, h, layout), width(w), height(h),
+    Shared(int w, int h, int f, VideoCompositor::Layout layout)
+        : compositor(w, h, layout), width(w), height(h), fps(f),
           encoders(std::make_shared<SharedVideoEncoders>(
               [this](std::uint64_t seen, std::uint64_t& seq, VideoFrame& out) {
                   return newest(seen, seq, out);
-              }))
+              },
+              f))
     {}
     /// The composite when it is not `seen` (the encoders' source).
     bool newest(std::uint64_t seen, std::uint64_t& seq, VideoFrame& out) const
@@ -26,7 +27,7 @@ struct ConferenceVideo::Shared {
         return true;
     }
     VideoCompositor compositor;
-    int width, height, fps = 30;
+    int width, height, fps;
     mutable std::mutex mutex; ///< published, sequence
     VideoFrame published;
     std::uint64_t sequence = 0;
@@ -83,11 +84,9 @@ private:
 
 ConferenceVideo::ConferenceVideo(int width, int height, int fps, VideoCompositor::Layout layout,
                                  std::function<std::optional<int>()> activeSpeaker)
-    : fps_(fps), shared_(std::make_shared<Shared>(width, height, layout)),
+    : fps_(fps), shared_(std::make_shared<Shared>(width, height, fps, layout)),
       activeSpeaker_(std::move(activeSpeaker))
-{
-    shared_->fps = fps;
-}
+{}
 
 ConferenceVideo::~ConferenceVideo()
 {

@@ -43,7 +43,9 @@ struct SharedVideoEncoders::Group {
     bool keyWanted = true;
 };
 
-SharedVideoEncoders::SharedVideoEncoders(Newest newest) : newest_(std::move(newest)) {}
+SharedVideoEncoders::SharedVideoEncoders(Newest newest, int sourceFps)
+    : newest_(std::move(newest)), sourceFps_(sourceFps)
+{}
 
 SharedVideoEncoders::~SharedVideoEncoders() = default;
 
@@ -115,15 +117,15 @@ MediaResult<bool> SharedVideoEncoders::Member::encoded(const EncodeRequest& requ
     // A keyframe this member wants is satisfied by one it gets now (another member's request).
     const bool wantsKey = request.keyframe || !synced_;
 
-    // A new picture, when most of the group's period has passed: encode it for everyone. A
-    // quarter period of slack keeps a group at the composite's rate from dropping pictures whose
-    // compose tick came late (capture times jitter), while a 15 fps group still takes every
-    // second picture of 30.
+    // A new picture: encode it for everyone; a group below the pictures' rate when most of its
+    // period has passed (a quarter period of slack for the compose ticks' jitter: a 15 fps
+    // group takes every second picture of 30).
     std::uint64_t seq = 0;
     if (owner_->newest_(g.seen, seq, g.picture)) {
         g.seen = seq;
         const auto period = std::chrono::microseconds(1'000'000 / std::max(1, g.key.fps));
-        const bool due = !g.lastCaptured || g.picture.captured - *g.lastCaptured >= period - period / 4;
+        const bool due = g.key.fps >= owner_->sourceFps_ || !g.lastCaptured ||
+                         g.picture.captured - *g.lastCaptured >= period - period / 4;
         if (due) {
             // The lowest target among the members still asking (one on hold stops asking and
             // holds no one back after kStale).

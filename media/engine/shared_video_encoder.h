@@ -23,9 +23,9 @@
 // smaller layer (or frame rate) from its bandwidth estimator, hence another key, hence its own
 // encoder: the split needs no extra rule, and the members left are not dragged down (within
 // a group the lowest target is at least the layer's floor, 0.05 bit per pixel per frame, e.g.
-// 345 kbit/s at 640x360 30 fps). A group encodes a new picture only when its period (1/fps,
-// less a quarter for jitter) has passed since the last one it encoded, so a lower-rate group
-// skips pictures.
+// 345 kbit/s at 640x360 30 fps). A group at the pictures' rate encodes every picture; one
+// below it (a peer's max-fr, a low estimate) only when its period (1/fps, less a quarter for
+// jitter) has passed since the last picture it encoded.
 #pragma once
 
 #include "dsp/media_result.h"
@@ -64,7 +64,8 @@ public:
     /// `newest(seen, seq, out)`: when the newest picture's sequence number differs from
     /// `seen`, sets `seq`, copies the picture into `out` and returns true.
     using Newest = std::function<bool(std::uint64_t seen, std::uint64_t& seq, VideoFrame& out)>;
-    explicit SharedVideoEncoders(Newest newest);
+    /// `sourceFps`: the pictures' rate; a group at that rate or above takes every picture.
+    SharedVideoEncoders(Newest newest, int sourceFps);
     ~SharedVideoEncoders();
     SharedVideoEncoders(const SharedVideoEncoders&) = delete;
     SharedVideoEncoders& operator=(const SharedVideoEncoders&) = delete;
@@ -110,6 +111,7 @@ private:
     std::shared_ptr<Group> join(const VideoEncoderSettings& key);
 
     Newest newest_;
+    int sourceFps_;
     mutable std::mutex mutex_; ///< groups_
     std::vector<std::weak_ptr<Group>> groups_;
     std::atomic<std::uint64_t> created_{0};

@@ -216,6 +216,22 @@ TEST_F(ConferenceSharedEncoder, LeavingOrRenegotiatingDisturbsNoOne)
     EXPECT_EQ(s.encoders, 0u);
 }
 
+TEST_F(ConferenceSharedEncoder, AGroupBelowTheCompositeRateSkipsPicturesTheOthersDoNot)
+{
+    Member full(cv, 1, VideoCodecId::Vp8);
+    Member slow(cv, 2, VideoCodecId::Vp8);
+    slow.request.settings.fps = 4; // the peer's max-fr: a group of its own
+    for (int t = 0; t < 8; ++t) {
+        compose();
+        ASSERT_EQ(full.tick(t == 0), 1) << "tick " << t;
+        ASSERT_GE(slow.tick(t == 0), 0) << "tick " << t;
+    }
+    EXPECT_EQ(full.decoded, 8);
+    EXPECT_GE(slow.decoded, 1);
+    EXPECT_LT(slow.decoded, full.decoded) << "composites >= 70 ms apart, a 4 fps group every 250 ms";
+    EXPECT_EQ(cv.encoderStats().groups, 2u);
+}
+
 TEST_F(ConferenceSharedEncoder, TheGroupEncodesAtItsMembersLowestBitrate)
 {
     Member a(cv, 1, VideoCodecId::H264);
