@@ -26,7 +26,12 @@ std::string seconds(std::chrono::milliseconds ms)
 
 } // namespace
 
-std::shared_ptr<StunPrefetch> StunPrefetch::forConfig(const MediaConfig& config)
+std::shared_ptr<StunPrefetch> StunPrefetch::existing(const MediaConfig& config)
+{
+    return lookup(config, false);
+}
+
+std::shared_ptr<StunPrefetch> StunPrefetch::lookup(const MediaConfig& config, bool create)
 {
     if (config.stunHost.empty()) return nullptr;
     std::string key = config.stunHost + "|" + std::to_string(config.stunPort) + "|" +
@@ -44,6 +49,7 @@ std::shared_ptr<StunPrefetch> StunPrefetch::forConfig(const MediaConfig& config)
         std::rotate(pools.begin(), it, it + 1);
         return pools.front().second;
     }
+    if (!create) return nullptr;
     auto pool =
         std::make_shared<StunPrefetch>(config.localAddresses, config.rtpPorts,
                                        MediaAddress{config.stunHost, config.stunPort}, config.stunTimeout);

@@ -75,7 +75,9 @@ public:
 
     /// The process's pool for `config`'s STUN server, local addresses and port range (made and
     /// started on first use); nullptr when config.stunHost is empty.
-    static std::shared_ptr<StunPrefetch> forConfig(const MediaConfig& config);
+    static std::shared_ptr<StunPrefetch> forConfig(const MediaConfig& config) { return lookup(config, true); }
+    /// The pool forConfig() would return, only when it exists already (nullptr otherwise).
+    static std::shared_ptr<StunPrefetch> existing(const MediaConfig& config);
 
     /// A pool of its own (tests); starts its thread at once.
     StunPrefetch(std::vector<std::string> localAddresses, PortRange range, MediaAddress server,
@@ -96,6 +98,7 @@ public:
 
 private:
     using Clock = std::chrono::steady_clock;
+    static std::shared_ptr<StunPrefetch> lookup(const MediaConfig& config, bool create);
     struct Entry {
         Ready set;
         Clock::time_point probedAt;

@@ -249,6 +249,16 @@ TEST(StunSettings, RegisterCarriesTheMappedAddressInContactAndVia)
     ASSERT_FALSE(unmapped.empty());
     EXPECT_EQ(unmapped.front().host, "127.0.0.1");
     EXPECT_EQ(unmapped.front().port, 5911);
+    // Issue 7: the app started the media STUN pool for the config its calls are made from, so the
+    // first call's offer takes sockets already probed.
+    media::MediaConfig calls = rig.controller->media().config();
+    calls.stunHost = "127.0.0.1";
+    calls.stunPort = 3490;
+    std::shared_ptr<media::StunPrefetch> pool;
+    ASSERT_TRUE(waitFor([&] {
+        return (pool = media::StunPrefetch::existing(calls)) && pool->status().ready >= 1;
+    })) << "no probed media sockets for the app's calls";
+    EXPECT_GE(stun.requests(), 3); // SIP, and the pool's RTP and RTCP sockets
 }
 
 TEST(StunMedia, OfferCarriesTheMappedAddressPortAndRtcpPort)
