@@ -21,8 +21,8 @@ start bob "$CLI" --listen udp:127.0.0.1:5500 --auto-answer --events --duration 9
   --audio-source tone:880 --audio-sink null
 sleep 0.5
 start alice "$CLI" --listen udp:127.0.0.1:5502 --call sip:bob@127.0.0.1:5500 --events --duration 900 \
-  --rtp-ports 11350-11399 --audio-source tone:440 --audio-sink null --repeat "$COUNT" --repeat-pause 0.4 \
-  --hangup-after 0.4 --rate-limit 0
+  --rtp-ports 11350-11399 --audio-source tone:440 --audio-sink null --repeat "$COUNT" --repeat-pause 0.2 \
+  --hangup-after 0.3 --rate-limit 0
 
 ended() { grep -c '"state":"terminated"' "$WORK/alice.log" 2>/dev/null; }
 # sample PID: "RSS_KB FDS"
