@@ -3,6 +3,8 @@
 # 4.4, Qt 5), measured the same way in the same run, RUNS times each (default 5), interleaved:
 #  - start: from exec to the first mapped (viewable) top-level window whose _NET_WM_PID is the
 #    process, polled from outside with `xdotool search --onlyvisible --pid` every 10 ms;
+#  - CPU to window: the utime + stime the process has used when that window shows (the start's
+#    own cost, which other work on the machine stretches far less than the wall time);
 #  - idle RSS: VmRSS summed over the process and its descendants (/proc), 5 s after that window;
 #  - RSS in a video call: the app calls a local `vphone-cli --auto-answer` peer (test pattern
 #    640x360@30, 440 Hz tone) at launch, sampled every second for 15 s from the answer; the peak is
@@ -20,11 +22,14 @@
 # (vphone).
 # Benchmark, not a test: it prints a table. Use a release build. The load average is printed:
 # other work on the machine slows both apps' start.
-# usage: bench/app_start.sh [BUILD_DIR, default build/release]   (RUNS=N, KEEP=1 keeps the logs)
+# usage: bench/app_start.sh [BUILD_DIR, default build/release]   (RUNS=N, KEEP=1 keeps the logs,
+#        APPS="vphone" measures only vphone, CALLS=0 skips the video calls)
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUILD=$(realpath "${1:-$HERE/../build/release}")
 RUNS=${RUNS:-5}
+APPS=${APPS:-vphone linphone}
+CALLS=${CALLS:-1}
 VPHONE=$BUILD/ui/app/vphone
 CLI=$BUILD/ui/cli/vphone-cli
 for f in "$VPHONE" "$CLI"; do [ -x "$f" ] || { echo "app_start: $f not built" >&2; exit 2; }; done
@@ -157,9 +162,16 @@ launch() { # APP [URI]: starts it in the background, PID in $APP_PID
 }
 first_window_ms() { # PID T0_NS: ms until a viewable top-level window of PID exists (empty: none in 60 s)
   local w
+  rm -f "$WORK/window-cpu"
   for _ in $(seq 6000); do
     w=$(xdotool search --onlyvisible --pid "$1" 2>/dev/null | head -1)
-    [ -n "$w" ] && { echo $((($(date +%s%N) - $2) / 1000000)); return 0; }
+    if [ -n "$w" ]; then
+      # CPU time the process has used by then (utime + stime, clock ticks): the start's own cost,
+      # which other work on the machine does not stretch as it does the wall time.
+      awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat" >"$WORK/window-cpu" 2>/dev/null
+      echo $((($(date +%s%N) - $2) / 1000000))
+      return 0
+    fi
     kill -0 "$1" 2>/dev/null || return 1
     sleep 0.01
   done
@@ -172,6 +184,7 @@ idle_run() { # APP COUNTED(0/1)
   t0=$(date +%s%N)
   launch "$1"
   ms=$(first_window_ms "$APP_PID" "$t0")
+  cpu=$(cat "$WORK/window-cpu" 2>/dev/null)
   sleep 5
   rss=$(rss_tree "$APP_PID")
   stop "$APP_PID"
@@ -182,9 +195,10 @@ idle_run() { # APP COUNTED(0/1)
   fi
   if [ "$2" = 1 ]; then
     echo "$1 start_ms $ms" >>"$RESULTS"
+    [ -n "$cpu" ] && echo "$1 start_cpu_ms $cpu" >>"$RESULTS"
     echo "$1 idle_mb $((rss / 1024))" >>"$RESULTS"
   fi
-  echo "  $1: window after ${ms:-(none)} ms, idle RSS $((rss / 1024)) MB" >&2
+  echo "  $1: window after ${ms:-(none)} ms (CPU ${cpu:-?} ms), idle RSS $((rss / 1024)) MB" >&2
 }
 call_run() { # APP: a video call to the peer, RSS peak over 15 s
   local before=0 peak=0 rss peer=$WORK/peer-$1.log
@@ -228,13 +242,12 @@ call_run() { # APP: a video call to the peer, RSS peak over 15 s
 
 echo "app_start: $RUNS runs each on $DISPLAY; vphone $("$VPHONE" --version 2>/dev/null | tail -1), $(dpkg-query -W -f='linphone-desktop ${Version}' linphone-desktop)" >&2
 echo "warm-up (not counted):" >&2
-idle_run vphone 0
-idle_run linphone 0
+for app in $APPS; do idle_run "$app" 0; done
 for r in $(seq "$RUNS"); do
   echo "run $r of $RUNS (load average $(cut -d' ' -f1-3 /proc/loadavg)):" >&2
-  for app in vphone linphone; do
+  for app in $APPS; do
     idle_run "$app" 1
-    call_run "$app"
+    [ "$CALLS" = 1 ] && call_run "$app"
   done
 done
 
@@ -247,7 +260,7 @@ def fig(app, name):
     return "%g (%g-%g)" % (statistics.median(v), min(v), max(v)) if len(v) > 1 else "%g" % v[0]
 print()
 print("launch to first window, RSS idle and in a video call: median (min-max), %s cores, load %s" % (sys.argv[2], sys.argv[3]))
-print("%-10s %-22s %-18s %-22s %s" % ("app", "start ms", "idle RSS MB", "video call RSS MB", "frames the peer decoded"))
+print("%-10s %-22s %-22s %-18s %-22s %s" % ("app", "start ms", "CPU to window ms", "idle RSS MB", "video call RSS MB", "frames the peer decoded"))
 for app in ("vphone", "linphone"):
-    print("%-10s %-22s %-18s %-22s %s" % (app, fig(app, "start_ms"), fig(app, "idle_mb"), fig(app, "call_mb"), fig(app, "peer_frames")))
+    print("%-10s %-22s %-22s %-18s %-22s %s" % (app, fig(app, "start_ms"), fig(app, "start_cpu_ms"), fig(app, "idle_mb"), fig(app, "call_mb"), fig(app, "peer_frames")))
 PY

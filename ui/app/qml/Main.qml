@@ -83,24 +83,27 @@ ApplicationWindow {
                 Layout.fillHeight: true
             }
 
-            ChatView {
-                visible: window.showChat
-                Layout.fillWidth: true
-                Layout.fillHeight: true
+            // The chat, the call view and the conference view are made the first time they show
+            // and kept from then on (the window shows sooner without them).
+            LazyLoader {
+                shown: window.showChat
+                visible: shown
+                sourceComponent: ChatView {}
             }
 
-            CallView {
-                call: phone.currentCall
-                visible: phone.currentCall !== null && !window.showChat && !phone.conference.active
-                Layout.fillWidth: true
-                Layout.fillHeight: true
+            LazyLoader {
+                shown: phone.currentCall !== null && !window.showChat && !phone.conference.active
+                visible: shown
+                sourceComponent: CallView {
+                    call: phone.currentCall
+                }
             }
 
-            ConferenceView {
-                // Always there, hidden between conferences: its grid is the bridge's host view throughout.
-                visible: phone.conference.active && !window.showChat
-                Layout.fillWidth: true
-                Layout.fillHeight: true
+            LazyLoader {
+                // Hidden between conferences once made: its grid stays the bridge's host view.
+                shown: phone.conference.active && !window.showChat
+                visible: shown
+                sourceComponent: ConferenceView {}
             }
 
             Pane {
@@ -118,8 +121,14 @@ ApplicationWindow {
         }
     }
 
-    IncomingCallDialog {
-        call: phone.incomingCall
+    Loader {
+        // Made for the first incoming call, kept afterwards.
+        readonly property bool wanted: phone.incomingCall !== null
+        active: false
+        onWantedChanged: if (wanted) active = true
+        sourceComponent: IncomingCallDialog {
+            call: phone.incomingCall
+        }
     }
 
     Shortcut {

@@ -46,14 +46,22 @@ ColumnLayout {
         Layout.fillHeight: true
         CallList {}
         ContactsPane {
+            // Made at start: its rows set the sidebar's width, which then stays put.
             onChatRequested: {
                 tabs.currentIndex = 3
                 sidebar.chatOpened()
             }
         }
-        HistoryPane {}
-        ChatsPane {
-            onOpened: sidebar.chatOpened()
+        // History and chats are made the first time they are chosen (LazyLoader).
+        LazyLoader {
+            shown: tabs.currentIndex === 2
+            sourceComponent: HistoryPane {}
+        }
+        LazyLoader {
+            shown: tabs.currentIndex === 3
+            sourceComponent: ChatsPane {
+                onOpened: sidebar.chatOpened()
+            }
         }
     }
 
