@@ -273,6 +273,10 @@ private:
     QList<MessageThread*> threads_;
     QHash<QString, MessageThread*> threadByKey_;
     QHash<std::uint64_t, Call*> callByHandle_;
+    /// Calls that ended while a transfer of ours was in progress, by their old handle: the
+    /// transferee's final NOTIFY may come after the call's BYE (it sends its 200 NOTIFY and hangs
+    /// up; a NOTIFY waits for the one before it) and still says how the transfer went.
+    QHash<std::uint64_t, QPointer<Call>> transferAfterEnd_;
     struct PendingMessage {
         QPointer<MessageThread> thread;
         int row = 0;

@@ -222,6 +222,9 @@ void Phone::callEnded(Call* call)
 {
     // The driver forgets the handle now: so do we, so no command reaches a dropped dialog.
     unwatchConference(call); // a conference hosted elsewhere: its roster is no longer ours
+    if (call->handle_ != 0 && (call->transferState_ == Call::TransferState::Trying ||
+                               call->transferState_ == Call::TransferState::Accepted))
+        transferAfterEnd_.insert(call->handle_, call); // its outcome may still come (connectTransfer)
     if (call->handle_ != 0) callByHandle_.remove(call->handle_);
     call->handle_ = 0;
     call->pendingPurpose_ = Purpose::Invalid;

@@ -103,6 +103,8 @@ void Phone::connectTransfer()
     UaDriver* d = driver_.get();
     connect(d, &UaDriver::referProgress, this, [this](AccountId, const sip::ReferProgress& e) {
         Call* c = callByHandle_.value(e.call);
+        if (!c) c = transferAfterEnd_.value(e.call); // the transferee hung up before its last NOTIFY
+        if (e.final) transferAfterEnd_.remove(e.call);
         if (!c) return; // the call ended (we hung up after the 2xx): nothing more to show
         if (c->transferState_ != Call::TransferState::Trying &&
             c->transferState_ != Call::TransferState::Accepted)
@@ -114,7 +116,7 @@ void Phone::connectTransfer()
             c->transferState_ = Call::TransferState::Accepted;
         }
         emit c->transferProgress(e.sipfragCode, text(e.reason));
-        if (c->transferState_ == Call::TransferState::Done) hangUp(c);
+        if (c->transferState_ == Call::TransferState::Done && !c->isEnded()) hangUp(c);
     });
     connect(d, &UaDriver::referReceived, this, [this](AccountId, const sip::ReferReceived& e) {
         Call* original = callByHandle_.value(e.call);
