@@ -69,16 +69,22 @@ Frame {
                     visible: view.call !== null && view.call.conference
                     Layout.alignment: Qt.AlignHCenter
                 }
-                Repeater {
-                    // The focus's roster: one line per user, name (or address) and status.
-                    objectName: "conferenceRoster"
-                    model: view.call && view.call.conference ? view.call.roster : []
-                    delegate: Label {
-                        required property var modelData
-                        text: qsTr("%1 — %2").arg(modelData.name.length > 0 ? modelData.name : modelData.uri)
-                                             .arg(view.rosterStatus(modelData.status))
-                        opacity: modelData.status === "connected" ? 1 : 0.6
-                        Layout.alignment: Qt.AlignHCenter
+                Column {
+                    // The focus's roster: one line per user, name (or address) and status. The
+                    // lines sit in a Column, not in the layout itself: each NOTIFY resets the
+                    // model, and Qt 6.4's layouts then read deleted delegates in a rearrange
+                    // already under way (a crash seen under ASan).
+                    Layout.alignment: Qt.AlignHCenter
+                    Repeater {
+                        objectName: "conferenceRoster"
+                        model: view.call && view.call.conference ? view.call.roster : []
+                        delegate: Label {
+                            required property var modelData
+                            text: qsTr("%1 — %2").arg(modelData.name.length > 0 ? modelData.name : modelData.uri)
+                                                 .arg(view.rosterStatus(modelData.status))
+                            opacity: modelData.status === "connected" ? 1 : 0.6
+                            anchors.horizontalCenter: parent ? parent.horizontalCenter : undefined
+                        }
                     }
                 }
             }
