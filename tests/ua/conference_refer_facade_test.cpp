@@ -4,6 +4,7 @@
 // invites its target into the conference; the socket gets the 202 and answers the NOTIFYs of
 // the REFER's own dialog; a stranger's REFER gets 403. Part of vphone_facade_tests.
 #include "facade_test_util.h"
+#include "scripted_sip.h"
 #include "sip/parser.h"
 #include "ua/conference.h"
 #include "ua/phone.h"
@@ -44,13 +45,7 @@ struct Scripted {
                 continue;
             }
             if (m->method() == sip::Method::Notify) notifies.append(*m);
-            std::string ok = "SIP/2.0 200 OK\r\n";
-            for (auto id : {sip::HeaderId::Via, sip::HeaderId::From, sip::HeaderId::To, sip::HeaderId::CallId,
-                            sip::HeaderId::CSeq}) {
-                for (auto v : m->values(id))
-                    ok += std::string(sip::headerName(id)) + ": " + std::string(v) + "\r\n";
-            }
-            ok += "Content-Length: 0\r\n\r\n";
+            const std::string ok = vphone::test::responseTo(*m, "200 OK");
             socket.writeDatagram(QByteArray::fromStdString(ok), QHostAddress(QStringLiteral("127.0.0.1")),
                                  6510);
         }

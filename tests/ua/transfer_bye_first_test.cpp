@@ -5,6 +5,7 @@
 // The Phone must still read that NOTIFY: the transfer ends Done, not stuck at "Trying". Part of
 // vphone_facade_tests (found as an intermittent failure of ConferenceModel's blind transfer).
 #include "facade_test_util.h"
+#include "scripted_sip.h"
 #include "sip/parser.h"
 #include "ua/phone.h"
 
@@ -42,21 +43,10 @@ struct Transferee {
         socket.writeDatagram(QByteArray::fromStdString(text), QHostAddress(QStringLiteral("127.0.0.1")),
                              kPhonePort);
     }
-    /// A response to `m` copying its Via, From, Call-ID and CSeq; To gets our tag.
     std::string response(const sip::Message& m, const std::string& status, const std::string& extra,
                          const std::string& body = {})
     {
-        std::string r = "SIP/2.0 " + status + "\r\n";
-        for (auto id :
-             {sip::HeaderId::Via, sip::HeaderId::From, sip::HeaderId::CallId, sip::HeaderId::CSeq}) {
-            for (auto v : m.values(id))
-                r += std::string(sip::headerName(id)) + ": " + std::string(v) + "\r\n";
-        }
-        std::string to(m.get(sip::HeaderId::To).value_or(""));
-        if (to.find(";tag=") == std::string::npos) to += ";tag=transferee";
-        r += "To: " + to + "\r\n" + extra;
-        r += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-        return r;
+        return vphone::test::responseTo(m, status, extra, body, "transferee");
     }
     void read()
     {
