@@ -392,7 +392,8 @@ TEST(SettingsKeychain, PasswordsLiveInTheKeychainNotInTheProfile)
     };
     {
         SettingsController s(dir.path());
-        s.load();
+        s.load(); // no account needs the keychain yet: it is probed in the background
+        ASSERT_TRUE(waitFor([&] { return s.keychainKnown(); }));
         ASSERT_TRUE(s.keychainAvailable()) << s.passwordWarning().toStdString();
         EXPECT_TRUE(s.passwordWarning().isEmpty());
         ASSERT_TRUE(s.saveAccount(

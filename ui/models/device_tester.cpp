@@ -209,10 +209,6 @@ DeviceTester::DeviceTester(QObject* parent) : QObject(parent)
     worker_ = new DeviceTestWorker(this);
     worker_->moveToThread(&thread_);
     thread_.start();
-    connect(&previewSink_, &QVideoSink::videoFrameChanged, this, [this](const QVideoFrame& frame) {
-        ++previewFrames_;
-        if (previewView_) previewView_->setVideoFrame(frame);
-    });
 }
 
 DeviceTester::~DeviceTester()
@@ -306,10 +302,17 @@ void DeviceTester::startCameraPreview(const QString& source)
         return;
     }
     auto camera = std::make_shared<std::unique_ptr<media::VideoSource>>(std::move(*made));
+    if (!previewSink_) {
+        previewSink_ = std::make_unique<QVideoSink>();
+        connect(previewSink_.get(), &QVideoSink::videoFrameChanged, this, [this](const QVideoFrame& frame) {
+            ++previewFrames_;
+            if (previewView_) previewView_->setVideoFrame(frame);
+        });
+    }
     previewing_ = true;
     emit stateChanged();
-    QMetaObject::invokeMethod(worker_,
-                              [w = worker_, camera, sink = &previewSink_] { w->startPreview(camera, sink); });
+    QMetaObject::invokeMethod(
+        worker_, [w = worker_, camera, sink = previewSink_.get()] { w->startPreview(camera, sink); });
 }
 
 void DeviceTester::stopCameraPreview()

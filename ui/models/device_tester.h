@@ -16,10 +16,12 @@
 #pragma once
 
 #include <QObject>
+
 #include <QPointer>
 #include <QString>
 #include <QThread>
 #include <QVideoSink>
+#include <memory>
 
 namespace vphone::ui {
 
@@ -89,7 +91,9 @@ private:
     bool previewing_ = false;
     QString message_;
     QPointer<QVideoSink> previewView_;
-    QVideoSink previewSink_; ///< the worker writes here; forwarded to previewView
+    /// The worker writes here; forwarded to previewView. Made at the first preview: a QVideoSink
+    /// loads Qt Multimedia's backend (GStreamer), which the window's start should not wait for.
+    std::unique_ptr<QVideoSink> previewSink_;
     quint64 previewFrames_ = 0;
 };
 

@@ -4,29 +4,20 @@
 
 #include <QEventLoop>
 #include <QFileInfo>
+#include <QPointer>
 #include <QTimer>
+
+#include <memory>
+#include <utility>
 
 namespace vphone::ui {
 
 namespace {
 
-PasswordStore::Result finish(QKeychain::Job& job, int timeoutMs)
+/// The outcome of a job that has finished.
+PasswordStore::Result outcomeOf(const QKeychain::Job& job)
 {
-    QEventLoop loop;
-    bool done = false;
-    QObject::connect(&job, &QKeychain::Job::finished, &loop, [&] {
-        done = true;
-        loop.quit();
-    });
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    job.start();
-    if (!done) loop.exec();
     PasswordStore::Result r;
-    if (!done) {
-        r.outcome = PasswordStore::Outcome::NoKeychain;
-        r.error = QStringLiteral("the keychain did not answer");
-        return r;
-    }
     switch (job.error()) {
     case QKeychain::NoError: r.outcome = PasswordStore::Outcome::Ok; break;
     case QKeychain::EntryNotFound: r.outcome = PasswordStore::Outcome::NotFound; break;
@@ -40,6 +31,25 @@ PasswordStore::Result finish(QKeychain::Job& job, int timeoutMs)
     }
     if (r.outcome != PasswordStore::Outcome::Ok) r.error = job.errorString();
     return r;
+}
+
+PasswordStore::Result timedOut()
+{
+    return {PasswordStore::Outcome::NoKeychain, {}, QStringLiteral("the keychain did not answer")};
+}
+
+PasswordStore::Result finish(QKeychain::Job& job, int timeoutMs)
+{
+    QEventLoop loop;
+    bool done = false;
+    QObject::connect(&job, &QKeychain::Job::finished, &loop, [&] {
+        done = true;
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    job.start();
+    if (!done) loop.exec();
+    return done ? outcomeOf(job) : timedOut();
 }
 
 PasswordStore::Result noKeychain(const QString& why)
@@ -82,6 +92,33 @@ PasswordStore::Result PasswordStore::read(const QString& key) const
     Result r = finish(job, timeoutMs_);
     if (r.ok()) r.secret = job.textData();
     return r;
+}
+
+void PasswordStore::readLater(const QString& key, QObject* context, std::function<void(Result)> done) const
+{
+    if (disabled_) return done(noKeychain(QStringLiteral("keychain disabled")));
+    if (sessionBusMissing()) return done(noKeychain(QStringLiteral("no D-Bus session bus")));
+    // The job lives until it finishes or times out, whichever comes first; then the other path
+    // finds it gone. `answered` makes sure `done` runs once.
+    auto* job = new QKeychain::ReadPasswordJob(service_, context); // gone with the context
+    job->setAutoDelete(false);
+    job->setKey(key);
+    auto answered = std::make_shared<bool>(false);
+    QPointer<QKeychain::ReadPasswordJob> guard(job);
+    QObject::connect(job, &QKeychain::Job::finished, context, [job, done, answered] {
+        if (!std::exchange(*answered, true)) {
+            Result r = outcomeOf(*job);
+            if (r.ok()) r.secret = job->textData();
+            done(r);
+        }
+        job->deleteLater();
+    });
+    QTimer::singleShot(timeoutMs_, context, [guard, done, answered] {
+        if (std::exchange(*answered, true)) return;
+        done(timedOut());
+        if (guard) guard->deleteLater();
+    });
+    job->start();
 }
 
 PasswordStore::Result PasswordStore::write(const QString& key, const QString& secret) const

@@ -7,7 +7,10 @@
 // caller can fall back to the profile file and tell the user. Nothing here logs a secret.
 #pragma once
 
+#include <QObject>
 #include <QString>
+
+#include <functional>
 
 namespace vphone::ui {
 
@@ -29,6 +32,10 @@ public:
     Result read(const QString& key) const;
     Result write(const QString& key, const QString& secret) const;
     Result remove(const QString& key) const;
+    /// read() without waiting: `done` runs later on `context`'s thread with the outcome, unless
+    /// `context` is gone by then; before readLater returns when there is no session bus or the
+    /// store is disabled (nothing to wait for).
+    void readLater(const QString& key, QObject* context, std::function<void(Result)> done) const;
 
     /// Tests and --no-keychain: behave as if no keychain existed (no D-Bus traffic).
     void setDisabled(bool disabled) { disabled_ = disabled; }

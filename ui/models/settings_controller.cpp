@@ -16,6 +16,8 @@
 #include <QSettings>
 #include <QStandardPaths>
 
+#include <algorithm>
+
 namespace vphone::ui {
 
 namespace {
@@ -90,8 +92,25 @@ QString SettingsController::autostartPath()
 void SettingsController::probeKeychain()
 {
     if (keychainProbed_) return;
+    settleKeychainProbe(store_.read(PasswordStore::keyFor(profileDir_, QStringLiteral("probe"))));
+}
+
+void SettingsController::probeKeychainLater()
+{
+    if (keychainProbed_ || keychainProbing_) return;
+    keychainProbing_ = true;
+    store_.readLater(PasswordStore::keyFor(profileDir_, QStringLiteral("probe")), this,
+                     [this](const PasswordStore::Result& r) {
+                         keychainProbing_ = false;
+                         if (keychainProbed_) return; // a synchronous probe answered first
+                         settleKeychainProbe(r);
+                         emit changed();
+                     });
+}
+
+void SettingsController::settleKeychainProbe(const PasswordStore::Result& r)
+{
     keychainProbed_ = true;
-    const PasswordStore::Result r = store_.read(PasswordStore::keyFor(profileDir_, QStringLiteral("probe")));
     keychainAvailable_ =
         r.outcome == PasswordStore::Outcome::Ok || r.outcome == PasswordStore::Outcome::NotFound;
     if (!keychainAvailable_)
@@ -101,9 +120,19 @@ void SettingsController::probeKeychain()
 
 ProfileConfig SettingsController::load(QStringList* problems)
 {
-    probeKeychain();
     QSettings s(iniPath(), QSettings::IniFormat);
     ProfileConfig c = loadProfileConfig(s, problems);
+    // The keychain is asked now only when an account's password is there or is to move there;
+    // otherwise it is probed in the background (a D-Bus round trip the window need not wait for),
+    // and a password saved before the answer asks synchronously.
+    const bool keychainNeeded =
+        std::any_of(c.accounts.cbegin(), c.accounts.cend(), [](const ProfileAccount& a) {
+            return a.passwordInKeychain || !a.settings.password.isEmpty();
+        });
+    if (keychainNeeded)
+        probeKeychain();
+    else
+        probeKeychainLater();
     c.profileDir = profileDir_;
     QSet<QString> withPassword;
     bool migrated = false;
@@ -198,7 +227,7 @@ bool SettingsController::firstRun() const
 
 QString SettingsController::passwordWarning() const
 {
-    if (keychainAvailable_) return {};
+    if (keychainAvailable_ || !keychainProbed_) return {}; // nothing to say before the answer
     return tr("No system keychain was found, so passwords are stored in %1, readable only by you. "
               "Install and unlock a keychain (GNOME Keyring or KWallet) to keep them there instead.")
         .arg(QDir::toNativeSeparators(iniPath()));
@@ -208,6 +237,7 @@ bool SettingsController::storePassword(ProfileAccount& account, const QString& p
 {
     const QString key = PasswordStore::keyFor(profileDir_, account.settings.uri);
     account.settings.password = password;
+    probeKeychain(); // at once if the background probe has not answered yet
     if (keychainAvailable_) {
         const PasswordStore::Result r = store_.write(key, password);
         if (r.ok()) {

@@ -77,6 +77,8 @@ public:
     DeviceTester* deviceTester() { return &deviceTester_; }
     bool firstRun() const;
     bool keychainAvailable() const { return keychainAvailable_; }
+    /// True once the keychain has answered (or was found missing): load() may probe it later.
+    bool keychainKnown() const { return keychainProbed_; }
     QString passwordWarning() const;
     QString message() const { return message_; }
     bool messageIsError() const { return messageIsError_; }
@@ -131,6 +133,8 @@ private:
     void apply();
     bool storePassword(ProfileAccount& account, const QString& password);
     void probeKeychain();
+    void probeKeychainLater();
+    void settleKeychainProbe(const PasswordStore::Result& r);
 
     QString profileDir_;
     PasswordStore store_;
@@ -141,6 +145,7 @@ private:
     ProfileConfig config_; ///< as last loaded (passwords included)
     bool keychainAvailable_ = false;
     bool keychainProbed_ = false;
+    bool keychainProbing_ = false; ///< probeKeychainLater's read is under way
     bool pendingApply_ = false;
     bool assistantAllowed_ = true;
     QString message_;
