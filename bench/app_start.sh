@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Start time and memory of the desktop app, vphone next to Linphone (Debian's linphone-desktop
 # 4.4, Qt 5), measured the same way in the same run, RUNS times each (default 5), interleaved:
-#  - start: from exec to the first mapped (viewable) top-level window whose _NET_WM_PID is the
-#    process, polled from outside with `xdotool search --onlyvisible --pid` every 10 ms;
+#  - start: from exec to the first mapped top-level window whose _NET_WM_PID is the process, seen
+#    as the X server's MapNotify event by bench/window_wait.py, which listens before it starts the
+#    app. (Until 2026-11-29 this polled `xdotool search --onlyvisible --pid` every 10 ms; each
+#    poll opened a new X connection, 15-80 ms apiece on Xvfb, so the map was seen late and the
+#    polling took CPU from the app being timed: that way vphone measured about 0.45 s where the
+#    event says 0.2 s, and Linphone about 2.0 s.)
 #  - CPU to window: the utime + stime the process has used when that window shows (the start's
 #    own cost, which other work on the machine stretches far less than the wall time);
 #  - idle RSS: VmRSS summed over the process and its descendants (/proc), 5 s after that window;
@@ -35,7 +39,6 @@ CLI=$BUILD/ui/cli/vphone-cli
 for f in "$VPHONE" "$CLI"; do [ -x "$f" ] || { echo "app_start: $f not built" >&2; exit 2; }; done
 need=()
 command -v linphone >/dev/null || need+=(linphone-desktop)
-command -v xdotool >/dev/null || need+=(xdotool)
 command -v Xvfb >/dev/null || need+=(xvfb)
 command -v dbus-daemon >/dev/null || need+=(dbus)
 if [ ${#need[@]} -gt 0 ]; then
@@ -160,31 +163,24 @@ launch() { # APP [URI]: starts it in the background, PID in $APP_PID
   APP_PID=$!
   PIDS+=("$APP_PID")
 }
-first_window_ms() { # PID T0_NS: ms until a viewable top-level window of PID exists (empty: none in 60 s)
-  local w
-  rm -f "$WORK/window-cpu"
-  for _ in $(seq 6000); do
-    w=$(xdotool search --onlyvisible --pid "$1" 2>/dev/null | head -1)
-    if [ -n "$w" ]; then
-      # CPU time the process has used by then (utime + stime, clock ticks): the start's own cost,
-      # which other work on the machine does not stretch as it does the wall time.
-      awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$1/stat" >"$WORK/window-cpu" 2>/dev/null
-      echo $((($(date +%s%N) - $2) / 1000000))
-      return 0
-    fi
-    kill -0 "$1" 2>/dev/null || return 1
-    sleep 0.01
-  done
-  return 1
+launch_timed() { # APP: starts it through window_wait.py; APP_PID, and ms and cpu ("none": no window)
+  local cmd
+  if [ "$1" = vphone ]; then
+    cmd=("$VPHONE" "${VPHONE_ARGS[@]}")
+  else
+    cmd=(env HOME="$LHOME" linphone)
+  fi
+  read -r APP_PID ms cpu < <(python3 "$HERE/window_wait.py" --timeout 60 --log "$WORK/$1.log" -- "${cmd[@]}")
+  [ -n "$APP_PID" ] && PIDS+=("$APP_PID")
+  [ "$ms" = none ] && ms=
+  [ "$cpu" = none ] && cpu=
 }
 RESULTS=$WORK/results # lines: APP FIGURE VALUE
 : >"$RESULTS"
 idle_run() { # APP COUNTED(0/1)
-  local t0 ms rss
-  t0=$(date +%s%N)
-  launch "$1"
-  ms=$(first_window_ms "$APP_PID" "$t0")
-  cpu=$(cat "$WORK/window-cpu" 2>/dev/null)
+  local ms cpu rss
+  launch_timed "$1"
+  [ -n "$APP_PID" ] || { echo "  $1: window_wait.py did not start it" >&2; return; }
   sleep 5
   rss=$(rss_tree "$APP_PID")
   stop "$APP_PID"
