@@ -16,6 +16,8 @@ constexpr std::size_t kKeep = 8;
 constexpr auto kStale = std::chrono::seconds{1};
 /// A member starts at a keyframe among the group's newest this many frames.
 constexpr std::size_t kStartWithin = 3;
+/// A group's keyframes on request are at least this far apart in picture time.
+constexpr auto kMinKeyGap = std::chrono::milliseconds{300};
 
 bool sameKey(const VideoEncoderSettings& a, const VideoEncoderSettings& b)
 {
@@ -41,6 +43,7 @@ struct SharedVideoEncoders::Group {
     std::uint64_t produced = 0;                                        ///< frames are numbered 1..produced
     std::deque<SharedEncodedFrame> recent; ///< frames produced - size + 1 .. produced
     bool keyWanted = true;
+    std::optional<std::chrono::steady_clock::time_point> lastKey; ///< capture time of the last keyframe
 };
 
 SharedVideoEncoders::SharedVideoEncoders(Newest newest, int sourceFps)
@@ -82,6 +85,7 @@ SharedVideoEncoders::Stats SharedVideoEncoders::stats() const
     s.encodersCreated = created_.load();
     s.framesEncoded = encoded_.load();
     s.keyframes = keyframes_.load();
+    s.keyframesDeferred = deferred_.load();
     return s;
 }
 
@@ -149,13 +153,23 @@ MediaResult<bool> SharedVideoEncoders::Member::encoded(const EncodeRequest& requ
                 const int step = s.codec == VideoCodecId::Vp8 ? 5 : 20;
                 if (std::abs(s.bitrateKbps - kbps) * step > s.bitrateKbps) g.encoder->setBitrate(kbps);
             }
+            // Keyframes on request at most once per kMinKeyGap of pictures, however many members
+            // ask (a PLI from each of eight peers after a loss burst is one keyframe, not eight);
+            // a request inside the gap is kept and served when the gap has passed.
+            bool key = g.keyWanted || wantsKey;
+            if (key && g.lastKey && g.picture.captured - *g.lastKey < kMinKeyGap) {
+                g.keyWanted = true;
+                key = false;
+                owner_->deferred_.fetch_add(1);
+            }
             auto frame = std::make_shared<EncodedVideoFrame>();
-            auto ok = g.encoder->encode(g.picture, g.keyWanted || wantsKey, *frame);
+            auto ok = g.encoder->encode(g.picture, key, *frame);
             if (!ok) return ok.error();
             if (*ok && !frame->data.empty()) {
                 g.lastCaptured = g.picture.captured;
                 if (frame->keyframe) {
                     g.keyWanted = false;
+                    g.lastKey = g.picture.captured;
                     owner_->keyframes_.fetch_add(1);
                 }
                 owner_->encoded_.fetch_add(1);

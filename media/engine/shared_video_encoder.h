@@ -17,15 +17,16 @@
 // starts (joining, or after falling further behind than kKeep) at a keyframe among the newest three
 // and until one exists the group's next frame is forced to a keyframe; a keyframe request from
 // any member (PLI, FIR, the stream's first frame or its periodic fallback) forces the group's
-// next frame to one, which every member then sends. The group encodes at the lowest target
-// bitrate of its members that asked within the last second (one on hold holds no one back),
-// with the same hysteresis a stream's own encoder uses. A member far below the others gets a
-// smaller layer (or frame rate) from its bandwidth estimator, hence another key, hence its own
-// encoder: the split needs no extra rule, and the members left are not dragged down (within
-// a group the lowest target is at least the layer's floor, 0.05 bit per pixel per frame, e.g.
-// 345 kbit/s at 640x360 30 fps). A group at the pictures' rate encodes every picture; one
-// below it (a peer's max-fr, a low estimate) only when its period (1/fps, less a quarter for
-// jitter) has passed since the last picture it encoded.
+// next frame to one, which every member then sends; such keyframes are at least 300 ms of
+// pictures apart per group (a request inside that gap waits for its end, it is not dropped),
+// so peers that all report the same loss cost one keyframe, not one each. The group encodes at the lowest
+// target bitrate of its members that asked within the last second (one on hold holds no one back), with the
+// same hysteresis a stream's own encoder uses. A member far below the others gets a smaller layer (or frame
+// rate) from its bandwidth estimator, hence another key, hence its own encoder: the split needs no extra
+// rule, and the members left are not dragged down (within a group the lowest target is at least the layer's
+// floor, 0.05 bit per pixel per frame, e.g. 345 kbit/s at 640x360 30 fps). A group at the pictures' rate
+// encodes every picture; one below it (a peer's max-fr, a low estimate) only when its period (1/fps, less a
+// quarter for jitter) has passed since the last picture it encoded.
 #pragma once
 
 #include "dsp/media_result.h"
@@ -104,6 +105,7 @@ public:
         std::uint64_t encodersCreated = 0; ///< ever
         std::uint64_t framesEncoded = 0;   ///< encode calls that produced a frame, all groups
         std::uint64_t keyframes = 0;
+        std::uint64_t keyframesDeferred = 0; ///< requests held back by the gap (per encode)
     };
     Stats stats() const;
 
@@ -117,6 +119,7 @@ private:
     std::atomic<std::uint64_t> created_{0};
     std::atomic<std::uint64_t> encoded_{0};
     std::atomic<std::uint64_t> keyframes_{0};
+    std::atomic<std::uint64_t> deferred_{0};
     friend class Member;
 };
 

@@ -11,6 +11,7 @@
 #include "video/test_pattern.h"
 
 #include <mutex>
+#include <optional>
 
 using namespace vphone::media;
 using namespace vphone::media::test;
@@ -171,6 +172,69 @@ TEST_F(ConferenceSharedEncoder, KeyframeRequestReachesTheWholeGroupOnly)
     compose();
     ASSERT_EQ(vp8a.tick(), 1);
     EXPECT_FALSE(vp8a.frames.front()->keyframe);
+}
+
+TEST_F(ConferenceSharedEncoder, EveryMembersKeyframeRequestsMakeOneKeyframePerGapAndNoneIsDropped)
+{
+    std::vector<std::unique_ptr<Member>> m;
+    for (int id = 1; id <= 4; ++id)
+        m.push_back(std::make_unique<Member>(cv, id, VideoCodecId::Vp8));
+    compose();
+    for (auto& p : m)
+        ASSERT_EQ(p->tick(true), 1);
+    ASSERT_EQ(cv.encoderStats().keyframes, 1u);
+    std::vector<std::chrono::steady_clock::time_point> keys{m[0]->frames.front()->captured};
+
+    // A loss burst that every peer reports: all four ask for a keyframe on each of 12 composites
+    // (at least 70 ms apart, so 840 ms or more of pictures).
+    for (int t = 0; t < 12; ++t) {
+        compose();
+        for (auto& p : m)
+            ASSERT_EQ(p->tick(true), 1) << "every member decodes every frame";
+        const auto& f = m[0]->frames.front();
+        for (auto& p : m)
+            EXPECT_EQ(p->frames.front(), f) << "one frame for the whole group";
+        if (f->keyframe) keys.push_back(f->captured);
+    }
+    for (std::size_t i = 1; i < keys.size(); ++i)
+        EXPECT_GE(keys[i] - keys[i - 1], 300ms) << "keyframe " << i;
+    // A keyframe at most every 5 composites of 70 ms: 48 requests were served by 2 or more.
+    EXPECT_GE(keys.size(), 3u);
+    EXPECT_LT(keys.size(), 12u);
+    auto s = cv.encoderStats();
+    EXPECT_EQ(s.keyframes, keys.size());
+    EXPECT_GT(s.keyframesDeferred, 0u);
+
+    // One request just after a keyframe is held, then served with nobody asking again. First the
+    // gap passes (the storm's last held request may still make a keyframe on the way).
+    auto lastKey = keys.back();
+    for (int t = 0; t < 12; ++t) {
+        compose();
+        for (auto& p : m)
+            ASSERT_EQ(p->tick(), 1);
+        const auto& f = m[0]->frames.front();
+        if (f->keyframe) lastKey = f->captured;
+        if (f->captured - lastKey >= 300ms) break;
+    }
+    compose();
+    for (auto& p : m)
+        ASSERT_EQ(p->tick(true), 1);
+    ASSERT_TRUE(m[0]->frames.front()->keyframe) << "a request after the gap is served at once";
+    const auto last = m[0]->frames.front()->captured;
+    compose();
+    ASSERT_EQ(m[1]->tick(true), 1);
+    EXPECT_FALSE(m[1]->frames.front()->keyframe) << "inside the gap";
+    for (std::size_t i : {0u, 2u, 3u})
+        ASSERT_EQ(m[i]->tick(), 1);
+    std::optional<std::chrono::steady_clock::time_point> served;
+    for (int t = 0; t < 6 && !served; ++t) {
+        compose();
+        for (auto& p : m)
+            ASSERT_EQ(p->tick(), 1);
+        if (m[1]->frames.front()->keyframe) served = m[1]->frames.front()->captured;
+    }
+    ASSERT_TRUE(served) << "the held request became a keyframe within 6 composites";
+    EXPECT_GE(*served - last, 300ms);
 }
 
 TEST_F(ConferenceSharedEncoder, LeavingOrRenegotiatingDisturbsNoOne)
