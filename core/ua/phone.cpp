@@ -125,6 +125,12 @@ SessionDescriptionProvider& Phone::provider()
     return *placeholder_;
 }
 
+void Phone::setConferenceReferFromAnyone(bool anyone)
+{
+    referFromAnyone_ = anyone;
+    driver_->setReferFromAnyone(anyone);
+}
+
 Account* Phone::accountById(int id) const
 {
     if (id < 0 || id >= accounts_.size()) return nullptr; // the account-less agent, or unknown

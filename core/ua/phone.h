@@ -135,6 +135,11 @@ public:
     /// (AccountSettings::stunServer). Call before start(): each account then registers once its
     /// Binding request ended (at most 1.5 s), with the mapped address in Contact and Via.
     void setStunServer(const QString& server) { stunServer_ = server; }
+    /// Whether the conference this phone hosts takes a REFER sent outside any dialog (RFC 4579
+    /// §5.5: add someone, or with method=BYE remove a member) from anyone, not only from its
+    /// members (the default: others get 403). Any time.
+    void setConferenceReferFromAnyone(bool anyone);
+    bool conferenceReferFromAnyone() const { return referFromAnyone_; }
     /// How many ended calls calls() keeps (default 50).
     void setMaxEndedCalls(int n) { maxEndedCalls_ = std::max(0, n); }
     int maxEndedCalls() const { return maxEndedCalls_; }
@@ -297,6 +302,7 @@ private:
     std::chrono::milliseconds t1_{500}, t2_{4000}, t4_{5000};
     QString userAgentName_ = QStringLiteral("vphone/0.1");
     QString stunServer_;
+    bool referFromAnyone_ = false; ///< setConferenceReferFromAnyone()
     int maxEndedCalls_ = 50;
     bool running_ = false;
     bool commandRunning_ = false; ///< inside a driver command: unknown handles may be ours

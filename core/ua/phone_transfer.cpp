@@ -118,12 +118,14 @@ void Phone::connectTransfer()
         emit c->transferProgress(e.sipfragCode, text(e.reason));
         if (c->transferState_ == Call::TransferState::Done && !c->isEnded()) hangUp(c);
     });
-    connect(d, &UaDriver::referReceived, this, [this](AccountId, const sip::ReferReceived& e) {
+    connect(d, &UaDriver::referReceived, this, [this](AccountId account, const sip::ReferReceived& e) {
         Call* original = callByHandle_.value(e.call);
         sip::Uri shownTarget = e.referTo;
         shownTarget.password.reset();
         const QString target = text(shownTarget.toString());
-        const bool toConference = original && conference_ && conference_->isMember(original);
+        // A non-member's REFER outside a dialog reaches us only with setConferenceReferFromAnyone().
+        const bool stranger = e.outOfDialog && !original && referFromAnyone_ && conference_->active();
+        const bool toConference = stranger || (original && conference_ && conference_->isMember(original));
         if (e.outOfDialog && !toConference) { // only a member may ask the focus (RFC 4579 §5.5)
             driver_->notifyRefer(e.call, e.id, 403, "Not a conference member");
             return;
@@ -136,9 +138,10 @@ void Phone::connectTransfer()
             driver_->notifyRefer(e.call, e.id, outcome.code, outcome.reason);
             return;
         }
-        Call* placed = !original      ? nullptr
-                       : toConference ? conference_->inviteReferred(target, original->account(), e.referredBy)
-                                      : placeCall(target, original->account(), e.replaces, e.referredBy);
+        Account* from = original ? original->account() : accountById(static_cast<int>(account));
+        Call* placed = toConference ? conference_->inviteReferred(target, from, e.referredBy)
+                       : original   ? placeCall(target, from, e.replaces, e.referredBy)
+                                    : nullptr;
         if (!placed || placed->isEnded()) {
             const int code = placed && placed->code() >= 300 ? placed->code() : 503;
             driver_->notifyRefer(e.call, e.id, code, placed ? placed->reason().toStdString() : std::string());

@@ -164,6 +164,7 @@ void UaDriver::start(std::vector<sip::UaConfig> configs)
             a.aor = QString::fromStdString(aor.toString());
         }
         a.ua = std::make_unique<sip::UserAgent>(std::move(config));
+        a.ua->setReferFromAnyone(referFromAnyone_);
         accounts_.push_back(std::move(a));
     }
     lastInterfaces_ = interfaceAddresses();

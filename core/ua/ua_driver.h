@@ -157,7 +157,8 @@ public:
     void setFocus(sip::CallHandle call, bool focus);
     /// Every account's new calls start as focus calls (a host in conference mode).
     void setFocusForNewCalls(bool focus);
-    /// Every account's focus takes out-of-dialog REFERs from anyone (UserAgent::setReferFromAnyone()).
+    /// Every account's focus takes out-of-dialog REFERs from anyone (UserAgent::setReferFromAnyone()),
+    /// now and after a later start().
     void setReferFromAnyone(bool anyone);
     /// The conference-info document every account's UA serves to Event: conference subscribers
     /// (RFC 4575); an empty content type ends those subscriptions.
@@ -324,6 +325,7 @@ private:
     QList<Failover> failover_;
     std::unique_ptr<QFile> trace_;
     bool pumping_ = false;
+    bool referFromAnyone_ = false; ///< setReferFromAnyone()
 };
 
 } // namespace vphone::ua

@@ -213,6 +213,7 @@ void UaDriver::setFocusForNewCalls(bool focus)
 
 void UaDriver::setReferFromAnyone(bool anyone)
 {
+    referFromAnyone_ = anyone;
     for (auto& a : accounts_)
         a.ua->setReferFromAnyone(anyone);
 }

@@ -184,6 +184,21 @@ TEST(SettingsViews, SkippingTheAssistantLeavesDirectIpCallsAndItStaysAway)
         QObject* page = app.find("settingsPage");
         return page && page->property("opened").toBool();
     }));
+    // Its conference switch (off: members only) turned on reaches the file and the running phone.
+    QObject* referAny = app.find("conferenceReferFromAnyone");
+    ASSERT_NE(referAny, nullptr);
+    EXPECT_FALSE(referAny->property("checked").toBool());
+    app.find("settingsPage")->setProperty("section", 3); // General
+    EXPECT_TRUE(waitFor([&] { return referAny->property("visible").toBool(); }));
+    if (const QString shot = qEnvironmentVariable("VPHONE_TEST_SCREENSHOT"); !shot.isEmpty())
+        app.window->grabWindow().save(shot);
+    referAny->setProperty("checked", true); // as a click does, then its toggled() signal
+    QMetaObject::invokeMethod(referAny, "toggled");
+    EXPECT_TRUE(app.settings.conferenceReferFromAnyone());
+    EXPECT_TRUE(app.controller->phone().conferenceReferFromAnyone());
+    EXPECT_TRUE(QSettings(app.settings.iniPath(), QSettings::IniFormat)
+                    .value(QStringLiteral("conference/referFromAnyone"))
+                    .toBool());
     EXPECT_TRUE(app.warnings.isEmpty()) << app.warnings.join(QLatin1Char('\n')).toStdString();
 }
 

@@ -354,6 +354,31 @@ TEST(Settings, StartAtLoginWritesAndRemovesTheAutostartEntry)
 
 // Run by tests/app/settings_kamailio.sh with Kamailio on 127.0.0.1:$VPHONE_KAMAILIO_PORT (alice's
 // password is alice-secret there); skipped otherwise.
+TEST(Settings, ConferenceReferFromAnyoneIsSavedAppliedAtOnceAndAfterARestart)
+{
+    Rig rig(5862);
+    SettingsController& s = rig.settings;
+    EXPECT_FALSE(s.conferenceReferFromAnyone());
+    EXPECT_FALSE(rig.controller->phone().conferenceReferFromAnyone()) << "members only by default";
+    ASSERT_TRUE(s.setConferenceReferFromAnyone(true));
+    EXPECT_TRUE(rig.controller->phone().conferenceReferFromAnyone()) << "the running phone";
+    EXPECT_TRUE(QSettings(s.iniPath(), QSettings::IniFormat)
+                    .value(QStringLiteral("conference/referFromAnyone"))
+                    .toBool());
+    // Another start of the profile reads it back and gives it to its phone.
+    SettingsController again(rig.dir.path());
+    again.passwordStore().setDisabled(true);
+    const ui::ProfileConfig config = again.load();
+    EXPECT_TRUE(config.conferenceReferFromAnyone);
+    EXPECT_TRUE(again.conferenceReferFromAnyone());
+    ASSERT_TRUE(rig.controller->restart(config)) << rig.controller->lastProblem().toStdString();
+    EXPECT_TRUE(rig.controller->phone().conferenceReferFromAnyone()) << "a new phone, the same setting";
+    ASSERT_TRUE(s.setConferenceReferFromAnyone(false));
+    EXPECT_FALSE(QSettings(s.iniPath(), QSettings::IniFormat)
+                     .value(QStringLiteral("conference/referFromAnyone"))
+                     .toBool());
+}
+
 TEST(SettingsKamailio, WrongPasswordSaidInWordsThenTheRightOneRegisters)
 {
     const QByteArray port = qgetenv("VPHONE_KAMAILIO_PORT");

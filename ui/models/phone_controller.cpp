@@ -247,6 +247,7 @@ bool PhoneController::start()
     // STUN (issue 7): the phone's server for direct calls and accounts without their own; the
     // media side needs IP literals, looked up here once per server.
     phone_->setStunServer(config_.stunServer);
+    phone_->setConferenceReferFromAnyone(config_.conferenceReferFromAnyone);
     resolveStunServer(config_.stunServer);
     for (const ProfileAccount& a : config_.accounts)
         resolveStunServer(a.settings.stunServer);

@@ -141,6 +141,7 @@ ProfileConfig loadProfileConfig(QSettings& s, QStringList* errors)
     c.closeToTray = s.value(QStringLiteral("ui/closeToTray"), false).toBool();
     c.recordCalls = s.value(QStringLiteral("media/recordCalls"), false).toBool();
     c.assistantDone = s.value(QStringLiteral("ui/assistantDone"), false).toBool();
+    c.conferenceReferFromAnyone = s.value(QStringLiteral("conference/referFromAnyone"), false).toBool();
     return c;
 }
 

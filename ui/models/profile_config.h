@@ -14,6 +14,8 @@
 //              1\stunServer=host[:port] (empty: [network] stunServer)
 //              (the password is in the system keychain, password_store.h, not in this file)
 //   [ui]       closeToTray=false   assistantDone=false (the first-run assistant was finished or skipped)
+//   [conference] referFromAnyone=false (a REFER outside a dialog may add or remove people in the
+//              conference we host from anyone, not only from its members; RFC 4579 §5.5)
 #pragma once
 
 #include "engine/engine_config.h"
@@ -49,6 +51,7 @@ struct ProfileConfig {
     bool closeToTray = false;   ///< [ui] closeToTray: closing the window keeps the phone in the tray
     bool recordCalls = false;   ///< [media] recordCalls: record every call made without an account
     bool assistantDone = false; ///< [ui] assistantDone: no first-run assistant
+    bool conferenceReferFromAnyone = false; ///< [conference] referFromAnyone
 };
 
 /// Reads `settings` into a ProfileConfig; `errors` gets one sentence per bad value (the value

@@ -531,6 +531,18 @@ bool SettingsController::setCloseToTray(bool on)
     return true;
 }
 
+bool SettingsController::setConferenceReferFromAnyone(bool on)
+{
+    QSettings s(iniPath(), QSettings::IniFormat);
+    s.setValue(QStringLiteral("conference/referFromAnyone"), on);
+    s.sync();
+    config_.conferenceReferFromAnyone = on;
+    if (controller_) controller_->phone().setConferenceReferFromAnyone(on);
+    emit changed();
+    say(tr("Saved"));
+    return true;
+}
+
 void SettingsController::finishAssistant()
 {
     QSettings s(iniPath(), QSettings::IniFormat);

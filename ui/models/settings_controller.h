@@ -53,6 +53,7 @@ class SettingsController : public QObject {
     /// The devices section's live test (mic level, test tone, camera preview).
     Q_PROPERTY(vphone::ui::DeviceTester* deviceTester READ deviceTester CONSTANT)
     Q_PROPERTY(bool closeToTray READ closeToTray NOTIFY changed)
+    Q_PROPERTY(bool conferenceReferFromAnyone READ conferenceReferFromAnyone NOTIFY changed)
 public:
     explicit SettingsController(QString profileDir, QObject* parent = nullptr);
 
@@ -95,6 +96,7 @@ public:
     QString videoSource() const { return config_.media.videoSource.c_str(); }
     bool startAtLogin() const;
     bool closeToTray() const { return config_.closeToTray; }
+    bool conferenceReferFromAnyone() const { return config_.conferenceReferFromAnyone; }
 
     /// Row `row`'s fields (uri, displayName, authUser, registrar, proxy, transport, srtp,
     /// registerOnStart, hasPassword) for the edit form; never the password.
@@ -117,6 +119,8 @@ public:
                                 const QString& videoSource);
     Q_INVOKABLE bool setStartAtLogin(bool on);
     Q_INVOKABLE bool setCloseToTray(bool on);
+    /// [conference] referFromAnyone, applied to the running phone at once.
+    Q_INVOKABLE bool setConferenceReferFromAnyone(bool on);
     /// The first-run assistant was skipped ("I'll make direct IP calls") or finished.
     Q_INVOKABLE void finishAssistant();
 

@@ -460,6 +460,12 @@ Popup {
                             checked: page.s ? page.s.closeToTray : false
                             onToggled: page.s.setCloseToTray(checked)
                         }
+                        Switch {
+                            objectName: "conferenceReferFromAnyone"
+                            text: qsTr("Anyone may add or remove people in conferences I host")
+                            checked: page.s ? page.s.conferenceReferFromAnyone : false
+                            onToggled: page.s.setConferenceReferFromAnyone(checked)
+                        }
                         Item { Layout.fillHeight: true }
                     }
                 }

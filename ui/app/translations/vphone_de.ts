@@ -1483,6 +1483,10 @@
         <source>Apply STUN server</source>
         <translation>STUN-Server übernehmen</translation>
     </message>
+    <message>
+        <source>Anyone may add or remove people in conferences I host</source>
+        <translation>Jeder darf Personen zu meinen Konferenzen hinzufügen oder daraus entfernen</translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>
