@@ -193,12 +193,6 @@ void SipTransport::setTlsConfig(TlsConfig config)
     clientTls_.reset();
 }
 
-const TlsConfig& SipTransport::tlsConfig() const
-{
-    static const TlsConfig none;
-    return tlsConfig_ ? *tlsConfig_ : none;
-}
-
 void SipTransport::setTrustedCertificates(const QList<QSslCertificate>& certificates)
 {
     trusted_ = certificates;
@@ -206,7 +200,7 @@ void SipTransport::setTrustedCertificates(const QList<QSslCertificate>& certific
     for (auto it = connections_.cbegin(); it != connections_.cend(); ++it) {
         const QSslCertificate& pin = (*it)->acceptedPin;
         if (pin.isNull() || trusted_.contains(pin)) continue;
-        if (tlsConfig_ && tlsConfig_->pinnedCertificate && *tlsConfig_->pinnedCertificate == pin) continue;
+        if (tlsConfig_.pinnedCertificate && *tlsConfig_.pinnedCertificate == pin) continue;
         untrusted.append(it.key());
     }
     for (const QString& key : untrusted)
@@ -220,8 +214,8 @@ QSslConfiguration SipTransport::clientTlsConfiguration()
     c.setProtocol(QSsl::TlsV1_2OrLater);
     c.setPeerVerifyMode(QSslSocket::VerifyPeer);
     // Setting CA certificates ends Qt's on-demand loading of the system store: list it explicitly.
-    if (tlsConfig_ && !tlsConfig_->caCertificates.isEmpty())
-        c.setCaCertificates(QSslConfiguration::systemCaCertificates() + tlsConfig_->caCertificates);
+    if (!tlsConfig_.caCertificates.isEmpty())
+        c.setCaCertificates(QSslConfiguration::systemCaCertificates() + tlsConfig_.caCertificates);
     clientTls_ = c;
     return c;
 }
@@ -267,7 +261,7 @@ bool SipTransport::listen(const ListenSpec& spec, QString* error)
         return serve(new QTcpServer(this), spec, tcp_, error);
     }
     if (spec.transport == sip::Transport::Tls) {
-        if (!tlsConfig_ || !tlsConfig_->hasIdentity()) {
+        if (!tlsConfig_.hasIdentity()) {
             if (error)
                 *error = QStringLiteral("cannot listen on %1: a TLS listener needs a certificate and a "
                                         "private key (--tls-cert and --tls-key)")
@@ -276,8 +270,8 @@ bool SipTransport::listen(const ListenSpec& spec, QString* error)
         }
         QSslConfiguration c = QSslConfiguration::defaultConfiguration();
         c.setProtocol(QSsl::TlsV1_2OrLater);
-        c.setLocalCertificateChain(QList<QSslCertificate>{tlsConfig_->certificate} + tlsConfig_->chain);
-        c.setPrivateKey(tlsConfig_->privateKey);
+        c.setLocalCertificateChain(QList<QSslCertificate>{tlsConfig_.certificate} + tlsConfig_.chain);
+        c.setPrivateKey(tlsConfig_.privateKey);
         c.setPeerVerifyMode(QSslSocket::VerifyNone); // no client certificates (mutual TLS) yet
         return serve(new TlsServer(c, this), spec, tls_, error);
     }
@@ -436,9 +430,8 @@ void SipTransport::onSslErrors(const QString& key, QSslSocket* socket, const QLi
     // --trust-cert and certificates trusted on first use: exactly these certificates are
     // accepted, whatever their issuer and names.
     const QSslCertificate leaf = socket->peerCertificate();
-    if (!leaf.isNull() &&
-        ((tlsConfig_ && tlsConfig_->pinnedCertificate && leaf == *tlsConfig_->pinnedCertificate) ||
-         trusted_.contains(leaf))) {
+    if (!leaf.isNull() && ((tlsConfig_.pinnedCertificate && leaf == *tlsConfig_.pinnedCertificate) ||
+                           trusted_.contains(leaf))) {
         (*it)->acceptedPin = leaf;
         socket->ignoreSslErrors(errors);
         return;

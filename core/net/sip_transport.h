@@ -68,8 +68,7 @@ public:
     /// Certificates for TLS: our identity for tls: listeners, trust anchors and the pinned
     /// certificate for outgoing connections. Applies to connections opened afterwards.
     void setTlsConfig(TlsConfig config);
-    /// As set (an empty one before setTlsConfig()).
-    const TlsConfig& tlsConfig() const;
+    const TlsConfig& tlsConfig() const { return tlsConfig_; }
     /// Certificates a user trusted on first use: a server whose leaf is one of them is accepted
     /// like TlsConfig::pinnedCertificate. Connections accepted only because of a pin that is no
     /// longer in the list are closed (their requests fail as on any close).
@@ -136,9 +135,7 @@ private:
     QList<QUdpSocket*> udp_;
     QList<QTcpServer*> tcp_;
     QList<QTcpServer*> tls_;
-    /// Empty until setTlsConfig(): a QSslCertificate, even a null one, loads Qt's TLS backends
-    /// (about 13 ms), which a phone without TLS should not pay at start.
-    std::optional<TlsConfig> tlsConfig_;
+    TlsConfig tlsConfig_;
     QList<QSslCertificate> trusted_;             ///< trusted on first use (setTrustedCertificates)
     std::optional<QSslConfiguration> clientTls_; ///< built from tlsConfig_ on first use
     std::chrono::milliseconds keepAliveInterval_{0};
